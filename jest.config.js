@@ -1,0 +1,10 @@
+/** @type {import('jest').Config} */
+module.exports = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/test'],
+  testMatch: ['**/*.test.ts'],
+  transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }] },
+  // Unit tests switch off aws-cdk-lib's built-in template validator for speed;
+  // test/reference-app.test.ts and .ci/run synthesize with it on.
+  setupFiles: ['<rootDir>/test/support/env.ts'],
+};

