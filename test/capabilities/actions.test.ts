@@ -1,0 +1,173 @@
+import {
+  Capability,
+  DataClass,
+  actionPatternProblem,
+  catalogActions,
+  classifyActions,
+  expandActions,
+} from '../../lib';
+
+const { READ, INFERENCE, CUSTOMIZATION, WEIGHTS_ACCESS, APPROVAL, PRIVILEGE_ADMIN } = Capability;
+
+describe('expandActions', () => {
+  test('a concrete action in any letter case expands to its canonical name', () => {
+    expect(expandActions(['BEDROCK:invokemodel']).actions).toEqual(['bedrock:InvokeModel']);
+  });
+
+  test('a service wildcard expands to every action of the service', () => {
+    const { actions, unknown } = expandActions(['bedrock:*']);
+    expect(unknown).toEqual([]);
+    expect(actions).toContain('bedrock:CreateModelCustomizationJob');
+    expect(actions).toContain('bedrock:InvokeModel');
+    expect(actions.every((a) => a.startsWith('bedrock:'))).toBe(true);
+    expect(actions.length).toBeGreaterThan(100);
+  });
+
+  test('a prefix wildcard expands to the matching actions only', () => {
+    const { actions } = expandActions(['sagemaker:Create*']);
+    expect(actions).toContain('sagemaker:CreateTrainingJob');
+    expect(actions).not.toContain('sagemaker:InvokeEndpoint');
+  });
+
+  test('? matches one character', () => {
+    expect(expandActions(['s3:GetObjec?']).actions).toEqual(['s3:GetObject']);
+  });
+
+  test('* alone expands to every action of every service', () => {
+    const { actions } = expandActions(['*']);
+    expect(actions).toContain('ec2:RunInstances');
+    expect(actions).toContain('bedrock:InvokeModel');
+    expect(actions.length).toBeGreaterThan(10000);
+  });
+
+  test('NotAction expands to the complement', () => {
+    const { actions } = expandActions(['bedrock:*', 'sagemaker:*'], { notAction: true });
+    expect(actions).not.toContain('bedrock:InvokeModel');
+    expect(actions).toContain('s3:GetObject');
+    expect(actions).toContain('iam:PassRole');
+  });
+
+  test.each([
+    ['bedrock:InvokeModle', /service 'bedrock' has no action 'InvokeModle'/],
+    ['bedrok:InvokeModel', /no IAM service 'bedrok'/],
+    ['bedrock:Nothing*', /matches no action of 'bedrock'/],
+    ['InvokeModel', /not an IAM action: expected 'service:Action'/],
+    ['bedrock:', /not an IAM action/],
+    ['a:b:c', /not an IAM action/],
+  ])('%s is reported as unknown, never ignored', (pattern, message) => {
+    const { actions, unknown } = expandActions([pattern, 's3:GetObject']);
+    expect(unknown).toHaveLength(1);
+    expect(unknown[0]).toMatch(message);
+    expect(actions).toEqual(['s3:GetObject']);
+    expect(actionPatternProblem(pattern)).toMatch(message);
+  });
+
+  test('an unknown pattern in a NotAction is reported too', () => {
+    expect(expandActions(['bedrock:Typo'], { notAction: true }).unknown).toHaveLength(1);
+  });
+});
+
+describe('classifyActions', () => {
+  const caps = (patterns: string[], options = {}) => classifyActions(patterns, options).capabilities;
+
+  test('bedrock:* holds every Bedrock capability', () => {
+    expect(caps(['bedrock:*'])).toEqual([CUSTOMIZATION, INFERENCE, READ, WEIGHTS_ACCESS]);
+  });
+
+  test('* holds every capability', () => {
+    expect(caps(['*'])).toEqual([...Object.values(Capability)].sort());
+  });
+
+  test('a mixed-case wildcard cannot hide a capability', () => {
+    expect(caps(['BedRock:cReAtE*'])).toContain(CUSTOMIZATION);
+    expect(caps(['bedrock:*Customization*'])).toEqual([CUSTOMIZATION, READ]);
+  });
+
+  test('InvokeModel* is inference only', () => {
+    expect(caps(['bedrock:InvokeModel*'])).toEqual([INFERENCE]);
+  });
+
+  test('NotAction excluding customization still confers inference and privilege admin', () => {
+    const result = caps(
+      ['bedrock:Create*', 'bedrock:StopModelCustomizationJob', 'sagemaker:Create*', 's3:PutObject'],
+      {
+        notAction: true,
+      },
+    );
+    expect(result).not.toContain(CUSTOMIZATION);
+    expect(result).toContain(INFERENCE);
+    expect(result).toContain(PRIVILEGE_ADMIN);
+  });
+
+  test('s3:GetObject is weights access on artifacts, read on metadata, nothing on another bucket', () => {
+    expect(caps(['s3:GetObject'], { resource: { dataClasses: [DataClass.MODEL_ARTIFACTS] } })).toEqual([
+      WEIGHTS_ACCESS,
+    ]);
+    expect(caps(['s3:GetObject'], { resource: { dataClasses: [DataClass.TRAINING_DATA] } })).toEqual([
+      WEIGHTS_ACCESS,
+    ]);
+    expect(caps(['s3:GetObject'], { resource: { dataClasses: [DataClass.METADATA] } })).toEqual([READ]);
+    expect(caps(['s3:GetObject'], { resource: {} })).toEqual([]);
+  });
+
+  test('s3:GetObject on * reaches weights', () => {
+    expect(caps(['s3:GetObject'])).toContain(WEIGHTS_ACCESS);
+  });
+
+  test('iam:PassRole on one named role is not privilege admin; on * it is', () => {
+    expect(caps(['iam:PassRole'], { resource: {} })).toEqual([]);
+    expect(caps(['iam:PassRole'])).toEqual([PRIVILEGE_ADMIN]);
+  });
+
+  test('SendTaskSuccess alone is a callback worker, not an approver', () => {
+    expect(caps(['states:SendTaskSuccess', 'states:SendTaskFailure', 'bedrock:InvokeModel'])).toEqual([
+      INFERENCE,
+    ]);
+  });
+
+  test('SendTaskSuccess with a way to read task tokens is approval', () => {
+    expect(caps(['states:SendTaskSuccess', 'states:GetExecutionHistory'])).toEqual([APPROVAL]);
+    expect(caps(['states:*'])).toEqual([APPROVAL]);
+  });
+
+  test('logs:* and other non-ML services confer nothing', () => {
+    expect(caps(['logs:*', 'cloudwatch:PutMetricData', 'xray:*'])).toEqual([]);
+  });
+
+  test('unknown actions are reported with the capabilities of the known ones', () => {
+    const result = classifyActions(['bedrock:InvokeModel', 'bedrock:InvokeModelz']);
+    expect(result.capabilities).toEqual([INFERENCE]);
+    expect(result.unknown).toEqual([
+      "'bedrock:InvokeModelz': service 'bedrock' has no action 'InvokeModelz'",
+    ]);
+  });
+
+  test('classification agrees with expansion for every capability', () => {
+    for (const pattern of ['bedrock:*', 'sagemaker:*', 'bedrock:Get*', 'sagemaker:Invoke*', 'iam:*']) {
+      expect(caps(expandActions([pattern]).actions)).toEqual(caps([pattern]));
+    }
+  });
+});
+
+describe('catalogActions', () => {
+  test('inference is the invoke actions', () => {
+    expect(catalogActions(INFERENCE).sort()).toEqual([
+      'bedrock:InvokeModel',
+      'bedrock:InvokeModelWithResponseStream',
+      'sagemaker:InvokeEndpoint',
+      'sagemaker:InvokeEndpointAsync',
+      'sagemaker:InvokeEndpointWithResponseStream',
+    ]);
+  });
+
+  test('weights access on the artifacts bucket is the object reads', () => {
+    expect(catalogActions(WEIGHTS_ACCESS, { dataClasses: [DataClass.MODEL_ARTIFACTS] })).toEqual([
+      's3:GetObject',
+      's3:GetObjectVersion',
+    ]);
+  });
+
+  test('approval without scope leaves out the actions that need a companion', () => {
+    expect(catalogActions(APPROVAL)).toEqual(['sagemaker:UpdateModelPackage']);
+  });
+});

@@ -1,0 +1,73 @@
+import { runSimulation } from '@cloud-copilot/iam-simulate';
+import { ACCOUNT, ResolvedTemplate } from './template';
+
+type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+export type Decision = 'Allowed' | 'ExplicitlyDenied' | 'ImplicitlyDenied';
+
+export interface Request {
+  /** ARN of the calling role or user. */
+  readonly principal: string;
+  readonly action: string;
+  readonly resource: string;
+  /** Context keys beyond those AWS always sets (aws:PrincipalArn, aws:SecureTransport...). */
+  readonly context?: Record<string, string | string[]>;
+  readonly identityPolicies?: Json[];
+  readonly resourcePolicy?: Json;
+  readonly permissionBoundary?: Json;
+}
+
+/** Evaluates one request the way IAM would, with @cloud-copilot/iam-simulate. */
+export async function simulate(request: Request): Promise<Decision> {
+  const result = await runSimulation(
+    {
+      request: {
+        principal: request.principal,
+        action: request.action,
+        resource: { resource: request.resource, accountId: ACCOUNT },
+        contextVariables: {
+          'aws:PrincipalArn': request.principal,
+          'aws:PrincipalAccount': ACCOUNT,
+          'aws:SecureTransport': 'true',
+          ...request.context,
+        },
+      },
+      identityPolicies: (request.identityPolicies ?? []).map((policy, i) => ({ name: `policy${i}`, policy })),
+      serviceControlPolicies: [],
+      resourceControlPolicies: [],
+      resourcePolicy: request.resourcePolicy,
+      permissionBoundaryPolicies: request.permissionBoundary
+        ? [{ name: 'boundary', policy: request.permissionBoundary }]
+        : undefined,
+    },
+    {},
+  );
+  if (result.resultType === 'error') {
+    throw new Error(`simulation failed: ${JSON.stringify(result.errors)}`);
+  }
+  return result.overallResult as Decision;
+}
+
+/** Every identity policy of a role or user in the template: inline, AWS::IAM::Policy, customer managed. */
+export function identityPoliciesOf(t: ResolvedTemplate, logicalId: string): Json[] {
+  const own = t.props(logicalId);
+  const inline = (own.Policies ?? []).map((p: Json) => p.PolicyDocument);
+  const refersToMe = (list: Json[] | undefined) => (list ?? []).some((r: Json) => r === logicalId);
+  const attached = [...t.ofType('AWS::IAM::Policy'), ...t.ofType('AWS::IAM::ManagedPolicy')]
+    .filter((id) => {
+      const raw = t.resources[id].Properties ?? {};
+      const names = [...(raw.Roles ?? []), ...(raw.Users ?? [])].map((r: Json) => r.Ref);
+      return refersToMe(names);
+    })
+    .map((id) => t.props(id).PolicyDocument);
+  return [...inline, ...attached];
+}
+
+/** The bucket policy of a bucket in the template. */
+export function bucketPolicyOf(t: ResolvedTemplate, bucketLogicalId: string): Json {
+  const id = t
+    .ofType('AWS::S3::BucketPolicy')
+    .find((p) => (t.resources[p].Properties as Json).Bucket?.Ref === bucketLogicalId);
+  if (!id) throw new Error(`no policy for bucket ${bucketLogicalId}`);
+  return t.props(id).PolicyDocument;
+}

@@ -1,0 +1,114 @@
+/**
+ * Resolves a synthesized CloudFormation template's intrinsics to plain strings, as they would be
+ * in an account, so policies can be evaluated by iam-simulate. Names are the logical ids.
+ */
+export const ACCOUNT = '111111111111';
+export const REGION = 'us-east-1';
+
+type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+export interface Resource {
+  readonly Type: string;
+  readonly Properties?: Json;
+}
+
+export class ResolvedTemplate {
+  public readonly resources: Record<string, Resource>;
+
+  constructor(template: Json) {
+    this.resources = template.Resources ?? {};
+  }
+
+  /** The resolved properties of one resource. */
+  public props(logicalId: string): Json {
+    const r = this.resources[logicalId];
+    if (!r) throw new Error(`no resource ${logicalId}`);
+    return this.resolve(r.Properties ?? {});
+  }
+
+  public ofType(type: string): string[] {
+    return Object.keys(this.resources).filter((id) => this.resources[id].Type === type);
+  }
+
+  public arn(logicalId: string): string {
+    return this.getAtt(logicalId, 'Arn');
+  }
+
+  public resolve(value: Json): Json {
+    if (Array.isArray(value)) return value.map((v) => this.resolve(v));
+    if (value === null || typeof value !== 'object') return value;
+    const keys = Object.keys(value);
+    if (keys.length === 1) {
+      const [k] = keys;
+      const arg = value[k];
+      switch (k) {
+        case 'Ref':
+          return this.ref(arg);
+        case 'Fn::GetAtt':
+          return this.getAtt(arg[0], arg[1]);
+        case 'Fn::Join':
+          return (this.resolve(arg[1]) as string[]).join(arg[0]);
+        case 'Fn::Select':
+          return this.resolve(arg[1])[Number(this.resolve(arg[0]))];
+        case 'Fn::Split':
+          return (this.resolve(arg[1]) as string).split(arg[0]);
+        case 'Fn::Sub': {
+          const [text, vars] = typeof arg === 'string' ? [arg, {}] : [arg[0], this.resolve(arg[1])];
+          return (text as string).replace(/\$\{([^}]+)\}/g, (_, name: string) =>
+            name in vars
+              ? vars[name]
+              : name.includes('.')
+                ? this.getAtt(...(name.split('.') as [string, string]))
+                : this.ref(name),
+          );
+        }
+      }
+      if (k.startsWith('Fn::')) throw new Error(`unsupported intrinsic ${k}`);
+    }
+    return Object.fromEntries(keys.map((k) => [k, this.resolve(value[k])]));
+  }
+
+  private ref(name: string): string {
+    switch (name) {
+      case 'AWS::Partition':
+        return 'aws';
+      case 'AWS::Region':
+        return REGION;
+      case 'AWS::AccountId':
+        return ACCOUNT;
+      case 'AWS::URLSuffix':
+        return 'amazonaws.com';
+      case 'AWS::StackName':
+        return 'stack';
+    }
+    const r = this.resources[name];
+    if (!r) throw new Error(`Ref to unknown ${name}`);
+    switch (r.Type) {
+      case 'AWS::S3::Bucket':
+        return name.toLowerCase();
+      case 'AWS::KMS::Key':
+        return `key-${name}`;
+      default:
+        return name;
+    }
+  }
+
+  private getAtt(name: string, attribute: string): string {
+    const r = this.resources[name];
+    if (!r) throw new Error(`GetAtt of unknown ${name}`);
+    if (attribute !== 'Arn') throw new Error(`unsupported attribute ${name}.${attribute}`);
+    const path = (r.Properties?.Path as string | undefined) ?? '/';
+    switch (r.Type) {
+      case 'AWS::S3::Bucket':
+        return `arn:aws:s3:::${this.ref(name)}`;
+      case 'AWS::KMS::Key':
+        return `arn:aws:kms:${REGION}:${ACCOUNT}:key/${this.ref(name)}`;
+      case 'AWS::IAM::Role':
+        return `arn:aws:iam::${ACCOUNT}:role${path}${name}`;
+      case 'AWS::IAM::User':
+        return `arn:aws:iam::${ACCOUNT}:user${path}${name}`;
+      default:
+        throw new Error(`no ARN rule for ${r.Type}`);
+    }
+  }
+}
