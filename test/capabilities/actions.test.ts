@@ -171,3 +171,23 @@ describe('catalogActions', () => {
     expect(catalogActions(APPROVAL)).toEqual(['sagemaker:UpdateModelPackage']);
   });
 });
+
+describe('expandActions agrees with @cloud-copilot/iam-expand', () => {
+  // An independent implementation over the same action list.
+  test.each([
+    ['bedrock:*'],
+    ['sagemaker:Create*'],
+    ['BEDROCK:invoke*'],
+    ['s3:Get*Object*'],
+    ['iam:*Role*'],
+    ['states:Send?ask*'],
+  ])('%s', async (pattern) => {
+    const { expandIamActions } = await import('@cloud-copilot/iam-expand');
+    const theirs = (await expandIamActions(pattern)).map((a) => a.toLowerCase()).sort();
+    expect(
+      expandActions([pattern])
+        .actions.map((a) => a.toLowerCase())
+        .sort(),
+    ).toEqual(theirs);
+  });
+});
