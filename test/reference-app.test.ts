@@ -24,6 +24,8 @@ test('the reference app has no finding of the built-in validator', () => {
 });
 
 test('the built-in validator runs here: a bad property is a finding', () => {
+  const log = jest.spyOn(console, 'error').mockImplementation(() => undefined);
+  const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
   const findings = synthWithValidator((app) => {
     new s3.CfnBucket(new Stack(app, 'Bad'), 'Bucket', { versioningConfiguration: { status: 'On' } });
   });
