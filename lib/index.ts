@@ -1,2 +1,3 @@
 export * from './capabilities';
 export * from './registry';
+export * from './roles';

@@ -29,6 +29,8 @@ test('the built-in validator runs here: a bad property is a finding', () => {
   const findings = synthWithValidator((app) => {
     new s3.CfnBucket(new Stack(app, 'Bad'), 'Bucket', { versioningConfiguration: { status: 'On' } });
   });
+  log.mockRestore();
+  warn.mockRestore();
   expect(findings).toEqual([
     expect.stringMatching(/W3030: VersioningConfiguration.Status: 'On' is not one of/),
   ]);

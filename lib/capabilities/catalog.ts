@@ -143,7 +143,17 @@ export const CATALOG: readonly CatalogEntry[] = [
   ...entries(Capability.PRIVILEGE_ADMIN, ['kms:PutKeyPolicy', 'kms:CreateGrant'], {
     on: { registryKey: true },
   }),
-  ...entries(Capability.PRIVILEGE_ADMIN, ['s3:PutBucketPolicy', 's3:DeleteBucketPolicy'], {
-    on: { dataClasses: REGISTRY_DATA },
-  }),
+  // Registry buckets are guarded by their policies and, through ABAC, by their data-class tags.
+  ...entries(
+    Capability.PRIVILEGE_ADMIN,
+    [
+      's3:PutBucketPolicy',
+      's3:DeleteBucketPolicy',
+      's3:PutBucketAbac',
+      's3:PutBucketTagging',
+      's3:TagResource',
+      's3:UntagResource',
+    ],
+    { on: { dataClasses: REGISTRY_DATA } },
+  ),
 ];

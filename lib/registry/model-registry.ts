@@ -1,12 +1,13 @@
-import { Aspects, Aws, Duration, IAspect, Names, RemovalPolicy, Tags, Token } from 'aws-cdk-lib';
+import { Aws, Duration, Names, RemovalPolicy, Tags, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { S3_SERVER_ACCESS_LOGS_USE_BUCKET_POLICY } from 'aws-cdk-lib/cx-api';
-import { Construct, IConstruct } from 'constructs';
+import { Construct } from 'constructs';
 import { Capability, DataClass, TAG_DATA_CLASS } from '../capabilities/capability';
 import { catalogActions } from '../capabilities/actions';
 import { actionResourceTypes } from '../capabilities/private/iam-data';
+import { atSynthesis } from './private/at-synthesis';
 import { principalArnOf } from './private/principal-arn';
 
 export interface ModelRegistryProps {
@@ -171,6 +172,8 @@ export class ModelRegistry extends Construct {
         ...extra,
       });
       Tags.of(bucket).add(TAG_DATA_CLASS, dataClass);
+      // ABAC: policies anywhere (capability roles' denies) can recognise the bucket by its tag.
+      (bucket.node.defaultChild as s3.CfnBucket).abacStatus = 'Enabled';
       this.denyPutsNotEncryptedWithRegistryKey(bucket);
       return bucket;
     };
@@ -189,12 +192,7 @@ export class ModelRegistry extends Construct {
     }
 
     // Who may read weights is known only once every grant is made: finalize at synthesis.
-    const finalize: IAspect = {
-      visit: (node: IConstruct) => {
-        if (node === this) this.denyUngrantedReads();
-      },
-    };
-    Aspects.of(this).add(finalize);
+    atSynthesis(this, () => this.denyUngrantedReads());
   }
 
   /** Lets the grantee read models' metadata, lineage and provenance manifests (READ). */
@@ -354,7 +352,6 @@ export class ModelRegistry extends Construct {
   }
 
   private denyUngrantedReads() {
-    if (this.finalized) return;
     this.finalized = true;
     for (const [bucket, readers] of this.readersOf) {
       const dataClass =

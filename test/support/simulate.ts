@@ -15,6 +15,8 @@ export interface Request {
   readonly identityPolicies?: Json[];
   readonly resourcePolicy?: Json;
   readonly permissionBoundary?: Json;
+  /** The S3 bucket has ABAC enabled, so its tags (given as aws:ResourceTag/...) apply to object requests. */
+  readonly s3Abac?: boolean;
 }
 
 /** Evaluates one request the way IAM would, with @cloud-copilot/iam-simulate. */
@@ -39,6 +41,7 @@ export async function simulate(request: Request): Promise<Decision> {
       permissionBoundaryPolicies: request.permissionBoundary
         ? [{ name: 'boundary', policy: request.permissionBoundary }]
         : undefined,
+      additionalSettings: request.s3Abac ? { s3: { bucketAbacEnabled: true } } : undefined,
     },
     {},
   );
@@ -52,6 +55,9 @@ export async function simulate(request: Request): Promise<Decision> {
 export function identityPoliciesOf(t: ResolvedTemplate, logicalId: string): Json[] {
   const own = t.props(logicalId);
   const inline = (own.Policies ?? []).map((p: Json) => p.PolicyDocument);
+  const managedIds = ((t.resources[logicalId].Properties ?? {}).ManagedPolicyArns ?? [])
+    .map((m: Json) => m.Ref)
+    .filter((id: string | undefined) => id && t.resources[id]?.Type === 'AWS::IAM::ManagedPolicy');
   const refersToMe = (list: Json[] | undefined) => (list ?? []).some((r: Json) => r === logicalId);
   const attached = [...t.ofType('AWS::IAM::Policy'), ...t.ofType('AWS::IAM::ManagedPolicy')]
     .filter((id) => {
@@ -60,7 +66,14 @@ export function identityPoliciesOf(t: ResolvedTemplate, logicalId: string): Json
       return refersToMe(names);
     })
     .map((id) => t.props(id).PolicyDocument);
-  return [...inline, ...attached];
+  const managed = managedIds.map((id: string) => t.props(id).PolicyDocument);
+  return [...inline, ...new Set([...attached, ...managed])];
+}
+
+/** The permissions boundary document of a role, when the template defines it. */
+export function boundaryOf(t: ResolvedTemplate, logicalId: string): Json | undefined {
+  const ref = (t.resources[logicalId].Properties ?? {}).PermissionsBoundary?.Ref;
+  return ref ? t.props(ref).PolicyDocument : undefined;
 }
 
 /** The bucket policy of a bucket in the template. */

@@ -61,3 +61,11 @@ export function actionResourceTypes(qualifiedAction: string): string[] {
   if (!found) throw new Error(`Unknown IAM action '${qualifiedAction}'`);
   return found.resourceTypes.map((r) => r.name);
 }
+
+/** Whether an action is authorized only against `*`: it has no required resource type (list actions). */
+export function takesOnlyStar(qualifiedAction: string): boolean {
+  const [service, action] = qualifiedAction.split(':');
+  const found = serviceExists(service) ? actionsOf(service).get(action.toLowerCase()) : undefined;
+  if (!found) throw new Error(`Unknown IAM action '${qualifiedAction}'`);
+  return !found.resourceTypes.some((r) => r.required);
+}

@@ -1,0 +1,234 @@
+import { Duration, Stack, Tags, Token } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { Construct } from 'constructs';
+import { Capability, TAG_CAPABILITY } from '../capabilities/capability';
+import { ModelTarget } from '../capabilities/model-target';
+import { AccessConditions } from './access-conditions';
+import { CapabilityBoundary } from './capability-boundary';
+import { capabilityDenies } from './private/capability-policy';
+import {
+  classificationCondition,
+  conditionDenies,
+  trustedPrincipal,
+  validateConditions,
+} from './private/conditions';
+import { DEFAULT_MANAGED_POLICIES_PER_ROLE, packStatements, StatementSpec } from './private/policy-packing';
+import { registerForTrustSeparation } from './private/trust-separation';
+
+/** What every capability role takes. */
+export interface CapabilityRoleProps {
+  /** Who may assume the role. */
+  readonly assumedBy: iam.IPrincipal;
+
+  /**
+   * External ids a third party must present when assuming the role (`sts:ExternalId`).
+   * @default - none
+   */
+  readonly externalIds?: string[];
+
+  /** The models the role may act on; at least one. */
+  readonly targets: ModelTarget[];
+
+  /**
+   * Attribute-based conditions: time window, network, MFA, data classification, session tags.
+   * @default - none
+   */
+  readonly conditions?: AccessConditions;
+
+  /**
+   * Longest session of the role.
+   * @default Duration.hours(1)
+   */
+  readonly maxSessionDuration?: Duration;
+
+  /**
+   * A permissions boundary of your own instead of the capability's. It should deny what
+   * `CapabilityBoundary` denies, or the role can grow into another capability.
+   * @default - the stack's CapabilityBoundary of this capability
+   */
+  readonly permissionsBoundary?: iam.IManagedPolicy;
+
+  /**
+   * A physical name for the role.
+   * @default - a name CloudFormation generates
+   */
+  readonly roleName?: string;
+
+  /**
+   * @default - a description naming the capability
+   */
+  readonly description?: string;
+
+  /**
+   * How many managed policies the role's model statements may take. IAM's default quota is 10
+   * per role; raise this (up to 20) only after raising the account's quota.
+   * @default 10
+   */
+  readonly maxManagedPolicies?: number;
+}
+
+const ONE_HOUR = Duration.hours(1);
+
+/**
+ * A role that holds exactly one model capability, on its targets, under its conditions, within a
+ * boundary that denies every other capability.
+ */
+export abstract class CapabilityRole extends iam.Role {
+  /** Whether `x` is a capability role of this library. */
+  public static isCapabilityRole(x: unknown): x is CapabilityRole {
+    return x instanceof CapabilityRole;
+  }
+
+  /** The capability the role holds. */
+  public readonly capability: Capability;
+  /** The models the role acts on. */
+  public readonly targets: ModelTarget[];
+  /** The managed policies that carry the role's model statements. */
+  public readonly modelPolicies: iam.ManagedPolicy[] = [];
+
+  private readonly statements: iam.PolicyStatement[] = [];
+
+  protected constructor(
+    scope: Construct,
+    id: string,
+    capability: Capability,
+    props: CapabilityRoleProps,
+    extraStatements: StatementSpec[] = [],
+  ) {
+    const where = `${new.target.name} '${id}'`;
+    const conditions = props.conditions ?? {};
+    if (!props.targets || props.targets.length === 0) {
+      throw new Error(`${where}: targets is empty; name at least one ModelTarget the role may act on.`);
+    }
+    validateConditions(where, conditions, props.assumedBy);
+    const maxSession = props.maxSessionDuration ?? ONE_HOUR;
+    if (
+      capability === Capability.CUSTOMIZATION &&
+      !Token.isUnresolved(maxSession.toSeconds()) &&
+      maxSession.toSeconds() > 3600
+    ) {
+      throw new Error(
+        `${where}: maxSessionDuration is ${maxSession.toHumanString()}; a customization session may last at most 1 hour.`,
+      );
+    }
+    const maxPolicies = props.maxManagedPolicies ?? DEFAULT_MANAGED_POLICIES_PER_ROLE;
+    if (!Number.isInteger(maxPolicies) || maxPolicies < 1 || maxPolicies > 20) {
+      throw new Error(
+        `${where}: maxManagedPolicies is ${maxPolicies}; IAM allows 1 to 20 managed policies per role.`,
+      );
+    }
+    const classification = classificationCondition(conditions);
+    if (classification) {
+      const untaggable = props.targets.find((t) =>
+        t.resources.some((r) => r.resourceType === 'foundation-model'),
+      );
+      if (untaggable) {
+        throw new Error(
+          `${where}: conditions.classificationTagKey needs taggable targets, but ${untaggable.description} carries no tags. ` +
+            'Reach foundation models through an application inference profile.',
+        );
+      }
+    }
+    const guard = new iam.PolicyDocument({
+      statements: [...conditionDenies(conditions), ...capabilityDenies(capability)],
+    });
+
+    super(scope, id, {
+      assumedBy: trustedPrincipal(props.assumedBy, conditions),
+      externalIds: props.externalIds,
+      maxSessionDuration: maxSession,
+      permissionsBoundary: props.permissionsBoundary ?? CapabilityBoundary.of(scope, capability),
+      roleName: props.roleName,
+      description: props.description ?? `cdk-model-access ${capability} role`,
+      // In the role resource itself, so the role never exists without its denies.
+      inlinePolicies: { 'model-access-guard': guard },
+    });
+    this.capability = capability;
+    this.targets = props.targets;
+    Tags.of(this).add(TAG_CAPABILITY, capability);
+
+    const specs = [...targetStatements(capability, props.targets, classification), ...extraStatements];
+    const documents = packStatements(Stack.of(this), specs);
+    if (documents.length > maxPolicies) {
+      throw new Error(
+        `${where}: its ${props.targets.length} targets need ${documents.length} managed policies, over the ${maxPolicies} a role may have. ` +
+          'Select the models by tag with ModelTarget.tagged, split the targets across roles, or raise maxManagedPolicies after raising the IAM quota.',
+      );
+    }
+    documents.forEach((statements, i) => {
+      const policy = new iam.ManagedPolicy(this, `ModelAccess${i + 1}`, {
+        description: `cdk-model-access ${capability} permissions of ${this.node.path} (${i + 1}/${documents.length})`,
+        statements,
+      });
+      this.addManagedPolicy(policy);
+      this.modelPolicies.push(policy);
+    });
+    registerForTrustSeparation(this);
+  }
+
+  /** Every identity-policy statement the role has been given, for the trust separation check. */
+  public get identityStatements(): iam.PolicyStatement[] {
+    return [...this.statements];
+  }
+
+  public addToPrincipalPolicy(statement: iam.PolicyStatement): iam.AddToPrincipalPolicyResult {
+    this.statements.push(statement);
+    return super.addToPrincipalPolicy(statement);
+  }
+
+  public attachInlinePolicy(policy: iam.Policy): void {
+    this.statements.push(...policyStatements(policy.document));
+    super.attachInlinePolicy(policy);
+  }
+
+  public addManagedPolicy(policy: iam.IManagedPolicy): void {
+    if (policy instanceof iam.ManagedPolicy) this.statements.push(...policyStatements(policy.document));
+    super.addManagedPolicy(policy);
+  }
+}
+
+function policyStatements(document: iam.PolicyDocument): iam.PolicyStatement[] {
+  // PolicyDocument keeps its statements private; its JSON form is the public view.
+  const json = document.toJSON() as { Statement?: unknown[] } | undefined;
+  return (json?.Statement ?? []).map((s) => iam.PolicyStatement.fromJson(s));
+}
+
+/**
+ * One statement per (actions, conditions) the targets need, listing every resource that takes
+ * them: the targets' ARNs, never a wildcard action.
+ */
+function targetStatements(
+  capability: Capability,
+  targets: ModelTarget[],
+  classification: Record<string, Record<string, string>> | undefined,
+): StatementSpec[] {
+  const grouped = new Map<
+    string,
+    { actions: string[]; resources: string[]; conditions?: Record<string, unknown> }
+  >();
+  for (const target of targets) {
+    target.arnsFor(capability); // throws, with a hint, for a target that takes none of the capability's actions
+    for (const resource of target.resources) {
+      const actions = target.actionsFor(capability).filter((a) => target.resourcesFor(a).includes(resource));
+      if (actions.length === 0) continue;
+      const conditions = mergeConditions(target.conditions, classification);
+      const key = JSON.stringify([actions, conditions]);
+      const group = grouped.get(key) ?? { actions, resources: [], conditions };
+      if (!group.resources.includes(resource.arn)) group.resources.push(resource.arn);
+      grouped.set(key, group);
+    }
+  }
+  return [...grouped.values()];
+}
+
+/** Merges condition blocks operator by operator, so neither overwrites the other's keys. */
+function mergeConditions(
+  ...blocks: (Record<string, Record<string, string>> | undefined)[]
+): Record<string, Record<string, string>> | undefined {
+  const merged: Record<string, Record<string, string>> = {};
+  for (const block of blocks) {
+    for (const [operator, keys] of Object.entries(block ?? {}))
+      merged[operator] = { ...merged[operator], ...keys };
+  }
+  return Object.keys(merged).length > 0 ? merged : undefined;
+}

@@ -1,0 +1,36 @@
+import { Construct } from 'constructs';
+import { Capability } from '../capabilities/capability';
+import { catalogActions } from '../capabilities/actions';
+import { takesOnlyStar } from '../capabilities/private/iam-data';
+import { ModelRegistry } from '../registry/model-registry';
+import { CapabilityRole, CapabilityRoleProps } from './capability-role';
+
+export interface ModelReadRoleProps extends CapabilityRoleProps {
+  /**
+   * A registry whose metadata (model cards, lineage, provenance manifests) the role may read.
+   * @default - no registry access
+   */
+  readonly registry?: ModelRegistry;
+}
+
+/**
+ * A role that may see models, jobs and provenance (READ), and nothing else: it can neither invoke
+ * nor change a model, nor read weights or training data.
+ */
+export class ModelReadRole extends CapabilityRole {
+  constructor(scope: Construct, id: string, props: ModelReadRoleProps) {
+    const services = new Set(props.targets?.flatMap((t) => t.resources.map((r) => r.service)));
+    // List actions take no resource: IAM supports nothing narrower than "*" for them.
+    const listActions = catalogActions(Capability.READ).filter(
+      (a) => services.has(a.split(':')[0]) && takesOnlyStar(a),
+    );
+    super(
+      scope,
+      id,
+      Capability.READ,
+      props,
+      listActions.length ? [{ actions: listActions, resources: ['*'] }] : [],
+    );
+    props.registry?.grantReadMetadata(this);
+  }
+}

@@ -1,0 +1,128 @@
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { Capability, DataClass, TAG_DATA_CLASS } from '../../capabilities/capability';
+import { catalogActions } from '../../capabilities/actions';
+
+/**
+ * The capabilities a capability role may hold together with its own without merging identities
+ * (DESIGN.md): customization reads job status and training data.
+ */
+export function compatibleCapabilities(capability: Capability): Capability[] {
+  return capability === Capability.CUSTOMIZATION
+    ? [Capability.CUSTOMIZATION, Capability.READ, Capability.WEIGHTS_ACCESS]
+    : [capability];
+}
+
+/**
+ * What a capability role's workload may do besides models: logs, metrics, traces, object storage,
+ * encryption, queues, tables, configuration and VPC networking. Nothing here can assume, pass or
+ * change a role, or run code as another identity (no sts:AssumeRole, iam:*, ssm:SendCommand).
+ */
+export const WORKLOAD_SUPPORT_ACTIONS = [
+  'logs:CreateLogGroup',
+  'logs:CreateLogStream',
+  'logs:PutLogEvents',
+  'cloudwatch:PutMetricData',
+  'xray:PutTraceSegments',
+  'xray:PutTelemetryRecords',
+  'xray:GetSamplingRules',
+  'xray:GetSamplingTargets',
+  's3:GetObject',
+  's3:GetObjectVersion',
+  's3:PutObject',
+  's3:ListBucket',
+  's3:AbortMultipartUpload',
+  'kms:Decrypt',
+  'kms:Encrypt',
+  'kms:GenerateDataKey',
+  'kms:DescribeKey',
+  'sqs:ReceiveMessage',
+  'sqs:DeleteMessage',
+  'sqs:SendMessage',
+  'sqs:GetQueueAttributes',
+  'sqs:ChangeMessageVisibility',
+  'sns:Publish',
+  'dynamodb:GetItem',
+  'dynamodb:PutItem',
+  'dynamodb:UpdateItem',
+  'dynamodb:DeleteItem',
+  'dynamodb:Query',
+  'dynamodb:BatchGetItem',
+  'dynamodb:BatchWriteItem',
+  'ssm:GetParameter',
+  'ssm:GetParameters',
+  'secretsmanager:GetSecretValue',
+  'ec2:CreateNetworkInterface',
+  'ec2:DescribeNetworkInterfaces',
+  'ec2:DeleteNetworkInterface',
+  'ec2:AssignPrivateIpAddresses',
+  'ec2:UnassignPrivateIpAddresses',
+];
+
+/** The services a customization role may pass its job's service role to. */
+export const MODEL_SERVICES = ['bedrock.amazonaws.com', 'sagemaker.amazonaws.com'];
+
+const ML_CAPABILITIES = [
+  Capability.READ,
+  Capability.INFERENCE,
+  Capability.CUSTOMIZATION,
+  Capability.WEIGHTS_ACCESS,
+  Capability.APPROVAL,
+];
+
+const WEIGHTS_DATA = [DataClass.MODEL_ARTIFACTS, DataClass.TRAINING_DATA];
+const REGISTRY_DATA = [DataClass.MODEL_ARTIFACTS, DataClass.TRAINING_DATA, DataClass.METADATA];
+
+/**
+ * Explicit denies of every capability a role of `capability` must never hold. They name no
+ * resource of this app: registry buckets are recognised by their data-class tag (S3 ABAC).
+ */
+export function capabilityDenies(capability: Capability): iam.PolicyStatement[] {
+  const compatible = compatibleCapabilities(capability);
+  const others = ML_CAPABILITIES.filter((c) => !compatible.includes(c)).flatMap((c) => catalogActions(c));
+  const weights: iam.PolicyStatement[] = compatible.includes(Capability.WEIGHTS_ACCESS)
+    ? []
+    : [
+        new iam.PolicyStatement({
+          sid: 'DenyWeightsAndTrainingData',
+          effect: iam.Effect.DENY,
+          actions: catalogActions(Capability.WEIGHTS_ACCESS, { dataClasses: WEIGHTS_DATA }),
+          resources: ['*'],
+          conditions: { StringEquals: { [`aws:ResourceTag/${TAG_DATA_CLASS}`]: WEIGHTS_DATA } },
+        }),
+      ];
+  return [
+    ...weights,
+    new iam.PolicyStatement({
+      sid: 'DenyOtherCapabilities',
+      effect: iam.Effect.DENY,
+      actions: others,
+      resources: ['*'],
+    }),
+    new iam.PolicyStatement({
+      sid: 'DenyPrivilegeAdministration',
+      effect: iam.Effect.DENY,
+      actions: catalogActions(Capability.PRIVILEGE_ADMIN),
+      resources: ['*'],
+    }),
+    new iam.PolicyStatement({
+      sid: 'DenyPassRole',
+      effect: iam.Effect.DENY,
+      actions: ['iam:PassRole'],
+      resources: ['*'],
+      // Customization passes its job's service role to Bedrock or SageMaker, and to nothing else.
+      conditions:
+        capability === Capability.CUSTOMIZATION
+          ? { StringNotEquals: { 'iam:PassedToService': MODEL_SERVICES } }
+          : undefined,
+    }),
+    new iam.PolicyStatement({
+      sid: 'DenyRegistryPolicyChanges',
+      effect: iam.Effect.DENY,
+      actions: [
+        ...catalogActions(Capability.PRIVILEGE_ADMIN, { dataClasses: REGISTRY_DATA }),
+        ...catalogActions(Capability.PRIVILEGE_ADMIN, { registryKey: true }),
+      ],
+      resources: ['*'],
+    }),
+  ];
+}

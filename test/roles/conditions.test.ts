@@ -1,0 +1,138 @@
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { ModelInferenceRole, ModelReadRole, ModelTarget } from '../../lib';
+import { simulate } from '../support/simulate';
+import { ACCOUNT } from '../support/template';
+import { ARN, buildFixture, targets } from './fixture';
+
+const VPCE = 'vpce-0123456789abcdef0';
+const TAGGED_PT = ARN.provisioned;
+
+const f = buildFixture((stack) => ({
+  windowed: new ModelInferenceRole(stack, 'Windowed', {
+    assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+    targets: [targets.fm],
+    conditions: { notBefore: new Date('2026-01-01T00:00:00Z'), notAfter: new Date('2026-12-31T23:59:59Z') },
+  }),
+  inVpc: new ModelInferenceRole(stack, 'InVpc', {
+    assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+    targets: [targets.fm],
+    conditions: { sourceVpcEndpoints: [VPCE] },
+  }),
+  fromOffice: new ModelInferenceRole(stack, 'FromOffice', {
+    assumedBy: new iam.ServicePrincipal('ecs-tasks.amazonaws.com'),
+    targets: [targets.fm],
+    conditions: { sourceIpRanges: ['203.0.113.0/24'] },
+  }),
+  human: new ModelReadRole(stack, 'Human', {
+    assumedBy: new iam.AccountRootPrincipal(),
+    targets: [targets.fm],
+    conditions: { requireMfa: true, requiredSessionTags: ['team'] },
+  }),
+  classified: new ModelInferenceRole(stack, 'Classified', {
+    assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+    targets: [ModelTarget.tagged('team', 'search')],
+    conditions: { classificationTagKey: 'classification' },
+  }),
+}));
+
+const invoke = (role: string, context: Record<string, string> = {}) =>
+  f.can(role, 'bedrock:InvokeModel', ARN.fm, { context });
+
+describe('time window (aws:CurrentTime)', () => {
+  test('inside the window: allowed', async () => {
+    expect(await invoke('windowed', { 'aws:CurrentTime': '2026-06-01T00:00:00Z' })).toBe('Allowed');
+  });
+  test('before the window: denied', async () => {
+    expect(await invoke('windowed', { 'aws:CurrentTime': '2025-12-31T23:59:59Z' })).toBe('ExplicitlyDenied');
+  });
+  test('after the window: denied', async () => {
+    expect(await invoke('windowed', { 'aws:CurrentTime': '2027-01-01T00:00:00Z' })).toBe('ExplicitlyDenied');
+  });
+});
+
+describe('network (aws:SourceVpce, aws:SourceIp)', () => {
+  test('through the VPC endpoint: allowed', async () => {
+    expect(await invoke('inVpc', { 'aws:SourceVpce': VPCE })).toBe('Allowed');
+  });
+  test('through another VPC endpoint: denied', async () => {
+    expect(await invoke('inVpc', { 'aws:SourceVpce': 'vpce-0aaaaaaaaaaaaaaaa' })).toBe('ExplicitlyDenied');
+  });
+  test('from the internet: denied', async () => {
+    expect(await invoke('inVpc', { 'aws:SourceIp': '198.51.100.7' })).toBe('ExplicitlyDenied');
+  });
+  test('a call an AWS service makes on the role behalf is not held to the endpoint', async () => {
+    expect(await invoke('inVpc', { 'aws:ViaAWSService': 'true' })).toBe('Allowed');
+  });
+  test('from the allowed range: allowed; from elsewhere: denied', async () => {
+    expect(await invoke('fromOffice', { 'aws:SourceIp': '203.0.113.9' })).toBe('Allowed');
+    expect(await invoke('fromOffice', { 'aws:SourceIp': '198.51.100.7' })).toBe('ExplicitlyDenied');
+  });
+});
+
+describe('MFA and session tags', () => {
+  const read = (context: Record<string, string>) =>
+    f.can('human', 'bedrock:GetFoundationModel', ARN.fm, { context });
+  test('a session with MFA may act', async () => {
+    expect(await read({ 'aws:MultiFactorAuthPresent': 'true' })).toBe('Allowed');
+  });
+  test('a session without MFA is denied', async () => {
+    expect(await read({})).toBe('ExplicitlyDenied');
+    expect(await read({ 'aws:MultiFactorAuthPresent': 'false' })).toBe('ExplicitlyDenied');
+  });
+
+  const assume = (context: Record<string, string>) => {
+    const id = f.stack.getLogicalId(f.roles.human.node.defaultChild as never);
+    const user = `arn:aws:iam::${ACCOUNT}:user/alice`;
+    return simulate({
+      principal: user,
+      action: 'sts:AssumeRole',
+      resource: f.template.arn(id),
+      context,
+      identityPolicies: [
+        {
+          Version: '2012-10-17',
+          Statement: [{ Effect: 'Allow', Action: ['sts:AssumeRole', 'sts:TagSession'], Resource: '*' }],
+        },
+      ],
+      resourcePolicy: f.template.props(id).AssumeRolePolicyDocument,
+    });
+  };
+  test('the role can be assumed only with MFA and the required session tag', async () => {
+    expect(await assume({ 'aws:MultiFactorAuthPresent': 'true', 'aws:RequestTag/team': 'search' })).toBe(
+      'Allowed',
+    );
+    expect(await assume({ 'aws:RequestTag/team': 'search' })).not.toBe('Allowed');
+    expect(await assume({ 'aws:MultiFactorAuthPresent': 'true' })).not.toBe('Allowed');
+  });
+});
+
+describe('data classification and tag-selected targets', () => {
+  const call = (resourceTags: Record<string, string>, principalTags: Record<string, string>) =>
+    f.can('classified', 'bedrock:InvokeModel', TAGGED_PT, {
+      context: {
+        ...Object.fromEntries(Object.entries(resourceTags).map(([k, v]) => [`aws:ResourceTag/${k}`, v])),
+        ...Object.fromEntries(Object.entries(principalTags).map(([k, v]) => [`aws:PrincipalTag/${k}`, v])),
+      },
+    });
+  test('matching classification and target tag: allowed', async () => {
+    expect(
+      await call({ team: 'search', classification: 'confidential' }, { classification: 'confidential' }),
+    ).toBe('Allowed');
+  });
+  test('classification mismatch: denied', async () => {
+    expect(
+      await call({ team: 'search', classification: 'restricted' }, { classification: 'confidential' }),
+    ).not.toBe('Allowed');
+  });
+  test('principal without a classification: denied', async () => {
+    expect(await call({ team: 'search', classification: 'confidential' }, {})).not.toBe('Allowed');
+  });
+  test('a model without the target tag: denied', async () => {
+    expect(
+      await call({ team: 'ads', classification: 'confidential' }, { classification: 'confidential' }),
+    ).not.toBe('Allowed');
+  });
+  test('a foundation model is not a tagged target', async () => {
+    expect(await f.can('classified', 'bedrock:InvokeModel', ARN.fm)).not.toBe('Allowed');
+  });
+});
