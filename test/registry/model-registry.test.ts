@@ -56,6 +56,8 @@ describe('ModelRegistry resources', () => {
             LogFilePrefix: `${dataClass}/`,
           },
           Tags: expect.arrayContaining([{ Key: TAG_DATA_CLASS, Value: dataClass }]),
+          // S3 ABAC: capability roles' denies recognise the bucket by its data-class tag.
+          AbacStatus: 'Enabled',
         }),
       );
     },

@@ -15,6 +15,8 @@ interface Trusted {
   readonly kind: 'AWS' | 'Federated' | 'Service';
   /** The principal, resolved to JSON, to compare across roles. */
   readonly id: string;
+  /** The principal as a person reads it: `arn:${AWS::Partition}:iam::${AWS::AccountId}:root`. */
+  readonly name: string;
   /** Its distinguishing conditions, resolved to JSON ('' when none). */
   readonly distinguishedBy: string;
 }
@@ -45,11 +47,20 @@ function trustedBy(role: CapabilityRole): Trusted[] {
     const distinguishedBy = Object.keys(distinguishing).length ? JSON.stringify(distinguishing) : '';
     for (const kind of ['AWS', 'Federated', 'Service'] as const) {
       for (const p of [statement.Principal?.[kind] ?? []].flat()) {
-        result.push({ kind, id: JSON.stringify(p), distinguishedBy });
+        result.push({ kind, id: JSON.stringify(p), name: readable(p), distinguishedBy });
       }
     }
   }
   return result;
+}
+
+/** A resolved value with its intrinsics written as `${Name}` / `${Resource.Attribute}`. */
+function readable(value: Json): string {
+  if (typeof value === 'string') return value;
+  if (value?.Ref) return `\${${value.Ref}}`;
+  if (value?.['Fn::GetAtt']) return `\${${value['Fn::GetAtt'].join('.')}}`;
+  if (value?.['Fn::Join']) return value['Fn::Join'][1].map(readable).join(value['Fn::Join'][0]);
+  return JSON.stringify(value);
 }
 
 function isAccountRoot(id: string): boolean {
@@ -96,7 +107,7 @@ function trustSeparationErrors(role: CapabilityRole, roles: CapabilityRole[]): s
       )
         continue;
       errors.push(
-        `Trust separation: ${same.id} is trusted by ${describe(other)} and ${describe(role)}, so one caller can hold both capabilities. ` +
+        `Trust separation: ${same.name} is trusted by ${describe(other)} and ${describe(role)}, so one caller can hold both capabilities. ` +
           (shared
             ? 'Tell the callers apart with a different condition on each role (aws:PrincipalTag, a SAML attribute, sts:ExternalId), or trust different principals.'
             : 'Give each capability its own principal.'),
