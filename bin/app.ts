@@ -2,9 +2,21 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { App, Duration, Stack, StackProps } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { ModelRegistry } from '../lib';
+import {
+  ModelCustomizationRole,
+  ModelInferenceRole,
+  ModelReadRole,
+  ModelRegistry,
+  ModelTarget,
+} from '../lib';
+
+/** Callers from this account, told apart by the `job` tag their identity carries. */
+function accountCallers(job: string): iam.IPrincipal {
+  return new iam.AccountRootPrincipal().withConditions({ StringEquals: { 'aws:PrincipalTag/job': job } });
+}
 
 /** The reference app: what `npx cdk synth` builds, and what CI lints. */
 export class ReferenceStack extends Stack {
@@ -15,6 +27,39 @@ export class ReferenceStack extends Stack {
     this.registry = new ModelRegistry(this, 'Registry', {
       metadataObjectLockRetention: s3.ObjectLockRetention.governance(Duration.days(365)),
       accessLogsExpiration: Duration.days(400),
+    });
+
+    const titan = ModelTarget.bedrockFoundationModel('amazon.titan-text-express-v1');
+    const haiku = ModelTarget.bedrockFoundationModel('anthropic.claude-3-haiku-20240307-v1:0');
+
+    new ModelReadRole(this, 'ModelReader', {
+      assumedBy: accountCallers('ml-analyst'),
+      targets: [titan, haiku],
+      registry: this.registry,
+      conditions: { requireMfa: true },
+    });
+    new ModelInferenceRole(this, 'ModelInvoker', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      targets: [haiku, ModelTarget.sagemakerEndpoint('churn-predictor')],
+      conditions: { sourceVpcEndpoints: ['vpce-0a1b2c3d4e5f60718'] },
+    });
+    // The role Bedrock runs customization jobs as; only this account's jobs may use it.
+    const bedrockServiceRole = new iam.Role(this, 'CustomizationServiceRole', {
+      assumedBy: new iam.ServicePrincipal('bedrock.amazonaws.com', {
+        conditions: {
+          StringEquals: { 'aws:SourceAccount': this.account },
+          ArnLike: {
+            'aws:SourceArn': `arn:${this.partition}:bedrock:${this.region}:${this.account}:model-customization-job/*`,
+          },
+        },
+      }),
+    });
+    new ModelCustomizationRole(this, 'ModelCustomizer', {
+      assumedBy: accountCallers('ml-engineer'),
+      targets: [titan],
+      registry: this.registry,
+      serviceRoles: [bedrockServiceRole],
+      conditions: { requireMfa: true },
     });
   }
 }

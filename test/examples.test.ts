@@ -1,5 +1,6 @@
-import { Template } from 'aws-cdk-lib/assertions';
+import { Match, Template } from 'aws-cdk-lib/assertions';
 import { Stack } from 'aws-cdk-lib';
+import { buildApp as capabilityRolesExample } from '../examples/capability-roles/app';
 import { buildApp as modelRegistryExample } from '../examples/model-registry/app';
 
 test('examples/model-registry synthesizes a registry with its three grants', () => {
@@ -9,4 +10,16 @@ test('examples/model-registry synthesizes a registry with its three grants', () 
   template.resourceCountIs('AWS::S3::Bucket', 4);
   template.resourceCountIs('AWS::IAM::Policy', 3);
   expect(app.synth().stacks).toHaveLength(1);
+});
+
+test('examples/capability-roles synthesizes three capability roles, each with its boundary, and passes validation', () => {
+  const app = capabilityRolesExample();
+  const template = Template.fromStack(app.node.findChild('CapabilityRolesExample') as Stack);
+  for (const capability of ['read', 'inference', 'customization']) {
+    template.hasResourceProperties('AWS::IAM::Role', {
+      Tags: [{ Key: 'model-access:capability', Value: capability }],
+      PermissionsBoundary: { Ref: Match.stringLikeRegexp(`^ModelAccessBoundary${capability}`) },
+    });
+  }
+  expect(() => app.synth()).not.toThrow();
 });
