@@ -87,6 +87,7 @@ export abstract class CapabilityRole extends iam.Role {
   public readonly modelPolicies: iam.ManagedPolicy[] = [];
 
   private readonly statements: iam.PolicyStatement[] = [];
+  private readonly documents: iam.PolicyDocument[] = [];
 
   protected constructor(
     scope: Construct,
@@ -166,9 +167,18 @@ export abstract class CapabilityRole extends iam.Role {
     registerForTrustSeparation(this);
   }
 
-  /** Every identity-policy statement the role has been given, for the trust separation check. */
+  /**
+   * Every identity-policy statement the role holds now (its own, and those of the policies
+   * attached to it, as they are at the time of the call), for the trust separation check.
+   */
   public get identityStatements(): iam.PolicyStatement[] {
-    return [...this.statements];
+    // PolicyDocument keeps its statements private; its JSON form is the public view.
+    const fromDocuments = this.documents.flatMap((d) =>
+      ((d.toJSON() as { Statement?: unknown[] } | undefined)?.Statement ?? []).map((s) =>
+        iam.PolicyStatement.fromJson(s),
+      ),
+    );
+    return [...this.statements, ...fromDocuments];
   }
 
   public addToPrincipalPolicy(statement: iam.PolicyStatement): iam.AddToPrincipalPolicyResult {
@@ -177,20 +187,14 @@ export abstract class CapabilityRole extends iam.Role {
   }
 
   public attachInlinePolicy(policy: iam.Policy): void {
-    this.statements.push(...policyStatements(policy.document));
+    this.documents.push(policy.document);
     super.attachInlinePolicy(policy);
   }
 
   public addManagedPolicy(policy: iam.IManagedPolicy): void {
-    if (policy instanceof iam.ManagedPolicy) this.statements.push(...policyStatements(policy.document));
+    if (policy instanceof iam.ManagedPolicy) this.documents.push(policy.document);
     super.addManagedPolicy(policy);
   }
-}
-
-function policyStatements(document: iam.PolicyDocument): iam.PolicyStatement[] {
-  // PolicyDocument keeps its statements private; its JSON form is the public view.
-  const json = document.toJSON() as { Statement?: unknown[] } | undefined;
-  return (json?.Statement ?? []).map((s) => iam.PolicyStatement.fromJson(s));
 }
 
 /**

@@ -100,6 +100,29 @@ describe('merges through trust fail synth', () => {
     );
   });
 
+  test('a statement added to an attached managed policy after attaching it is still seen', () => {
+    const run = synth((stack) => {
+      const invoker = new ModelInferenceRole(stack, 'Invoker', {
+        assumedBy: lambda(),
+        targets: [targets.fm],
+      });
+      const reader = new ModelReadRole(stack, 'Reader', {
+        assumedBy: tagged('analyst'),
+        targets: [targets.fm],
+      });
+      const extra = new iam.ManagedPolicy(stack, 'Extra', {
+        statements: [new iam.PolicyStatement({ actions: ['logs:*'], resources: ['*'] })],
+      });
+      reader.addManagedPolicy(extra);
+      extra.addStatements(
+        new iam.PolicyStatement({ actions: ['sts:AssumeRole'], resources: [invoker.roleArn] }),
+      );
+    });
+    expect(run).toThrow(
+      /ModelReadRole 'Test\/Reader' \(read\) is allowed sts:AssumeRole on ModelInferenceRole 'Test\/Invoker'/,
+    );
+  });
+
   test('a capability role that may pass roles of two capabilities', () => {
     const run = synth((stack) => {
       const invoker = new ModelInferenceRole(stack, 'Invoker', {
