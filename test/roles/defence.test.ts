@@ -127,6 +127,20 @@ describe('the boundary keeps the role a workload, not an administrator', () => {
     ).not.toBe('Allowed');
   });
 
+  test('a customization role cannot copy or share a model out, even with AdministratorAccess', async () => {
+    const options = { extraPolicies: [ADMINISTRATOR_ACCESS] };
+    expect(await f.can('tuner', 'bedrock:CreateModelCopyJob', ARN.custom, options)).not.toBe('Allowed');
+    expect(await f.can('tuner', 'bedrock:PutResourcePolicy', ARN.custom, options)).not.toBe('Allowed');
+  });
+
+  test('a customization role reads training data but not weights, even with AdministratorAccess', async () => {
+    const options = { extraPolicies: [ADMINISTRATOR_ACCESS], s3Abac: true };
+    expect(await f.can('tuner', 's3:GetObject', WEIGHTS, { ...options, context: weightsTag('training-data') })).toBe('Allowed');
+    expect(await f.can('tuner', 's3:GetObject', WEIGHTS, { ...options, context: weightsTag('model-artifacts') })).toBe(
+      'ExplicitlyDenied',
+    );
+  });
+
   test('a customization role cannot invoke models or approve, even with AdministratorAccess', async () => {
     const options = { extraPolicies: [ADMINISTRATOR_ACCESS] };
     expect(await f.can('tuner', 'bedrock:InvokeModel', ARN.fm, options)).not.toBe('Allowed');

@@ -4,12 +4,20 @@ import { catalogActions } from '../../capabilities/actions';
 
 /**
  * The capabilities a capability role may hold together with its own without merging identities
- * (DESIGN.md): customization reads job status and training data.
+ * (DESIGN.md): customization reads job status.
  */
 export function compatibleCapabilities(capability: Capability): Capability[] {
+  return capability === Capability.CUSTOMIZATION ? [Capability.CUSTOMIZATION, Capability.READ] : [capability];
+}
+
+/**
+ * Registry data a role of `capability` must never read. A customization job's service role reads
+ * training data (CUSTOMIZATION with that WEIGHTS_ACCESS is not a merge), never the weights.
+ */
+export function forbiddenData(capability: Capability): DataClass[] {
   return capability === Capability.CUSTOMIZATION
-    ? [Capability.CUSTOMIZATION, Capability.READ, Capability.WEIGHTS_ACCESS]
-    : [capability];
+    ? [DataClass.MODEL_ARTIFACTS]
+    : [DataClass.MODEL_ARTIFACTS, DataClass.TRAINING_DATA];
 }
 
 /**
@@ -69,7 +77,6 @@ const ML_CAPABILITIES = [
   Capability.APPROVAL,
 ];
 
-const WEIGHTS_DATA = [DataClass.MODEL_ARTIFACTS, DataClass.TRAINING_DATA];
 const REGISTRY_DATA = [DataClass.MODEL_ARTIFACTS, DataClass.TRAINING_DATA, DataClass.METADATA];
 
 /**
@@ -79,19 +86,15 @@ const REGISTRY_DATA = [DataClass.MODEL_ARTIFACTS, DataClass.TRAINING_DATA, DataC
 export function capabilityDenies(capability: Capability): iam.PolicyStatement[] {
   const compatible = compatibleCapabilities(capability);
   const others = ML_CAPABILITIES.filter((c) => !compatible.includes(c)).flatMap((c) => catalogActions(c));
-  const weights: iam.PolicyStatement[] = compatible.includes(Capability.WEIGHTS_ACCESS)
-    ? []
-    : [
-        new iam.PolicyStatement({
-          sid: 'DenyWeightsAndTrainingData',
-          effect: iam.Effect.DENY,
-          actions: catalogActions(Capability.WEIGHTS_ACCESS, { dataClasses: WEIGHTS_DATA }),
-          resources: ['*'],
-          conditions: { StringEquals: { [`aws:ResourceTag/${TAG_DATA_CLASS}`]: WEIGHTS_DATA } },
-        }),
-      ];
+  const forbidden = forbiddenData(capability);
   return [
-    ...weights,
+    new iam.PolicyStatement({
+      sid: 'DenyWeightsAndTrainingData',
+      effect: iam.Effect.DENY,
+      actions: catalogActions(Capability.WEIGHTS_ACCESS, { dataClasses: forbidden }),
+      resources: ['*'],
+      conditions: { StringEquals: { [`aws:ResourceTag/${TAG_DATA_CLASS}`]: forbidden } },
+    }),
     new iam.PolicyStatement({
       sid: 'DenyOtherCapabilities',
       effect: iam.Effect.DENY,
