@@ -135,10 +135,12 @@ describe('the boundary keeps the role a workload, not an administrator', () => {
 
   test('a customization role reads training data but not weights, even with AdministratorAccess', async () => {
     const options = { extraPolicies: [ADMINISTRATOR_ACCESS], s3Abac: true };
-    expect(await f.can('tuner', 's3:GetObject', WEIGHTS, { ...options, context: weightsTag('training-data') })).toBe('Allowed');
-    expect(await f.can('tuner', 's3:GetObject', WEIGHTS, { ...options, context: weightsTag('model-artifacts') })).toBe(
-      'ExplicitlyDenied',
-    );
+    expect(
+      await f.can('tuner', 's3:GetObject', WEIGHTS, { ...options, context: weightsTag('training-data') }),
+    ).toBe('Allowed');
+    expect(
+      await f.can('tuner', 's3:GetObject', WEIGHTS, { ...options, context: weightsTag('model-artifacts') }),
+    ).toBe('ExplicitlyDenied');
   });
 
   test('a customization role cannot invoke models or approve, even with AdministratorAccess', async () => {
