@@ -1,3 +1,4 @@
 export * from './capabilities';
 export * from './registry';
 export * from './roles';
+export * from './analysis';

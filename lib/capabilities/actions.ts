@@ -116,6 +116,11 @@ export function expandActions(
   return { actions: [...actions].sort(), unknown };
 }
 
+/** Whether a catalog entry confers its capability on the given resources. */
+export function entryApplies(entry: CatalogEntry, resource: ResourceContext): boolean {
+  return !entry.on || overlaps(entry.on, resource);
+}
+
 function overlaps(on: ResourceContext, resource: ResourceContext): boolean {
   return (
     (on.dataClasses ?? []).some((c) => resource.dataClasses?.includes(c)) ||
@@ -138,7 +143,7 @@ export function classifyActions(patterns: string[], options: ClassifyOptions = {
   for (const entry of CATALOG) {
     if (
       held(entry.action) &&
-      (!entry.on || overlaps(entry.on, resource)) &&
+      entryApplies(entry, resource) &&
       (!entry.withAnyOf || entry.withAnyOf.some(held))
     ) {
       capabilities.add(entry.capability);

@@ -2,3 +2,4 @@ export * from './capability';
 export * from './catalog';
 export * from './actions';
 export * from './model-target';
+export * from './merge';

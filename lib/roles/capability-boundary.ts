@@ -3,12 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { Capability } from '../capabilities/capability';
 import { catalogActions } from '../capabilities/actions';
-import {
-  capabilityDenies,
-  compatibleCapabilities,
-  MODEL_SERVICES,
-  WORKLOAD_SUPPORT_ACTIONS,
-} from './private/capability-policy';
+import { capabilityDenies, MODEL_SERVICES, WORKLOAD_SUPPORT_ACTIONS } from './private/capability-policy';
 
 /**
  * The permissions boundary of a capability's roles, created once per stack and shared by them.
@@ -36,9 +31,12 @@ export class CapabilityBoundary extends iam.ManagedPolicy {
       description: `Permissions boundary of cdk-model-access ${capability} roles: no other model capability, no privilege administration`,
     });
     this.capability = capability;
-    const allowed = compatibleCapabilities(capability).flatMap((c) => catalogActions(c));
     this.addStatements(
-      new iam.PolicyStatement({ sid: 'AllowCapability', actions: allowed, resources: ['*'] }),
+      new iam.PolicyStatement({
+        sid: 'AllowCapability',
+        actions: catalogActions(capability),
+        resources: ['*'],
+      }),
       new iam.PolicyStatement({
         sid: 'AllowWorkloadSupport',
         actions: WORKLOAD_SUPPORT_ACTIONS,

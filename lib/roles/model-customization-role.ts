@@ -26,9 +26,10 @@ const SERVICE_PRINCIPAL: Record<string, string> = {
 };
 
 /**
- * A role that may customize its base models (CUSTOMIZATION): start, watch and stop customization
- * jobs, read training data and write artifacts. Sessions last at most one hour. It cannot invoke
- * models, approve requests, or change permissions. Customization should reach production only
+ * A role that may customize its base models (CUSTOMIZATION): start and stop customization jobs,
+ * read training data and write artifacts. Sessions last at most one hour. It cannot invoke models,
+ * read model metadata or weights, approve requests, or change permissions: watching jobs is READ,
+ * which together with training data would merge identities, so a read role does it. Customization should reach production only
  * through an approval pipeline; this role is what such a pipeline's job runs as.
  */
 export class ModelCustomizationRole extends CapabilityRole {
@@ -41,12 +42,11 @@ export class ModelCustomizationRole extends CapabilityRole {
       extra.push(
         // A job creates a custom model whose ARN is not known in advance.
         { actions: ['bedrock:CreateModelCustomizationJob'], resources: [inAccount('custom-model/*')] },
+        // Its jobs' names are not known in advance either. Watching them (Get/List) is READ: a read role's.
         {
-          actions: ['bedrock:GetModelCustomizationJob', 'bedrock:StopModelCustomizationJob'],
+          actions: ['bedrock:StopModelCustomizationJob'],
           resources: [inAccount('model-customization-job/*')],
         },
-        // List actions take no resource: IAM supports nothing narrower than "*" for them.
-        { actions: ['bedrock:ListModelCustomizationJobs'], resources: ['*'] },
       );
     }
     if (props.serviceRoles?.length) {

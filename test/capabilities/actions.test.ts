@@ -5,6 +5,7 @@ import {
   catalogActions,
   classifyActions,
   expandActions,
+  mergedPairs,
 } from '../../lib';
 
 const { READ, INFERENCE, CUSTOMIZATION, WEIGHTS_ACCESS, APPROVAL, PRIVILEGE_ADMIN } = Capability;
@@ -189,5 +190,28 @@ describe('expandActions agrees with @cloud-copilot/iam-expand', () => {
         .actions.map((a) => a.toLowerCase())
         .sort(),
     ).toEqual(theirs);
+  });
+});
+
+describe('mergedPairs', () => {
+  test.each([
+    [[INFERENCE, CUSTOMIZATION], [[INFERENCE, CUSTOMIZATION]]],
+    [[INFERENCE, APPROVAL], [[INFERENCE, APPROVAL]]],
+    [[CUSTOMIZATION, APPROVAL], [[CUSTOMIZATION, APPROVAL]]],
+    [[READ, WEIGHTS_ACCESS], [[READ, WEIGHTS_ACCESS]]],
+    [[INFERENCE, WEIGHTS_ACCESS], [[INFERENCE, WEIGHTS_ACCESS]]],
+    [[READ, PRIVILEGE_ADMIN], [[READ, PRIVILEGE_ADMIN]]],
+  ])('%j is a merge', (held, pairs) => {
+    expect(mergedPairs(held)).toEqual(pairs);
+  });
+
+  test.each([
+    [[READ, INFERENCE]],
+    [[CUSTOMIZATION, WEIGHTS_ACCESS]],
+    [[CUSTOMIZATION, READ]],
+    [[PRIVILEGE_ADMIN]],
+    [[]],
+  ])('%j is not a merge', (held) => {
+    expect(mergedPairs(held)).toEqual([]);
   });
 });

@@ -143,6 +143,25 @@ describe('the boundary keeps the role a workload, not an administrator', () => {
     ).toBe('ExplicitlyDenied');
   });
 
+  test('a customization role cannot read metadata or job status (READ would merge with its training data)', async () => {
+    const options = { extraPolicies: [ADMINISTRATOR_ACCESS] };
+    expect(
+      await f.can('tuner', 's3:GetObject', WEIGHTS, {
+        ...options,
+        s3Abac: true,
+        context: weightsTag('metadata'),
+      }),
+    ).toBe('ExplicitlyDenied');
+    expect(
+      await f.can(
+        'tuner',
+        'bedrock:GetModelCustomizationJob',
+        `arn:aws:bedrock:us-east-1:${ACCOUNT}:model-customization-job/j1`,
+        options,
+      ),
+    ).not.toBe('Allowed');
+  });
+
   test('a customization role cannot invoke models or approve, even with AdministratorAccess', async () => {
     const options = { extraPolicies: [ADMINISTRATOR_ACCESS] };
     expect(await f.can('tuner', 'bedrock:InvokeModel', ARN.fm, options)).not.toBe('Allowed');

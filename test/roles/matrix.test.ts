@@ -51,9 +51,7 @@ const ALLOWED: Record<string, Record<string, string[]>> = {
     'bedrock:CreateModelCustomizationJob': [ARN.fm, ARN.custom, anyCustomModel],
     'bedrock:CreateProvisionedModelThroughput': [ARN.fm, ARN.custom],
     'bedrock:CreateCustomModelDeployment': [ARN.custom],
-    'bedrock:GetModelCustomizationJob': [anyJob],
     'bedrock:StopModelCustomizationJob': [anyJob],
-    'bedrock:ListModelCustomizationJobs': [STAR],
   },
 };
 

@@ -88,7 +88,7 @@ describe('capability roles', () => {
         .flatMap((s) => [s.Action].flat())
         .sort();
     expect(onStar('invoker')).toEqual([]);
-    expect(onStar('tuner')).toEqual(['bedrock:ListModelCustomizationJobs']);
+    expect(onStar('tuner')).toEqual([]);
     expect(onStar('reader').every((a: string) => /:List/.test(a))).toBe(true);
     expect(onStar('reader')).toContain('bedrock:ListFoundationModels');
   });

@@ -3,20 +3,13 @@ import { Capability, DataClass, TAG_DATA_CLASS } from '../../capabilities/capabi
 import { catalogActions } from '../../capabilities/actions';
 
 /**
- * The capabilities a capability role may hold together with its own without merging identities
- * (DESIGN.md): customization reads job status.
- */
-export function compatibleCapabilities(capability: Capability): Capability[] {
-  return capability === Capability.CUSTOMIZATION ? [Capability.CUSTOMIZATION, Capability.READ] : [capability];
-}
-
-/**
  * Registry data a role of `capability` must never read. A customization job's service role reads
- * training data (CUSTOMIZATION with that WEIGHTS_ACCESS is not a merge), never the weights.
+ * training data (CUSTOMIZATION with that WEIGHTS_ACCESS is not a merge), but neither the weights
+ * nor metadata (READ with WEIGHTS_ACCESS is).
  */
 export function forbiddenData(capability: Capability): DataClass[] {
   return capability === Capability.CUSTOMIZATION
-    ? [DataClass.MODEL_ARTIFACTS]
+    ? [DataClass.MODEL_ARTIFACTS, DataClass.METADATA]
     : [DataClass.MODEL_ARTIFACTS, DataClass.TRAINING_DATA];
 }
 
@@ -84,14 +77,18 @@ const REGISTRY_DATA = [DataClass.MODEL_ARTIFACTS, DataClass.TRAINING_DATA, DataC
  * resource of this app: registry buckets are recognised by their data-class tag (S3 ABAC).
  */
 export function capabilityDenies(capability: Capability): iam.PolicyStatement[] {
-  const compatible = compatibleCapabilities(capability);
-  const others = ML_CAPABILITIES.filter((c) => !compatible.includes(c)).flatMap((c) => catalogActions(c));
+  const others = ML_CAPABILITIES.filter((c) => c !== capability).flatMap((c) => catalogActions(c));
   const forbidden = forbiddenData(capability);
   return [
     new iam.PolicyStatement({
       sid: 'DenyWeightsAndTrainingData',
       effect: iam.Effect.DENY,
-      actions: catalogActions(Capability.WEIGHTS_ACCESS, { dataClasses: forbidden }),
+      actions: [
+        ...new Set([
+          ...catalogActions(Capability.WEIGHTS_ACCESS, { dataClasses: forbidden }),
+          ...catalogActions(Capability.READ, { dataClasses: forbidden }),
+        ]),
+      ],
       resources: ['*'],
       conditions: { StringEquals: { [`aws:ResourceTag/${TAG_DATA_CLASS}`]: forbidden } },
     }),

@@ -1,0 +1,2 @@
+export * from './access-analysis';
+export * from './aws-managed-policies';

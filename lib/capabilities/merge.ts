@@ -1,0 +1,23 @@
+import { Capability } from './capability';
+
+const { READ, INFERENCE, CUSTOMIZATION, WEIGHTS_ACCESS, APPROVAL, PRIVILEGE_ADMIN } = Capability;
+
+/**
+ * The pairs of capabilities that one principal must never hold together (DESIGN.md): two of
+ * INFERENCE, CUSTOMIZATION, APPROVAL; INFERENCE or READ with WEIGHTS_ACCESS; any model capability
+ * with PRIVILEGE_ADMIN. READ with INFERENCE, and CUSTOMIZATION with WEIGHTS_ACCESS, are not merges.
+ */
+export const MERGED_PAIRS: ReadonlyArray<readonly [Capability, Capability]> = [
+  [INFERENCE, CUSTOMIZATION],
+  [INFERENCE, APPROVAL],
+  [CUSTOMIZATION, APPROVAL],
+  [INFERENCE, WEIGHTS_ACCESS],
+  [READ, WEIGHTS_ACCESS],
+  ...[READ, INFERENCE, CUSTOMIZATION, WEIGHTS_ACCESS, APPROVAL].map((c) => [c, PRIVILEGE_ADMIN] as const),
+];
+
+/** The merged pairs among a set of capabilities; empty when they are separate. */
+export function mergedPairs(capabilities: Iterable<Capability>): [Capability, Capability][] {
+  const held = new Set(capabilities);
+  return MERGED_PAIRS.filter(([a, b]) => held.has(a) && held.has(b)).map(([a, b]) => [a, b]);
+}

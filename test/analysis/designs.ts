@@ -1,0 +1,48 @@
+/** Small CloudFormation templates, written by hand as a user or another tool would write them. */
+type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+export const doc = (...statements: Json[]) => ({ Version: '2012-10-17', Statement: statements });
+export const allow = (Action: Json, Resource: Json = '*', extra: Json = {}) => ({
+  Effect: 'Allow',
+  Action,
+  Resource,
+  ...extra,
+});
+export const deny = (Action: Json, Resource: Json = '*', extra: Json = {}) => ({
+  Effect: 'Deny',
+  Action,
+  Resource,
+  ...extra,
+});
+
+export const lambdaTrust = doc({
+  Effect: 'Allow',
+  Principal: { Service: 'lambda.amazonaws.com' },
+  Action: 'sts:AssumeRole',
+});
+export const accountTrust = doc({
+  Effect: 'Allow',
+  Principal: {
+    AWS: {
+      'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::', { Ref: 'AWS::AccountId' }, ':root']],
+    },
+  },
+  Action: 'sts:AssumeRole',
+});
+
+export const role = (policies: Json[] = [], extra: Json = {}) => ({
+  Type: 'AWS::IAM::Role',
+  Properties: {
+    AssumeRolePolicyDocument: lambdaTrust,
+    Policies: policies.map((PolicyDocument, i) => ({ PolicyName: `p${i}`, PolicyDocument })),
+    ...extra,
+  },
+});
+
+/** A registry-like bucket with its data-class tag. */
+export const bucket = (dataClass: string) => ({
+  Type: 'AWS::S3::Bucket',
+  Properties: { Tags: [{ Key: 'model-access:data-class', Value: dataClass }] },
+});
+
+export const template = (resources: Json) => ({ Resources: resources });
