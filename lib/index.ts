@@ -2,3 +2,4 @@ export * from './capabilities';
 export * from './registry';
 export * from './roles';
 export * from './analysis';
+export * from './nag';

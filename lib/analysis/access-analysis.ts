@@ -95,6 +95,14 @@ export class AccessAnalysis {
   private readonly table: SymbolTable;
   private readonly registryBuckets = new Map<string, DataClass>();
   private readonly registryKeys = new Set<string>();
+  // Indexes built once, so the analysis grows linearly with the template.
+  private readonly byId = new Map<string, PrincipalAccess>();
+  private readonly idsByType = new Map<string, string[]>();
+  private readonly idByName = new Map<string, string>();
+  private readonly idByArn = new Map<string, string>();
+  private readonly attached = new Map<string, Statement[]>();
+  private readonly groupsOfUser = new Map<string, Set<string>>();
+  private readonly managedCache = new Map<string, Statement[] | undefined>();
 
   private constructor(template: Json) {
     this.resources = template.Resources ?? {};
@@ -103,7 +111,12 @@ export class AccessAnalysis {
         Object.entries(this.resources).map(([id, r]) => [id, (r as Json).Type]),
       ),
     };
+    for (const [id, r] of Object.entries<Json>(this.resources)) {
+      this.idsByType.set(r.Type, [...(this.idsByType.get(r.Type) ?? []), id]);
+    }
+    this.indexNames();
     this.indexRegistry();
+    this.indexAttachments();
     const statementsOf = new Map<string, Statement[]>();
     const boundaryOf = new Map<string, Statement[] | undefined>();
     for (const id of this.idsOf(...PRINCIPAL_TYPES)) {
@@ -125,11 +138,12 @@ export class AccessAnalysis {
         canAssume: closure(id, assumes),
       };
     });
+    this.principals.forEach((p) => this.byId.set(p.id, p));
   }
 
   /** One principal's access, by logical id. */
   public principal(id: string): PrincipalAccess | undefined {
-    return this.principals.find((p) => p.id === id);
+    return this.byId.get(id);
   }
 
   /** Principals that hold two capabilities that must stay apart, by their own policies. */
@@ -167,7 +181,46 @@ export class AccessAnalysis {
   }
 
   private idsOf(...types: string[]): string[] {
-    return Object.keys(this.resources).filter((id) => types.includes(this.resources[id].Type));
+    return types.flatMap((t) => this.idsByType.get(t) ?? []);
+  }
+
+  /** Principals by the names a policy's Roles/Users/Groups list or a trust policy may use. */
+  private indexNames() {
+    for (const type of PRINCIPAL_TYPES) {
+      const nameProp =
+        type === 'AWS::IAM::Role' ? 'RoleName' : type === 'AWS::IAM::User' ? 'UserName' : 'GroupName';
+      for (const id of this.idsOf(type)) {
+        this.idByName.set(`${type}|\${${id}}`, id);
+        const name = this.resources[id].Properties?.[nameProp];
+        if (typeof name === 'string') this.idByName.set(`${type}|${name}`, id);
+        if (type !== 'AWS::IAM::Group') this.arnsOf(id).forEach((arn) => this.idByArn.set(arn, id));
+      }
+    }
+  }
+
+  /** Statements of AWS::IAM::Policy and ManagedPolicy resources by the principal they attach to; group members. */
+  private indexAttachments() {
+    const lists = { Roles: 'AWS::IAM::Role', Users: 'AWS::IAM::User', Groups: 'AWS::IAM::Group' };
+    for (const policyId of this.idsOf('AWS::IAM::Policy', 'AWS::IAM::ManagedPolicy')) {
+      const policy = this.resources[policyId].Properties ?? {};
+      const statements = this.statements(policy.PolicyDocument, policyId);
+      for (const [prop, type] of Object.entries(lists)) {
+        for (const id of this.named(policy[prop], type))
+          this.attached.set(id, [...(this.attached.get(id) ?? []), ...statements]);
+      }
+    }
+    for (const user of this.idsOf('AWS::IAM::User')) {
+      this.groupsOfUser.set(
+        user,
+        new Set(this.named(this.resources[user].Properties?.Groups, 'AWS::IAM::Group')),
+      );
+    }
+    for (const addition of this.idsOf('AWS::IAM::UserToGroupAddition')) {
+      const a = this.resources[addition].Properties ?? {};
+      const groups = this.named(a.GroupName, 'AWS::IAM::Group');
+      for (const user of this.named(a.Users, 'AWS::IAM::User'))
+        groups.forEach((g) => this.groupsOfUser.get(user)?.add(g));
+    }
   }
 
   private tag(id: string, key: string): string | undefined {
@@ -218,12 +271,8 @@ export class AccessAnalysis {
 
   /** Ids of the principals a policy's Roles/Users/Groups list names. */
   private named(refs: Json, type: string): string[] {
-    const symbols = list(refs, this.table);
-    const nameProp =
-      type === 'AWS::IAM::Role' ? 'RoleName' : type === 'AWS::IAM::User' ? 'UserName' : 'GroupName';
-    return this.idsOf(type).filter(
-      (id) => symbols.includes(`\${${id}}`) || symbols.includes(this.resources[id].Properties?.[nameProp]),
-    );
+    const ids = list(refs, this.table).map((symbol) => this.idByName.get(`${type}|${symbol}`));
+    return [...new Set(ids.filter((id): id is string => id !== undefined))];
   }
 
   private statements(document: Json, policy: string): Statement[] {
@@ -244,8 +293,16 @@ export class AccessAnalysis {
   /** Statements of a managed policy reference: in the template, AWS-managed, or unknown (reported). */
   private managed(arn: Json, principal: string): Statement[] | undefined {
     const symbol = scalar(arn, this.table);
-    const local = this.idsOf('AWS::IAM::ManagedPolicy').find((id) => symbol === `\${${id}}`);
-    if (local) return this.statements(this.resources[local].Properties?.PolicyDocument, local);
+    const local = /^\$\{([^}.]+)\}$/.exec(symbol)?.[1];
+    if (local && this.resources[local]?.Type === 'AWS::IAM::ManagedPolicy') {
+      if (!this.managedCache.has(local)) {
+        this.managedCache.set(
+          local,
+          this.statements(this.resources[local].Properties?.PolicyDocument, local),
+        );
+      }
+      return this.managedCache.get(local);
+    }
     const known = awsManagedPolicy(symbol);
     if (known) return this.statements({ Statement: known.statements }, known.name);
     if (isAwsManagedPolicyArn(symbol)) {
@@ -258,27 +315,14 @@ export class AccessAnalysis {
   }
 
   private identityStatements(id: string): Statement[] {
-    const type = this.resources[id].Type;
     const props = this.resources[id].Properties ?? {};
     const out: Statement[] = [];
-    for (const p of props.Policies ?? [])
+    for (const p of props.Policies ?? []) {
       out.push(...this.statements(p.PolicyDocument, `${id}/${scalar(p.PolicyName, this.table)}`));
+    }
     for (const arn of list(props.ManagedPolicyArns, this.table)) out.push(...(this.managed(arn, id) ?? []));
-    const listProp = type === 'AWS::IAM::Role' ? 'Roles' : type === 'AWS::IAM::User' ? 'Users' : 'Groups';
-    for (const policyId of this.idsOf('AWS::IAM::Policy', 'AWS::IAM::ManagedPolicy')) {
-      const policy = this.resources[policyId].Properties ?? {};
-      if (this.named(policy[listProp], type).includes(id))
-        out.push(...this.statements(policy.PolicyDocument, policyId));
-    }
-    if (type === 'AWS::IAM::User') {
-      const groups = new Set(this.named(props.Groups, 'AWS::IAM::Group'));
-      for (const addition of this.idsOf('AWS::IAM::UserToGroupAddition')) {
-        const a = this.resources[addition].Properties ?? {};
-        if (this.named(a.Users, 'AWS::IAM::User').includes(id))
-          this.named(a.GroupName, 'AWS::IAM::Group').forEach((g) => groups.add(g));
-      }
-      for (const group of groups) out.push(...this.identityStatements(group));
-    }
+    out.push(...(this.attached.get(id) ?? []));
+    for (const group of this.groupsOfUser.get(id) ?? []) out.push(...this.identityStatements(group));
     return out;
   }
 
@@ -366,28 +410,30 @@ export class AccessAnalysis {
   private trustGraph(statementsOf: Map<string, Statement[]>): Map<string, string[]> {
     const edges = new Map<string, string[]>();
     const add = (from: string, to: string) => edges.set(from, [...new Set([...(edges.get(from) ?? []), to])]);
+    // The account trusts its identities' own policies: whoever is allowed sts:AssumeRole on the role.
+    const assumers = [...statementsOf].flatMap(([id, statements]) => {
+      const resources = statements
+        .filter(
+          (st) => st.effect === 'Allow' && (st.actions ?? []).some((a) => matchesAction(a, 'sts:AssumeRole')),
+        )
+        .flatMap((st) => st.resources);
+      return resources.length ? [{ id, resources }] : [];
+    });
     for (const role of this.idsOf('AWS::IAM::Role')) {
-      const trust = this.resources[role].Properties?.AssumeRolePolicyDocument;
       const roleArns = this.arnsOf(role);
-      for (const s of this.statements(trust, `${role}/trust`)) {
+      for (const s of this.statements(
+        this.resources[role].Properties?.AssumeRolePolicyDocument,
+        `${role}/trust`,
+      )) {
         if (s.effect !== 'Allow') continue;
-        const principals = list(s.principal === '*' ? '*' : s.principal?.AWS, this.table);
-        for (const p of principals) {
-          const direct = this.idsOf('AWS::IAM::Role', 'AWS::IAM::User').find((id) =>
-            this.arnsOf(id).includes(p),
-          );
+        for (const p of list(s.principal === '*' ? '*' : s.principal?.AWS, this.table)) {
+          const direct = this.idByArn.get(p);
           if (direct) {
             add(direct, role);
           } else if (p === '*' || /:root$/.test(p) || /^(\d{12}|\$\{AWS::AccountId\})$/.test(p)) {
-            // The account trusts its identities' own policies: whoever is allowed sts:AssumeRole on the role.
-            for (const [id, statements] of statementsOf) {
-              const allowed = statements.some(
-                (st) =>
-                  st.effect === 'Allow' &&
-                  (st.actions ?? []).some((a) => matchesAction(a, 'sts:AssumeRole')) &&
-                  st.resources.some((r) => roleArns.some((arn) => resourceMatches(r, arn))),
-              );
-              if (allowed && id !== role) add(id, role);
+            for (const a of assumers) {
+              if (a.id !== role && a.resources.some((r) => roleArns.some((arn) => resourceMatches(r, arn))))
+                add(a.id, role);
             }
           }
         }

@@ -1,0 +1,3 @@
+export * from './model-access-checks';
+export * from './rule';
+export * from './rules';

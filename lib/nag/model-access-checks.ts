@@ -1,0 +1,136 @@
+import { CfnResource, PolicyValidationPluginReport, PolicyViolation, Stack } from 'aws-cdk-lib';
+import { NagPack, NagPackProps } from 'cdk-nag';
+import { IConstruct } from 'constructs';
+import { AccessAnalysis, MergedIdentity } from '../analysis/access-analysis';
+import { ModelAccessRule, RuleContext } from './rule';
+import { MODEL_ACCESS_RULES } from './rules';
+
+type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+export interface ModelAccessChecksProps extends NagPackProps {
+  /**
+   * Lets merged-identity findings be acknowledged. Off, they are reported as `fatal`, which no
+   * acknowledgement removes. On, they are errors that `Validations.of(scope).acknowledge()` with a
+   * reason moves to the validation report's acknowledged findings, where they stay visible.
+   * @default false
+   */
+  readonly allowAcknowledgingMergedIdentities?: boolean;
+}
+
+interface StackAnalysis {
+  readonly template: Json;
+  readonly analysis: AccessAnalysis;
+}
+
+/**
+ * A cdk-nag v3 pack that fails `cdk synth` when a design merges model-access identities, whether
+ * the roles came from this library, were written by hand, or were imported from a template. It
+ * analyses each stack once per run: linear in the size of the app.
+ *
+ * `Validations.of(app).addPlugins(new ModelAccessChecks(app))`
+ */
+export class ModelAccessChecks extends NagPack {
+  public readonly name = 'ModelAccess';
+  public readonly ruleIds = MODEL_ACCESS_RULES.map((r) => `ModelAccess-${r.id}`);
+
+  private readonly allowAcknowledgingMerges: boolean;
+  private stacks = new Map<Stack, StackAnalysis>();
+  private appTemplates: Json[] = [];
+  private merged = new Map<string, PolicyViolation>();
+
+  constructor(scope?: IConstruct, props: ModelAccessChecksProps = {}) {
+    super(scope, props);
+    this.packName = 'ModelAccess';
+    this.allowAcknowledgingMerges = props.allowAcknowledgingMergedIdentities ?? false;
+  }
+
+  public validateScope(scope: IConstruct): PolicyValidationPluginReport {
+    this.stacks = new Map();
+    this.merged = new Map();
+    this.appTemplates = scope.node.root.node
+      .findAll()
+      .filter((c): c is Stack => Stack.isStack(c))
+      .map((s) => this.stackAnalysis(s).template);
+    const report = super.validateScope(scope);
+    const violations = [...report.violations, ...this.merged.values()];
+    // Advisory rules (warnings) never fail synth on their own.
+    return { success: !violations.some((v) => v.severity === 'error' || v.severity === 'fatal'), violations };
+  }
+
+  protected checkResource(node: CfnResource): void {
+    const stack = Stack.of(node);
+    const { template, analysis } = this.stackAnalysis(stack);
+    const logicalId = stack.resolve(node.logicalId) as string;
+    const context: RuleContext = {
+      logicalId,
+      template,
+      analysis,
+      principal: analysis.principal(logicalId),
+      appTemplates: this.appTemplates,
+    };
+    for (const rule of MODEL_ACCESS_RULES) {
+      if (rule.mergedIdentity) {
+        this.reportMerge(rule, node, context);
+      } else {
+        this.applyRule({
+          ruleSuffixOverride: rule.id,
+          info: rule.info,
+          explanation: rule.explanation,
+          level: rule.level,
+          node,
+          rule: (n: CfnResource) => rule.check(n, context),
+        });
+      }
+    }
+  }
+
+  private stackAnalysis(stack: Stack): StackAnalysis {
+    let entry = this.stacks.get(stack);
+    if (!entry) {
+      // The stack's resolved template, as synthesis writes it (Stack._toCloudFormation is protected).
+      const template = (stack as unknown as { _toCloudFormation(): Json })._toCloudFormation();
+      entry = { template, analysis: AccessAnalysis.fromTemplate(template) };
+      this.stacks.set(stack, entry);
+    }
+    return entry;
+  }
+
+  /** Merged-identity findings bypass cdk-nag's acknowledgements: see allowAcknowledgingMergedIdentities. */
+  private reportMerge(rule: ModelAccessRule, node: CfnResource, context: RuleContext) {
+    const result = rule.check(node, context);
+    if (!Array.isArray(result) || !context.principal) return;
+    const merges = [...context.analysis.mergedIdentities(), ...context.analysis.mergesThroughTrust()].filter(
+      (m) => m.principal === context.principal!.id,
+    );
+    for (const finding of result) {
+      const ruleName = `ModelAccess-${rule.id}[${finding}]`;
+      const merge = merges.find((m) => finding.startsWith(m.capabilities.join('+')));
+      const description = `${node.node.path}: ${merge ? describe(merge) : rule.info} ${rule.explanation}`;
+      const resource = {
+        constructPath: node.node.path,
+        resourceLogicalId: context.logicalId,
+        templatePath: Stack.of(node).templateFile,
+        locations: ['Properties'],
+      };
+      const existing = this.merged.get(ruleName);
+      if (existing) {
+        existing.violatingResources.push(resource);
+      } else {
+        this.merged.set(ruleName, {
+          ruleName,
+          description,
+          severity: this.allowAcknowledgingMerges ? 'error' : 'fatal',
+          violatingResources: [resource],
+        });
+      }
+    }
+  }
+}
+
+function describe(m: MergedIdentity): string {
+  const [a, b] = m.capabilities;
+  const [ea, eb] = m.evidence;
+  const via = m.through.length ? ` by assuming ${m.through.join(', ')}` : '';
+  const grant = (e: typeof ea) => `${e.action} in ${e.policy} (${e.statement}) on ${e.resource}`;
+  return `holds ${a} and ${b}${via}: ${a} from ${grant(ea)}; ${b} from ${grant(eb)}.`;
+}

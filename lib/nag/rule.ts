@@ -1,0 +1,34 @@
+import { CfnResource } from 'aws-cdk-lib';
+import { NagMessageLevel, NagRuleResult } from 'cdk-nag';
+import { AccessAnalysis, PrincipalAccess } from '../analysis/access-analysis';
+
+type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+/** What a rule may look at besides the resource: built once per stack per validation run. */
+export interface RuleContext {
+  /** The resource's logical id. */
+  readonly logicalId: string;
+  /** The resolved template of the resource's stack. */
+  readonly template: Json;
+  /** The access analysis of that template. */
+  readonly analysis: AccessAnalysis;
+  /** The principal the resource is, when it is a role, user or group. */
+  readonly principal?: PrincipalAccess;
+  /** The resolved templates of every stack of the app. */
+  readonly appTemplates: Json[];
+}
+
+/** One rule of the pack: its id is stable public API. */
+export interface ModelAccessRule {
+  /** Suffix of the rule id: `ModelAccess-<id>`. */
+  readonly id: string;
+  readonly level: NagMessageLevel;
+  /** A merged-identity rule: its findings can be acknowledged only with the pack's explicit opt-in. */
+  readonly mergedIdentity?: boolean;
+  /** Why the rule was triggered. */
+  readonly info: string;
+  /** Why the rule exists, and how to fix a finding. */
+  readonly explanation: string;
+  /** NOT_APPLICABLE for resources the rule does not judge; granular findings as strings. */
+  check(node: CfnResource, context: RuleContext): NagRuleResult;
+}

@@ -1,0 +1,35 @@
+import { CfnResource } from 'aws-cdk-lib';
+import { NagMessageLevel, NagRuleCompliance } from 'cdk-nag';
+import { Capability } from '../../capabilities/capability';
+import { ModelAccessRule, RuleContext } from '../rule';
+
+const { READ, INFERENCE, CUSTOMIZATION, WEIGHTS_ACCESS, APPROVAL } = Capability;
+
+/** What each declared `model-access:capability` may hold (DESIGN.md's contract). */
+export const DECLARED_CAPABILITIES: Record<string, Capability[]> = {
+  read: [READ],
+  inference: [INFERENCE],
+  customization: [CUSTOMIZATION, WEIGHTS_ACCESS],
+  approval: [APPROVAL],
+  // The pipeline's execution roles start and watch jobs.
+  pipeline: [CUSTOMIZATION, READ],
+  // Roles Bedrock or SageMaker assume: read training data, write artifacts.
+  service: [CUSTOMIZATION, WEIGHTS_ACCESS],
+  auditor: [],
+};
+
+export const CapabilityExceedsTag: ModelAccessRule = {
+  id: 'CapabilityExceedsTag',
+  level: NagMessageLevel.ERROR,
+  info: "The principal's effective permissions exceed the capability its model-access:capability tag declares.",
+  explanation:
+    'Tags declare intent; permissions decide. Remove the permissions beyond the declared capability, or correct the tag if the role really is something else.',
+  check(_node: CfnResource, { principal }: RuleContext) {
+    const declared = principal?.declaredCapability;
+    if (!principal || declared === undefined) return NagRuleCompliance.NOT_APPLICABLE;
+    const allowed = DECLARED_CAPABILITIES[declared];
+    if (!allowed) return [`unknown-tag-${declared}`];
+    const excess = principal.capabilities.filter((c) => !allowed.includes(c));
+    return excess.length ? excess : NagRuleCompliance.COMPLIANT;
+  },
+};

@@ -1,0 +1,25 @@
+import { CfnResource } from 'aws-cdk-lib';
+import { NagMessageLevel, NagRuleCompliance } from 'cdk-nag';
+import { ModelAccessRule, RuleContext } from '../rule';
+
+const BOUNDED = ['read', 'inference', 'customization', 'approval'];
+
+export const CapabilityRoleLimits: ModelAccessRule = {
+  id: 'CapabilityRoleLimits',
+  level: NagMessageLevel.ERROR,
+  info: 'A capability role has no permissions boundary, or a customization role allows sessions over one hour.',
+  explanation:
+    "The boundary keeps a policy attached later from turning the role into another capability; customization sessions are kept short. Use the library's capability roles, or set PermissionsBoundary (and MaxSessionDuration <= 3600 for customization).",
+  check(_node: CfnResource, { principal, template, logicalId }: RuleContext) {
+    const declared = principal?.declaredCapability;
+    if (!principal || principal.type !== 'AWS::IAM::Role' || !declared || !BOUNDED.includes(declared)) {
+      return NagRuleCompliance.NOT_APPLICABLE;
+    }
+    const props = template.Resources[logicalId].Properties ?? {};
+    const findings: string[] = [];
+    if (props.PermissionsBoundary === undefined) findings.push('no-boundary');
+    if (declared === 'customization' && Number(props.MaxSessionDuration ?? 3600) > 3600)
+      findings.push('session-over-1h');
+    return findings.length ? findings : NagRuleCompliance.COMPLIANT;
+  },
+};

@@ -1,0 +1,27 @@
+import { ModelAccessRule } from '../rule';
+import { CapabilityExceedsTag } from './capability-exceeds-tag';
+import { CapabilityRoleLimits } from './capability-role-limits';
+import { CustomizationOutsidePipeline } from './customization-outside-pipeline';
+import { MergeThroughTrust } from './merge-through-trust';
+import { MergedCapabilities } from './merged-capabilities';
+import { PrivilegeAdminMerge } from './privilege-admin-merge';
+import { RegistryBucketProtection } from './registry-bucket-protection';
+import { RegistryWithoutTrail } from './registry-without-trail';
+import { UnknownPermissions } from './unknown-permissions';
+import { WeightsAccessMerge } from './weights-access-merge';
+import { WildcardModelActions } from './wildcard-model-actions';
+
+/** Every rule of the pack, in the order of the README's rules table. */
+export const MODEL_ACCESS_RULES: readonly ModelAccessRule[] = [
+  MergedCapabilities,
+  WeightsAccessMerge,
+  PrivilegeAdminMerge,
+  MergeThroughTrust,
+  WildcardModelActions,
+  CapabilityExceedsTag,
+  CustomizationOutsidePipeline,
+  RegistryBucketProtection,
+  RegistryWithoutTrail,
+  CapabilityRoleLimits,
+  UnknownPermissions,
+];
