@@ -45,4 +45,44 @@ export const bucket = (dataClass: string) => ({
   Properties: { Tags: [{ Key: 'model-access:data-class', Value: dataClass }] },
 });
 
+/** A registry bucket protected as the pack requires, with its TLS-only policy and key: three resources. */
+export const protectedBucket = (id: string, dataClass: string) => ({
+  [`${id}Key`]: { Type: 'AWS::KMS::Key', Properties: { KeyPolicy: doc() } },
+  [id]: {
+    Type: 'AWS::S3::Bucket',
+    Properties: {
+      Tags: [{ Key: 'model-access:data-class', Value: dataClass }],
+      BucketEncryption: {
+        ServerSideEncryptionConfiguration: [
+          {
+            ServerSideEncryptionByDefault: {
+              SSEAlgorithm: 'aws:kms',
+              KMSMasterKeyID: { 'Fn::GetAtt': [`${id}Key`, 'Arn'] },
+            },
+          },
+        ],
+      },
+      VersioningConfiguration: { Status: 'Enabled' },
+      PublicAccessBlockConfiguration: {
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      },
+    },
+  },
+  [`${id}Policy`]: {
+    Type: 'AWS::S3::BucketPolicy',
+    Properties: {
+      Bucket: { Ref: id },
+      PolicyDocument: doc(
+        deny('s3:*', [{ 'Fn::GetAtt': [id, 'Arn'] }, { 'Fn::Sub': `\${${id}.Arn}/*` }], {
+          Principal: { AWS: '*' },
+          Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+        }),
+      ),
+    },
+  },
+});
+
 export const template = (resources: Json) => ({ Resources: resources });

@@ -1,0 +1,165 @@
+import { MODEL_ACCESS_RULES } from '../../lib';
+import { accountTrust, allow, bucket, doc, protectedBucket, role, template } from '../analysis/designs';
+import { check } from './include';
+
+type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+const invoke = allow('bedrock:InvokeModel');
+const tune = allow('bedrock:CreateModelCustomizationJob');
+const tagged = (capability: string, extra: Json = {}) => ({
+  Tags: [{ Key: 'model-access:capability', Value: capability }],
+  ...extra,
+});
+const trail = {
+  Trail: {
+    Type: 'AWS::CloudTrail::Trail',
+    Properties: { IsLogging: true, S3BucketName: 'logs', EnableLogFileValidation: true },
+  },
+};
+
+/** For each rule: a design it flags, and a design like it that it passes. */
+const FIXTURES: Record<string, { nonCompliant: Json; compliant: Json }> = {
+  MergedCapabilities: {
+    nonCompliant: template({ R: role([doc(invoke, tune)]) }),
+    compliant: template({ R: role([doc(invoke)]) }),
+  },
+  WeightsAccessMerge: {
+    nonCompliant: template({
+      ...protectedBucket('W', 'model-artifacts'),
+      R: role([doc(invoke, allow('s3:GetObject', { 'Fn::Sub': '${W.Arn}/*' }))]),
+    }),
+    compliant: template({
+      ...protectedBucket('W', 'model-artifacts'),
+      R: role([doc(tune, allow('s3:GetObject', { 'Fn::Sub': '${W.Arn}/*' }))]),
+    }),
+  },
+  PrivilegeAdminMerge: {
+    nonCompliant: template({
+      R: role([doc(invoke, allow('iam:AttachRolePolicy', 'arn:aws:iam::111111111111:role/x'))]),
+    }),
+    compliant: template({ R: role([doc(invoke, allow('iam:GetRole', 'arn:aws:iam::111111111111:role/x'))]) }),
+  },
+  MergeThroughTrust: {
+    nonCompliant: template({
+      A: role([doc(invoke, allow('sts:AssumeRole', '*'))]),
+      B: role([doc(tune)], { AssumeRolePolicyDocument: accountTrust }),
+    }),
+    compliant: template({
+      A: role([doc(invoke)]),
+      B: role([doc(tune)], { AssumeRolePolicyDocument: accountTrust }),
+    }),
+  },
+  WildcardModelActions: {
+    nonCompliant: template({
+      R: role([doc(allow('bedrock:*', 'arn:aws:bedrock:us-east-1::foundation-model/x'))]),
+    }),
+    compliant: template({
+      R: role([
+        doc(
+          allow(
+            ['bedrock:InvokeModel', 'bedrock:InvokeModelWithResponseStream'],
+            'arn:aws:bedrock:us-east-1::foundation-model/x',
+          ),
+        ),
+      ]),
+    }),
+  },
+  CapabilityExceedsTag: {
+    nonCompliant: template({
+      R: role([doc(invoke, allow('bedrock:GetFoundationModel'))], tagged('inference')),
+    }),
+    compliant: template({
+      R: role(
+        [doc(invoke)],
+        tagged('inference', { PermissionsBoundary: 'arn:aws:iam::111111111111:policy/b' }),
+      ),
+    }),
+  },
+  CustomizationOutsidePipeline: {
+    nonCompliant: template({ R: role([doc(tune)]) }),
+    compliant: template({ R: role([doc(tune)], tagged('pipeline')) }),
+  },
+  RegistryBucketProtection: {
+    nonCompliant: template({ W: bucket('model-artifacts') }),
+    compliant: template({ ...protectedBucket('W', 'model-artifacts'), ...trail }),
+  },
+  RegistryWithoutTrail: {
+    nonCompliant: template({ ...protectedBucket('W', 'model-artifacts') }),
+    compliant: template({ ...protectedBucket('W', 'model-artifacts'), ...trail }),
+  },
+  CapabilityRoleLimits: {
+    nonCompliant: template({ R: role([doc(tune)], tagged('customization', { MaxSessionDuration: 7200 })) }),
+    compliant: template({
+      R: role(
+        [doc(tune)],
+        tagged('customization', { PermissionsBoundary: 'arn:aws:iam::111111111111:policy/b' }),
+      ),
+    }),
+  },
+  UnknownPermissions: {
+    nonCompliant: template({ R: role([doc(allow('bedrock:InvokeModle'))]) }),
+    compliant: template({ R: role([doc(invoke)]) }),
+  },
+};
+
+const ruleIds = (report: ReturnType<typeof check>) =>
+  report.violations.map((v) => v.ruleName.replace(/\[.*$/, ''));
+
+test('every rule has fixtures', () => {
+  expect(Object.keys(FIXTURES).sort()).toEqual(MODEL_ACCESS_RULES.map((r) => r.id).sort());
+});
+
+describe.each(MODEL_ACCESS_RULES.map((r) => [r.id, r] as const))('ModelAccess-%s', (id) => {
+  test('flags its non-compliant fixture', () => {
+    expect(ruleIds(check(FIXTURES[id].nonCompliant))).toContain(`ModelAccess-${id}`);
+  });
+  test('passes its compliant fixture', () => {
+    expect(ruleIds(check(FIXTURES[id].compliant))).not.toContain(`ModelAccess-${id}`);
+  });
+});
+
+describe('findings', () => {
+  test('granular findings name what is wrong', () => {
+    const names = check(FIXTURES.RegistryBucketProtection.nonCompliant).violations.map((v) => v.ruleName);
+    expect(names).toEqual(
+      expect.arrayContaining([
+        'ModelAccess-RegistryBucketProtection[customer-kms-key]',
+        'ModelAccess-RegistryBucketProtection[versioning]',
+        'ModelAccess-RegistryBucketProtection[public-access-block]',
+        'ModelAccess-RegistryBucketProtection[tls-only]',
+      ]),
+    );
+  });
+
+  test('a capability exceeding its tag names the excess', () => {
+    expect(check(FIXTURES.CapabilityExceedsTag.nonCompliant).violations.map((v) => v.ruleName)).toContain(
+      'ModelAccess-CapabilityExceedsTag[read]',
+    );
+  });
+
+  test('advisory rules are warnings that do not fail on their own', () => {
+    const report = check(FIXTURES.RegistryWithoutTrail.nonCompliant);
+    expect(report.violations.map((v) => v.severity)).toEqual(['warning']);
+    expect(report.success).toBe(true);
+  });
+
+  test('a merged-identity finding names the principal, both capabilities and a granting statement for each', () => {
+    const [finding] = check(FIXTURES.MergedCapabilities.nonCompliant).violations.filter(
+      (v) => v.severity === 'fatal',
+    );
+    expect(finding.ruleName).toBe('ModelAccess-MergedCapabilities[inference+customization]');
+    expect(finding.description).toMatch(
+      /Design\/Template\/R: holds inference and customization: inference from bedrock:InvokeModel in R\/p0 \(#1\) on \*; customization from bedrock:CreateModelCustomizationJob in R\/p0 \(#2\) on \*\./,
+    );
+  });
+
+  test('merged-identity findings are errors, not fatal, only with the explicit opt-in', () => {
+    const report = check(FIXTURES.MergedCapabilities.nonCompliant, {
+      allowAcknowledgingMergedIdentities: true,
+    });
+    expect(
+      report.violations.find((v) => v.ruleName.startsWith('ModelAccess-MergedCapabilities'))!.severity,
+    ).toBe('error');
+    expect(report.success).toBe(false);
+  });
+});
