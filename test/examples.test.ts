@@ -1,6 +1,7 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { Stack } from 'aws-cdk-lib';
 import { buildApp as capabilityRolesExample } from '../examples/capability-roles/app';
+import { buildApp as mergedIdentityExample } from '../examples/merged-identity/app';
 import { buildApp as modelRegistryExample } from '../examples/model-registry/app';
 
 test('examples/model-registry synthesizes a registry with its three grants', () => {
@@ -22,4 +23,13 @@ test('examples/capability-roles synthesizes three capability roles, each with it
     });
   }
   expect(() => app.synth()).not.toThrow();
+});
+
+test('examples/merged-identity fails synth with the merged-identity finding', () => {
+  const spy = jest.spyOn(console, 'error').mockImplementation(() => undefined);
+  const app = mergedIdentityExample();
+  expect(() => app.synth()).toThrow(
+    /FATAL MergedIdentityExample\/ChatBackend\/Resource: holds inference and customization/,
+  );
+  spy.mockRestore();
 });
