@@ -95,6 +95,8 @@ export class AccessAnalysis {
   private readonly table: SymbolTable;
   private readonly registryBuckets = new Map<string, DataClass>();
   private readonly registryKeys = new Set<string>();
+  private readonly registryArns = new Map<string, DataClass>();
+  private readonly registryKeyArns = new Set<string>();
   // Indexes built once, so the analysis grows linearly with the template.
   private readonly byId = new Map<string, PrincipalAccess>();
   private readonly idsByType = new Map<string, string[]>();
@@ -103,6 +105,8 @@ export class AccessAnalysis {
   private readonly attached = new Map<string, Statement[]>();
   private readonly groupsOfUser = new Map<string, Set<string>>();
   private readonly managedCache = new Map<string, Statement[] | undefined>();
+  private ownMerges?: MergedIdentity[];
+  private trustMerges?: MergedIdentity[];
 
   private constructor(template: Json) {
     this.resources = template.Resources ?? {};
@@ -112,7 +116,9 @@ export class AccessAnalysis {
       ),
     };
     for (const [id, r] of Object.entries<Json>(this.resources)) {
-      this.idsByType.set(r.Type, [...(this.idsByType.get(r.Type) ?? []), id]);
+      const ids = this.idsByType.get(r.Type) ?? [];
+      ids.push(id);
+      this.idsByType.set(r.Type, ids);
     }
     this.indexNames();
     this.indexRegistry();
@@ -148,7 +154,7 @@ export class AccessAnalysis {
 
   /** Principals that hold two capabilities that must stay apart, by their own policies. */
   public mergedIdentities(): MergedIdentity[] {
-    return this.principals.flatMap((p) =>
+    this.ownMerges ??= this.principals.flatMap((p) =>
       mergedPairs(p.capabilities).map((pair) => ({
         principal: p.id,
         capabilities: pair,
@@ -156,12 +162,13 @@ export class AccessAnalysis {
         through: [],
       })),
     );
+    return this.ownMerges;
   }
 
   /** Principals that reach a merge only by assuming roles (each role alone may be clean). */
   public mergesThroughTrust(): MergedIdentity[] {
-    const byId = new Map(this.principals.map((p) => [p.id, p]));
-    return this.principals.flatMap((p) => {
+    const byId = this.byId;
+    this.trustMerges ??= this.principals.flatMap((p) => {
       const own = new Set(mergedPairs(p.capabilities).map((pair) => pair.join()));
       const reachable = [p, ...p.canAssume.map((id) => byId.get(id)!)];
       const all = reachable.flatMap((r) => r.grants.map((g) => ({ holder: r.id, grant: g })));
@@ -178,6 +185,7 @@ export class AccessAnalysis {
           };
         });
     });
+    return this.trustMerges;
   }
 
   private idsOf(...types: string[]): string[] {
@@ -253,17 +261,22 @@ export class AccessAnalysis {
   }
 
   private indexRegistry() {
+    const keyBySymbol = new Map(
+      this.idsOf('AWS::KMS::Key').flatMap((k) => this.arnsOf(k).map((arn) => [arn, k] as const)),
+    );
     for (const id of this.idsOf('AWS::S3::Bucket')) {
       const dataClass = this.tag(id, TAG_DATA_CLASS);
       if (!dataClass || !REGISTRY_CLASSES.includes(dataClass)) continue;
       this.registryBuckets.set(id, dataClass as DataClass);
+      this.arnsOf(id).forEach((arn) => this.registryArns.set(arn, dataClass as DataClass));
       const rules = this.resources[id].Properties?.BucketEncryption?.ServerSideEncryptionConfiguration ?? [];
       for (const rule of rules) {
         const key = rule?.ServerSideEncryptionByDefault?.KMSMasterKeyID;
         if (key === undefined) continue;
-        const symbol = scalar(key, this.table);
-        for (const keyId of this.idsOf('AWS::KMS::Key')) {
-          if (this.arnsOf(keyId).includes(symbol)) this.registryKeys.add(keyId);
+        const keyId = keyBySymbol.get(scalar(key, this.table));
+        if (keyId) {
+          this.registryKeys.add(keyId);
+          this.arnsOf(keyId).forEach((arn) => this.registryKeyArns.add(arn));
         }
       }
     }
@@ -334,16 +347,28 @@ export class AccessAnalysis {
   /** What a statement's resources cover, in the catalog's terms. */
   private resourceContext(s: Statement): ResourceContext {
     if (s.notResource || s.resources.includes('*')) return ANY_RESOURCE;
-    const covers = (arn: string) =>
-      s.resources.some(
-        (r) => resourceMatches(r, arn) || resourceMatches(r, `${arn}/k`) || r.startsWith(`${arn}/`),
-      );
-    const dataClasses = [...this.registryBuckets]
-      .filter(([b]) => this.arnsOf(b).some(covers))
-      .map(([, c]) => c);
+    const dataClasses = new Set<DataClass>();
+    let registryKey = false;
+    for (const r of s.resources) {
+      // The bucket (or key) a resource names: the pattern up to its object key.
+      const base = r
+        .replace(/^(arn:[^:]+:s3:::[^/]+|\$\{[^}]+\})\/.*$/, '$1')
+        .replace(/^arn:[^:]+:/, 'arn:aws:');
+      if (!/[*?]/.test(base)) {
+        const dataClass = this.registryArns.get(base);
+        if (dataClass) dataClasses.add(dataClass);
+        registryKey ||= this.registryKeyArns.has(base);
+      } else {
+        // A wildcard in the bucket name itself: compare with every registry bucket and key.
+        const covers = (arn: string) => resourceMatches(r, arn) || resourceMatches(r, `${arn}/k`);
+        for (const [bucket, dataClass] of this.registryBuckets)
+          if (this.arnsOf(bucket).some(covers)) dataClasses.add(dataClass);
+        registryKey ||= [...this.registryKeys].some((k) => this.arnsOf(k).some(covers));
+      }
+    }
     return {
-      dataClasses,
-      registryKey: [...this.registryKeys].some((k) => this.arnsOf(k).some(covers)),
+      dataClasses: [...dataClasses],
+      registryKey,
       allResources: s.resources.some((r) => ANY_ROLE_PROBES.some((probe) => resourceMatches(r, probe))),
     };
   }

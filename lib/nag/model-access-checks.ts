@@ -20,6 +20,7 @@ export interface ModelAccessChecksProps extends NagPackProps {
 interface StackAnalysis {
   readonly template: Json;
   readonly analysis: AccessAnalysis;
+  readonly bucketPolicyStatements: Map<string, Json[]>;
 }
 
 /**
@@ -35,7 +36,7 @@ export class ModelAccessChecks extends NagPack {
 
   private readonly allowAcknowledgingMerges: boolean;
   private stacks = new Map<Stack, StackAnalysis>();
-  private appTemplates: Json[] = [];
+  private appHasValidatedTrail = false;
   private merged = new Map<string, PolicyViolation>();
 
   constructor(scope?: IConstruct, props: ModelAccessChecksProps = {}) {
@@ -47,10 +48,15 @@ export class ModelAccessChecks extends NagPack {
   public validateScope(scope: IConstruct): PolicyValidationPluginReport {
     this.stacks = new Map();
     this.merged = new Map();
-    this.appTemplates = scope.node.root.node
+    const templates = scope.node.root.node
       .findAll()
       .filter((c): c is Stack => Stack.isStack(c))
       .map((s) => this.stackAnalysis(s).template);
+    this.appHasValidatedTrail = templates.some((t) =>
+      Object.values<Json>(t.Resources ?? {}).some(
+        (r) => r.Type === 'AWS::CloudTrail::Trail' && r.Properties?.EnableLogFileValidation === true,
+      ),
+    );
     const report = super.validateScope(scope);
     const violations = [...report.violations, ...this.merged.values()];
     // Advisory rules (warnings) never fail synth on their own.
@@ -59,14 +65,15 @@ export class ModelAccessChecks extends NagPack {
 
   protected checkResource(node: CfnResource): void {
     const stack = Stack.of(node);
-    const { template, analysis } = this.stackAnalysis(stack);
+    const { template, analysis, bucketPolicyStatements } = this.stackAnalysis(stack);
     const logicalId = stack.resolve(node.logicalId) as string;
     const context: RuleContext = {
       logicalId,
       template,
       analysis,
       principal: analysis.principal(logicalId),
-      appTemplates: this.appTemplates,
+      bucketPolicyStatements,
+      appHasValidatedTrail: this.appHasValidatedTrail,
     };
     for (const rule of MODEL_ACCESS_RULES) {
       if (rule.mergedIdentity) {
@@ -89,7 +96,15 @@ export class ModelAccessChecks extends NagPack {
     if (!entry) {
       // The stack's resolved template, as synthesis writes it (Stack._toCloudFormation is protected).
       const template = (stack as unknown as { _toCloudFormation(): Json })._toCloudFormation();
-      entry = { template, analysis: AccessAnalysis.fromTemplate(template) };
+      const bucketPolicyStatements = new Map<string, Json[]>();
+      for (const r of Object.values<Json>(template.Resources ?? {})) {
+        const bucket = r.Type === 'AWS::S3::BucketPolicy' ? r.Properties?.Bucket?.Ref : undefined;
+        if (bucket) {
+          const statements = [r.Properties.PolicyDocument?.Statement ?? []].flat();
+          bucketPolicyStatements.set(bucket, [...(bucketPolicyStatements.get(bucket) ?? []), ...statements]);
+        }
+      }
+      entry = { template, analysis: AccessAnalysis.fromTemplate(template), bucketPolicyStatements };
       this.stacks.set(stack, entry);
     }
     return entry;

@@ -14,8 +14,10 @@ export interface RuleContext {
   readonly analysis: AccessAnalysis;
   /** The principal the resource is, when it is a role, user or group. */
   readonly principal?: PrincipalAccess;
-  /** The resolved templates of every stack of the app. */
-  readonly appTemplates: Json[];
+  /** Statements of the bucket policies of each bucket of the stack, by the bucket's logical id. */
+  readonly bucketPolicyStatements: ReadonlyMap<string, Json[]>;
+  /** Whether any stack of the app has a CloudTrail trail with log file validation. */
+  readonly appHasValidatedTrail: boolean;
 }
 
 /** One rule of the pack: its id is stable public API. */

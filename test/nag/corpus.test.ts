@@ -2,7 +2,7 @@ import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { ReferenceStack } from '../../bin/app';
 import { threeRoles } from '../roles/fixture';
-import { accountTrust, allow, bucket, deny, doc, protectedBucket, role, template } from '../analysis/designs';
+import { accountTrust, allow, deny, doc, protectedBucket, role, template } from '../analysis/designs';
 import { check, rulesOf } from './include';
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any

@@ -28,7 +28,7 @@ export const RegistryBucketProtection: ModelAccessRule = {
   info: 'A bucket tagged as model artifacts, training data or metadata lacks SSE-KMS with a customer key, versioning, a TLS-only policy or Block Public Access.',
   explanation:
     'Weights and training data are the most valuable thing in the account. Use ModelRegistry, or give the bucket SSE-KMS with a customer-managed key, versioning, a bucket policy denying aws:SecureTransport=false, and all four Block Public Access settings.',
-  check(node: CfnResource, { template, logicalId }: RuleContext) {
+  check(node: CfnResource, { template, logicalId, bucketPolicyStatements }: RuleContext) {
     if (!(node instanceof CfnBucket)) return NagRuleCompliance.NOT_APPLICABLE;
     const props = template.Resources[logicalId].Properties ?? {};
     if (!registryDataClass(props)) return NagRuleCompliance.NOT_APPLICABLE;
@@ -52,10 +52,7 @@ export const RegistryBucketProtection: ModelAccessRule = {
     ) {
       findings.push('public-access-block');
     }
-    const policies = Object.values<Json>(template.Resources).filter(
-      (r) => r.Type === 'AWS::S3::BucketPolicy' && r.Properties?.Bucket?.Ref === logicalId,
-    );
-    const statements = policies.flatMap((p) => [p.Properties.PolicyDocument?.Statement ?? []].flat());
+    const statements = bucketPolicyStatements.get(logicalId) ?? [];
     if (!statements.some(deniesInsecureTransport)) findings.push('tls-only');
     return findings.length ? findings : NagRuleCompliance.COMPLIANT;
   },

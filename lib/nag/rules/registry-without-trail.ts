@@ -4,23 +4,16 @@ import { NagMessageLevel, NagRuleCompliance } from 'cdk-nag';
 import { ModelAccessRule, RuleContext } from '../rule';
 import { registryDataClass } from './registry-bucket-protection';
 
-type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
-
 export const RegistryWithoutTrail: ModelAccessRule = {
   id: 'RegistryWithoutTrail',
   level: NagMessageLevel.WARN,
   info: 'The app has registry buckets but no CloudTrail trail with log file validation (advisory).',
   explanation:
     'Who read weights and who started a customization must be provable after the fact. Add a trail with log file validation (ModelAuditTrail), or acknowledge this if an organization trail covers the account.',
-  check(node: CfnResource, { template, logicalId, appTemplates }: RuleContext) {
+  check(node: CfnResource, { template, logicalId, appHasValidatedTrail }: RuleContext) {
     if (!(node instanceof CfnBucket) || !registryDataClass(template.Resources[logicalId].Properties ?? {})) {
       return NagRuleCompliance.NOT_APPLICABLE;
     }
-    const trailed = appTemplates.some((t) =>
-      Object.values<Json>(t.Resources ?? {}).some(
-        (r) => r.Type === 'AWS::CloudTrail::Trail' && r.Properties?.EnableLogFileValidation === true,
-      ),
-    );
-    return trailed ? NagRuleCompliance.COMPLIANT : NagRuleCompliance.NON_COMPLIANT;
+    return appHasValidatedTrail ? NagRuleCompliance.COMPLIANT : NagRuleCompliance.NON_COMPLIANT;
   },
 };
