@@ -248,6 +248,28 @@ const MERGED: [string, Json][] = [
 
 const CLEAN: [string, Json][] = [
   [
+    'an inference worker writing results to its own bucket and queue',
+    template({
+      Results: { Type: 'AWS::S3::Bucket' },
+      R: role([
+        doc(
+          invoke,
+          allow('s3:PutObject', objectsOf('Results')),
+          allow('sqs:SendMessage', 'arn:aws:sqs:us-east-1:111111111111:q'),
+        ),
+      ]),
+    }),
+  ],
+  [
+    'a dashboard with AmazonBedrockReadOnly and CloudWatch reads',
+    template({
+      R: role(
+        [doc(allow(['cloudwatch:GetMetricData', 'logs:FilterLogEvents']))],
+        awsManaged('AmazonBedrockReadOnly'),
+      ),
+    }),
+  ],
+  [
     'a callback worker: InvokeModel and SendTaskSuccess/Failure',
     template({ R: role([doc(invoke, allow(['states:SendTaskSuccess', 'states:SendTaskFailure']))]) }),
   ],
