@@ -107,6 +107,7 @@ export class AccessAnalysis {
   private readonly managedCache = new Map<string, Statement[] | undefined>();
   private ownMerges?: MergedIdentity[];
   private trustMerges?: MergedIdentity[];
+  private mergesByPrincipal?: Map<string, MergedIdentity[]>;
 
   private constructor(template: Json) {
     this.resources = template.Resources ?? {};
@@ -150,6 +151,17 @@ export class AccessAnalysis {
   /** One principal's access, by logical id. */
   public principal(id: string): PrincipalAccess | undefined {
     return this.byId.get(id);
+  }
+
+  /** The merges of one principal: by its own policies, then through the roles it can assume. */
+  public mergesOf(id: string): MergedIdentity[] {
+    if (!this.mergesByPrincipal) {
+      this.mergesByPrincipal = new Map();
+      for (const m of [...this.mergedIdentities(), ...this.mergesThroughTrust()]) {
+        this.mergesByPrincipal.set(m.principal, [...(this.mergesByPrincipal.get(m.principal) ?? []), m]);
+      }
+    }
+    return this.mergesByPrincipal.get(id) ?? [];
   }
 
   /** Principals that hold two capabilities that must stay apart, by their own policies. */

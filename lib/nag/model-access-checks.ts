@@ -114,9 +114,7 @@ export class ModelAccessChecks extends NagPack {
   private reportMerge(rule: ModelAccessRule, node: CfnResource, context: RuleContext) {
     const result = rule.check(node, context);
     if (!Array.isArray(result) || !context.principal) return;
-    const merges = [...context.analysis.mergedIdentities(), ...context.analysis.mergesThroughTrust()].filter(
-      (m) => m.principal === context.principal!.id,
-    );
+    const merges = context.analysis.mergesOf(context.principal.id);
     for (const finding of result) {
       const ruleName = `ModelAccess-${rule.id}[${finding}]`;
       const merge = merges.find((m) => finding.startsWith(m.capabilities.join('+')));
@@ -127,17 +125,13 @@ export class ModelAccessChecks extends NagPack {
         templatePath: Stack.of(node).templateFile,
         locations: ['Properties'],
       };
-      const existing = this.merged.get(ruleName);
-      if (existing) {
-        existing.violatingResources.push(resource);
-      } else {
-        this.merged.set(ruleName, {
-          ruleName,
-          description,
-          severity: this.allowAcknowledgingMerges ? 'error' : 'fatal',
-          violatingResources: [resource],
-        });
-      }
+      // One violation per principal, so each carries its own evidence.
+      this.merged.set(`${ruleName}|${node.node.path}`, {
+        ruleName,
+        description,
+        severity: this.allowAcknowledgingMerges ? 'error' : 'fatal',
+        violatingResources: [resource],
+      });
     }
   }
 }

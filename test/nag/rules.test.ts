@@ -153,6 +153,20 @@ describe('findings', () => {
     );
   });
 
+  test('two merged principals get a finding each, with their own evidence', () => {
+    const report = check(
+      template({ A: role([doc(invoke, tune)]), B: role([doc(allow('bedrock:InvokeModel*'), tune)]) }),
+    );
+    const merged = report.violations.filter(
+      (v) => v.ruleName === 'ModelAccess-MergedCapabilities[inference+customization]',
+    );
+    expect(merged.map((v) => v.description.slice(0, 60))).toEqual([
+      expect.stringContaining('Design/Template/A: holds inference and customization'),
+      expect.stringContaining('Design/Template/B: holds inference and customization'),
+    ]);
+    expect(merged[1].description).toContain('inference from bedrock:InvokeModel* in B/p0');
+  });
+
   test('merged-identity findings are errors, not fatal, only with the explicit opt-in', () => {
     const report = check(FIXTURES.MergedCapabilities.nonCompliant, {
       allowAcknowledgingMergedIdentities: true,

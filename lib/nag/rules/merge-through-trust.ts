@@ -11,7 +11,7 @@ export const MergeThroughTrust: ModelAccessRule = {
     'Separate roles are one identity if one caller can assume them all. Trust each capability role from a different principal, or tell callers apart with a condition (aws:PrincipalTag, sts:ExternalId), and do not allow sts:AssumeRole across capabilities.',
   check(_node: CfnResource, { principal, analysis }: RuleContext) {
     if (!principal || principal.canAssume.length === 0) return NagRuleCompliance.NOT_APPLICABLE;
-    const merges = analysis.mergesThroughTrust().filter((m) => m.principal === principal.id);
+    const merges = analysis.mergesOf(principal.id).filter((m) => m.through.length > 0);
     return merges.length
       ? merges.map((m) => `${m.capabilities.join('+')}:${m.through.join(',')}`)
       : NagRuleCompliance.COMPLIANT;
