@@ -3,7 +3,7 @@ import { ANY_RESOURCE, CATALOG, ResourceContext } from '../capabilities/catalog'
 import { actionPatternProblem, entryApplies, matchesAction } from '../capabilities/actions';
 import { mergedPairs } from '../capabilities/merge';
 import { awsManagedPolicy, isAwsManagedPolicyArn } from './aws-managed-policies';
-import { list, resourceMatches, scalar, SymbolTable } from './private/symbols';
+import { list, resourceMatches, scalar } from './private/symbols';
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -92,7 +92,6 @@ export class AccessAnalysis {
   public readonly problems: AnalysisProblem[] = [];
 
   private readonly resources: Record<string, Json>;
-  private readonly table: SymbolTable;
   private readonly registryBuckets = new Map<string, DataClass>();
   private readonly registryKeys = new Set<string>();
   private readonly registryArns = new Map<string, DataClass>();
@@ -111,11 +110,6 @@ export class AccessAnalysis {
 
   private constructor(template: Json) {
     this.resources = template.Resources ?? {};
-    this.table = {
-      resourceTypes: Object.fromEntries(
-        Object.entries(this.resources).map(([id, r]) => [id, (r as Json).Type]),
-      ),
-    };
     for (const [id, r] of Object.entries<Json>(this.resources)) {
       const ids = this.idsByType.get(r.Type) ?? [];
       ids.push(id);
@@ -246,7 +240,7 @@ export class AccessAnalysis {
   private tag(id: string, key: string): string | undefined {
     const tags = this.resources[id].Properties?.Tags;
     const found = Array.isArray(tags) ? tags.find((t: Json) => t.Key === key) : undefined;
-    return found ? scalar(found.Value, this.table) : undefined;
+    return found ? scalar(found.Value) : undefined;
   }
 
   /** The symbolic ARNs a template resource can be named by. */
@@ -285,7 +279,7 @@ export class AccessAnalysis {
       for (const rule of rules) {
         const key = rule?.ServerSideEncryptionByDefault?.KMSMasterKeyID;
         if (key === undefined) continue;
-        const keyId = keyBySymbol.get(scalar(key, this.table));
+        const keyId = keyBySymbol.get(scalar(key));
         if (keyId) {
           this.registryKeys.add(keyId);
           this.arnsOf(keyId).forEach((arn) => this.registryKeyArns.add(arn));
@@ -296,7 +290,7 @@ export class AccessAnalysis {
 
   /** Ids of the principals a policy's Roles/Users/Groups list names. */
   private named(refs: Json, type: string): string[] {
-    const ids = list(refs, this.table).map((symbol) => this.idByName.get(`${type}|${symbol}`));
+    const ids = list(refs).map((symbol) => this.idByName.get(`${type}|${symbol}`));
     return [...new Set(ids.filter((id): id is string => id !== undefined))];
   }
 
@@ -304,9 +298,9 @@ export class AccessAnalysis {
     const raw = document?.Statement;
     return (Array.isArray(raw) ? raw : raw ? [raw] : []).map((s: Json, i: number) => ({
       effect: s.Effect === 'Deny' ? 'Deny' : 'Allow',
-      actions: s.Action !== undefined ? list(s.Action, this.table) : undefined,
-      notActions: s.NotAction !== undefined ? list(s.NotAction, this.table) : undefined,
-      resources: s.Resource !== undefined ? list(s.Resource, this.table) : list(s.NotResource, this.table),
+      actions: s.Action !== undefined ? list(s.Action) : undefined,
+      notActions: s.NotAction !== undefined ? list(s.NotAction) : undefined,
+      resources: s.Resource !== undefined ? list(s.Resource) : list(s.NotResource),
       notResource: s.Resource === undefined && s.NotResource !== undefined,
       conditional: s.Condition !== undefined && Object.keys(s.Condition).length > 0,
       policy,
@@ -317,7 +311,7 @@ export class AccessAnalysis {
 
   /** Statements of a managed policy reference: in the template, AWS-managed, or unknown (reported). */
   private managed(arn: Json, principal: string): Statement[] | undefined {
-    const symbol = scalar(arn, this.table);
+    const symbol = scalar(arn);
     const local = /^\$\{([^}.]+)\}$/.exec(symbol)?.[1];
     if (local && this.resources[local]?.Type === 'AWS::IAM::ManagedPolicy') {
       if (!this.managedCache.has(local)) {
@@ -343,9 +337,9 @@ export class AccessAnalysis {
     const props = this.resources[id].Properties ?? {};
     const out: Statement[] = [];
     for (const p of props.Policies ?? []) {
-      out.push(...this.statements(p.PolicyDocument, `${id}/${scalar(p.PolicyName, this.table)}`));
+      out.push(...this.statements(p.PolicyDocument, `${id}/${scalar(p.PolicyName)}`));
     }
-    for (const arn of list(props.ManagedPolicyArns, this.table)) out.push(...(this.managed(arn, id) ?? []));
+    for (const arn of list(props.ManagedPolicyArns)) out.push(...(this.managed(arn, id) ?? []));
     out.push(...(this.attached.get(id) ?? []));
     for (const group of this.groupsOfUser.get(id) ?? []) out.push(...this.identityStatements(group));
     return out;
@@ -463,7 +457,7 @@ export class AccessAnalysis {
         `${role}/trust`,
       )) {
         if (s.effect !== 'Allow') continue;
-        for (const p of list(s.principal === '*' ? '*' : s.principal?.AWS, this.table)) {
+        for (const p of list(s.principal === '*' ? '*' : s.principal?.AWS)) {
           const direct = this.idByArn.get(p);
           if (direct) {
             add(direct, role);

@@ -6,16 +6,10 @@
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
-/** A template's parts that symbols refer to. */
-export interface SymbolTable {
-  /** Logical id -> resource type, for Ref of resources. */
-  readonly resourceTypes: Record<string, string>;
-}
-
-export function symbolic(value: Json, table: SymbolTable): string | string[] {
+export function symbolic(value: Json): string | string[] {
   if (typeof value === 'string') return value;
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
-  if (Array.isArray(value)) return value.flatMap((v) => symbolic(v, table));
+  if (Array.isArray(value)) return value.flatMap((v) => symbolic(v));
   if (value && typeof value === 'object') {
     const [key] = Object.keys(value);
     const arg = value[key];
@@ -25,26 +19,26 @@ export function symbolic(value: Json, table: SymbolTable): string | string[] {
       case 'Fn::GetAtt':
         return `\${${Array.isArray(arg) ? arg.join('.') : arg}}`;
       case 'Fn::ImportValue':
-        return `\${Import:${scalar(arg, table)}}`;
+        return `\${Import:${scalar(arg)}}`;
       case 'Fn::Join': {
-        const parts = (Array.isArray(arg[1]) ? arg[1] : [arg[1]]).map((p: Json) => scalar(p, table));
+        const parts = (Array.isArray(arg[1]) ? arg[1] : [arg[1]]).map((p: Json) => scalar(p));
         return parts.join(arg[0]);
       }
       case 'Fn::Sub': {
         const [text, vars] = typeof arg === 'string' ? [arg, {}] : [arg[0], arg[1] ?? {}];
         return (text as string).replace(/\$\{([^}!]+)\}/g, (whole, name: string) =>
-          name in vars ? scalar(vars[name], table) : whole,
+          name in vars ? scalar(vars[name]) : whole,
         );
       }
       case 'Fn::Select': {
-        const list = symbolic(arg[1], table);
-        const index = Number(scalar(arg[0], table));
+        const list = symbolic(arg[1]);
+        const index = Number(scalar(arg[0]));
         return Array.isArray(list) && Number.isInteger(index) && list[index] !== undefined
           ? list[index]
           : '${?}';
       }
       case 'Fn::Split': {
-        const text = scalar(arg[1], table);
+        const text = scalar(arg[1]);
         return text.includes('${') ? '${?}' : text.split(arg[0]);
       }
       default:
@@ -55,15 +49,15 @@ export function symbolic(value: Json, table: SymbolTable): string | string[] {
 }
 
 /** One string: a list resolved where one string was expected becomes an unknown symbol. */
-export function scalar(value: Json, table: SymbolTable): string {
-  const s = symbolic(value, table);
+export function scalar(value: Json): string {
+  const s = symbolic(value);
   return Array.isArray(s) ? (s.length === 1 ? s[0] : '${?}') : s;
 }
 
 /** A list of strings (a policy's Action or Resource field). */
-export function list(value: Json, table: SymbolTable): string[] {
+export function list(value: Json): string[] {
   if (value === undefined) return [];
-  const s = symbolic(value, table);
+  const s = symbolic(value);
   return Array.isArray(s) ? s : [s];
 }
 
