@@ -1,4 +1,10 @@
-import { Capability, DataClass, TAG_CAPABILITY, TAG_DATA_CLASS } from '../capabilities/capability';
+import {
+  Capability,
+  DataClass,
+  REGISTRY_DATA_CLASSES,
+  TAG_CAPABILITY,
+  TAG_DATA_CLASS,
+} from '../capabilities/capability';
 import { ANY_RESOURCE, CATALOG, ResourceContext } from '../capabilities/catalog';
 import { actionPatternProblem, entryApplies, matchesAction } from '../capabilities/actions';
 import { mergedPairs } from '../capabilities/merge';
@@ -70,7 +76,6 @@ interface Statement {
 }
 
 const PRINCIPAL_TYPES = ['AWS::IAM::Role', 'AWS::IAM::User', 'AWS::IAM::Group'] as const;
-const REGISTRY_CLASSES: string[] = [DataClass.MODEL_ARTIFACTS, DataClass.TRAINING_DATA, DataClass.METADATA];
 // Probes for "every role": a pattern that matches a role nobody named covers them all.
 const ANY_ROLE_PROBES = [
   'arn:aws:iam::000000000000:role/any-role',
@@ -140,6 +145,11 @@ export class AccessAnalysis {
       };
     });
     this.principals.forEach((p) => this.byId.set(p.id, p));
+  }
+
+  /** The data class of a registry bucket (tagged model-artifacts, training-data or metadata), by logical id. */
+  public registryDataClass(logicalId: string): DataClass | undefined {
+    return this.registryBuckets.get(logicalId);
   }
 
   /** One principal's access, by logical id. */
@@ -272,7 +282,7 @@ export class AccessAnalysis {
     );
     for (const id of this.idsOf('AWS::S3::Bucket')) {
       const dataClass = this.tag(id, TAG_DATA_CLASS);
-      if (!dataClass || !REGISTRY_CLASSES.includes(dataClass)) continue;
+      if (!dataClass || !(REGISTRY_DATA_CLASSES as string[]).includes(dataClass)) continue;
       this.registryBuckets.set(id, dataClass as DataClass);
       this.arnsOf(id).forEach((arn) => this.registryArns.set(arn, dataClass as DataClass));
       const rules = this.resources[id].Properties?.BucketEncryption?.ServerSideEncryptionConfiguration ?? [];

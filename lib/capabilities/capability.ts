@@ -32,6 +32,22 @@ export enum DataClass {
   ACCESS_LOGS = 'access-logs',
 }
 
+/** The capabilities over models: all but privilege administration. */
+export const MODEL_CAPABILITIES: readonly Capability[] = [
+  Capability.READ,
+  Capability.INFERENCE,
+  Capability.CUSTOMIZATION,
+  Capability.WEIGHTS_ACCESS,
+  Capability.APPROVAL,
+];
+
+/** The data classes of a model registry's own buckets (not its logs). */
+export const REGISTRY_DATA_CLASSES: readonly DataClass[] = [
+  DataClass.MODEL_ARTIFACTS,
+  DataClass.TRAINING_DATA,
+  DataClass.METADATA,
+];
+
 /** Tag keys that other tools (the nag pack, the report) rely on. */
 export const TAG_CAPABILITY = 'model-access:capability';
 export const TAG_DATA_CLASS = 'model-access:data-class';

@@ -1,4 +1,4 @@
-import { Capability, DataClass } from './capability';
+import { Capability, DataClass, REGISTRY_DATA_CLASSES } from './capability';
 
 /**
  * What a statement's resources cover, as far as capabilities care. Analysis derives it from the
@@ -34,7 +34,6 @@ export interface CatalogEntry {
   readonly withAnyOf?: string[];
 }
 
-const REGISTRY_DATA = [DataClass.MODEL_ARTIFACTS, DataClass.TRAINING_DATA, DataClass.METADATA];
 const WEIGHTS_DATA = [DataClass.MODEL_ARTIFACTS, DataClass.TRAINING_DATA];
 
 function entries(
@@ -154,6 +153,6 @@ export const CATALOG: readonly CatalogEntry[] = [
       's3:TagResource',
       's3:UntagResource',
     ],
-    { on: { dataClasses: REGISTRY_DATA } },
+    { on: { dataClasses: [...REGISTRY_DATA_CLASSES] } },
   ),
 ];

@@ -1,4 +1,4 @@
-import { Capability } from './capability';
+import { Capability, MODEL_CAPABILITIES } from './capability';
 
 const { READ, INFERENCE, CUSTOMIZATION, WEIGHTS_ACCESS, APPROVAL, PRIVILEGE_ADMIN } = Capability;
 
@@ -13,7 +13,7 @@ export const MERGED_PAIRS: ReadonlyArray<readonly [Capability, Capability]> = [
   [CUSTOMIZATION, APPROVAL],
   [INFERENCE, WEIGHTS_ACCESS],
   [READ, WEIGHTS_ACCESS],
-  ...[READ, INFERENCE, CUSTOMIZATION, WEIGHTS_ACCESS, APPROVAL].map((c) => [c, PRIVILEGE_ADMIN] as const),
+  ...MODEL_CAPABILITIES.map((c) => [c, PRIVILEGE_ADMIN] as const),
 ];
 
 /** The merged pairs among a set of capabilities; empty when they are separate. */

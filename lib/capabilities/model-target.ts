@@ -2,6 +2,7 @@ import { Aws, Token } from 'aws-cdk-lib';
 import { Capability } from './capability';
 import { catalogActions } from './actions';
 import { actionResourceTypes } from './private/iam-data';
+import { isValidTagKey, isValidTagValue } from './private/tags';
 
 /** One IAM resource a model target stands for. */
 export interface ModelResource {
@@ -24,8 +25,6 @@ export interface ModelLocation {
 const FOUNDATION_MODEL_ID = /^[a-z0-9][a-z0-9-]*\.[a-z0-9][a-zA-Z0-9._:-]*$/;
 const CROSS_REGION_PREFIX = /^(us|eu|apac|global|us-gov|jp|au|ca)\./;
 const SAGEMAKER_ENDPOINT_NAME = /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/;
-const TAG_KEY = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,128}$/u;
-const TAG_VALUE = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]{0,256}$/u;
 const ARN =
   /^arn:(aws|aws-cn|aws-us-gov|aws-iso|aws-iso-b|aws-iso-e|aws-iso-f|aws-eusc):([a-z0-9-]+):([a-z0-9-]*):(\d{12}|):([a-z-]+)\/(.+)$/;
 const ANY = '*';
@@ -159,12 +158,12 @@ export class ModelTarget {
    * Bedrock foundation models carry no tags; reach them through application inference profiles.
    */
   public static tagged(tagKey: string, tagValue: string): ModelTarget {
-    if (!Token.isUnresolved(tagKey) && (!TAG_KEY.test(tagKey) || tagKey.toLowerCase().startsWith('aws:'))) {
+    if (!Token.isUnresolved(tagKey) && !isValidTagKey(tagKey)) {
       throw new Error(
         `ModelTarget.tagged: '${tagKey}' is not a valid tag key (1-128 characters, not starting with 'aws:').`,
       );
     }
-    if (!Token.isUnresolved(tagValue) && !TAG_VALUE.test(tagValue)) {
+    if (!Token.isUnresolved(tagValue) && !isValidTagValue(tagValue)) {
       throw new Error(`ModelTarget.tagged: '${tagValue}' is not a valid tag value (0-256 characters).`);
     }
     const inAccount = (service: string, resourceType: string): ModelResource => ({

@@ -188,7 +188,7 @@ export class ModelRegistry extends Construct {
     this.readersOf.set(this.trainingDataBucket, new Set());
     for (const role of props.breakGlassRoles ?? []) {
       for (const readers of this.readersOf.values()) readers.add(role.roleArn);
-      this.allowKeyViaS3(role, KEY_READ_ACTIONS, 'breakGlassRoles');
+      this.allowKeyViaS3(role, KEY_READ_ACTIONS);
     }
 
     // Who may read weights is known only once every grant is made: finalize at synthesis.
@@ -269,24 +269,25 @@ export class ModelRegistry extends Construct {
     dataClass: DataClass,
   ): iam.Grant {
     const actions = catalogActions(Capability.WEIGHTS_ACCESS, { dataClasses: [dataClass] });
-    const grant = this.grantData(grantee, method, bucket, actions, KEY_READ_ACTIONS);
-    this.readersOf.get(bucket)!.add(principalArnOf(grantee, method));
-    return grant;
+    return this.grantData(grantee, method, bucket, actions, KEY_READ_ACTIONS, true);
   }
 
+  /** Grants `actions` on the bucket and `keyActions` on the key; a reader also gets past the read deny. */
   private grantData(
     grantee: iam.IGrantable,
     method: string,
     bucket: s3.Bucket,
     actions: string[],
     keyActions: string[],
+    reader = false,
   ): iam.Grant {
     if (this.finalized) {
       throw new Error(
         `ModelRegistry.${method}: called after synthesis began; make every grant while building the app.`,
       );
     }
-    principalArnOf(grantee, method);
+    const principalArn = principalArnOf(grantee, method);
+    if (reader) this.readersOf.get(bucket)!.add(principalArn);
     // Bucket-level actions (ListBucket) take the bucket ARN, object-level ones the objects.
     const onBucket = actions.filter((a) => actionResourceTypes(a).includes('bucket'));
     const onObjects = actions.filter((a) => !onBucket.includes(a));
@@ -306,12 +307,11 @@ export class ModelRegistry extends Construct {
         }),
       );
     }
-    return grant.combine(this.allowKeyViaS3(grantee, keyActions, method));
+    return grant.combine(this.allowKeyViaS3(grantee, keyActions));
   }
 
   /** The key policy names the grantee, and only for requests S3 makes on its behalf. */
-  private allowKeyViaS3(grantee: iam.IGrantable, actions: string[], method: string): iam.Grant {
-    principalArnOf(grantee, method);
+  private allowKeyViaS3(grantee: iam.IGrantable, actions: string[]): iam.Grant {
     return iam.Grant.addToPrincipalAndResource({
       grantee,
       actions,

@@ -1,18 +1,9 @@
 import { CfnResource } from 'aws-cdk-lib';
 import { CfnBucket } from 'aws-cdk-lib/aws-s3';
 import { NagMessageLevel, NagRuleCompliance } from 'cdk-nag';
-import { DataClass, TAG_DATA_CLASS } from '../../capabilities/capability';
 import { ModelAccessRule, RuleContext } from '../rule';
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
-
-const REGISTRY = [DataClass.MODEL_ARTIFACTS, DataClass.TRAINING_DATA, DataClass.METADATA] as string[];
-
-/** The data class a bucket declares, if it is a registry bucket. */
-export function registryDataClass(props: Json): string | undefined {
-  const tag = (props.Tags ?? []).find((t: Json) => t.Key === TAG_DATA_CLASS);
-  return tag && REGISTRY.includes(tag.Value) ? tag.Value : undefined;
-}
 
 function deniesInsecureTransport(statement: Json): boolean {
   const condition = statement.Condition ?? {};
@@ -28,10 +19,10 @@ export const RegistryBucketProtection: ModelAccessRule = {
   info: 'A bucket tagged as model artifacts, training data or metadata lacks SSE-KMS with a customer key, versioning, a TLS-only policy or Block Public Access.',
   explanation:
     'Weights and training data are the most valuable thing in the account. Use ModelRegistry, or give the bucket SSE-KMS with a customer-managed key, versioning, a bucket policy denying aws:SecureTransport=false, and all four Block Public Access settings.',
-  check(node: CfnResource, { template, logicalId, bucketPolicyStatements }: RuleContext) {
+  check(node: CfnResource, { template, logicalId, analysis, bucketPolicyStatements }: RuleContext) {
     if (!(node instanceof CfnBucket)) return NagRuleCompliance.NOT_APPLICABLE;
     const props = template.Resources[logicalId].Properties ?? {};
-    if (!registryDataClass(props)) return NagRuleCompliance.NOT_APPLICABLE;
+    if (!analysis.registryDataClass(logicalId)) return NagRuleCompliance.NOT_APPLICABLE;
     const findings: string[] = [];
     const sse =
       props.BucketEncryption?.ServerSideEncryptionConfiguration?.[0]?.ServerSideEncryptionByDefault ?? {};

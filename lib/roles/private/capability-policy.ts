@@ -1,5 +1,11 @@
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { Capability, DataClass, TAG_DATA_CLASS } from '../../capabilities/capability';
+import {
+  Capability,
+  DataClass,
+  MODEL_CAPABILITIES,
+  REGISTRY_DATA_CLASSES,
+  TAG_DATA_CLASS,
+} from '../../capabilities/capability';
 import { catalogActions } from '../../capabilities/actions';
 
 /**
@@ -62,22 +68,12 @@ export const WORKLOAD_SUPPORT_ACTIONS = [
 /** The services a customization role may pass its job's service role to. */
 export const MODEL_SERVICES = ['bedrock.amazonaws.com', 'sagemaker.amazonaws.com'];
 
-const ML_CAPABILITIES = [
-  Capability.READ,
-  Capability.INFERENCE,
-  Capability.CUSTOMIZATION,
-  Capability.WEIGHTS_ACCESS,
-  Capability.APPROVAL,
-];
-
-const REGISTRY_DATA = [DataClass.MODEL_ARTIFACTS, DataClass.TRAINING_DATA, DataClass.METADATA];
-
 /**
  * Explicit denies of every capability a role of `capability` must never hold. They name no
  * resource of this app: registry buckets are recognised by their data-class tag (S3 ABAC).
  */
 export function capabilityDenies(capability: Capability): iam.PolicyStatement[] {
-  const others = ML_CAPABILITIES.filter((c) => c !== capability).flatMap((c) => catalogActions(c));
+  const others = MODEL_CAPABILITIES.filter((c) => c !== capability).flatMap((c) => catalogActions(c));
   const forbidden = forbiddenData(capability);
   return [
     new iam.PolicyStatement({
@@ -119,7 +115,7 @@ export function capabilityDenies(capability: Capability): iam.PolicyStatement[] 
       sid: 'DenyRegistryPolicyChanges',
       effect: iam.Effect.DENY,
       actions: [
-        ...catalogActions(Capability.PRIVILEGE_ADMIN, { dataClasses: REGISTRY_DATA }),
+        ...catalogActions(Capability.PRIVILEGE_ADMIN, { dataClasses: [...REGISTRY_DATA_CLASSES] }),
         ...catalogActions(Capability.PRIVILEGE_ADMIN, { registryKey: true }),
       ],
       resources: ['*'],

@@ -1,11 +1,11 @@
 import { Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import { isValidTagKey } from '../../capabilities/private/tags';
 import { AccessConditions } from '../access-conditions';
 
 const VPCE_ID = /^vpce-[0-9a-f]{8,17}$/;
 const IPV4_CIDR = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/;
 const IPV6_CIDR = /^[0-9a-fA-F:]+\/(\d{1,3})$/;
-const TAG_KEY = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,128}$/u;
 
 function isCidr(value: string): boolean {
   const v4 = IPV4_CIDR.exec(value);
@@ -62,11 +62,7 @@ export function validateConditions(where: string, c: AccessConditions, principal
     );
   }
   for (const key of [c.classificationTagKey, ...(c.requiredSessionTags ?? [])]) {
-    if (
-      key !== undefined &&
-      !Token.isUnresolved(key) &&
-      (!TAG_KEY.test(key) || key.toLowerCase().startsWith('aws:'))
-    ) {
+    if (key !== undefined && !Token.isUnresolved(key) && !isValidTagKey(key)) {
       fail(`'${key}' is not a valid tag key (1-128 characters, not starting with 'aws:').`);
     }
   }
