@@ -3,3 +3,4 @@ export * from './registry';
 export * from './roles';
 export * from './analysis';
 export * from './nag';
+export * from './pipeline';

@@ -1,8 +1,10 @@
 import {
+  Component,
   Capability,
   DataClass,
   REGISTRY_DATA_CLASSES,
   TAG_CAPABILITY,
+  TAG_COMPONENT,
   TAG_DATA_CLASS,
 } from '../capabilities/capability';
 import { ANY_RESOURCE, CATALOG, ResourceContext } from '../capabilities/catalog';
@@ -101,6 +103,8 @@ export class AccessAnalysis {
   private readonly registryKeys = new Set<string>();
   private readonly registryArns = new Map<string, DataClass>();
   private readonly registryKeyArns = new Set<string>();
+  private readonly approvalEndpoints = new Set<string>();
+  private readonly approvalEndpointArns = new Set<string>();
   // Indexes built once, so the analysis grows linearly with the template.
   private readonly byId = new Map<string, PrincipalAccess>();
   private readonly idsByType = new Map<string, string[]>();
@@ -122,6 +126,7 @@ export class AccessAnalysis {
     }
     this.indexNames();
     this.indexRegistry();
+    this.indexApprovalEndpoints();
     this.indexAttachments();
     const statementsOf = new Map<string, Statement[]>();
     const boundaryOf = new Map<string, Statement[] | undefined>();
@@ -261,6 +266,8 @@ export class AccessAnalysis {
         const names = [`\${${id}}`, ...(typeof props.BucketName === 'string' ? [props.BucketName] : [])];
         return [`\${${id}.Arn}`, ...names.map((n) => `arn:aws:s3:::${n}`)];
       }
+      case 'AWS::Lambda::Function':
+        return [`\${${id}.Arn}`, `arn:aws:lambda:\${AWS::Region}:\${AWS::AccountId}:function:\${${id}}`];
       case 'AWS::KMS::Key':
         return [`\${${id}.Arn}`, `\${${id}}`, `arn:aws:kms:\${AWS::Region}:\${AWS::AccountId}:key/\${${id}}`];
       case 'AWS::IAM::Role':
@@ -273,6 +280,14 @@ export class AccessAnalysis {
       }
       default:
         return [`\${${id}.Arn}`, `\${${id}}`];
+    }
+  }
+
+  private indexApprovalEndpoints() {
+    for (const id of this.idsOf('AWS::Lambda::Function')) {
+      if (this.tag(id, TAG_COMPONENT) !== Component.APPROVAL_ENDPOINT) continue;
+      this.approvalEndpoints.add(id);
+      this.arnsOf(id).forEach((arn) => this.approvalEndpointArns.add(arn));
     }
   }
 
@@ -365,6 +380,7 @@ export class AccessAnalysis {
     if (s.notResource || s.resources.includes('*')) return ANY_RESOURCE;
     const dataClasses = new Set<DataClass>();
     let registryKey = false;
+    let approvalEndpoint = false;
     for (const r of s.resources) {
       // The bucket (or key) a resource names: the pattern up to its object key.
       const base = r
@@ -374,17 +390,20 @@ export class AccessAnalysis {
         const dataClass = this.registryArns.get(base);
         if (dataClass) dataClasses.add(dataClass);
         registryKey ||= this.registryKeyArns.has(base);
+        approvalEndpoint ||= this.approvalEndpointArns.has(base);
       } else {
         // A wildcard in the bucket name itself: compare with every registry bucket and key.
         const covers = (arn: string) => resourceMatches(r, arn) || resourceMatches(r, `${arn}/k`);
         for (const [bucket, dataClass] of this.registryBuckets)
           if (this.arnsOf(bucket).some(covers)) dataClasses.add(dataClass);
         registryKey ||= [...this.registryKeys].some((k) => this.arnsOf(k).some(covers));
+        approvalEndpoint ||= [...this.approvalEndpoints].some((f) => this.arnsOf(f).some(covers));
       }
     }
     return {
       dataClasses: [...dataClasses],
       registryKey,
+      approvalEndpoint,
       allResources: s.resources.some((r) => ANY_ROLE_PROBES.some((probe) => resourceMatches(r, probe))),
     };
   }

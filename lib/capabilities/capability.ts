@@ -52,3 +52,11 @@ export const REGISTRY_DATA_CLASSES: readonly DataClass[] = [
 export const TAG_CAPABILITY = 'model-access:capability';
 export const TAG_DATA_CLASS = 'model-access:data-class';
 export const TAG_COMPONENT = 'model-access:component';
+
+/** Values of the `model-access:component` tag: the pipeline's parts that other tools must recognize. */
+export enum Component {
+  /** The customization state machine. */
+  CUSTOMIZATION_PIPELINE = 'customization-pipeline',
+  /** The function behind the approval endpoint: invoking its URL is APPROVAL. */
+  APPROVAL_ENDPOINT = 'approval-endpoint',
+}

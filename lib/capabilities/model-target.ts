@@ -54,7 +54,7 @@ export class ModelTarget {
       }
     }
     const region = location.region ?? Aws.REGION;
-    return new ModelTarget(`Bedrock foundation model ${modelId}`, [
+    return new ModelTarget(modelId, `Bedrock foundation model ${modelId}`, [
       {
         service: 'bedrock',
         resourceType: 'foundation-model',
@@ -129,7 +129,18 @@ export class ModelTarget {
         `ModelTarget.bedrockApplicationInferenceProfile: foundationModels must be Bedrock foundation models, got a ${stray.resourceType}.`,
       );
     }
-    return new ModelTarget(profile.description, [...profile.resources, ...behind]);
+    return new ModelTarget(profile.name, profile.description, [...profile.resources, ...behind]);
+  }
+
+  /** A versioned SageMaker model package (`model-package/<group>/<version>`), by ARN: a base model to train from. */
+  public static sagemakerModelPackage(modelPackageArn: string): ModelTarget {
+    return ModelTarget.fromArn(
+      'sagemakerModelPackage',
+      'SageMaker model package',
+      'sagemaker',
+      'model-package',
+      modelPackageArn,
+    );
   }
 
   /** A SageMaker real-time or asynchronous endpoint, by name. */
@@ -142,7 +153,7 @@ export class ModelTarget {
     }
     ModelTarget.checkAccount('sagemakerEndpoint', location.account);
     const name = Token.isUnresolved(endpointName) ? endpointName : endpointName.toLowerCase();
-    return new ModelTarget(`SageMaker endpoint ${endpointName}`, [
+    return new ModelTarget(endpointName, `SageMaker endpoint ${endpointName}`, [
       {
         service: 'sagemaker',
         resourceType: 'endpoint',
@@ -172,6 +183,7 @@ export class ModelTarget {
       arn: `arn:${Aws.PARTITION}:${service}:${Aws.REGION}:${Aws.ACCOUNT_ID}:${resourceType}/${ANY}`,
     });
     return new ModelTarget(
+      `${tagKey}=${tagValue}`,
       `models tagged ${tagKey}=${tagValue}`,
       [
         inAccount('bedrock', 'provisioned-model'),
@@ -201,7 +213,7 @@ export class ModelTarget {
         );
       }
     }
-    return new ModelTarget(`${description} ${arn}`, [{ service, resourceType, arn }]);
+    return new ModelTarget(arn, `${description} ${arn}`, [{ service, resourceType, arn }]);
   }
 
   private static checkAccount(factory: string, account?: string) {
@@ -211,6 +223,8 @@ export class ModelTarget {
   }
 
   private constructor(
+    /** How requests name the target: model id, endpoint name, ARN, or `key=value` of a tag. */
+    public readonly name: string,
     /** What the target is, for messages and reports. */
     public readonly description: string,
     /** The IAM resources the target stands for. */

@@ -95,6 +95,8 @@ export class ModelRegistry extends Construct {
   public readonly metadataBucket: s3.Bucket;
   /** S3 server access logs of the other three. Tagged `access-logs`. */
   public readonly accessLogsBucket: s3.Bucket;
+  /** The default object lock retention of the metadata bucket, if it has object lock. */
+  public readonly metadataObjectLockRetention?: s3.ObjectLockRetention;
 
   private readonly readersOf = new Map<s3.Bucket, Set<string>>();
   private finalized = false;
@@ -179,6 +181,7 @@ export class ModelRegistry extends Construct {
     };
     this.modelArtifactsBucket = dataBucket('ModelArtifacts', DataClass.MODEL_ARTIFACTS);
     this.trainingDataBucket = dataBucket('TrainingData', DataClass.TRAINING_DATA);
+    this.metadataObjectLockRetention = props.metadataObjectLockRetention;
     this.metadataBucket = dataBucket('Metadata', DataClass.METADATA, {
       objectLockEnabled: props.metadataObjectLockRetention ? true : undefined,
       objectLockDefaultRetention: props.metadataObjectLockRetention,

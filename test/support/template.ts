@@ -88,6 +88,9 @@ export class ResolvedTemplate {
         return name.toLowerCase();
       case 'AWS::KMS::Key':
         return `key-${name}`;
+      case 'AWS::StepFunctions::StateMachine':
+      case 'AWS::SNS::Topic':
+        return this.getAtt(name, 'Arn');
       default:
         return name;
     }
@@ -96,6 +99,9 @@ export class ResolvedTemplate {
   private getAtt(name: string, attribute: string): string {
     const r = this.resources[name];
     if (!r) throw new Error(`GetAtt of unknown ${name}`);
+    if (attribute === 'Name' || attribute === 'TableName') return name;
+    if (attribute === 'TopicArn') return this.getAtt(name, 'Arn');
+    if (attribute === 'FunctionUrl') return `https://${name.toLowerCase()}.lambda-url.${REGION}.on.aws/`;
     if (attribute !== 'Arn') throw new Error(`unsupported attribute ${name}.${attribute}`);
     const path = (r.Properties?.Path as string | undefined) ?? '/';
     switch (r.Type) {
@@ -107,6 +113,16 @@ export class ResolvedTemplate {
         return `arn:aws:iam::${ACCOUNT}:role${path}${name}`;
       case 'AWS::IAM::User':
         return `arn:aws:iam::${ACCOUNT}:user${path}${name}`;
+      case 'AWS::Lambda::Function':
+        return `arn:aws:lambda:${REGION}:${ACCOUNT}:function:${name}`;
+      case 'AWS::StepFunctions::StateMachine':
+        return `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:${name}`;
+      case 'AWS::DynamoDB::Table':
+        return `arn:aws:dynamodb:${REGION}:${ACCOUNT}:table/${name}`;
+      case 'AWS::SNS::Topic':
+        return `arn:aws:sns:${REGION}:${ACCOUNT}:${name}`;
+      case 'AWS::Logs::LogGroup':
+        return `arn:aws:logs:${REGION}:${ACCOUNT}:log-group:${name}:*`;
       default:
         throw new Error(`no ARN rule for ${r.Type}`);
     }

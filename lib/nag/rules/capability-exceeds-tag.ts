@@ -11,8 +11,8 @@ export const DECLARED_CAPABILITIES: Record<string, Capability[]> = {
   inference: [INFERENCE],
   customization: [CUSTOMIZATION, WEIGHTS_ACCESS],
   approval: [APPROVAL],
-  // The pipeline's execution roles start and watch jobs.
-  pipeline: [CUSTOMIZATION, READ],
+  // The pipeline's execution roles start and watch jobs, and check the datasets a job will read.
+  pipeline: [CUSTOMIZATION, READ, WEIGHTS_ACCESS],
   // Roles Bedrock or SageMaker assume: read training data, write artifacts.
   service: [CUSTOMIZATION, WEIGHTS_ACCESS],
   auditor: [],

@@ -1,0 +1,268 @@
+import { ArnFormat, Duration, RemovalPolicy, Stack, Tags, Token } from 'aws-cdk-lib';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import { Construct } from 'constructs';
+import { Component, TAG_CAPABILITY, TAG_COMPONENT } from '../capabilities/capability';
+import { ModelTarget } from '../capabilities/model-target';
+import { ModelRegistry } from '../registry/model-registry';
+import { CustomizationBackend } from './customization-backend';
+import type { RequestRules } from './handlers/request-rules';
+import { Hyperparameter } from './hyperparameter';
+import { handlerFunction } from './private/handler-function';
+import { customizationWorkflow } from './private/workflow';
+
+export interface CustomizationPipelineProps {
+  /**
+   * The registry whose training-data bucket holds the datasets, whose artifacts bucket receives
+   * the jobs' output, and whose metadata bucket (with object lock) keeps the provenance manifests.
+   */
+  readonly registry: ModelRegistry;
+
+  /** The allowlist: the only base models a request may customize. */
+  readonly baseModels: ModelTarget[];
+
+  /** Which service runs the jobs. @default CustomizationBackend.bedrock() (fine-tuning) */
+  readonly backend?: CustomizationBackend;
+
+  /** The hyperparameters a request may set, each within its bounds. @default - none may be set */
+  readonly hyperParameters?: Hyperparameter[];
+
+  /**
+   * How many distinct people, none of them the requester, must approve a request.
+   * 1 is refused unless `allowSingleApprover` is set.
+   * @default 2
+   */
+  readonly requiredApprovals?: number;
+
+  /**
+   * Allows `requiredApprovals: 1`, giving up the two-person rule: one approver besides the
+   * requester then suffices. Meant for sandboxes, not for models that reach production.
+   * @default false
+   */
+  readonly allowSingleApprover?: boolean;
+
+  /** How long a request waits for its approvals before it expires and fails. @default Duration.days(3) */
+  readonly approvalTimeout?: Duration;
+
+  /** How long the pipeline's logs are kept. @default logs.RetentionDays.ONE_YEAR */
+  readonly logRetention?: logs.RetentionDays;
+
+  /**
+   * The key for the decision table, the topic, the logs and the functions' environment.
+   * @default - a new KMS key with rotation, retained on stack deletion
+   */
+  readonly encryptionKey?: kms.IKey;
+}
+
+const MAX_APPROVAL_TIMEOUT = Duration.days(365);
+
+/**
+ * The only way a model is customized: a request, authenticated by IAM, is validated, recorded and
+ * held until the required number of other people approve it (any rejection, or no decision in
+ * time, ends it without a job); the datasets are checked against their requested versions and
+ * SHA-256 before and after approval; the job runs to completion and a provenance manifest is
+ * written under object lock.
+ */
+export class CustomizationPipeline extends Construct {
+  /** The customization state machine, tagged `model-access:component=customization-pipeline`. */
+  public readonly stateMachine: sfn.StateMachine;
+  /** Requests, decisions and outcomes; the task tokens live here and nowhere readable by people. */
+  public readonly table: dynamodb.Table;
+  /** Approval requests and outcomes. Subscribe approvers and owners to it. */
+  public readonly topic: sns.Topic;
+  /** Where requesters POST requests (IAM-authenticated). */
+  public readonly requestUrl: lambda.FunctionUrl;
+  /** Where approvers POST decisions (IAM-authenticated). */
+  public readonly approvalUrl: lambda.FunctionUrl;
+  /** The role Bedrock or SageMaker runs the jobs as. */
+  public readonly serviceRole: iam.IRole;
+  /** The key of the table, topic, logs and function environments. */
+  public readonly encryptionKey: kms.IKey;
+  /** How many distinct people must approve a request. */
+  public readonly requiredApprovals: number;
+
+  private readonly requestFunction: lambda.IFunction;
+  private readonly approvalFunction: lambda.IFunction;
+
+  constructor(scope: Construct, id: string, props: CustomizationPipelineProps) {
+    super(scope, id);
+    this.requiredApprovals = checkApprovals(props);
+    const approvalTimeout = props.approvalTimeout ?? Duration.days(3);
+    if (
+      !Token.isUnresolved(approvalTimeout.toSeconds()) &&
+      (approvalTimeout.toSeconds() < 1 || approvalTimeout.toSeconds() > MAX_APPROVAL_TIMEOUT.toSeconds())
+    ) {
+      throw new Error(
+        `CustomizationPipeline: approvalTimeout must be from 1 second to 365 days, got ${approvalTimeout.toHumanString()}.`,
+      );
+    }
+    if (!props.registry.metadataObjectLockRetention) {
+      throw new Error(
+        "CustomizationPipeline: the registry's metadata bucket has no object lock, so provenance manifests could be changed; set metadataObjectLockRetention on the ModelRegistry.",
+      );
+    }
+    const hyperParameters = props.hyperParameters ?? [];
+    const duplicate = hyperParameters.find((h, i) => hyperParameters.findIndex((o) => o.name === h.name) !== i);
+    if (duplicate) throw new Error(`CustomizationPipeline: hyperparameter '${duplicate.name}' is declared twice.`);
+
+    const { registry } = props;
+    const logRetention = props.logRetention ?? logs.RetentionDays.ONE_YEAR;
+    this.encryptionKey =
+      props.encryptionKey ??
+      new kms.Key(this, 'Key', {
+        description: 'Customization pipeline: decisions, notifications, logs',
+        enableKeyRotation: true,
+        removalPolicy: RemovalPolicy.RETAIN,
+      });
+    const key = this.encryptionKey;
+
+    this.table = new dynamodb.Table(this, 'Decisions', {
+      partitionKey: { name: 'requestId', type: dynamodb.AttributeType.STRING },
+      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+      encryption: dynamodb.TableEncryption.CUSTOMER_MANAGED,
+      encryptionKey: key,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      deletionProtection: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    this.topic = new sns.Topic(this, 'Notifications', {
+      displayName: 'Model customization requests',
+      masterKey: key,
+      enforceSSL: true,
+    });
+
+    const backend = (props.backend ?? CustomizationBackend.bedrock())._bind(this, {
+      registry,
+      baseModels: props.baseModels,
+    });
+    this.serviceRole = backend.serviceRole;
+
+    const fn = (fid: string, handler: string, description: string, environment: Record<string, string>) =>
+      handlerFunction(this, fid, { handler, description, environment, encryptionKey: key, logRetention });
+    const tableEnv = { TABLE_NAME: this.table.tableName };
+
+    const approvalGate = fn('ApprovalGate', 'approval-gate', 'Holds a request for approval', {
+      ...tableEnv,
+      TOPIC_ARN: this.topic.topicArn,
+      APPROVAL_TIMEOUT_SECONDS: String(approvalTimeout.toSeconds()),
+    });
+    this.table.grant(approvalGate, 'dynamodb:UpdateItem');
+    this.topic.grantPublish(approvalGate);
+
+    const datasetInspector = fn('DatasetInspector', 'dataset-inspector', "Reads a dataset's version and SHA-256", {
+      TRAINING_DATA_BUCKET: registry.trainingDataBucket.bucketName,
+    });
+    registry.grantReadTrainingData(datasetInspector);
+
+    const provenanceWriter = fn('ProvenanceWriter', 'provenance-writer', 'Writes provenance manifests', {
+      ...tableEnv,
+      TRAINING_DATA_BUCKET: registry.trainingDataBucket.bucketName,
+      METADATA_BUCKET: registry.metadataBucket.bucketName,
+    });
+    this.table.grant(provenanceWriter, 'dynamodb:GetItem', 'dynamodb:UpdateItem');
+    registry.grantWriteMetadata(provenanceWriter);
+
+    const logGroup = new logs.LogGroup(this, 'ExecutionLogs', {
+      encryptionKey: key,
+      retention: logRetention,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    this.stateMachine = new sfn.StateMachine(this, 'Resource', {
+      stateMachineType: sfn.StateMachineType.STANDARD,
+      definitionBody: sfn.DefinitionBody.fromChainable(
+        customizationWorkflow(this, {
+          backend,
+          registry,
+          table: this.table,
+          topic: this.topic,
+          approvalGate,
+          datasetInspector,
+          provenanceWriter,
+          requiredApprovals: this.requiredApprovals,
+          approvalTimeout,
+        }),
+      ),
+      tracingEnabled: true,
+      // Execution data would put task tokens in the logs: whoever reads them could resume a wait.
+      logs: { destination: logGroup, level: sfn.LogLevel.ALL, includeExecutionData: false },
+    });
+    (this.stateMachine.node.defaultChild as sfn.CfnStateMachine).tags.setTag(
+      TAG_COMPONENT,
+      Component.CUSTOMIZATION_PIPELINE,
+    );
+    Tags.of(this.stateMachine.role).add(TAG_CAPABILITY, 'pipeline');
+    this.topic.grantPublish(this.stateMachine);
+    key.grantEncryptDecrypt(this.stateMachine);
+
+    const rules: RequestRules = {
+      baseModels: Object.keys(backend.baseModelArns),
+      hyperParameters: hyperParameters.map((h) => h._rule()),
+      modelName: backend.modelName,
+    };
+    const requestFunction = fn('RequestHandler', 'request-handler', 'Takes customization requests', {
+      ...tableEnv,
+      STATE_MACHINE_ARN: this.stateMachine.stateMachineArn,
+      REQUEST_RULES: JSON.stringify(rules),
+      REQUIRED_APPROVALS: String(this.requiredApprovals),
+    });
+    this.table.grant(requestFunction, 'dynamodb:PutItem', 'dynamodb:UpdateItem');
+    this.stateMachine.grantStartExecution(requestFunction);
+    this.requestFunction = requestFunction;
+    this.requestUrl = requestFunction.addFunctionUrl({ authType: lambda.FunctionUrlAuthType.AWS_IAM });
+
+    const approvalFunction = fn('ApprovalHandler', 'approval-handler', 'Takes approvals and rejections', tableEnv);
+    this.table.grant(approvalFunction, 'dynamodb:GetItem', 'dynamodb:UpdateItem');
+    this.stateMachine.grantTaskResponse(approvalFunction);
+    (approvalFunction.node.defaultChild as lambda.CfnFunction).tags.setTag(TAG_COMPONENT, Component.APPROVAL_ENDPOINT);
+    this.approvalFunction = approvalFunction;
+    this.approvalUrl = approvalFunction.addFunctionUrl({ authType: lambda.FunctionUrlAuthType.AWS_IAM });
+
+    for (const f of [approvalGate, provenanceWriter, requestFunction, approvalFunction]) key.grantEncryptDecrypt(f);
+  }
+
+  /** Lets the grantee submit customization requests through the request URL, and nothing more. */
+  public grantRequest(grantee: iam.IGrantable): iam.Grant {
+    return this.requestFunction.grantInvokeUrl(grantee);
+  }
+
+  /** Lets the grantee approve or reject other people's requests through the approval URL (APPROVAL only). */
+  public grantApprove(grantee: iam.IGrantable): iam.Grant {
+    return this.approvalFunction.grantInvokeUrl(grantee);
+  }
+
+  /**
+   * Lets the grantee follow requests: list and describe the pipeline's executions. Not their
+   * history, which holds the approval step's task token.
+   */
+  public grantReadStatus(grantee: iam.IGrantable): iam.Grant {
+    const executions = Stack.of(this).formatArn({
+      service: 'states',
+      resource: 'execution',
+      resourceName: `${this.stateMachine.stateMachineName}:*`,
+      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    });
+    return iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['states:ListExecutions', 'states:DescribeStateMachine'],
+      resourceArns: [this.stateMachine.stateMachineArn],
+    }).combine(iam.Grant.addToPrincipal({ grantee, actions: ['states:DescribeExecution'], resourceArns: [executions] }));
+  }
+}
+
+function checkApprovals(props: CustomizationPipelineProps): number {
+  const n = props.requiredApprovals ?? 2;
+  if (!Number.isInteger(n) || n < 1 || n > 10) {
+    throw new Error(`CustomizationPipeline: requiredApprovals must be a whole number from 1 to 10, got ${n}.`);
+  }
+  if (n === 1 && !props.allowSingleApprover) {
+    throw new Error(
+      'CustomizationPipeline: requiredApprovals 1 gives up the two-person rule; set allowSingleApprover: true to accept that.',
+    );
+  }
+  return n;
+}

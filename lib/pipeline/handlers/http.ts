@@ -1,0 +1,33 @@
+import type { LambdaFunctionURLEventWithIAMAuthorizer, LambdaFunctionURLResult } from 'aws-lambda';
+import { Caller, callerOf } from './identity';
+
+/** A JSON response of a function URL. */
+export function respond(statusCode: number, body: object): LambdaFunctionURLResult {
+  return { statusCode, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) };
+}
+
+/** A refusal that says why. */
+export function refuse(statusCode: number, ...errors: string[]): LambdaFunctionURLResult {
+  return respond(statusCode, { errors });
+}
+
+/** The authenticated caller and the JSON body of a request, or the response refusing it. */
+export function readRequest(
+  event: LambdaFunctionURLEventWithIAMAuthorizer,
+): { caller: Caller; body: unknown } | { refusal: LambdaFunctionURLResult } {
+  if (event.requestContext?.http?.method !== 'POST') {
+    return { refusal: refuse(405, 'use POST with a JSON body') };
+  }
+  const caller = callerOf(event.requestContext.authorizer?.iam?.userArn);
+  if (!caller) {
+    return {
+      refusal: refuse(403, 'the caller must be an IAM user, an assumed role or a federated user (not root)'),
+    };
+  }
+  const raw = event.isBase64Encoded ? Buffer.from(event.body ?? '', 'base64').toString('utf8') : event.body;
+  try {
+    return { caller, body: JSON.parse(raw ?? '') };
+  } catch {
+    return { refusal: refuse(400, 'the body is not JSON') };
+  }
+}

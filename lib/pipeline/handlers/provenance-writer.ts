@@ -1,0 +1,91 @@
+import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { RequestRecord } from './request-record';
+import { documents, env } from './runtime';
+
+const s3 = new S3Client({});
+
+/** What the pipeline knows when a job has finished. */
+export interface FinishedJob {
+  readonly requestId: string;
+  readonly executionArn: string;
+  readonly baseModelArn: string;
+  readonly job: { readonly backend: string; readonly jobArn: string; readonly outputModelArn: string };
+}
+
+/** The provenance manifest of one customization (schema in the README). */
+export interface ProvenanceManifest {
+  readonly schemaVersion: 1;
+  readonly requestId: string;
+  readonly executionArn: string;
+  readonly requester: { readonly identity: string; readonly requestedAt: string };
+  readonly approvals: { readonly approver: string; readonly approvedAt: string }[];
+  readonly requiredApprovals: number;
+  readonly baseModel: { readonly name: string; readonly arn: string };
+  readonly customModelName: string;
+  readonly datasets: {
+    readonly channel: string;
+    readonly bucket: string;
+    readonly key: string;
+    readonly versionId: string;
+    readonly sha256: string;
+  }[];
+  readonly hyperParameters: Record<string, string>;
+  readonly job: FinishedJob['job'];
+  readonly completedAt: string;
+}
+
+/**
+ * Writes the manifest of a finished customization into the metadata bucket, whose object lock
+ * keeps it; an existing manifest is never overwritten. The record of who asked and who approved
+ * comes from the decision table, not from the execution's own state.
+ */
+export async function handler(event: FinishedJob): Promise<{ manifestKey: string }> {
+  const table = env('TABLE_NAME');
+  const { Item } = await documents.send(
+    new GetCommand({ TableName: table, Key: { requestId: event.requestId }, ConsistentRead: true }),
+  );
+  if (!Item) throw new Error(`no request ${event.requestId} in the decision table`);
+  const record = Item as RequestRecord;
+  const bucket = env('TRAINING_DATA_BUCKET');
+  const { request } = record;
+  const manifest: ProvenanceManifest = {
+    schemaVersion: 1,
+    requestId: record.requestId,
+    executionArn: event.executionArn,
+    requester: { identity: record.requester, requestedAt: record.requestedAt },
+    approvals: Object.values(record.approvals)
+      .map((a) => ({ approver: a.approver, approvedAt: a.approvedAt }))
+      .sort((a, b) => a.approvedAt.localeCompare(b.approvedAt)),
+    requiredApprovals: record.requiredApprovals,
+    baseModel: { name: request.baseModel, arn: event.baseModelArn },
+    customModelName: request.customModelName,
+    datasets: [
+      { channel: 'training', bucket, ...request.trainingData },
+      { channel: 'validation', bucket, ...request.validationData },
+    ],
+    hyperParameters: request.hyperParameters,
+    job: event.job,
+    completedAt: new Date().toISOString(),
+  };
+  const manifestKey = `provenance/${record.requestId}.json`;
+  await s3.send(
+    new PutObjectCommand({
+      Bucket: env('METADATA_BUCKET'),
+      Key: manifestKey,
+      Body: JSON.stringify(manifest, null, 2),
+      ContentType: 'application/json',
+      ChecksumAlgorithm: 'SHA256',
+      IfNoneMatch: '*',
+    }),
+  );
+  await documents.send(
+    new UpdateCommand({
+      TableName: table,
+      Key: { requestId: record.requestId },
+      UpdateExpression: 'SET manifestKey = :key',
+      ExpressionAttributeValues: { ':key': manifestKey },
+    }),
+  );
+  return { manifestKey };
+}

@@ -1,0 +1,70 @@
+import { randomUUID } from 'crypto';
+import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { LambdaFunctionURLEventWithIAMAuthorizer, LambdaFunctionURLResult } from 'aws-lambda';
+import { readRequest, refuse, respond } from './http';
+import { PipelineInput, RequestRecord, RequestStatus } from './request-record';
+import { documents, env } from './runtime';
+import { checkRequest, RequestRules } from './request-rules';
+
+const sfn = new SFNClient({});
+
+/**
+ * POST a customization request. The caller is who IAM authenticated; the request is recorded
+ * with that identity and the pipeline started for it. Nobody else starts the pipeline.
+ */
+export async function handler(event: LambdaFunctionURLEventWithIAMAuthorizer): Promise<LambdaFunctionURLResult> {
+  const read = readRequest(event);
+  if ('refusal' in read) return read.refusal;
+  const rules = JSON.parse(env('REQUEST_RULES')) as RequestRules;
+  const checked = checkRequest(read.body, rules);
+  if ('errors' in checked) return refuse(400, ...checked.errors);
+
+  const { request } = checked;
+  const requestId = randomUUID();
+  const requestedAt = new Date().toISOString();
+  const record: RequestRecord = {
+    requestId,
+    status: RequestStatus.SUBMITTED,
+    requester: read.caller.arn,
+    requesterPerson: read.caller.person,
+    requestedAt,
+    request,
+    requiredApprovals: Number(env('REQUIRED_APPROVALS')),
+    approvals: {},
+  };
+  await documents.send(
+    new PutCommand({
+      TableName: env('TABLE_NAME'),
+      Item: record,
+      ConditionExpression: 'attribute_not_exists(requestId)',
+    }),
+  );
+
+  const input: PipelineInput = {
+    requestId,
+    requester: read.caller.arn,
+    requestedAt,
+    request,
+    datasets: [
+      { channel: 'training', ...request.trainingData },
+      { channel: 'validation', ...request.validationData },
+    ],
+  };
+  const started = await sfn.send(
+    new StartExecutionCommand({
+      stateMachineArn: env('STATE_MACHINE_ARN'),
+      name: requestId,
+      input: JSON.stringify(input),
+    }),
+  );
+  await documents.send(
+    new UpdateCommand({
+      TableName: env('TABLE_NAME'),
+      Key: { requestId },
+      UpdateExpression: 'SET executionArn = :arn',
+      ExpressionAttributeValues: { ':arn': started.executionArn },
+    }),
+  );
+  return respond(202, { requestId, executionArn: started.executionArn, status: RequestStatus.SUBMITTED });
+}

@@ -1,0 +1,49 @@
+import type { CustomizationRequest } from './request-rules';
+
+/** Where a request stands. Only the pipeline moves a request on; handlers only record decisions. */
+export enum RequestStatus {
+  SUBMITTED = 'SUBMITTED',
+  VALIDATED = 'VALIDATED',
+  AWAITING_APPROVAL = 'AWAITING_APPROVAL',
+  APPROVED = 'APPROVED',
+  REJECTED = 'REJECTED',
+  EXPIRED = 'EXPIRED',
+  INVALID = 'INVALID',
+  RUNNING = 'RUNNING',
+  SUCCEEDED = 'SUCCEEDED',
+  FAILED = 'FAILED',
+}
+
+/** One approval, keyed by the approving person in the record. */
+export interface Approval {
+  readonly approver: string;
+  readonly approvedAt: string;
+}
+
+/** A request's item in the decision table (partition key `requestId`). */
+export interface RequestRecord {
+  readonly requestId: string;
+  readonly status: RequestStatus;
+  readonly requester: string;
+  readonly requesterPerson: string;
+  readonly requestedAt: string;
+  readonly request: CustomizationRequest;
+  readonly requiredApprovals: number;
+  readonly approvals: Record<string, Approval>;
+  readonly executionArn?: string;
+  readonly taskToken?: string;
+  readonly expiresAt?: string;
+  readonly rejection?: { rejectedBy: string; rejectedAt: string; reason: string };
+  readonly outcome?: string;
+  readonly manifestKey?: string;
+}
+
+/** The execution input the request handler starts the pipeline with. */
+export interface PipelineInput {
+  readonly requestId: string;
+  readonly requester: string;
+  readonly requestedAt: string;
+  readonly request: CustomizationRequest;
+  /** Training then validation data, for the pipeline's checksum checks. */
+  readonly datasets: { channel: string; key: string; versionId: string; sha256: string }[];
+}

@@ -1,0 +1,3 @@
+export * from './customization-pipeline';
+export * from './customization-backend';
+export * from './hyperparameter';

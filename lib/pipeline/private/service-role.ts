@@ -1,0 +1,38 @@
+import { Stack, Tags } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { Construct } from 'constructs';
+import { TAG_CAPABILITY } from '../../capabilities/capability';
+import { ModelRegistry } from '../../registry/model-registry';
+
+/**
+ * The role Bedrock or SageMaker runs the pipeline's jobs as: it trusts the service only for this
+ * account's jobs (aws:SourceAccount, aws:SourceArn), reads training data and writes artifacts.
+ */
+export function customizationServiceRole(
+  scope: Construct,
+  service: 'bedrock' | 'sagemaker',
+  jobResource: string,
+  registry: ModelRegistry,
+): iam.Role {
+  const stack = Stack.of(scope);
+  const role = new iam.Role(scope, 'ServiceRole', {
+    description: `Runs the customization pipeline's ${service} jobs`,
+    assumedBy: new iam.ServicePrincipal(`${service}.amazonaws.com`, {
+      conditions: {
+        StringEquals: { 'aws:SourceAccount': stack.account },
+        ArnLike: { 'aws:SourceArn': stack.formatArn({ service, resource: jobResource, resourceName: '*' }) },
+      },
+    }),
+  });
+  Tags.of(role).add(TAG_CAPABILITY, 'service');
+  registry.grantReadTrainingData(role);
+  registry.grantWriteArtifacts(role);
+  // Jobs list the dataset and output prefixes.
+  role.addToPrincipalPolicy(
+    new iam.PolicyStatement({
+      actions: ['s3:ListBucket'],
+      resources: [registry.trainingDataBucket.bucketArn, registry.modelArtifactsBucket.bucketArn],
+    }),
+  );
+  return role;
+}

@@ -1,0 +1,57 @@
+import { App, Duration, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import {
+  CustomizationPipeline,
+  CustomizationPipelineProps,
+  Hyperparameter,
+  ModelRegistry,
+  ModelTarget,
+} from '../../lib';
+import { ResolvedTemplate } from '../support/template';
+
+export const TITAN = 'amazon.titan-text-express-v1';
+export const LLAMA = 'meta.llama3-1-8b-instruct-v1:0';
+
+/** A pipeline over a registry, with a requester, two approvers and a status reader. */
+export function pipelineFixture(props: Partial<CustomizationPipelineProps> = {}) {
+  const app = new App();
+  const stack = new Stack(app, 'Test');
+  const registry = new ModelRegistry(stack, 'Registry', {
+    metadataObjectLockRetention: s3.ObjectLockRetention.governance(Duration.days(365)),
+  });
+  const pipeline = new CustomizationPipeline(stack, 'Pipeline', {
+    registry,
+    baseModels: [ModelTarget.bedrockFoundationModel(TITAN), ModelTarget.bedrockFoundationModel(LLAMA)],
+    hyperParameters: [Hyperparameter.integer('epochCount', 1, 5), Hyperparameter.number('learningRate', 1e-6, 1e-4)],
+    ...props,
+  });
+  const role = (id: string) => new iam.Role(stack, id, { assumedBy: new iam.AccountRootPrincipal() });
+  const requester = role('Requester');
+  const approver = role('Approver');
+  const statusReader = role('StatusReader');
+  pipeline.grantRequest(requester);
+  pipeline.grantApprove(approver);
+  pipeline.grantReadStatus(statusReader);
+  const json = Template.fromStack(stack).toJSON();
+  const id = (c: { node: { defaultChild?: unknown } }) => stack.getLogicalId(c.node.defaultChild as never);
+  return {
+    app,
+    stack,
+    registry,
+    pipeline,
+    json,
+    template: new ResolvedTemplate(json),
+    ids: {
+      stateMachine: id(pipeline.stateMachine),
+      stateMachineRole: id(pipeline.stateMachine.role),
+      serviceRole: id(pipeline.serviceRole as iam.Role),
+      requester: id(requester),
+      approver: id(approver),
+      statusReader: id(statusReader),
+      table: id(pipeline.table),
+      approvalGate: stack.getLogicalId(stack.node.findChild('Pipeline').node.findChild('ApprovalGate').node.defaultChild as never),
+    },
+  };
+}

@@ -1,0 +1,81 @@
+import { ExecutionError, StateMachine } from 'aws-local-stepfunctions';
+import { ACCOUNT, REGION } from '../support/template';
+
+// aws-local-stepfunctions needs Promise.withResolvers (Node 22); these tests run on Node 20 too.
+if (!('withResolvers' in Promise)) {
+  Object.assign(Promise, {
+    withResolvers<T>() {
+      let resolve!: (v: T) => void;
+      let reject!: (e: unknown) => void;
+      const promise = new Promise<T>((res, rej) => ((resolve = res), (reject = rej)));
+      return { promise, resolve, reject };
+    },
+  });
+}
+
+type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
+export type TaskHandler = (input: Json) => Json | Promise<Json>;
+
+/** One Task state's invocation: which state, with which effective parameters. */
+export interface TaskCall {
+  readonly state: string;
+  readonly input: Json;
+}
+
+export interface LocalRun {
+  /** The execution's output, or its error and cause when it failed. */
+  readonly output?: Json;
+  readonly error?: string;
+  readonly cause?: string;
+  /** Every Task state invoked, in order. */
+  readonly calls: TaskCall[];
+  callsTo(state: string): Json[];
+}
+
+export const EXECUTION_ARN = `arn:aws:states:${REGION}:${ACCOUNT}:execution:Pipeline:req`;
+export const TASK_TOKEN = 'task-token-of-await-approval';
+
+/**
+ * Runs a synthesized definition locally. Every Task state is replaced by `handlers[state]` (or
+ * returns `{}`), and each call is recorded with the parameters the definition rendered for it.
+ */
+export async function runLocally(
+  definition: Json,
+  input: Json,
+  handlers: Record<string, TaskHandler>,
+): Promise<LocalRun> {
+  const calls: TaskCall[] = [];
+  const taskStates = new Set<string>();
+  const collect = (states: Record<string, Json>) => {
+    for (const [name, s] of Object.entries(states)) {
+      if (s.Type === 'Task') taskStates.add(name);
+      for (const sub of [s.ItemProcessor, s.Iterator, ...(s.Branches ?? [])]) if (sub) collect(sub.States);
+    }
+  };
+  collect(definition.States);
+  const overrides = Object.fromEntries(
+    [...taskStates].map((state) => [
+      state,
+      async (taskInput: Json) => {
+        calls.push({ state, input: taskInput });
+        return (await handlers[state]?.(taskInput)) ?? {};
+      },
+    ]),
+  );
+  const machine = new StateMachine(JSON.parse(JSON.stringify(definition)), { validationOptions: { checkArn: false } });
+  const execution = machine.run(input, {
+    overrides: { taskResourceLocalHandlers: overrides, retryIntervalOverrides: {} },
+    context: {
+      Execution: { Id: EXECUTION_ARN, Input: input, StartTime: new Date().toISOString() },
+      Task: { Token: TASK_TOKEN },
+    } as Json,
+  });
+  const callsTo = (state: string) => calls.filter((c) => c.state === state).map((c) => c.input);
+  try {
+    return { output: await execution.result, calls, callsTo };
+  } catch (e) {
+    if (!(e instanceof ExecutionError)) throw e;
+    const failure = (e as Error).cause as Json;
+    return { error: failure?.name ?? String(e), cause: failure?.message, calls, callsTo };
+  }
+}
