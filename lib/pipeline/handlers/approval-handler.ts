@@ -93,14 +93,13 @@ async function approve(record: RequestRecord, caller: Caller, now: string): Prom
     return respond(200, status(updated, approvers.length));
   }
   const closed = await close(updated, RequestStatus.APPROVED, now);
-  if (closed) {
-    await resume(updated, {
-      decision: 'approved',
-      approvalCount: approvers.length,
-      approvers,
-      reason: `approved by ${approvers.join(', ')}`,
-    });
-  }
+  const decision: Decision = {
+    decision: 'approved',
+    approvalCount: approvers.length,
+    approvers,
+    reason: `approved by ${approvers.join(', ')}`,
+  };
+  if (closed && !(await resume(updated, decision))) return expired(record);
   return respond(200, status({ ...updated, status: RequestStatus.APPROVED }, approvers.length));
 }
 
@@ -119,12 +118,13 @@ async function reject(
     const current = (await load(record.requestId))!;
     return refuse(409, openProblem(current, caller, now) ?? `${record.requestId} changed while deciding; retry`);
   }
-  await resume(record, {
+  const resumed = await resume(record, {
     decision: 'rejected',
     approvalCount: Object.keys(record.approvals).length,
     approvers: [],
     reason: `rejected by ${caller.arn}: ${reason}`,
   });
+  if (!resumed) return expired(record);
   return respond(200, status({ ...record, status: RequestStatus.REJECTED }, Object.keys(record.approvals).length));
 }
 
@@ -158,13 +158,20 @@ async function close(
   }
 }
 
-async function resume(record: RequestRecord, decision: Decision) {
+/** Resumes the pipeline's approval step; false if its wait had already timed out. */
+async function resume(record: RequestRecord, decision: Decision): Promise<boolean> {
   try {
     await sfn.send(new SendTaskSuccessCommand({ taskToken: record.taskToken, output: JSON.stringify(decision) }));
+    return true;
   } catch (e) {
-    // The wait ended first (the request expired): the pipeline has already failed closed.
-    if (!(e instanceof TaskTimedOut)) throw e;
+    if (e instanceof TaskTimedOut) return false;
+    throw e;
   }
+}
+
+/** The wait ended before the decision reached it: the pipeline has already failed closed. */
+function expired(record: RequestRecord): LambdaFunctionURLResult {
+  return refuse(409, `${record.requestId} expired before the decision could take effect`);
 }
 
 async function load(requestId: string): Promise<RequestRecord | undefined> {

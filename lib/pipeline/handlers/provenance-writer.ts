@@ -10,7 +10,29 @@ export interface FinishedJob {
   readonly requestId: string;
   readonly executionArn: string;
   readonly baseModelArn: string;
-  readonly job: { readonly backend: string; readonly jobArn: string; readonly outputModelArn: string };
+  /** `bedrock` or `sagemaker`. */
+  readonly backend: string;
+  /** The service's description of the finished job, as the `.sync` integration returns it. */
+  readonly job: Record<string, unknown>;
+}
+
+/** The job and what it produced: a custom model ARN (Bedrock) or model artifacts (SageMaker). */
+export interface JobRecord {
+  readonly backend: string;
+  readonly jobArn: string;
+  readonly outputModel: string;
+}
+
+function jobRecord(event: FinishedJob): JobRecord {
+  const job = event.job as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  const [jobArn, outputModel] =
+    event.backend === 'sagemaker'
+      ? [job.TrainingJobArn, job.ModelArtifacts?.S3ModelArtifacts]
+      : [job.JobArn ?? job.jobArn, job.OutputModelArn ?? job.outputModelArn];
+  if (typeof jobArn !== 'string' || typeof outputModel !== 'string') {
+    throw new Error(`the ${event.backend} job description has no job ARN or output model`);
+  }
+  return { backend: event.backend, jobArn, outputModel };
 }
 
 /** The provenance manifest of one customization (schema in the README). */
@@ -31,7 +53,7 @@ export interface ProvenanceManifest {
     readonly sha256: string;
   }[];
   readonly hyperParameters: Record<string, string>;
-  readonly job: FinishedJob['job'];
+  readonly job: JobRecord;
   readonly completedAt: string;
 }
 
@@ -41,6 +63,7 @@ export interface ProvenanceManifest {
  * comes from the decision table, not from the execution's own state.
  */
 export async function handler(event: FinishedJob): Promise<{ manifestKey: string }> {
+  const job = jobRecord(event);
   const table = env('TABLE_NAME');
   const { Item } = await documents.send(
     new GetCommand({ TableName: table, Key: { requestId: event.requestId }, ConsistentRead: true }),
@@ -65,7 +88,7 @@ export async function handler(event: FinishedJob): Promise<{ manifestKey: string
       { channel: 'validation', bucket, ...request.validationData },
     ],
     hyperParameters: request.hyperParameters,
-    job: event.job,
+    job,
     completedAt: new Date().toISOString(),
   };
   const manifestKey = `provenance/${record.requestId}.json`;

@@ -1,0 +1,87 @@
+import type { LambdaFunctionURLEventWithIAMAuthorizer } from 'aws-lambda';
+
+export const ALICE = 'arn:aws:sts::111111111111:assumed-role/Requester/alice';
+export const BOB = 'arn:aws:sts::111111111111:assumed-role/Approver/bob';
+export const CAROL = 'arn:aws:sts::111111111111:assumed-role/Approver/carol';
+export const DAVE = 'arn:aws:sts::111111111111:assumed-role/Approver/dave';
+/** Alice again, through the approver role. */
+export const ALICE_AS_APPROVER = 'arn:aws:sts::111111111111:assumed-role/Approver/Alice';
+
+/** A function URL invocation as Lambda delivers it after IAM authentication. */
+export function urlEvent(
+  callerArn: string | undefined,
+  body: unknown,
+  options: { method?: string; raw?: string; base64?: boolean } = {},
+): LambdaFunctionURLEventWithIAMAuthorizer {
+  const text = options.raw ?? JSON.stringify(body);
+  return {
+    version: '2.0',
+    routeKey: '$default',
+    rawPath: '/',
+    rawQueryString: '',
+    headers: { 'content-type': 'application/json' },
+    isBase64Encoded: options.base64 ?? false,
+    body: options.base64 ? Buffer.from(text).toString('base64') : text,
+    requestContext: {
+      accountId: '111111111111',
+      apiId: 'url-id',
+      domainName: 'url-id.lambda-url.us-east-1.on.aws',
+      domainPrefix: 'url-id',
+      http: { method: options.method ?? 'POST', path: '/', protocol: 'HTTP/1.1', sourceIp: '10.0.0.1', userAgent: 'test' },
+      requestId: 'r',
+      routeKey: '$default',
+      stage: '$default',
+      time: '',
+      timeEpoch: 0,
+      authorizer: {
+        iam: {
+          accessKey: 'ASIA',
+          accountId: '111111111111',
+          callerId: 'AROA:x',
+          cognitoIdentity: null,
+          principalOrgId: null,
+          userArn: callerArn as string,
+          userId: 'AROA:x',
+        },
+      },
+    },
+  } as LambdaFunctionURLEventWithIAMAuthorizer;
+}
+
+export const RULES = {
+  baseModels: ['amazon.titan-text-express-v1'],
+  hyperParameters: [
+    { name: 'epochCount', integer: true, min: 1, max: 5 },
+    { name: 'learningRate', integer: false, min: 0.000001, max: 0.0001 },
+  ],
+  modelName: { pattern: '^([0-9a-zA-Z][_-]?)+$', maxLength: 63, description: "Bedrock's rule" },
+};
+
+export const SHA_HEX = '9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08';
+export const SHA_B64 = Buffer.from(SHA_HEX, 'hex').toString('base64');
+
+export function validRequest(overrides: Record<string, unknown> = {}) {
+  return {
+    baseModel: 'amazon.titan-text-express-v1',
+    customModelName: 'support-assistant-v2',
+    trainingData: { key: 'datasets/train.jsonl', versionId: 'v1', sha256: SHA_HEX },
+    validationData: { key: 'datasets/valid.jsonl', versionId: 'v2', sha256: SHA_B64 },
+    hyperParameters: { epochCount: 2, learningRate: '0.00001' },
+    ...overrides,
+  };
+}
+
+/** The handlers' environment, as the construct sets it. */
+export function setHandlerEnv() {
+  Object.assign(process.env, {
+    TABLE_NAME: 'decisions',
+    STATE_MACHINE_ARN: 'arn:aws:states:us-east-1:111111111111:stateMachine:Pipeline',
+    REQUEST_RULES: JSON.stringify(RULES),
+    REQUIRED_APPROVALS: '2',
+    APPROVAL_TIMEOUT_SECONDS: '3600',
+    TOPIC_ARN: 'arn:aws:sns:us-east-1:111111111111:notifications',
+    TRAINING_DATA_BUCKET: 'training',
+    METADATA_BUCKET: 'metadata',
+    AWS_REGION: 'us-east-1',
+  });
+}
