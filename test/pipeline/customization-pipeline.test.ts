@@ -1,0 +1,265 @@
+import '../support/env';
+import { App, Duration, Stack, Validations } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
+import {
+  AccessAnalysis,
+  Capability,
+  CustomizationBackend,
+  CustomizationPipeline,
+  CustomizationPipelineProps,
+  Hyperparameter,
+  ModelAccessChecks,
+  ModelRegistry,
+  ModelTarget,
+} from '../../lib';
+import { identityPoliciesOf, simulate } from '../support/simulate';
+import { ACCOUNT, REGION } from '../support/template';
+import { pipelineFixture, TITAN } from './fixture';
+
+const f = pipelineFixture();
+const t = Template.fromJSON(f.json);
+const arn = (id: string) => f.template.arn(id);
+const stateMachineArn = arn(f.ids.stateMachine);
+const functionArn = (name: string) =>
+  arn(f.stack.getLogicalId(f.pipeline.node.findChild(name).node.defaultChild as never));
+const roleOf = (fn: string) =>
+  f.stack.getLogicalId((f.pipeline.node.findChild(fn) as unknown as { role: iam.Role }).role.node.defaultChild as never);
+
+async function can(roleId: string, action: string, resource: string, context: Record<string, string> = {}) {
+  return simulate({
+    principal: arn(roleId),
+    action,
+    resource,
+    identityPolicies: identityPoliciesOf(f.template, roleId),
+    context,
+  });
+}
+
+const JOBS = `arn:aws:bedrock:${REGION}:${ACCOUNT}:model-customization-job/abc`;
+const TITAN_ARN = `arn:aws:bedrock:${REGION}::foundation-model/${TITAN}`;
+
+describe('CustomizationPipeline resources', () => {
+  test('the state machine is a standard workflow tagged as the customization pipeline, traced, logging no execution data', () => {
+    t.hasResourceProperties('AWS::StepFunctions::StateMachine', {
+      StateMachineType: 'STANDARD',
+      TracingConfiguration: { Enabled: true },
+      LoggingConfiguration: Match.objectLike({ Level: 'ALL', IncludeExecutionData: false }),
+      Tags: Match.arrayWith([{ Key: 'model-access:component', Value: 'customization-pipeline' }]),
+    });
+  });
+
+  test('decisions live in a KMS-encrypted table with point-in-time recovery, kept on deletion', () => {
+    t.hasResource('AWS::DynamoDB::Table', {
+      Properties: Match.objectLike({
+        SSESpecification: { SSEEnabled: true, SSEType: 'KMS', KMSMasterKeyId: Match.anyValue() },
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+        DeletionProtectionEnabled: true,
+      }),
+      DeletionPolicy: 'Retain',
+    });
+  });
+
+  test('the notification topic and every log group are KMS-encrypted; log groups keep a year', () => {
+    t.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
+    const groups = t.findResources('AWS::Logs::LogGroup');
+    expect(Object.keys(groups)).toHaveLength(6);
+    for (const g of Object.values(groups)) {
+      expect(g.Properties).toMatchObject({ KmsKeyId: expect.anything(), RetentionInDays: 365 });
+      expect(g.DeletionPolicy).toBe('Retain');
+    }
+  });
+
+  test('requests and approvals reach the pipeline only through IAM-authenticated function URLs', () => {
+    const urls = Object.values(t.findResources('AWS::Lambda::Url'));
+    expect(urls).toHaveLength(2);
+    for (const u of urls) expect(u.Properties.AuthType).toBe('AWS_IAM');
+  });
+
+  test('functions are traced and their roles tagged as the pipeline; the approval function is marked as the approval endpoint', () => {
+    const fns = Object.values(t.findResources('AWS::Lambda::Function'));
+    expect(fns).toHaveLength(5);
+    for (const fn of fns) expect(fn.Properties.TracingConfig).toEqual({ Mode: 'Active' });
+    t.resourcePropertiesCountIs(
+      'AWS::Lambda::Function',
+      { Tags: Match.arrayWith([{ Key: 'model-access:component', Value: 'approval-endpoint' }]) },
+      1,
+    );
+    for (const fn of ['RequestHandler', 'ApprovalHandler', 'ApprovalGate', 'DatasetInspector', 'ProvenanceWriter']) {
+      expect(f.template.props(roleOf(fn)).Tags).toContainEqual({ Key: 'model-access:capability', Value: 'pipeline' });
+    }
+    expect(f.template.props(f.ids.stateMachineRole).Tags).toContainEqual({ Key: 'model-access:capability', Value: 'pipeline' });
+    expect(f.template.props(f.ids.serviceRole).Tags).toContainEqual({ Key: 'model-access:capability', Value: 'service' });
+  });
+
+  test('the service role trusts Bedrock only for this account’s customization jobs', () => {
+    expect(f.template.props(f.ids.serviceRole).AssumeRolePolicyDocument.Statement).toEqual([
+      {
+        Action: 'sts:AssumeRole',
+        Effect: 'Allow',
+        Principal: { Service: 'bedrock.amazonaws.com' },
+        Condition: {
+          StringEquals: { 'aws:SourceAccount': ACCOUNT },
+          ArnLike: { 'aws:SourceArn': `arn:aws:bedrock:${REGION}:${ACCOUNT}:model-customization-job/*` },
+        },
+      },
+    ]);
+  });
+});
+
+describe('CustomizationPipeline identities (evaluated with iam-simulate)', () => {
+  test.each(['requester', 'approver', 'statusReader'] as const)(
+    'the %s cannot start a customization job, start or resume the state machine',
+    async (who) => {
+      const id = f.ids[who];
+      expect(await can(id, 'bedrock:CreateModelCustomizationJob', TITAN_ARN)).toBe('ImplicitlyDenied');
+      expect(await can(id, 'states:StartExecution', stateMachineArn)).toBe('ImplicitlyDenied');
+      expect(await can(id, 'states:SendTaskSuccess', '*')).toBe('ImplicitlyDenied');
+      expect(await can(id, 'iam:PassRole', arn(f.ids.serviceRole))).toBe('ImplicitlyDenied');
+    },
+  );
+
+  test('the requester may call the request URL and not the approval URL; the approver the reverse', async () => {
+    const viaUrl = { 'lambda:FunctionUrlAuthType': 'AWS_IAM', 'lambda:InvokedViaFunctionUrl': 'true' };
+    const request = functionArn('RequestHandler');
+    const approval = functionArn('ApprovalHandler');
+    expect(await can(f.ids.requester, 'lambda:InvokeFunctionUrl', request, viaUrl)).toBe('Allowed');
+    expect(await can(f.ids.requester, 'lambda:InvokeFunctionUrl', approval, viaUrl)).toBe('ImplicitlyDenied');
+    expect(await can(f.ids.approver, 'lambda:InvokeFunctionUrl', approval, viaUrl)).toBe('Allowed');
+    expect(await can(f.ids.approver, 'lambda:InvokeFunctionUrl', request, viaUrl)).toBe('ImplicitlyDenied');
+  });
+
+  test('an approver cannot invoke the approval function directly, around the URL’s authentication', async () => {
+    expect(await can(f.ids.approver, 'lambda:InvokeFunction', functionArn('ApprovalHandler'))).toBe('ImplicitlyDenied');
+  });
+
+  test('a status reader may describe executions but not read their history, which holds task tokens', async () => {
+    const execution = `arn:aws:states:${REGION}:${ACCOUNT}:execution:${f.ids.stateMachine}:req`;
+    expect(await can(f.ids.statusReader, 'states:DescribeExecution', execution)).toBe('Allowed');
+    expect(await can(f.ids.statusReader, 'states:ListExecutions', stateMachineArn)).toBe('Allowed');
+    expect(await can(f.ids.statusReader, 'states:GetExecutionHistory', execution)).toBe('ImplicitlyDenied');
+  });
+
+  test('of all roles in the stack, only the request handler may start the pipeline', async () => {
+    const starters = [];
+    for (const role of f.template.ofType('AWS::IAM::Role')) {
+      if ((await can(role, 'states:StartExecution', stateMachineArn)) === 'Allowed') starters.push(role);
+    }
+    expect(starters).toEqual([roleOf('RequestHandler')]);
+  });
+
+  test('the state machine starts jobs only from allowlisted base models, passing only its service role to Bedrock', async () => {
+    const sm = f.ids.stateMachineRole;
+    expect(await can(sm, 'bedrock:CreateModelCustomizationJob', TITAN_ARN)).toBe('Allowed');
+    expect(await can(sm, 'bedrock:CreateModelCustomizationJob', `arn:aws:bedrock:${REGION}::foundation-model/anthropic.claude-v2`)).toBe(
+      'ImplicitlyDenied',
+    );
+    const service = arn(f.ids.serviceRole);
+    expect(await can(sm, 'iam:PassRole', service, { 'iam:PassedToService': 'bedrock.amazonaws.com' })).toBe('Allowed');
+    expect(await can(sm, 'iam:PassRole', service, { 'iam:PassedToService': 'ec2.amazonaws.com' })).toBe('ImplicitlyDenied');
+    expect(await can(sm, 'iam:PassRole', arn(f.ids.requester), { 'iam:PassedToService': 'bedrock.amazonaws.com' })).toBe(
+      'ImplicitlyDenied',
+    );
+  });
+
+  test('the .sync integration may watch and stop the jobs it starts', async () => {
+    expect(await can(f.ids.stateMachineRole, 'bedrock:GetModelCustomizationJob', JOBS)).toBe('Allowed');
+    expect(await can(f.ids.stateMachineRole, 'bedrock:StopModelCustomizationJob', JOBS)).toBe('Allowed');
+  });
+});
+
+describe('CustomizationPipeline in the analysis and the nag pack', () => {
+  const analysis = AccessAnalysis.fromTemplate(f.json);
+  const holders = (c: Capability) =>
+    analysis.principals.filter((p) => p.capabilities.includes(c)).map((p) => p.id).sort();
+
+  test('the execution role and the service role are the only principals with CUSTOMIZATION', () => {
+    expect(holders(Capability.CUSTOMIZATION)).toEqual([f.ids.serviceRole, f.ids.stateMachineRole].sort());
+  });
+
+  test('grantApprove confers APPROVAL and nothing else; grantRequest confers no capability', () => {
+    expect(analysis.principals.find((p) => p.id === f.ids.approver)!.capabilities).toEqual([Capability.APPROVAL]);
+    expect(analysis.principals.find((p) => p.id === f.ids.requester)!.capabilities).toEqual([]);
+  });
+
+  test('ModelAccessChecks finds no error in the pipeline', () => {
+    const pack = new ModelAccessChecks(f.app);
+    const report = pack.validateScope(f.app);
+    expect(report.violations.filter((v) => v.severity !== 'warning')).toEqual([]);
+  });
+
+  test('merging approval into the requester is caught by the pack', () => {
+    const app = new App();
+    const stack = new Stack(app, 'Merged');
+    const registry = new ModelRegistry(stack, 'Registry', {
+      metadataObjectLockRetention: s3.ObjectLockRetention.governance(Duration.days(1)),
+    });
+    const pipeline = new CustomizationPipeline(stack, 'Pipeline', { registry, baseModels: [ModelTarget.bedrockFoundationModel(TITAN)] });
+    const both = new iam.Role(stack, 'RequesterAndInvoker', { assumedBy: new iam.AccountRootPrincipal() });
+    pipeline.grantApprove(both);
+    both.addToPolicy(new iam.PolicyStatement({ actions: ['bedrock:InvokeModel'], resources: [TITAN_ARN] }));
+    Validations.of(app).addPlugins(new ModelAccessChecks(app));
+    expect(() => app.synth()).toThrow(/MergedCapabilities/);
+  });
+});
+
+describe('CustomizationPipeline refuses unsafe or impossible configurations', () => {
+  const build = (props: Partial<CustomizationPipelineProps>, registryLock = true) => () => {
+    const stack = new Stack(new App(), 'S');
+    const registry = new ModelRegistry(stack, 'Registry', {
+      metadataObjectLockRetention: registryLock ? s3.ObjectLockRetention.governance(Duration.days(1)) : undefined,
+    });
+    new CustomizationPipeline(stack, 'Pipeline', {
+      registry,
+      baseModels: [ModelTarget.bedrockFoundationModel(TITAN)],
+      ...props,
+    });
+  };
+
+  test.each<[string, Partial<CustomizationPipelineProps>, string]>([
+    ['one approver without the explicit prop', { requiredApprovals: 1 }, 'requiredApprovals 1 gives up the two-person rule; set allowSingleApprover: true'],
+    ['zero approvers', { requiredApprovals: 0 }, 'requiredApprovals must be a whole number from 1 to 10, got 0'],
+    ['a fractional count', { requiredApprovals: 2.5 }, 'requiredApprovals must be a whole number from 1 to 10, got 2.5'],
+    ['no base model', { baseModels: [] }, 'baseModels must name at least one model'],
+    [
+      'an inference endpoint as base model',
+      { baseModels: [ModelTarget.sagemakerEndpoint('churn')] },
+      'SageMaker endpoint churn cannot be a Bedrock base model; use ModelTarget.bedrockFoundationModel or ModelTarget.bedrockCustomModel',
+    ],
+    [
+      'a Bedrock model for SageMaker',
+      { baseModels: [ModelTarget.bedrockFoundationModel(TITAN)], backend: CustomizationBackend.sageMaker({ trainingImage: tasks.DockerImage.fromRegistry('trainer:1') }) },
+      `Bedrock foundation model ${TITAN} cannot be a SageMaker base model; use ModelTarget.sagemakerModelPackage`,
+    ],
+    ['the same model twice', { baseModels: [ModelTarget.bedrockFoundationModel(TITAN), ModelTarget.bedrockFoundationModel(TITAN)] }, `base model ${TITAN} is listed twice`],
+    ['an approval timeout of zero', { approvalTimeout: Duration.seconds(0) }, 'approvalTimeout must be from 1 second to 365 days, got 0 seconds'],
+    ['an approval timeout over a year', { approvalTimeout: Duration.days(400) }, 'approvalTimeout must be from 1 second to 365 days, got 400 days'],
+    [
+      'a hyperparameter declared twice',
+      { hyperParameters: [Hyperparameter.integer('epochCount', 1, 2), Hyperparameter.integer('epochCount', 1, 3)] },
+      "hyperparameter 'epochCount' is declared twice",
+    ],
+  ])('%s', (_name, props, message) => {
+    expect(build(props)).toThrow(message);
+  });
+
+  test('a registry whose metadata bucket has no object lock', () => {
+    expect(build({}, false)).toThrow("the registry's metadata bucket has no object lock");
+  });
+
+  test('one approver is allowed only when asked for explicitly', () => {
+    expect(build({ requiredApprovals: 1, allowSingleApprover: true })).not.toThrow();
+  });
+
+  test.each<[string, () => unknown, string]>([
+    ['distillation', () => CustomizationBackend.bedrock({ customizationType: tasks.CustomizationType.DISTILLATION }), 'DISTILLATION needs a teacher model configuration'],
+    ['inverted bounds', () => Hyperparameter.number('learningRate', 1, 0), "Hyperparameter 'learningRate': min (1) must be a number no greater than max (0)."],
+    ['fractional integer bounds', () => Hyperparameter.integer('epochCount', 1.5, 3), "Hyperparameter.integer('epochCount'): bounds must be integers"],
+    ['a bad name', () => Hyperparameter.integer('epoch$', 1, 3), "'epoch$' is not a hyperparameter name"],
+    ['zero instances', () => CustomizationBackend.sageMaker({ trainingImage: tasks.DockerImage.fromRegistry('t'), instanceCount: 0 }), 'instanceCount must be a positive integer, got 0'],
+  ])('%s', (_name, make, message) => {
+    expect(make).toThrow(message);
+  });
+});
