@@ -1,13 +1,14 @@
 #!/usr/bin/env node
 import * as fs from 'fs';
 import * as path from 'path';
-import { App, Duration, Stack, StackProps, Validations } from 'aws-cdk-lib';
+import { App, CfnOutput, Duration, Stack, StackProps, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import {
+  CustomizationPipeline,
+  Hyperparameter,
   ModelAccessChecks,
-  ModelCustomizationRole,
   ModelInferenceRole,
   ModelReadRole,
   ModelRegistry,
@@ -44,24 +45,25 @@ export class ReferenceStack extends Stack {
       targets: [haiku, ModelTarget.sagemakerEndpoint('churn-predictor')],
       conditions: { sourceVpcEndpoints: ['vpce-0a1b2c3d4e5f60718'] },
     });
-    // The role Bedrock runs customization jobs as; only this account's jobs may use it.
-    const bedrockServiceRole = new iam.Role(this, 'CustomizationServiceRole', {
-      assumedBy: new iam.ServicePrincipal('bedrock.amazonaws.com', {
-        conditions: {
-          StringEquals: { 'aws:SourceAccount': this.account },
-          ArnLike: {
-            'aws:SourceArn': `arn:${this.partition}:bedrock:${this.region}:${this.account}:model-customization-job/*`,
-          },
-        },
-      }),
-    });
-    new ModelCustomizationRole(this, 'ModelCustomizer', {
-      assumedBy: accountCallers('ml-engineer'),
-      targets: [titan],
+    // Customization only through the pipeline: engineers request, two leads approve.
+    const pipeline = new CustomizationPipeline(this, 'FineTuning', {
       registry: this.registry,
-      serviceRoles: [bedrockServiceRole],
-      conditions: { requireMfa: true },
+      baseModels: [titan],
+      hyperParameters: [
+        Hyperparameter.integer('epochCount', 1, 5),
+        Hyperparameter.number('learningRate', 1e-6, 1e-4),
+      ],
     });
+    const requesters = new iam.Role(this, 'CustomizationRequesters', {
+      assumedBy: accountCallers('ml-engineer'),
+    });
+    const approvers = new iam.Role(this, 'CustomizationApprovers', { assumedBy: accountCallers('ml-lead') });
+    pipeline.grantRequest(requesters);
+    pipeline.grantReadStatus(requesters);
+    pipeline.grantApprove(approvers);
+    this.registry.grantWriteTrainingData(requesters);
+    new CfnOutput(this, 'CustomizationRequestUrl', { value: pipeline.requestUrl.url });
+    new CfnOutput(this, 'CustomizationApprovalUrl', { value: pipeline.approvalUrl.url });
   }
 }
 

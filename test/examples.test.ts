@@ -1,5 +1,6 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { Stack } from 'aws-cdk-lib';
+import { buildApp as bedrockFineTuningExample } from '../examples/bedrock-fine-tuning/app';
 import { buildApp as capabilityRolesExample } from '../examples/capability-roles/app';
 import { buildApp as mergedIdentityExample } from '../examples/merged-identity/app';
 import { buildApp as modelRegistryExample } from '../examples/model-registry/app';
@@ -32,4 +33,12 @@ test('examples/merged-identity fails synth with the merged-identity finding', ()
     /FATAL MergedIdentityExample\/ChatBackend\/Resource: holds inference and customization/,
   );
   spy.mockRestore();
+});
+
+test('examples/bedrock-fine-tuning synthesizes the pipeline and passes ModelAccessChecks', () => {
+  const app = bedrockFineTuningExample();
+  const template = Template.fromStack(app.node.findChild('BedrockFineTuningExample') as Stack);
+  template.resourceCountIs('AWS::StepFunctions::StateMachine', 1);
+  template.resourceCountIs('AWS::Lambda::Url', 2);
+  expect(() => app.synth()).not.toThrow();
 });

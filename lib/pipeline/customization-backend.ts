@@ -82,14 +82,18 @@ export abstract class CustomizationBackend {
 
 /** Each allowlisted target's one resource of the types a backend can start from, or a clear error. */
 function baseModelArns(targets: ModelTarget[], resourceTypes: string[], backend: string, hint: string) {
-  if (targets.length === 0) throw new Error(`CustomizationPipeline: baseModels must name at least one model.`);
+  if (targets.length === 0)
+    throw new Error(`CustomizationPipeline: baseModels must name at least one model.`);
   const arns: Record<string, string> = {};
   for (const target of targets) {
     const resource = target.resources.find((r) => resourceTypes.includes(r.resourceType));
     if (!resource || target.resources.length !== 1 || target.conditions) {
-      throw new Error(`CustomizationPipeline: ${target.description} cannot be a ${backend} base model; ${hint}.`);
+      throw new Error(
+        `CustomizationPipeline: ${target.description} cannot be a ${backend} base model; ${hint}.`,
+      );
     }
-    if (arns[target.name]) throw new Error(`CustomizationPipeline: base model ${target.name} is listed twice.`);
+    if (arns[target.name])
+      throw new Error(`CustomizationPipeline: base model ${target.name} is listed twice.`);
     arns[target.name] = resource.arn;
   }
   return arns;
@@ -112,7 +116,12 @@ class BedrockBackend extends CustomizationBackend {
       'Bedrock',
       'use ModelTarget.bedrockFoundationModel or ModelTarget.bedrockCustomModel',
     );
-    const serviceRole = customizationServiceRole(scope, 'bedrock', 'model-customization-job', context.registry);
+    const serviceRole = customizationServiceRole(
+      scope,
+      'bedrock',
+      'model-customization-job',
+      context.registry,
+    );
     const launch = new BedrockCustomizationJob(scope, 'CustomizeModel', {
       customizationType: this.props.customizationType ?? tasks.CustomizationType.FINE_TUNING,
       serviceRole,
@@ -136,8 +145,13 @@ class BedrockBackend extends CustomizationBackend {
 class SageMakerBackend extends CustomizationBackend {
   constructor(private readonly props: SageMakerBackendProps) {
     super();
-    if (props.instanceCount !== undefined && (!Number.isInteger(props.instanceCount) || props.instanceCount < 1)) {
-      throw new Error(`CustomizationBackend.sageMaker: instanceCount must be a positive integer, got ${props.instanceCount}.`);
+    if (
+      props.instanceCount !== undefined &&
+      (!Number.isInteger(props.instanceCount) || props.instanceCount < 1)
+    ) {
+      throw new Error(
+        `CustomizationBackend.sageMaker: instanceCount must be a positive integer, got ${props.instanceCount}.`,
+      );
     }
   }
 
@@ -160,7 +174,12 @@ class SageMakerBackend extends CustomizationBackend {
     );
     serviceRole.addToPrincipalPolicy(
       new iam.PolicyStatement({
-        actions: ['logs:CreateLogStream', 'logs:PutLogEvents', 'logs:CreateLogGroup', 'logs:DescribeLogStreams'],
+        actions: [
+          'logs:CreateLogStream',
+          'logs:PutLogEvents',
+          'logs:CreateLogGroup',
+          'logs:DescribeLogStreams',
+        ],
         resources: [
           Stack.of(scope).formatArn({
             service: 'logs',
@@ -205,7 +224,10 @@ class SageMakerBackend extends CustomizationBackend {
         channel('validation', '$.locations.validation'),
       ],
       outputDataConfig: { s3OutputLocation: tasks.S3Location.fromJsonExpression('$.locations.output') },
-      hyperparameters: sfn.JsonPath.objectAt('$.request.hyperParameters') as unknown as Record<string, unknown>,
+      hyperparameters: sfn.JsonPath.objectAt('$.request.hyperParameters') as unknown as Record<
+        string,
+        unknown
+      >,
       resourceConfig: {
         instanceCount: this.props.instanceCount ?? 1,
         instanceType: this.props.instanceType ?? new ec2.InstanceType('g5.2xlarge'),
@@ -222,7 +244,8 @@ class SageMakerBackend extends CustomizationBackend {
       modelName: {
         pattern: '^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$',
         maxLength: 63,
-        description: "1-63 letters, digits and hyphens, starting and ending with a letter or digit (SageMaker's rule)",
+        description:
+          "1-63 letters, digits and hyphens, starting and ending with a letter or digit (SageMaker's rule)",
       },
       baseModelArns: arns,
       prepare: describe,

@@ -14,6 +14,7 @@ import { CustomizationBackend } from './customization-backend';
 import type { RequestRules } from './handlers/request-rules';
 import { Hyperparameter } from './hyperparameter';
 import { handlerFunction } from './private/handler-function';
+import { acceptRoleDependency } from './private/redundant-dependency';
 import { customizationWorkflow } from './private/workflow';
 
 export interface CustomizationPipelineProps {
@@ -107,8 +108,11 @@ export class CustomizationPipeline extends Construct {
       );
     }
     const hyperParameters = props.hyperParameters ?? [];
-    const duplicate = hyperParameters.find((h, i) => hyperParameters.findIndex((o) => o.name === h.name) !== i);
-    if (duplicate) throw new Error(`CustomizationPipeline: hyperparameter '${duplicate.name}' is declared twice.`);
+    const duplicate = hyperParameters.find(
+      (h, i) => hyperParameters.findIndex((o) => o.name === h.name) !== i,
+    );
+    if (duplicate)
+      throw new Error(`CustomizationPipeline: hyperparameter '${duplicate.name}' is declared twice.`);
 
     const { registry } = props;
     const logRetention = props.logRetention ?? logs.RetentionDays.ONE_YEAR;
@@ -154,9 +158,14 @@ export class CustomizationPipeline extends Construct {
     this.table.grant(approvalGate, 'dynamodb:UpdateItem');
     this.topic.grantPublish(approvalGate);
 
-    const datasetInspector = fn('DatasetInspector', 'dataset-inspector', "Reads a dataset's version and SHA-256", {
-      TRAINING_DATA_BUCKET: registry.trainingDataBucket.bucketName,
-    });
+    const datasetInspector = fn(
+      'DatasetInspector',
+      'dataset-inspector',
+      "Reads a dataset's version and SHA-256",
+      {
+        TRAINING_DATA_BUCKET: registry.trainingDataBucket.bucketName,
+      },
+    );
     registry.grantReadTrainingData(datasetInspector);
 
     const provenanceWriter = fn('ProvenanceWriter', 'provenance-writer', 'Writes provenance manifests', {
@@ -191,10 +200,9 @@ export class CustomizationPipeline extends Construct {
       // Execution data would put task tokens in the logs: whoever reads them could resume a wait.
       logs: { destination: logGroup, level: sfn.LogLevel.ALL, includeExecutionData: false },
     });
-    (this.stateMachine.node.defaultChild as sfn.CfnStateMachine).tags.setTag(
-      TAG_COMPONENT,
-      Component.CUSTOMIZATION_PIPELINE,
-    );
+    const cfnStateMachine = this.stateMachine.node.defaultChild as sfn.CfnStateMachine;
+    cfnStateMachine.tags.setTag(TAG_COMPONENT, Component.CUSTOMIZATION_PIPELINE);
+    acceptRoleDependency(cfnStateMachine);
     Tags.of(this.stateMachine.role).add(TAG_CAPABILITY, 'pipeline');
     this.topic.grantPublish(this.stateMachine);
     key.grantEncryptDecrypt(this.stateMachine);
@@ -215,14 +223,23 @@ export class CustomizationPipeline extends Construct {
     this.requestFunction = requestFunction;
     this.requestUrl = requestFunction.addFunctionUrl({ authType: lambda.FunctionUrlAuthType.AWS_IAM });
 
-    const approvalFunction = fn('ApprovalHandler', 'approval-handler', 'Takes approvals and rejections', tableEnv);
+    const approvalFunction = fn(
+      'ApprovalHandler',
+      'approval-handler',
+      'Takes approvals and rejections',
+      tableEnv,
+    );
     this.table.grant(approvalFunction, 'dynamodb:GetItem', 'dynamodb:UpdateItem');
     this.stateMachine.grantTaskResponse(approvalFunction);
-    (approvalFunction.node.defaultChild as lambda.CfnFunction).tags.setTag(TAG_COMPONENT, Component.APPROVAL_ENDPOINT);
+    (approvalFunction.node.defaultChild as lambda.CfnFunction).tags.setTag(
+      TAG_COMPONENT,
+      Component.APPROVAL_ENDPOINT,
+    );
     this.approvalFunction = approvalFunction;
     this.approvalUrl = approvalFunction.addFunctionUrl({ authType: lambda.FunctionUrlAuthType.AWS_IAM });
 
-    for (const f of [approvalGate, provenanceWriter, requestFunction, approvalFunction]) key.grantEncryptDecrypt(f);
+    for (const f of [approvalGate, provenanceWriter, requestFunction, approvalFunction])
+      key.grantEncryptDecrypt(f);
   }
 
   /** Lets the grantee submit customization requests through the request URL, and nothing more. */
@@ -250,14 +267,22 @@ export class CustomizationPipeline extends Construct {
       grantee,
       actions: ['states:ListExecutions', 'states:DescribeStateMachine'],
       resourceArns: [this.stateMachine.stateMachineArn],
-    }).combine(iam.Grant.addToPrincipal({ grantee, actions: ['states:DescribeExecution'], resourceArns: [executions] }));
+    }).combine(
+      iam.Grant.addToPrincipal({
+        grantee,
+        actions: ['states:DescribeExecution'],
+        resourceArns: [executions],
+      }),
+    );
   }
 }
 
 function checkApprovals(props: CustomizationPipelineProps): number {
   const n = props.requiredApprovals ?? 2;
   if (!Number.isInteger(n) || n < 1 || n > 10) {
-    throw new Error(`CustomizationPipeline: requiredApprovals must be a whole number from 1 to 10, got ${n}.`);
+    throw new Error(
+      `CustomizationPipeline: requiredApprovals must be a whole number from 1 to 10, got ${n}.`,
+    );
   }
   if (n === 1 && !props.allowSingleApprover) {
     throw new Error(

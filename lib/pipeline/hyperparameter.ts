@@ -32,7 +32,9 @@ export class Hyperparameter {
       );
     }
     if (!Number.isFinite(min) || !Number.isFinite(max) || min > max) {
-      throw new Error(`Hyperparameter '${name}': min (${min}) must be a number no greater than max (${max}).`);
+      throw new Error(
+        `Hyperparameter '${name}': min (${min}) must be a number no greater than max (${max}).`,
+      );
     }
   }
 

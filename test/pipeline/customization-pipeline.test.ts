@@ -26,7 +26,9 @@ const stateMachineArn = arn(f.ids.stateMachine);
 const functionArn = (name: string) =>
   arn(f.stack.getLogicalId(f.pipeline.node.findChild(name).node.defaultChild as never));
 const roleOf = (fn: string) =>
-  f.stack.getLogicalId((f.pipeline.node.findChild(fn) as unknown as { role: iam.Role }).role.node.defaultChild as never);
+  f.stack.getLogicalId(
+    (f.pipeline.node.findChild(fn) as unknown as { role: iam.Role }).role.node.defaultChild as never,
+  );
 
 async function can(roleId: string, action: string, resource: string, context: Record<string, string> = {}) {
   return simulate({
@@ -87,11 +89,26 @@ describe('CustomizationPipeline resources', () => {
       { Tags: Match.arrayWith([{ Key: 'model-access:component', Value: 'approval-endpoint' }]) },
       1,
     );
-    for (const fn of ['RequestHandler', 'ApprovalHandler', 'ApprovalGate', 'DatasetInspector', 'ProvenanceWriter']) {
-      expect(f.template.props(roleOf(fn)).Tags).toContainEqual({ Key: 'model-access:capability', Value: 'pipeline' });
+    for (const fn of [
+      'RequestHandler',
+      'ApprovalHandler',
+      'ApprovalGate',
+      'DatasetInspector',
+      'ProvenanceWriter',
+    ]) {
+      expect(f.template.props(roleOf(fn)).Tags).toContainEqual({
+        Key: 'model-access:capability',
+        Value: 'pipeline',
+      });
     }
-    expect(f.template.props(f.ids.stateMachineRole).Tags).toContainEqual({ Key: 'model-access:capability', Value: 'pipeline' });
-    expect(f.template.props(f.ids.serviceRole).Tags).toContainEqual({ Key: 'model-access:capability', Value: 'service' });
+    expect(f.template.props(f.ids.stateMachineRole).Tags).toContainEqual({
+      Key: 'model-access:capability',
+      Value: 'pipeline',
+    });
+    expect(f.template.props(f.ids.serviceRole).Tags).toContainEqual({
+      Key: 'model-access:capability',
+      Value: 'service',
+    });
   });
 
   test('the service role trusts Bedrock only for this account’s customization jobs', () => {
@@ -132,7 +149,9 @@ describe('CustomizationPipeline identities (evaluated with iam-simulate)', () =>
   });
 
   test('an approver cannot invoke the approval function directly, around the URL’s authentication', async () => {
-    expect(await can(f.ids.approver, 'lambda:InvokeFunction', functionArn('ApprovalHandler'))).toBe('ImplicitlyDenied');
+    expect(await can(f.ids.approver, 'lambda:InvokeFunction', functionArn('ApprovalHandler'))).toBe(
+      'ImplicitlyDenied',
+    );
   });
 
   test('a status reader may describe executions but not read their history, which holds task tokens', async () => {
@@ -153,15 +172,23 @@ describe('CustomizationPipeline identities (evaluated with iam-simulate)', () =>
   test('the state machine starts jobs only from allowlisted base models, passing only its service role to Bedrock', async () => {
     const sm = f.ids.stateMachineRole;
     expect(await can(sm, 'bedrock:CreateModelCustomizationJob', TITAN_ARN)).toBe('Allowed');
-    expect(await can(sm, 'bedrock:CreateModelCustomizationJob', `arn:aws:bedrock:${REGION}::foundation-model/anthropic.claude-v2`)).toBe(
-      'ImplicitlyDenied',
-    );
+    expect(
+      await can(
+        sm,
+        'bedrock:CreateModelCustomizationJob',
+        `arn:aws:bedrock:${REGION}::foundation-model/anthropic.claude-v2`,
+      ),
+    ).toBe('ImplicitlyDenied');
     const service = arn(f.ids.serviceRole);
-    expect(await can(sm, 'iam:PassRole', service, { 'iam:PassedToService': 'bedrock.amazonaws.com' })).toBe('Allowed');
-    expect(await can(sm, 'iam:PassRole', service, { 'iam:PassedToService': 'ec2.amazonaws.com' })).toBe('ImplicitlyDenied');
-    expect(await can(sm, 'iam:PassRole', arn(f.ids.requester), { 'iam:PassedToService': 'bedrock.amazonaws.com' })).toBe(
+    expect(await can(sm, 'iam:PassRole', service, { 'iam:PassedToService': 'bedrock.amazonaws.com' })).toBe(
+      'Allowed',
+    );
+    expect(await can(sm, 'iam:PassRole', service, { 'iam:PassedToService': 'ec2.amazonaws.com' })).toBe(
       'ImplicitlyDenied',
     );
+    expect(
+      await can(sm, 'iam:PassRole', arn(f.ids.requester), { 'iam:PassedToService': 'bedrock.amazonaws.com' }),
+    ).toBe('ImplicitlyDenied');
   });
 
   test('the .sync integration may watch and stop the jobs it starts', async () => {
@@ -173,14 +200,19 @@ describe('CustomizationPipeline identities (evaluated with iam-simulate)', () =>
 describe('CustomizationPipeline in the analysis and the nag pack', () => {
   const analysis = AccessAnalysis.fromTemplate(f.json);
   const holders = (c: Capability) =>
-    analysis.principals.filter((p) => p.capabilities.includes(c)).map((p) => p.id).sort();
+    analysis.principals
+      .filter((p) => p.capabilities.includes(c))
+      .map((p) => p.id)
+      .sort();
 
   test('the execution role and the service role are the only principals with CUSTOMIZATION', () => {
     expect(holders(Capability.CUSTOMIZATION)).toEqual([f.ids.serviceRole, f.ids.stateMachineRole].sort());
   });
 
   test('grantApprove confers APPROVAL and nothing else; grantRequest confers no capability', () => {
-    expect(analysis.principals.find((p) => p.id === f.ids.approver)!.capabilities).toEqual([Capability.APPROVAL]);
+    expect(analysis.principals.find((p) => p.id === f.ids.approver)!.capabilities).toEqual([
+      Capability.APPROVAL,
+    ]);
     expect(analysis.principals.find((p) => p.id === f.ids.requester)!.capabilities).toEqual([]);
   });
 
@@ -196,7 +228,10 @@ describe('CustomizationPipeline in the analysis and the nag pack', () => {
     const registry = new ModelRegistry(stack, 'Registry', {
       metadataObjectLockRetention: s3.ObjectLockRetention.governance(Duration.days(1)),
     });
-    const pipeline = new CustomizationPipeline(stack, 'Pipeline', { registry, baseModels: [ModelTarget.bedrockFoundationModel(TITAN)] });
+    const pipeline = new CustomizationPipeline(stack, 'Pipeline', {
+      registry,
+      baseModels: [ModelTarget.bedrockFoundationModel(TITAN)],
+    });
     const both = new iam.Role(stack, 'RequesterAndInvoker', { assumedBy: new iam.AccountRootPrincipal() });
     pipeline.grantApprove(both);
     both.addToPolicy(new iam.PolicyStatement({ actions: ['bedrock:InvokeModel'], resources: [TITAN_ARN] }));
@@ -206,22 +241,38 @@ describe('CustomizationPipeline in the analysis and the nag pack', () => {
 });
 
 describe('CustomizationPipeline refuses unsafe or impossible configurations', () => {
-  const build = (props: Partial<CustomizationPipelineProps>, registryLock = true) => () => {
-    const stack = new Stack(new App(), 'S');
-    const registry = new ModelRegistry(stack, 'Registry', {
-      metadataObjectLockRetention: registryLock ? s3.ObjectLockRetention.governance(Duration.days(1)) : undefined,
-    });
-    new CustomizationPipeline(stack, 'Pipeline', {
-      registry,
-      baseModels: [ModelTarget.bedrockFoundationModel(TITAN)],
-      ...props,
-    });
-  };
+  const build =
+    (props: Partial<CustomizationPipelineProps>, registryLock = true) =>
+    () => {
+      const stack = new Stack(new App(), 'S');
+      const registry = new ModelRegistry(stack, 'Registry', {
+        metadataObjectLockRetention: registryLock
+          ? s3.ObjectLockRetention.governance(Duration.days(1))
+          : undefined,
+      });
+      new CustomizationPipeline(stack, 'Pipeline', {
+        registry,
+        baseModels: [ModelTarget.bedrockFoundationModel(TITAN)],
+        ...props,
+      });
+    };
 
   test.each<[string, Partial<CustomizationPipelineProps>, string]>([
-    ['one approver without the explicit prop', { requiredApprovals: 1 }, 'requiredApprovals 1 gives up the two-person rule; set allowSingleApprover: true'],
-    ['zero approvers', { requiredApprovals: 0 }, 'requiredApprovals must be a whole number from 1 to 10, got 0'],
-    ['a fractional count', { requiredApprovals: 2.5 }, 'requiredApprovals must be a whole number from 1 to 10, got 2.5'],
+    [
+      'one approver without the explicit prop',
+      { requiredApprovals: 1 },
+      'requiredApprovals 1 gives up the two-person rule; set allowSingleApprover: true',
+    ],
+    [
+      'zero approvers',
+      { requiredApprovals: 0 },
+      'requiredApprovals must be a whole number from 1 to 10, got 0',
+    ],
+    [
+      'a fractional count',
+      { requiredApprovals: 2.5 },
+      'requiredApprovals must be a whole number from 1 to 10, got 2.5',
+    ],
     ['no base model', { baseModels: [] }, 'baseModels must name at least one model'],
     [
       'an inference endpoint as base model',
@@ -230,15 +281,37 @@ describe('CustomizationPipeline refuses unsafe or impossible configurations', ()
     ],
     [
       'a Bedrock model for SageMaker',
-      { baseModels: [ModelTarget.bedrockFoundationModel(TITAN)], backend: CustomizationBackend.sageMaker({ trainingImage: tasks.DockerImage.fromRegistry('trainer:1') }) },
+      {
+        baseModels: [ModelTarget.bedrockFoundationModel(TITAN)],
+        backend: CustomizationBackend.sageMaker({
+          trainingImage: tasks.DockerImage.fromRegistry('trainer:1'),
+        }),
+      },
       `Bedrock foundation model ${TITAN} cannot be a SageMaker base model; use ModelTarget.sagemakerModelPackage`,
     ],
-    ['the same model twice', { baseModels: [ModelTarget.bedrockFoundationModel(TITAN), ModelTarget.bedrockFoundationModel(TITAN)] }, `base model ${TITAN} is listed twice`],
-    ['an approval timeout of zero', { approvalTimeout: Duration.seconds(0) }, 'approvalTimeout must be from 1 second to 365 days, got 0 seconds'],
-    ['an approval timeout over a year', { approvalTimeout: Duration.days(400) }, 'approvalTimeout must be from 1 second to 365 days, got 400 days'],
+    [
+      'the same model twice',
+      { baseModels: [ModelTarget.bedrockFoundationModel(TITAN), ModelTarget.bedrockFoundationModel(TITAN)] },
+      `base model ${TITAN} is listed twice`,
+    ],
+    [
+      'an approval timeout of zero',
+      { approvalTimeout: Duration.seconds(0) },
+      'approvalTimeout must be from 1 second to 365 days, got 0 seconds',
+    ],
+    [
+      'an approval timeout over a year',
+      { approvalTimeout: Duration.days(400) },
+      'approvalTimeout must be from 1 second to 365 days, got 400 days',
+    ],
     [
       'a hyperparameter declared twice',
-      { hyperParameters: [Hyperparameter.integer('epochCount', 1, 2), Hyperparameter.integer('epochCount', 1, 3)] },
+      {
+        hyperParameters: [
+          Hyperparameter.integer('epochCount', 1, 2),
+          Hyperparameter.integer('epochCount', 1, 3),
+        ],
+      },
       "hyperparameter 'epochCount' is declared twice",
     ],
   ])('%s', (_name, props, message) => {
@@ -254,11 +327,31 @@ describe('CustomizationPipeline refuses unsafe or impossible configurations', ()
   });
 
   test.each<[string, () => unknown, string]>([
-    ['distillation', () => CustomizationBackend.bedrock({ customizationType: tasks.CustomizationType.DISTILLATION }), 'DISTILLATION needs a teacher model configuration'],
-    ['inverted bounds', () => Hyperparameter.number('learningRate', 1, 0), "Hyperparameter 'learningRate': min (1) must be a number no greater than max (0)."],
-    ['fractional integer bounds', () => Hyperparameter.integer('epochCount', 1.5, 3), "Hyperparameter.integer('epochCount'): bounds must be integers"],
+    [
+      'distillation',
+      () => CustomizationBackend.bedrock({ customizationType: tasks.CustomizationType.DISTILLATION }),
+      'DISTILLATION needs a teacher model configuration',
+    ],
+    [
+      'inverted bounds',
+      () => Hyperparameter.number('learningRate', 1, 0),
+      "Hyperparameter 'learningRate': min (1) must be a number no greater than max (0).",
+    ],
+    [
+      'fractional integer bounds',
+      () => Hyperparameter.integer('epochCount', 1.5, 3),
+      "Hyperparameter.integer('epochCount'): bounds must be integers",
+    ],
     ['a bad name', () => Hyperparameter.integer('epoch$', 1, 3), "'epoch$' is not a hyperparameter name"],
-    ['zero instances', () => CustomizationBackend.sageMaker({ trainingImage: tasks.DockerImage.fromRegistry('t'), instanceCount: 0 }), 'instanceCount must be a positive integer, got 0'],
+    [
+      'zero instances',
+      () =>
+        CustomizationBackend.sageMaker({
+          trainingImage: tasks.DockerImage.fromRegistry('t'),
+          instanceCount: 0,
+        }),
+      'instanceCount must be a positive integer, got 0',
+    ],
   ])('%s', (_name, make, message) => {
     expect(make).toThrow(message);
   });

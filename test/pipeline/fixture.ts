@@ -24,7 +24,10 @@ export function pipelineFixture(props: Partial<CustomizationPipelineProps> = {})
   const pipeline = new CustomizationPipeline(stack, 'Pipeline', {
     registry,
     baseModels: [ModelTarget.bedrockFoundationModel(TITAN), ModelTarget.bedrockFoundationModel(LLAMA)],
-    hyperParameters: [Hyperparameter.integer('epochCount', 1, 5), Hyperparameter.number('learningRate', 1e-6, 1e-4)],
+    hyperParameters: [
+      Hyperparameter.integer('epochCount', 1, 5),
+      Hyperparameter.number('learningRate', 1e-6, 1e-4),
+    ],
     ...props,
   });
   const role = (id: string) => new iam.Role(stack, id, { assumedBy: new iam.AccountRootPrincipal() });
@@ -51,7 +54,9 @@ export function pipelineFixture(props: Partial<CustomizationPipelineProps> = {})
       approver: id(approver),
       statusReader: id(statusReader),
       table: id(pipeline.table),
-      approvalGate: stack.getLogicalId(stack.node.findChild('Pipeline').node.findChild('ApprovalGate').node.defaultChild as never),
+      approvalGate: stack.getLogicalId(
+        stack.node.findChild('Pipeline').node.findChild('ApprovalGate').node.defaultChild as never,
+      ),
     },
   };
 }

@@ -62,7 +62,9 @@ export async function runLocally(
       },
     ]),
   );
-  const machine = new StateMachine(JSON.parse(JSON.stringify(definition)), { validationOptions: { checkArn: false } });
+  const machine = new StateMachine(JSON.parse(JSON.stringify(definition)), {
+    validationOptions: { checkArn: false },
+  });
   const execution = machine.run(input, {
     overrides: { taskResourceLocalHandlers: overrides, retryIntervalOverrides: {} },
     context: {

@@ -9,8 +9,12 @@ const aslValidator = require('asl-validator') as (d: unknown) => { isValid: bool
 
 const fixture = pipelineFixture({ approvalTimeout: Duration.seconds(1) });
 const definition = JSON.parse(fixture.template.props(fixture.ids.stateMachine).DefinitionString);
-const trainingBucket = fixture.template.resolve({ Ref: fixture.stack.getLogicalId(fixture.registry.trainingDataBucket.node.defaultChild as never) });
-const artifactsBucket = fixture.template.resolve({ Ref: fixture.stack.getLogicalId(fixture.registry.modelArtifactsBucket.node.defaultChild as never) });
+const trainingBucket = fixture.template.resolve({
+  Ref: fixture.stack.getLogicalId(fixture.registry.trainingDataBucket.node.defaultChild as never),
+});
+const artifactsBucket = fixture.template.resolve({
+  Ref: fixture.stack.getLogicalId(fixture.registry.modelArtifactsBucket.node.defaultChild as never),
+});
 const serviceRoleArn = fixture.template.arn(fixture.ids.serviceRole);
 
 const SHA_TRAIN = 'n4bQgYhMfWWaL+qgxVrQFaO/TxsrC4Is0V1sFbDwCgg=';
@@ -49,7 +53,10 @@ const datasetsAsRequested = {
 const twoApprovals = {
   decision: 'approved',
   approvalCount: 2,
-  approvers: ['arn:aws:sts::111111111111:assumed-role/Approver/bob', 'arn:aws:sts::111111111111:assumed-role/Approver/carol'],
+  approvers: [
+    'arn:aws:sts::111111111111:assumed-role/Approver/bob',
+    'arn:aws:sts::111111111111:assumed-role/Approver/carol',
+  ],
   reason: 'approved by bob, carol',
 };
 const bedrockJob = {
@@ -102,7 +109,10 @@ describe('the synthesized customization state machine', () => {
       },
     ]);
     expect(result.callsTo('AwaitApproval')).toEqual([
-      { FunctionName: fixture.template.arn(fixture.ids.approvalGate), Payload: { requestId: REQUEST_ID, taskToken: TASK_TOKEN } },
+      {
+        FunctionName: fixture.template.arn(fixture.ids.approvalGate),
+        Payload: { requestId: REQUEST_ID, taskToken: TASK_TOKEN },
+      },
     ]);
     expect(result.callsTo('WriteProvenance')).toEqual([
       {
@@ -113,12 +123,16 @@ describe('the synthesized customization state machine', () => {
         job: bedrockJob,
       },
     ]);
-    expect(result.callsTo('RecordOutcome')[0].ExpressionAttributeValues[':status']).toEqual({ S: 'SUCCEEDED' });
+    expect(result.callsTo('RecordOutcome')[0].ExpressionAttributeValues[':status']).toEqual({
+      S: 'SUCCEEDED',
+    });
   });
 
   test('the datasets are verified before approval is asked and again before launch', async () => {
     const result = await run(() => twoApprovals);
-    const order = result.calls.map((c) => c.state).filter((s) => s !== 'RecordOutcome' && s !== 'NotifyOutcome');
+    const order = result.calls
+      .map((c) => c.state)
+      .filter((s) => s !== 'RecordOutcome' && s !== 'NotifyOutcome');
     expect(order).toEqual([
       'VerifyDatasetsInspect',
       'VerifyDatasetsInspect',
@@ -173,7 +187,10 @@ describe('the synthesized customization state machine', () => {
   });
 
   test('a training dataset whose SHA-256 differs from the request never reaches approval or launch', async () => {
-    const tampered = s3({ ...datasetsAsRequested, 'datasets/train.jsonl': { versionId: 'v-train', sha256: SHA_VALID } });
+    const tampered = s3({
+      ...datasetsAsRequested,
+      'datasets/train.jsonl': { versionId: 'v-train', sha256: SHA_VALID },
+    });
     const result = await run(() => twoApprovals, tampered);
     expect(result.error).toBe('INVALID');
     expect(result.cause).toContain('the training data datasets/train.jsonl is not at version v-train');

@@ -1,7 +1,7 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { SendTaskSuccessCommand, SFNClient, TaskTimedOut } from '@aws-sdk/client-sfn';
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { LambdaFunctionURLEventWithIAMAuthorizer, LambdaFunctionURLResult } from 'aws-lambda';
+import type { LambdaFunctionURLEventWithIAMAuthorizer, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { readRequest, refuse, respond } from './http';
 import { Caller } from './identity';
 import { RequestRecord, RequestStatus } from './request-record';
@@ -23,7 +23,9 @@ export interface Decision {
  * write keyed by the approving person, so a duplicate or a race cannot count twice; the write
  * that reaches the required count, and only that one, resumes the pipeline.
  */
-export async function handler(event: LambdaFunctionURLEventWithIAMAuthorizer): Promise<LambdaFunctionURLResult> {
+export async function handler(
+  event: LambdaFunctionURLEventWithIAMAuthorizer,
+): Promise<APIGatewayProxyStructuredResultV2> {
   const read = readRequest(event);
   if ('refusal' in read) return read.refusal;
   const body = read.body as Record<string, unknown>;
@@ -57,7 +59,11 @@ export async function handler(event: LambdaFunctionURLEventWithIAMAuthorizer): P
     : reject(record, read.caller, now, (body.reason as string | undefined) ?? 'no reason given');
 }
 
-async function approve(record: RequestRecord, caller: Caller, now: string): Promise<LambdaFunctionURLResult> {
+async function approve(
+  record: RequestRecord,
+  caller: Caller,
+  now: string,
+): Promise<APIGatewayProxyStructuredResultV2> {
   let updated: RequestRecord;
   try {
     const result = await documents.send(
@@ -83,9 +89,15 @@ async function approve(record: RequestRecord, caller: Caller, now: string): Prom
     // Lost a race or a repeat: say which, from what the table holds now.
     const current = (await load(record.requestId))!;
     if (current.approvals[caller.person]) {
-      return refuse(409, `${caller.person} has already approved ${record.requestId}; an approver counts once`);
+      return refuse(
+        409,
+        `${caller.person} has already approved ${record.requestId}; an approver counts once`,
+      );
     }
-    return refuse(409, openProblem(current, caller, now) ?? `${record.requestId} changed while deciding; retry`);
+    return refuse(
+      409,
+      openProblem(current, caller, now) ?? `${record.requestId} changed while deciding; retry`,
+    );
   }
 
   const approvers = Object.values(updated.approvals).map((a) => a.approver);
@@ -108,7 +120,7 @@ async function reject(
   caller: Caller,
   now: string,
   reason: string,
-): Promise<LambdaFunctionURLResult> {
+): Promise<APIGatewayProxyStructuredResultV2> {
   const closed = await close(record, RequestStatus.REJECTED, now, {
     rejectedBy: caller.arn,
     rejectedAt: now,
@@ -116,7 +128,10 @@ async function reject(
   });
   if (!closed) {
     const current = (await load(record.requestId))!;
-    return refuse(409, openProblem(current, caller, now) ?? `${record.requestId} changed while deciding; retry`);
+    return refuse(
+      409,
+      openProblem(current, caller, now) ?? `${record.requestId} changed while deciding; retry`,
+    );
   }
   const resumed = await resume(record, {
     decision: 'rejected',
@@ -125,7 +140,10 @@ async function reject(
     reason: `rejected by ${caller.arn}: ${reason}`,
   });
   if (!resumed) return expired(record);
-  return respond(200, status({ ...record, status: RequestStatus.REJECTED }, Object.keys(record.approvals).length));
+  return respond(
+    200,
+    status({ ...record, status: RequestStatus.REJECTED }, Object.keys(record.approvals).length),
+  );
 }
 
 /** Ends the approval wait in the table; false if someone else already did. */
@@ -161,7 +179,9 @@ async function close(
 /** Resumes the pipeline's approval step; false if its wait had already timed out. */
 async function resume(record: RequestRecord, decision: Decision): Promise<boolean> {
   try {
-    await sfn.send(new SendTaskSuccessCommand({ taskToken: record.taskToken, output: JSON.stringify(decision) }));
+    await sfn.send(
+      new SendTaskSuccessCommand({ taskToken: record.taskToken, output: JSON.stringify(decision) }),
+    );
     return true;
   } catch (e) {
     if (e instanceof TaskTimedOut) return false;
@@ -170,7 +190,7 @@ async function resume(record: RequestRecord, decision: Decision): Promise<boolea
 }
 
 /** The wait ended before the decision reached it: the pipeline has already failed closed. */
-function expired(record: RequestRecord): LambdaFunctionURLResult {
+function expired(record: RequestRecord): APIGatewayProxyStructuredResultV2 {
   return refuse(409, `${record.requestId} expired before the decision could take effect`);
 }
 
@@ -186,11 +206,17 @@ function openProblem(record: RequestRecord, caller: Caller, now: string): string
   if (record.status !== RequestStatus.AWAITING_APPROVAL) {
     return `${record.requestId} is ${record.status}, not awaiting approval`;
   }
-  if (!record.expiresAt || record.expiresAt <= now) return `${record.requestId} expired at ${record.expiresAt}`;
+  if (!record.expiresAt || record.expiresAt <= now)
+    return `${record.requestId} expired at ${record.expiresAt}`;
   if (record.requesterPerson === caller.person) return `${caller.arn} may not decide their own request`;
   return undefined;
 }
 
 function status(record: RequestRecord, approvals: number) {
-  return { requestId: record.requestId, status: record.status, approvals, requiredApprovals: record.requiredApprovals };
+  return {
+    requestId: record.requestId,
+    status: record.status,
+    approvals,
+    requiredApprovals: record.requiredApprovals,
+  };
 }

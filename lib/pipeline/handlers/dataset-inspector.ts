@@ -22,7 +22,8 @@ export async function handler(event: { key: string }): Promise<DatasetState> {
     );
     return { versionId: head.VersionId ?? '', sha256: head.ChecksumSHA256 ?? '' };
   } catch (e) {
-    if (e instanceof NotFound || (e as { name?: string }).name === 'NotFound') return { versionId: '', sha256: '' };
+    if (e instanceof NotFound || (e as { name?: string }).name === 'NotFound')
+      return { versionId: '', sha256: '' };
     throw e;
   }
 }

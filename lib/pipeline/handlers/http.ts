@@ -1,20 +1,20 @@
-import type { LambdaFunctionURLEventWithIAMAuthorizer, LambdaFunctionURLResult } from 'aws-lambda';
+import type { LambdaFunctionURLEventWithIAMAuthorizer, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { Caller, callerOf } from './identity';
 
 /** A JSON response of a function URL. */
-export function respond(statusCode: number, body: object): LambdaFunctionURLResult {
+export function respond(statusCode: number, body: object): APIGatewayProxyStructuredResultV2 {
   return { statusCode, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) };
 }
 
 /** A refusal that says why. */
-export function refuse(statusCode: number, ...errors: string[]): LambdaFunctionURLResult {
+export function refuse(statusCode: number, ...errors: string[]): APIGatewayProxyStructuredResultV2 {
   return respond(statusCode, { errors });
 }
 
 /** The authenticated caller and the JSON body of a request, or the response refusing it. */
 export function readRequest(
   event: LambdaFunctionURLEventWithIAMAuthorizer,
-): { caller: Caller; body: unknown } | { refusal: LambdaFunctionURLResult } {
+): { caller: Caller; body: unknown } | { refusal: APIGatewayProxyStructuredResultV2 } {
   if (event.requestContext?.http?.method !== 'POST') {
     return { refusal: refuse(405, 'use POST with a JSON body') };
   }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'crypto';
 import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { LambdaFunctionURLEventWithIAMAuthorizer, LambdaFunctionURLResult } from 'aws-lambda';
+import type { LambdaFunctionURLEventWithIAMAuthorizer, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { readRequest, refuse, respond } from './http';
 import { PipelineInput, RequestRecord, RequestStatus } from './request-record';
 import { documents, env } from './runtime';
@@ -13,7 +13,9 @@ const sfn = new SFNClient({});
  * POST a customization request. The caller is who IAM authenticated; the request is recorded
  * with that identity and the pipeline started for it. Nobody else starts the pipeline.
  */
-export async function handler(event: LambdaFunctionURLEventWithIAMAuthorizer): Promise<LambdaFunctionURLResult> {
+export async function handler(
+  event: LambdaFunctionURLEventWithIAMAuthorizer,
+): Promise<APIGatewayProxyStructuredResultV2> {
   const read = readRequest(event);
   if ('refusal' in read) return read.refusal;
   const rules = JSON.parse(env('REQUEST_RULES')) as RequestRules;

@@ -85,13 +85,22 @@ function checkDataset(field: string, value: unknown, errors: string[]): DatasetR
   const { key, versionId, sha256 } = value as Record<string, unknown>;
   const before = errors.length;
   if (typeof key !== 'string' || key.length === 0 || Buffer.byteLength(key) > 1024 || key.startsWith('/')) {
-    errors.push(`${field}.key must be an object key of the training-data bucket (1-1024 bytes, no leading '/')`);
+    errors.push(
+      `${field}.key must be an object key of the training-data bucket (1-1024 bytes, no leading '/')`,
+    );
   }
-  if (typeof versionId !== 'string' || versionId.length === 0 || versionId === 'null' || versionId.length > 1024) {
+  if (
+    typeof versionId !== 'string' ||
+    versionId.length === 0 ||
+    versionId === 'null' ||
+    versionId.length > 1024
+  ) {
     errors.push(`${field}.versionId must name one version of the object`);
   }
   if (typeof sha256 !== 'string' || !(HEX_SHA256.test(sha256) || BASE64_SHA256.test(sha256))) {
-    errors.push(`${field}.sha256 must be the object's SHA-256, as 64 hex digits or S3's base64 ChecksumSHA256`);
+    errors.push(
+      `${field}.sha256 must be the object's SHA-256, as 64 hex digits or S3's base64 ChecksumSHA256`,
+    );
   }
   if (errors.length > before) return undefined;
   const s = sha256 as string;
@@ -120,10 +129,13 @@ function checkHyperparameters(
       errors.push(`hyperparameter '${name}' is not declared (declared: ${names})`);
       continue;
     }
-    const n = typeof raw === 'number' ? raw : typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : NaN;
+    const n =
+      typeof raw === 'number' ? raw : typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : NaN;
     if (!Number.isFinite(n) || (rule.integer && !Number.isInteger(n)) || n < rule.min || n > rule.max) {
       const kind = rule.integer ? 'an integer' : 'a number';
-      errors.push(`hyperparameter '${name}' must be ${kind} from ${rule.min} to ${rule.max}, got ${JSON.stringify(raw)}`);
+      errors.push(
+        `hyperparameter '${name}' must be ${kind} from ${rule.min} to ${rule.max}, got ${JSON.stringify(raw)}`,
+      );
       continue;
     }
     out[name] = String(n);

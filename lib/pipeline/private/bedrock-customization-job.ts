@@ -32,7 +32,11 @@ export class BedrockCustomizationJob extends sfn.TaskStateBase {
   ) {
     super(scope, id, { ...props, integrationPattern: sfn.IntegrationPattern.RUN_JOB });
     const stack = Stack.of(this);
-    const jobs = stack.formatArn({ service: 'bedrock', resource: 'model-customization-job', resourceName: '*' });
+    const jobs = stack.formatArn({
+      service: 'bedrock',
+      resource: 'model-customization-job',
+      resourceName: '*',
+    });
     const customModels = stack.formatArn({ service: 'bedrock', resource: 'custom-model', resourceName: '*' });
     this.taskPolicies = [
       new iam.PolicyStatement({

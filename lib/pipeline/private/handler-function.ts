@@ -7,6 +7,7 @@ import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { TAG_CAPABILITY } from '../../capabilities/capability';
+import { acceptRoleDependency } from './redundant-dependency';
 
 export interface HandlerFunctionProps {
   /** The file in handlers/, without extension. */
@@ -21,7 +22,10 @@ export interface HandlerFunctionProps {
 function entryOf(handler: string): string {
   const candidates = ['.ts', '.js'].map((ext) => path.join(__dirname, '..', 'handlers', `${handler}${ext}`));
   const entry = candidates.find((c) => fs.existsSync(c));
-  if (!entry) throw new Error(`CustomizationPipeline: handler ${handler} is missing from ${path.dirname(candidates[0])}.`);
+  if (!entry)
+    throw new Error(
+      `CustomizationPipeline: handler ${handler} is missing from ${path.dirname(candidates[0])}.`,
+    );
   return entry;
 }
 
@@ -29,7 +33,11 @@ function entryOf(handler: string): string {
  * One of the pipeline's functions: bundled locally by esbuild (no Docker), the AWS SDK taken from
  * the runtime, X-Ray tracing, and logs in a KMS-encrypted group. Its role is one of the pipeline's.
  */
-export function handlerFunction(scope: Construct, id: string, props: HandlerFunctionProps): nodejs.NodejsFunction {
+export function handlerFunction(
+  scope: Construct,
+  id: string,
+  props: HandlerFunctionProps,
+): nodejs.NodejsFunction {
   const logGroup = new logs.LogGroup(scope, `${id}Logs`, {
     encryptionKey: props.encryptionKey,
     retention: props.logRetention,
@@ -55,5 +63,6 @@ export function handlerFunction(scope: Construct, id: string, props: HandlerFunc
     },
   });
   Tags.of(fn.role!).add(TAG_CAPABILITY, 'pipeline');
+  acceptRoleDependency(fn.node.defaultChild as lambda.CfnFunction);
   return fn;
 }

@@ -48,13 +48,24 @@ export function customizationWorkflow(scope: Construct, props: WorkflowProps): s
     topic: props.topic,
     subject: 'Model customization request finished',
     message: sfn.TaskInput.fromText(
-      format('Request {} by {}: {}. {}', stringAt('$.requestId'), stringAt('$.requester'), stringAt('$.outcome.status'), stringAt('$.outcome.reason')),
+      format(
+        'Request {} by {}: {}. {}',
+        stringAt('$.requestId'),
+        stringAt('$.requester'),
+        stringAt('$.outcome.status'),
+        stringAt('$.outcome.reason'),
+      ),
     ),
     resultPath: DISCARD,
   });
   const finished = new sfn.Choice(scope, 'Finished')
-    .when(sfn.Condition.stringEquals('$.outcome.status', RequestStatus.SUCCEEDED), new sfn.Succeed(scope, 'Customized'))
-    .otherwise(new sfn.Fail(scope, 'NotCustomized', { errorPath: '$.outcome.status', causePath: '$.outcome.reason' }));
+    .when(
+      sfn.Condition.stringEquals('$.outcome.status', RequestStatus.SUCCEEDED),
+      new sfn.Succeed(scope, 'Customized'),
+    )
+    .otherwise(
+      new sfn.Fail(scope, 'NotCustomized', { errorPath: '$.outcome.status', causePath: '$.outcome.reason' }),
+    );
   // Recording or announcing may fail; the outcome still decides how the execution ends.
   record.addCatch(notify, { resultPath: '$.recordError' });
   notify.addCatch(finished, { resultPath: '$.notifyError' });
@@ -68,36 +79,67 @@ export function customizationWorkflow(scope: Construct, props: WorkflowProps): s
   const select = new sfn.Choice(scope, 'SelectBaseModel');
   const locate = new sfn.Pass(scope, 'LocateData', {
     parameters: {
-      training: format('s3://{}/{}', registry.trainingDataBucket.bucketName, stringAt('$.request.trainingData.key')),
-      validation: format('s3://{}/{}', registry.trainingDataBucket.bucketName, stringAt('$.request.validationData.key')),
-      output: format('s3://{}/customization/{}/', registry.modelArtifactsBucket.bucketName, stringAt('$.requestId')),
+      training: format(
+        's3://{}/{}',
+        registry.trainingDataBucket.bucketName,
+        stringAt('$.request.trainingData.key'),
+      ),
+      validation: format(
+        's3://{}/{}',
+        registry.trainingDataBucket.bucketName,
+        stringAt('$.request.validationData.key'),
+      ),
+      output: format(
+        's3://{}/customization/{}/',
+        registry.modelArtifactsBucket.bucketName,
+        stringAt('$.requestId'),
+      ),
     },
     resultPath: '$.locations',
   });
   Object.entries(backend.baseModelArns).forEach(([name, arn], i) =>
     select.when(
       sfn.Condition.stringEquals('$.request.baseModel', name),
-      new sfn.Pass(scope, `BaseModel${i + 1}`, { parameters: { name, arn }, resultPath: '$.baseModel' }).next(locate),
+      new sfn.Pass(scope, `BaseModel${i + 1}`, { parameters: { name, arn }, resultPath: '$.baseModel' }).next(
+        locate,
+      ),
     ),
   );
-  select.otherwise(outcome('BaseModelNotAllowed', RequestStatus.INVALID, 'the base model is not on the allowlist'));
+  select.otherwise(
+    outcome('BaseModelNotAllowed', RequestStatus.INVALID, 'the base model is not on the allowlist'),
+  );
 
   // 2. The datasets are the versions the request names, with the SHA-256 it names.
   const verify = verifyDatasets(scope, 'VerifyDatasets', props.datasetInspector);
-  verify.addCatch(outcome('DatasetsInvalid', RequestStatus.INVALID, stringAt('$.error.Cause')), { resultPath: '$.error' });
+  verify.addCatch(outcome('DatasetsInvalid', RequestStatus.INVALID, stringAt('$.error.Cause')), {
+    resultPath: '$.error',
+  });
 
   // 3. Record, then wait for the approval handler; an unanswered request expires and fails closed.
-  const recordValidated = statusChange(scope, 'RecordValidated', table, RequestStatus.SUBMITTED, RequestStatus.VALIDATED);
+  const recordValidated = statusChange(
+    scope,
+    'RecordValidated',
+    table,
+    RequestStatus.SUBMITTED,
+    RequestStatus.VALIDATED,
+  );
   recordValidated.addCatch(fault, { resultPath: '$.error' });
   const awaitApproval = new tasks.LambdaInvoke(scope, 'AwaitApproval', {
     lambdaFunction: props.approvalGate,
     integrationPattern: sfn.IntegrationPattern.WAIT_FOR_TASK_TOKEN,
-    payload: sfn.TaskInput.fromObject({ requestId: stringAt('$.requestId'), taskToken: sfn.JsonPath.taskToken }),
+    payload: sfn.TaskInput.fromObject({
+      requestId: stringAt('$.requestId'),
+      taskToken: sfn.JsonPath.taskToken,
+    }),
     taskTimeout: sfn.Timeout.duration(props.approvalTimeout),
     resultPath: '$.decision',
   });
   awaitApproval.addCatch(
-    outcome('ApprovalExpired', RequestStatus.EXPIRED, `no decision within ${props.approvalTimeout.toHumanString()}`),
+    outcome(
+      'ApprovalExpired',
+      RequestStatus.EXPIRED,
+      `no decision within ${props.approvalTimeout.toHumanString()}`,
+    ),
     { errors: [sfn.Errors.TIMEOUT], resultPath: '$.error' },
   );
   awaitApproval.addCatch(fault, { resultPath: '$.error' });
@@ -118,7 +160,13 @@ export function customizationWorkflow(scope: Construct, props: WorkflowProps): s
     .otherwise(outcome('NotApproved', RequestStatus.REJECTED, stringAt('$.decision.reason')));
 
   // 5. Launch and wait for the job; then provenance.
-  const recordLaunch = statusChange(scope, 'RecordLaunch', table, RequestStatus.APPROVED, RequestStatus.RUNNING);
+  const recordLaunch = statusChange(
+    scope,
+    'RecordLaunch',
+    table,
+    RequestStatus.APPROVED,
+    RequestStatus.RUNNING,
+  );
   recordLaunch.addCatch(fault, { resultPath: '$.error' });
   backend.launch.addCatch(outcome('JobFailed', RequestStatus.FAILED, stringAt('$.error.Cause')), {
     resultPath: '$.error',
@@ -189,7 +237,9 @@ function verifyDatasets(scope: Construct, id: string, inspector: lambda.IFunctio
           ),
         },
         resultPath: '$.mismatch',
-      }).next(new sfn.Fail(scope, `${id}Refused`, { error: 'DatasetMismatch', causePath: '$.mismatch.message' })),
+      }).next(
+        new sfn.Fail(scope, `${id}Refused`, { error: 'DatasetMismatch', causePath: '$.mismatch.message' }),
+      ),
     );
   const map = new sfn.Map(scope, id, { itemsPath: '$.datasets', resultPath: DISCARD });
   map.itemProcessor(inspect.next(matches));

@@ -48,7 +48,12 @@ describe('approval handler', () => {
     const result = await approve(BOB);
 
     expect(result.statusCode).toBe(200);
-    expect(body(result)).toEqual({ requestId: REQUEST_ID, status: 'AWAITING_APPROVAL', approvals: 1, requiredApprovals: 2 });
+    expect(body(result)).toEqual({
+      requestId: REQUEST_ID,
+      status: 'AWAITING_APPROVAL',
+      approvals: 1,
+      requiredApprovals: 2,
+    });
     const update = dynamo.commandCalls(UpdateCommand)[0].args[0].input;
     expect(update.ExpressionAttributeNames).toEqual({ '#person': 'bob', '#status': 'status' });
     expect(update.ConditionExpression).toBe(
@@ -63,7 +68,9 @@ describe('approval handler', () => {
     dynamo.on(GetCommand).resolves({ Item: record({ approvals: { bob } }) });
     dynamo
       .on(UpdateCommand)
-      .resolvesOnce({ Attributes: record({ approvals: { bob, carol: { approver: CAROL, approvedAt: 'now' } } }) })
+      .resolvesOnce({
+        Attributes: record({ approvals: { bob, carol: { approver: CAROL, approvedAt: 'now' } } }),
+      })
       .resolves({});
 
     const result = await approve(CAROL);
@@ -87,7 +94,9 @@ describe('approval handler', () => {
     dynamo.on(GetCommand).resolves({ Item: record({ approvals: { bob } }) });
     dynamo
       .on(UpdateCommand)
-      .resolvesOnce({ Attributes: record({ approvals: { bob, carol: { approver: CAROL, approvedAt: 'now' } } }) })
+      .resolvesOnce({
+        Attributes: record({ approvals: { bob, carol: { approver: CAROL, approvedAt: 'now' } } }),
+      })
       .rejects(conditionFailed());
 
     const result = await approve(CAROL);
@@ -102,7 +111,9 @@ describe('approval handler', () => {
     const result = await approve(ALICE_AS_APPROVER);
 
     expect(result.statusCode).toBe(403);
-    expect(body(result).errors).toEqual([`${ALICE_AS_APPROVER} requested ${REQUEST_ID} and may not decide it`]);
+    expect(body(result).errors).toEqual([
+      `${ALICE_AS_APPROVER} requested ${REQUEST_ID} and may not decide it`,
+    ]);
     expect(dynamo.commandCalls(UpdateCommand)).toHaveLength(0);
     expect(sfn.calls()).toHaveLength(0);
   });
@@ -134,8 +145,16 @@ describe('approval handler', () => {
   });
 
   test.each([
-    ['not awaiting approval', record({ status: RequestStatus.REJECTED }), `${REQUEST_ID} is REJECTED, not awaiting approval`],
-    ['expired', record({ expiresAt: '2020-01-01T00:00:00.000Z' }), `${REQUEST_ID} expired at 2020-01-01T00:00:00.000Z`],
+    [
+      'not awaiting approval',
+      record({ status: RequestStatus.REJECTED }),
+      `${REQUEST_ID} is REJECTED, not awaiting approval`,
+    ],
+    [
+      'expired',
+      record({ expiresAt: '2020-01-01T00:00:00.000Z' }),
+      `${REQUEST_ID} expired at 2020-01-01T00:00:00.000Z`,
+    ],
   ])('a request %s takes no decision', async (_name, item, error) => {
     dynamo.on(GetCommand).resolves({ Item: item });
     const result = await approve(BOB);
@@ -147,8 +166,16 @@ describe('approval handler', () => {
 
   test.each([
     ['no request id', { decision: 'approve' }, 'requestId must be the id the request handler returned'],
-    ['an unknown decision', { requestId: REQUEST_ID, decision: 'maybe' }, "decision must be 'approve' or 'reject'"],
-    ['a reason that is not text', { requestId: REQUEST_ID, decision: 'reject', reason: 42 }, 'reason must be a string of at most 1000 characters'],
+    [
+      'an unknown decision',
+      { requestId: REQUEST_ID, decision: 'maybe' },
+      "decision must be 'approve' or 'reject'",
+    ],
+    [
+      'a reason that is not text',
+      { requestId: REQUEST_ID, decision: 'reject', reason: 42 },
+      'reason must be a string of at most 1000 characters',
+    ],
   ])('malformed input (%s) is refused before the table is read', async (_name, input, error) => {
     const result = await handler(urlEvent(BOB, input));
     expect(result.statusCode).toBe(400);
@@ -165,11 +192,16 @@ describe('approval handler', () => {
     dynamo.on(GetCommand).resolves({ Item: record() });
     dynamo.on(UpdateCommand).resolves({});
 
-    const result = await handler(urlEvent(BOB, { requestId: REQUEST_ID, decision: 'reject', reason: 'unreviewed data' }));
+    const result = await handler(
+      urlEvent(BOB, { requestId: REQUEST_ID, decision: 'reject', reason: 'unreviewed data' }),
+    );
 
     expect(body(result)).toMatchObject({ status: 'REJECTED' });
     const close = dynamo.commandCalls(UpdateCommand)[0].args[0].input;
-    expect(close.ExpressionAttributeValues![':rejection']).toMatchObject({ rejectedBy: BOB, reason: 'unreviewed data' });
+    expect(close.ExpressionAttributeValues![':rejection']).toMatchObject({
+      rejectedBy: BOB,
+      reason: 'unreviewed data',
+    });
     const output = JSON.parse(sfn.commandCalls(SendTaskSuccessCommand)[0].args[0].input.output!);
     expect(output).toMatchObject({ decision: 'rejected', reason: `rejected by ${BOB}: unreviewed data` });
   });
@@ -179,7 +211,9 @@ describe('approval handler', () => {
     dynamo.on(GetCommand).resolves({ Item: record({ approvals: { bob } }) });
     dynamo
       .on(UpdateCommand)
-      .resolvesOnce({ Attributes: record({ approvals: { bob, carol: { approver: CAROL, approvedAt: 'now' } } }) })
+      .resolvesOnce({
+        Attributes: record({ approvals: { bob, carol: { approver: CAROL, approvedAt: 'now' } } }),
+      })
       .resolves({});
     sfn.on(SendTaskSuccessCommand).rejects(new TaskTimedOut({ message: 'timed out', $metadata: {} }));
 

@@ -2,13 +2,13 @@ import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SendTaskSuccessCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
-import type { LambdaFunctionURLResult } from 'aws-lambda';
+import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { MotoServer } from '../../support/moto-server';
 import { ALICE, BOB, CAROL, DAVE, setHandlerEnv, urlEvent } from './events';
 
 // The decision table is a real DynamoDB API (moto) here, so conditional writes behave as in AWS.
 let moto: MotoServer;
-let handler: (e: ReturnType<typeof urlEvent>) => Promise<LambdaFunctionURLResult>;
+let handler: (e: ReturnType<typeof urlEvent>) => Promise<APIGatewayProxyStructuredResultV2>;
 let documents: typeof import('../../../lib/pipeline/handlers/runtime').documents;
 const sfn = mockClient(SFNClient);
 const REQUEST_ID = '6f1c2d3e-4a5b-4c6d-8e9f-0a1b2c3d4e5f';
@@ -58,8 +58,11 @@ beforeEach(async () => {
 
 const approve = (caller: string) => handler(urlEvent(caller, { requestId: REQUEST_ID, decision: 'approve' }));
 const stored = async () =>
-  (await documents.send(new GetCommand({ TableName: 'decisions', Key: { requestId: REQUEST_ID }, ConsistentRead: true })))
-    .Item!;
+  (
+    await documents.send(
+      new GetCommand({ TableName: 'decisions', Key: { requestId: REQUEST_ID }, ConsistentRead: true }),
+    )
+  ).Item!;
 
 describe('approvals racing on a real conditional-write API', () => {
   test('concurrent approvals, with repeats, resume the pipeline exactly once and count each person once', async () => {
@@ -88,7 +91,10 @@ describe('approvals racing on a real conditional-write API', () => {
   });
 
   test('the requester cannot slip an approval in under a concurrent one', async () => {
-    const results = await Promise.all([approve(BOB), approve('arn:aws:sts::111111111111:assumed-role/Approver/alice')]);
+    const results = await Promise.all([
+      approve(BOB),
+      approve('arn:aws:sts::111111111111:assumed-role/Approver/alice'),
+    ]);
 
     expect(results.map((r) => r.statusCode).sort()).toEqual([200, 403]);
     expect(sfn.calls()).toHaveLength(0);

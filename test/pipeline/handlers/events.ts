@@ -27,7 +27,13 @@ export function urlEvent(
       apiId: 'url-id',
       domainName: 'url-id.lambda-url.us-east-1.on.aws',
       domainPrefix: 'url-id',
-      http: { method: options.method ?? 'POST', path: '/', protocol: 'HTTP/1.1', sourceIp: '10.0.0.1', userAgent: 'test' },
+      http: {
+        method: options.method ?? 'POST',
+        path: '/',
+        protocol: 'HTTP/1.1',
+        sourceIp: '10.0.0.1',
+        userAgent: 'test',
+      },
       requestId: 'r',
       routeKey: '$default',
       stage: '$default',
@@ -45,7 +51,7 @@ export function urlEvent(
         },
       },
     },
-  } as LambdaFunctionURLEventWithIAMAuthorizer;
+  } as unknown as LambdaFunctionURLEventWithIAMAuthorizer;
 }
 
 export const RULES = {

@@ -4,7 +4,10 @@ import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-
 import { mockClient } from 'aws-sdk-client-mock';
 import { handler as approvalGate } from '../../../lib/pipeline/handlers/approval-gate';
 import { handler as inspectDataset } from '../../../lib/pipeline/handlers/dataset-inspector';
-import { handler as writeProvenance, ProvenanceManifest } from '../../../lib/pipeline/handlers/provenance-writer';
+import {
+  handler as writeProvenance,
+  ProvenanceManifest,
+} from '../../../lib/pipeline/handlers/provenance-writer';
 import { ALICE, BOB, CAROL, setHandlerEnv, SHA_B64 } from './events';
 
 setHandlerEnv();
@@ -55,7 +58,10 @@ describe('approval gate', () => {
 describe('dataset inspector', () => {
   test("reads the key's current version and S3's SHA-256, asking S3 for checksums", async () => {
     s3.on(HeadObjectCommand).resolves({ VersionId: 'v1', ChecksumSHA256: SHA_B64 });
-    expect(await inspectDataset({ key: 'datasets/train.jsonl' })).toEqual({ versionId: 'v1', sha256: SHA_B64 });
+    expect(await inspectDataset({ key: 'datasets/train.jsonl' })).toEqual({
+      versionId: 'v1',
+      sha256: SHA_B64,
+    });
     expect(s3.commandCalls(HeadObjectCommand)[0].args[0].input).toEqual({
       Bucket: 'training',
       Key: 'datasets/train.jsonl',
@@ -64,7 +70,9 @@ describe('dataset inspector', () => {
   });
 
   test('reports a missing object or one without a checksum as matching nothing', async () => {
-    s3.on(HeadObjectCommand).rejectsOnce(new NotFound({ message: 'no', $metadata: {} })).resolves({ VersionId: 'v1' });
+    s3.on(HeadObjectCommand)
+      .rejectsOnce(new NotFound({ message: 'no', $metadata: {} }))
+      .resolves({ VersionId: 'v1' });
     expect(await inspectDataset({ key: 'gone' })).toEqual({ versionId: '', sha256: '' });
     expect(await inspectDataset({ key: 'unchecksummed' })).toEqual({ versionId: 'v1', sha256: '' });
   });
@@ -78,7 +86,10 @@ describe('dataset inspector', () => {
 describe('provenance writer', () => {
   const job = {
     backend: 'bedrock',
-    job: { JobArn: 'arn:aws:bedrock:us-east-1:111111111111:model-customization-job/j', OutputModelArn: 'arn:aws:bedrock:us-east-1:111111111111:custom-model/m' },
+    job: {
+      JobArn: 'arn:aws:bedrock:us-east-1:111111111111:model-customization-job/j',
+      OutputModelArn: 'arn:aws:bedrock:us-east-1:111111111111:custom-model/m',
+    },
   };
   const event = {
     requestId: REQUEST_ID,
@@ -105,7 +116,12 @@ describe('provenance writer', () => {
     expect(await writeProvenance(event)).toEqual({ manifestKey: `provenance/${REQUEST_ID}.json` });
 
     const put = s3.commandCalls(PutObjectCommand)[0].args[0].input;
-    expect(put).toMatchObject({ Bucket: 'metadata', Key: `provenance/${REQUEST_ID}.json`, IfNoneMatch: '*', ChecksumAlgorithm: 'SHA256' });
+    expect(put).toMatchObject({
+      Bucket: 'metadata',
+      Key: `provenance/${REQUEST_ID}.json`,
+      IfNoneMatch: '*',
+      ChecksumAlgorithm: 'SHA256',
+    });
     const manifest = JSON.parse(put.Body as string) as ProvenanceManifest;
     expect(manifest).toMatchObject({
       schemaVersion: 1,
@@ -118,8 +134,20 @@ describe('provenance writer', () => {
       ],
       baseModel: { name: request.baseModel, arn: event.baseModelArn },
       datasets: [
-        { channel: 'training', bucket: 'training', key: 'datasets/train.jsonl', versionId: 'v1', sha256: SHA_B64 },
-        { channel: 'validation', bucket: 'training', key: 'datasets/valid.jsonl', versionId: 'v2', sha256: SHA_B64 },
+        {
+          channel: 'training',
+          bucket: 'training',
+          key: 'datasets/train.jsonl',
+          versionId: 'v1',
+          sha256: SHA_B64,
+        },
+        {
+          channel: 'validation',
+          bucket: 'training',
+          key: 'datasets/valid.jsonl',
+          versionId: 'v2',
+          sha256: SHA_B64,
+        },
       ],
       hyperParameters: { epochCount: '2' },
       job: { backend: 'bedrock', jobArn: job.job.JobArn, outputModel: job.job.OutputModelArn },
@@ -131,7 +159,10 @@ describe('provenance writer', () => {
     await writeProvenance({
       ...event,
       backend: 'sagemaker',
-      job: { TrainingJobArn: 'arn:aws:sagemaker:us-east-1:111111111111:training-job/t', ModelArtifacts: { S3ModelArtifacts: 's3://a/model.tar.gz' } },
+      job: {
+        TrainingJobArn: 'arn:aws:sagemaker:us-east-1:111111111111:training-job/t',
+        ModelArtifacts: { S3ModelArtifacts: 's3://a/model.tar.gz' },
+      },
     });
     const manifest = JSON.parse(s3.commandCalls(PutObjectCommand)[0].args[0].input.Body as string);
     expect(manifest.job).toEqual({

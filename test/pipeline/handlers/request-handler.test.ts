@@ -63,7 +63,12 @@ describe('request handler', () => {
   });
 
   test.each([
-    ['a body that is not JSON', urlEvent(ALICE, undefined, { raw: '{not json' }), 400, 'the body is not JSON'],
+    [
+      'a body that is not JSON',
+      urlEvent(ALICE, undefined, { raw: '{not json' }),
+      400,
+      'the body is not JSON',
+    ],
     ['a GET', urlEvent(ALICE, validRequest(), { method: 'GET' }), 405, 'use POST with a JSON body'],
     [
       'the account root',
@@ -105,7 +110,7 @@ describe('request handler', () => {
       'validationData must be an object with key, versionId and sha256',
       "hyperparameter 'epochCount' must be an integer from 1 to 5, got 9",
       "hyperparameter 'batchSize' is not declared (declared: epochCount, learningRate)",
-      "hyperparameter 'learningRate' must be a number from 0.000001 to 0.0001, got \"fast\"",
+      'hyperparameter \'learningRate\' must be a number from 0.000001 to 0.0001, got "fast"',
     ]);
     expect(dynamo.calls()).toHaveLength(0);
     expect(sfn.calls()).toHaveLength(0);
