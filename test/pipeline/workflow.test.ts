@@ -172,6 +172,12 @@ describe('the synthesized customization state machine', () => {
     expect(result.callsTo('RecordLaunch')).toEqual([]);
   });
 
+  test('a rejection does not launch, whatever approval count it carries', async () => {
+    const result = await run(() => ({ ...twoApprovals, decision: 'rejected', reason: 'rejected by dave' }));
+    expect(result.error).toBe('REJECTED');
+    expect(result.callsTo('CustomizeModel')).toEqual([]);
+  });
+
   test('an approval by fewer people than required does not launch, whatever it claims', async () => {
     const result = await run(() => ({ ...twoApprovals, approvalCount: 1 }));
     expect(result.error).toBe('REJECTED');
