@@ -8,6 +8,12 @@ export default tseslint.config(
   ...tseslint.configs.recommended,
   prettier,
   {
+    // CI helpers are plain CommonJS scripts run by node against the built package.
+    files: ['.ci/*.js'],
+    languageOptions: { sourceType: 'commonjs', globals: { require: 'readonly', console: 'readonly' } },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  {
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
       eqeqeq: 'error',

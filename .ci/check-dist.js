@@ -1,0 +1,30 @@
+// The built package works as a user gets it: its entry point exports the public API, and a
+// pipeline built from dist/ bundles its handlers from the compiled JavaScript.
+const fs = require('fs');
+const os = require('os');
+const path = require('path');
+const { App, Duration, Stack } = require('aws-cdk-lib');
+const s3 = require('aws-cdk-lib/aws-s3');
+const m = require('..');
+
+const exported = ['ModelRegistry', 'ModelInferenceRole', 'ModelAccessChecks', 'AccessAnalysis', 'CustomizationPipeline'];
+const missing = exported.filter((k) => !m[k]);
+if (missing.length) throw new Error(`dist lacks ${missing.join(', ')}`);
+
+const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'dist-check-'));
+const app = new App({ outdir, builtinCloudFormationValidation: false });
+const stack = new Stack(app, 'DistCheck');
+const registry = new m.ModelRegistry(stack, 'Registry', {
+  metadataObjectLockRetention: s3.ObjectLockRetention.governance(Duration.days(1)),
+});
+new m.CustomizationPipeline(stack, 'Pipeline', {
+  registry,
+  baseModels: [m.ModelTarget.bedrockFoundationModel('amazon.titan-text-express-v1')],
+});
+const assembly = app.synth();
+const bundles = fs
+  .readdirSync(assembly.directory)
+  .filter((d) => d.startsWith('asset.') && fs.existsSync(path.join(assembly.directory, d, 'index.js')));
+if (bundles.length !== 5) throw new Error(`expected 5 bundled handlers from dist/, found ${bundles.length}`);
+fs.rmSync(outdir, { recursive: true, force: true });
+console.log(`dist: exports ${exported.length} constructs; a pipeline bundles its 5 handlers from dist/`);
