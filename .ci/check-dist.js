@@ -7,7 +7,13 @@ const { App, Duration, Stack } = require('aws-cdk-lib');
 const s3 = require('aws-cdk-lib/aws-s3');
 const m = require('..');
 
-const exported = ['ModelRegistry', 'ModelInferenceRole', 'ModelAccessChecks', 'AccessAnalysis', 'CustomizationPipeline'];
+const exported = [
+  'ModelRegistry',
+  'ModelInferenceRole',
+  'ModelAccessChecks',
+  'AccessAnalysis',
+  'CustomizationPipeline',
+];
 const missing = exported.filter((k) => !m[k]);
 if (missing.length) throw new Error(`dist lacks ${missing.join(', ')}`);
 
