@@ -24,7 +24,6 @@ test('examples/capability-roles synthesizes three capability roles, each with it
     });
   }
   expect(() => app.synth()).not.toThrow();
-  spy.mockRestore();
 });
 
 test('examples/merged-identity fails synth with the merged-identity finding', () => {
