@@ -54,7 +54,8 @@ export interface CustomizationPipelineProps {
   readonly logRetention?: logs.RetentionDays;
 
   /**
-   * The key for the decision table, the topic, the logs and the functions' environment.
+   * The key for the decision table, the topic, the logs and the functions' environment. The policy
+   * of a key you bring must let CloudWatch Logs use it (the construct adds this to a key it owns).
    * @default - a new KMS key with rotation, retained on stack deletion
    */
   readonly encryptionKey?: kms.IKey;
@@ -124,6 +125,25 @@ export class CustomizationPipeline extends Construct {
         removalPolicy: RemovalPolicy.RETAIN,
       });
     const key = this.encryptionKey;
+    // CloudWatch Logs encrypts the pipeline's log groups with the key, for this account's log groups only.
+    const stack = Stack.of(this);
+    key.addToResourcePolicy(
+      new iam.PolicyStatement({
+        principals: [new iam.ServicePrincipal(`logs.${stack.region}.amazonaws.com`)],
+        actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
+        resources: ['*'],
+        conditions: {
+          ArnLike: {
+            'kms:EncryptionContext:aws:logs:arn': stack.formatArn({
+              service: 'logs',
+              resource: 'log-group',
+              resourceName: '*',
+              arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+            }),
+          },
+        },
+      }),
+    );
 
     this.table = new dynamodb.Table(this, 'Decisions', {
       partitionKey: { name: 'requestId', type: dynamodb.AttributeType.STRING },

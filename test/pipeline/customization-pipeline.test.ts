@@ -74,6 +74,18 @@ describe('CustomizationPipeline resources', () => {
     }
   });
 
+  test("the pipeline's key lets CloudWatch Logs encrypt only this account's log groups", () => {
+    const keyId = f.stack.getLogicalId(f.pipeline.encryptionKey.node.defaultChild as never);
+    expect(f.template.props(keyId).KeyPolicy.Statement).toContainEqual(
+      expect.objectContaining({
+        Principal: { Service: `logs.${REGION}.amazonaws.com` },
+        Condition: {
+          ArnLike: { 'kms:EncryptionContext:aws:logs:arn': `arn:aws:logs:${REGION}:${ACCOUNT}:log-group:*` },
+        },
+      }),
+    );
+  });
+
   test('requests and approvals reach the pipeline only through IAM-authenticated function URLs', () => {
     const urls = Object.values(t.findResources('AWS::Lambda::Url'));
     expect(urls).toHaveLength(2);

@@ -53,20 +53,36 @@ export async function handler(
       { channel: 'validation', ...request.validationData },
     ],
   };
-  const started = await sfn.send(
-    new StartExecutionCommand({
-      stateMachineArn: env('STATE_MACHINE_ARN'),
-      name: requestId,
-      input: JSON.stringify(input),
-    }),
-  );
-  await documents.send(
+  let executionArn: string | undefined;
+  try {
+    ({ executionArn } = await sfn.send(
+      new StartExecutionCommand({
+        stateMachineArn: env('STATE_MACHINE_ARN'),
+        name: requestId,
+        input: JSON.stringify(input),
+      }),
+    ));
+  } catch (e) {
+    // No execution will ever move this record on: close it, so it is not mistaken for a live request.
+    const reason = `the pipeline could not be started: ${(e as Error).message}`;
+    await updateRecord(requestId, 'SET #status = :failed, outcome = :reason', {
+      ':failed': RequestStatus.FAILED,
+      ':reason': reason,
+    });
+    return refuse(500, reason);
+  }
+  await updateRecord(requestId, 'SET executionArn = :arn', { ':arn': executionArn });
+  return respond(202, { requestId, executionArn, status: RequestStatus.SUBMITTED });
+}
+
+function updateRecord(requestId: string, update: string, values: Record<string, unknown>) {
+  return documents.send(
     new UpdateCommand({
       TableName: env('TABLE_NAME'),
       Key: { requestId },
-      UpdateExpression: 'SET executionArn = :arn',
-      ExpressionAttributeValues: { ':arn': started.executionArn },
+      UpdateExpression: update,
+      ...(update.includes('#status') ? { ExpressionAttributeNames: { '#status': 'status' } } : {}),
+      ExpressionAttributeValues: values,
     }),
   );
-  return respond(202, { requestId, executionArn: started.executionArn, status: RequestStatus.SUBMITTED });
 }

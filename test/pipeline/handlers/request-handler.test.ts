@@ -116,6 +116,20 @@ describe('request handler', () => {
     expect(sfn.calls()).toHaveLength(0);
   });
 
+  test('a request whose execution cannot start is closed as FAILED, not left looking live', async () => {
+    sfn.on(StartExecutionCommand).rejects(new Error('throttled'));
+
+    const result = await handler(urlEvent(ALICE, validRequest()));
+
+    expect(result.statusCode).toBe(500);
+    expect(body(result).errors).toEqual(['the pipeline could not be started: throttled']);
+    const update = dynamo.commandCalls(UpdateCommand)[0].args[0].input;
+    expect(update.ExpressionAttributeValues).toEqual({
+      ':failed': 'FAILED',
+      ':reason': 'the pipeline could not be started: throttled',
+    });
+  });
+
   test('a custom model name longer than the rule allows is refused', async () => {
     const result = await handler(urlEvent(ALICE, validRequest({ customModelName: 'a'.repeat(64) })));
     expect(result.statusCode).toBe(400);
