@@ -12,6 +12,7 @@ import {
 import { ResolvedTemplate } from '../support/template';
 
 export const TITAN = 'amazon.titan-text-express-v1';
+export const REQUEST_ID = '6f1c2d3e-4a5b-4c6d-8e9f-0a1b2c3d4e5f';
 export const LLAMA = 'meta.llama3-1-8b-instruct-v1:0';
 
 /** A pipeline over a registry, with a requester, two approvers and a status reader. */
@@ -59,5 +60,23 @@ export function pipelineFixture(props: Partial<CustomizationPipelineProps> = {})
         stack.node.findChild('Pipeline').node.findChild('ApprovalGate').node.defaultChild as never,
       ),
     },
+  };
+}
+
+/** The execution input the request handler would start the pipeline with for `request`. */
+export function executionInput(request: {
+  trainingData: Record<string, string>;
+  validationData: Record<string, string>;
+  [field: string]: unknown;
+}) {
+  return {
+    requestId: REQUEST_ID,
+    requester: 'arn:aws:sts::111111111111:assumed-role/Requester/alice',
+    requestedAt: '2026-11-24T00:00:00.000Z',
+    request,
+    datasets: [
+      { channel: 'training', ...request.trainingData },
+      { channel: 'validation', ...request.validationData },
+    ],
   };
 }

@@ -4,7 +4,7 @@ import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { CustomizationBackend, ModelTarget } from '../../lib';
 import { identityPoliciesOf, simulate } from '../support/simulate';
 import { ACCOUNT, REGION } from '../support/template';
-import { pipelineFixture } from './fixture';
+import { executionInput, pipelineFixture, REQUEST_ID } from './fixture';
 import { runLocally } from './local-run';
 
 const PACKAGE = `arn:aws:sagemaker:${REGION}:${ACCOUNT}:model-package/support-base/3`;
@@ -17,7 +17,6 @@ const f = pipelineFixture({
 const definition = JSON.parse(f.template.props(f.ids.stateMachine).DefinitionString);
 const ref = (c: { node: { defaultChild?: unknown } }) =>
   f.template.resolve({ Ref: f.stack.getLogicalId(c.node.defaultChild as never) });
-const REQUEST_ID = '6f1c2d3e-4a5b-4c6d-8e9f-0a1b2c3d4e5f';
 const datasets = {
   'datasets/train.jsonl': { versionId: 'v1', sha256: 'a' },
   'datasets/valid.jsonl': { versionId: 'v2', sha256: 'b' },
@@ -29,16 +28,7 @@ const request = {
   validationData: { key: 'datasets/valid.jsonl', ...datasets['datasets/valid.jsonl'] },
   hyperParameters: { epochCount: '2' },
 };
-const input = {
-  requestId: REQUEST_ID,
-  requester: 'arn:aws:sts::111111111111:assumed-role/Requester/alice',
-  requestedAt: '2026-11-24T00:00:00.000Z',
-  request,
-  datasets: [
-    { channel: 'training', ...request.trainingData },
-    { channel: 'validation', ...request.validationData },
-  ],
-};
+const input = executionInput(request);
 const modelData = `s3://${ref(f.registry.modelArtifactsBucket)}/base/support-base-3/model.tar.gz`;
 
 function run(approvalStatus: string) {

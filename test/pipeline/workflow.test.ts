@@ -1,7 +1,7 @@
 import '../support/env';
 import { Duration } from 'aws-cdk-lib';
 import { EXECUTION_ARN, runLocally, TaskHandler, TASK_TOKEN } from './local-run';
-import { LLAMA, pipelineFixture, TITAN } from './fixture';
+import { executionInput, LLAMA, pipelineFixture, REQUEST_ID, TITAN } from './fixture';
 
 // asl-validator ships no types.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -19,27 +19,16 @@ const serviceRoleArn = fixture.template.arn(fixture.ids.serviceRole);
 
 const SHA_TRAIN = 'n4bQgYhMfWWaL+qgxVrQFaO/TxsrC4Is0V1sFbDwCgg=';
 const SHA_VALID = '3q2+7w3q2+7w3q2+7w3q2+7w3q2+7w3q2+7w3q2+7w0=';
-const REQUEST_ID = '6f1c2d3e-4a5b-4c6d-8e9f-0a1b2c3d4e5f';
 
 function input(overrides: Record<string, unknown> = {}) {
-  const request = {
+  return executionInput({
     baseModel: TITAN,
     customModelName: 'support-assistant-v2',
     trainingData: { key: 'datasets/train.jsonl', versionId: 'v-train', sha256: SHA_TRAIN },
     validationData: { key: 'datasets/valid.jsonl', versionId: 'v-valid', sha256: SHA_VALID },
     hyperParameters: { epochCount: '2', learningRate: '0.00001' },
     ...overrides,
-  };
-  return {
-    requestId: REQUEST_ID,
-    requester: 'arn:aws:sts::111111111111:assumed-role/Requester/alice',
-    requestedAt: '2026-11-24T00:00:00.000Z',
-    request,
-    datasets: [
-      { channel: 'training', ...request.trainingData },
-      { channel: 'validation', ...request.validationData },
-    ],
-  };
+  });
 }
 
 /** S3 as the dataset inspector sees it: key -> current version and SHA-256. */

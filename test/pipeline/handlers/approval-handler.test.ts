@@ -28,6 +28,13 @@ function record(overrides: Partial<RequestRecord> = {}): RequestRecord {
     ...overrides,
   };
 }
+/** Bob has approved; Carol's approval is recorded next. What the closing write does is up to the test. */
+function carolApprovesAfterBob() {
+  const bob = { approver: BOB, approvedAt: '2026-11-24T00:01:00.000Z' };
+  const carol = { approver: CAROL, approvedAt: '2026-11-24T00:02:00.000Z' };
+  dynamo.on(GetCommand).resolves({ Item: record({ approvals: { bob } }) });
+  return dynamo.on(UpdateCommand).resolvesOnce({ Attributes: record({ approvals: { bob, carol } }) });
+}
 const conditionFailed = () => new ConditionalCheckFailedException({ message: 'failed', $metadata: {} });
 const approve = (caller: string, requestId: string = REQUEST_ID) =>
   handler(urlEvent(caller, { requestId, decision: 'approve' }));
@@ -64,14 +71,8 @@ describe('approval handler', () => {
   });
 
   test('the approval that reaches the required count closes the request and resumes the pipeline once', async () => {
-    const bob = { approver: BOB, approvedAt: '2026-11-24T00:01:00.000Z' };
-    dynamo.on(GetCommand).resolves({ Item: record({ approvals: { bob } }) });
-    dynamo
-      .on(UpdateCommand)
-      .resolvesOnce({
-        Attributes: record({ approvals: { bob, carol: { approver: CAROL, approvedAt: 'now' } } }),
-      })
-      .resolves({});
+    const closing = carolApprovesAfterBob();
+    closing.resolves({});
 
     const result = await approve(CAROL);
 
@@ -90,14 +91,8 @@ describe('approval handler', () => {
   });
 
   test('an approval that loses the race to close the request does not resume the pipeline again', async () => {
-    const bob = { approver: BOB, approvedAt: 'then' };
-    dynamo.on(GetCommand).resolves({ Item: record({ approvals: { bob } }) });
-    dynamo
-      .on(UpdateCommand)
-      .resolvesOnce({
-        Attributes: record({ approvals: { bob, carol: { approver: CAROL, approvedAt: 'now' } } }),
-      })
-      .rejects(conditionFailed());
+    const closing = carolApprovesAfterBob();
+    closing.rejects(conditionFailed());
 
     const result = await approve(CAROL);
 
@@ -207,14 +202,8 @@ describe('approval handler', () => {
   });
 
   test('an approval arriving after the pipeline gave up waiting is told the request expired', async () => {
-    const bob = { approver: BOB, approvedAt: 'then' };
-    dynamo.on(GetCommand).resolves({ Item: record({ approvals: { bob } }) });
-    dynamo
-      .on(UpdateCommand)
-      .resolvesOnce({
-        Attributes: record({ approvals: { bob, carol: { approver: CAROL, approvedAt: 'now' } } }),
-      })
-      .resolves({});
+    const closing = carolApprovesAfterBob();
+    closing.resolves({});
     sfn.on(SendTaskSuccessCommand).rejects(new TaskTimedOut({ message: 'timed out', $metadata: {} }));
 
     const result = await approve(CAROL);
