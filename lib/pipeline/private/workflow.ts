@@ -71,9 +71,11 @@ export function customizationWorkflow(scope: Construct, props: WorkflowProps): s
   notify.addCatch(finished, { resultPath: '$.notifyError' });
   const tail = record.next(notify).next(finished);
 
+  // A caught error, whole: its Cause is not always present, and a path to nothing would fail the state.
+  const caught = sfn.JsonPath.jsonToString(sfn.JsonPath.objectAt('$.error'));
   const outcome = (id: string, status: RequestStatus, reason: string) =>
     new sfn.Pass(scope, id, { parameters: { status, reason }, resultPath: '$.outcome' }).next(tail);
-  const fault = outcome('PipelineFault', RequestStatus.FAILED, stringAt('$.error.Cause'));
+  const fault = outcome('PipelineFault', RequestStatus.FAILED, caught);
 
   // 1. Only an allowlisted base model; its ARN comes from here, never from the request.
   const select = new sfn.Choice(scope, 'SelectBaseModel');
@@ -111,7 +113,7 @@ export function customizationWorkflow(scope: Construct, props: WorkflowProps): s
 
   // 2. The datasets are the versions the request names, with the SHA-256 it names.
   const verify = verifyDatasets(scope, 'VerifyDatasets', props.datasetInspector);
-  verify.addCatch(outcome('DatasetsInvalid', RequestStatus.INVALID, stringAt('$.error.Cause')), {
+  verify.addCatch(outcome('DatasetsInvalid', RequestStatus.INVALID, caught), {
     resultPath: '$.error',
   });
 
@@ -146,7 +148,7 @@ export function customizationWorkflow(scope: Construct, props: WorkflowProps): s
 
   // 4. Any rejection ends it; the launch needs an approval by the required number of people.
   const reverify = verifyDatasets(scope, 'ReverifyDatasets', props.datasetInspector);
-  reverify.addCatch(outcome('DatasetsChanged', RequestStatus.INVALID, stringAt('$.error.Cause')), {
+  reverify.addCatch(outcome('DatasetsChanged', RequestStatus.INVALID, caught), {
     resultPath: '$.error',
   });
   const decide = new sfn.Choice(scope, 'Decide')
@@ -168,7 +170,7 @@ export function customizationWorkflow(scope: Construct, props: WorkflowProps): s
     RequestStatus.RUNNING,
   );
   recordLaunch.addCatch(fault, { resultPath: '$.error' });
-  backend.launch.addCatch(outcome('JobFailed', RequestStatus.FAILED, stringAt('$.error.Cause')), {
+  backend.launch.addCatch(outcome('JobFailed', RequestStatus.FAILED, caught), {
     resultPath: '$.error',
   });
   const provenance = new tasks.LambdaInvoke(scope, 'WriteProvenance', {
