@@ -250,7 +250,11 @@ export class CustomizationPipeline extends Construct {
       tableEnv,
     );
     this.table.grant(approvalFunction, 'dynamodb:GetItem', 'dynamodb:UpdateItem');
-    this.stateMachine.grantTaskResponse(approvalFunction);
+    // SendTaskSuccess takes no resource (CDK's grantTaskResponse names the state machine, which
+    // IAM never matches): who may resume a wait is decided by who can read its token, here alone.
+    approvalFunction.addToRolePolicy(
+      new iam.PolicyStatement({ actions: ['states:SendTaskSuccess'], resources: ['*'] }),
+    );
     (approvalFunction.node.defaultChild as lambda.CfnFunction).tags.setTag(
       TAG_COMPONENT,
       Component.APPROVAL_ENDPOINT,

@@ -15,6 +15,7 @@ import {
   ModelRegistry,
   ModelTarget,
 } from '../../lib';
+import { actionResourceTypes } from '../../lib/capabilities/private/iam-data';
 import { identityPoliciesOf, simulate } from '../support/simulate';
 import { ACCOUNT, REGION } from '../support/template';
 import { pipelineFixture, TITAN } from './fixture';
@@ -203,6 +204,10 @@ describe('CustomizationPipeline identities (evaluated with iam-simulate)', () =>
     ).toBe('ImplicitlyDenied');
   });
 
+  test('the approval handler may resume a waiting approval step, which IAM authorizes only on *', async () => {
+    expect(await can(roleOf('ApprovalHandler'), 'states:SendTaskSuccess', '*')).toBe('Allowed');
+  });
+
   test('the .sync integration may watch and stop the jobs it starts', async () => {
     expect(await can(f.ids.stateMachineRole, 'bedrock:GetModelCustomizationJob', JOBS)).toBe('Allowed');
     expect(await can(f.ids.stateMachineRole, 'bedrock:StopModelCustomizationJob', JOBS)).toBe('Allowed');
@@ -366,5 +371,25 @@ describe('CustomizationPipeline refuses unsafe or impossible configurations', ()
     ],
   ])('%s', (_name, make, message) => {
     expect(make).toThrow(message);
+  });
+});
+
+describe('CustomizationPipeline policies', () => {
+  test('every action is granted on a resource IAM can authorize it on', () => {
+    const unmatchable: string[] = [];
+    for (const role of f.template.ofType('AWS::IAM::Role')) {
+      for (const doc of identityPoliciesOf(f.template, role)) {
+        for (const s of doc.Statement) {
+          const resources = [s.Resource].flat();
+          for (const action of [s.Action].flat()) {
+            if (s.Effect !== 'Allow' || action.includes('*')) continue;
+            if (actionResourceTypes(action).length === 0 && !resources.includes('*')) {
+              unmatchable.push(`${role}: ${action} on ${resources.join(', ')}`);
+            }
+          }
+        }
+      }
+    }
+    expect(unmatchable).toEqual([]);
   });
 });
