@@ -100,6 +100,30 @@ describe('ModelTarget: which ARNs each capability needs', () => {
     ]);
   });
 
+  test('a SageMaker model package is read, approved and trained from on its versioned ARN', () => {
+    const arn = 'arn:aws:sagemaker:us-east-1:111111111111:model-package/support-base/3';
+    const target = ModelTarget.sagemakerModelPackage(arn);
+    expect(target.arnsFor(READ)).toEqual([arn]);
+    expect(target.actionsFor(READ)).toEqual([
+      'sagemaker:DescribeModelPackage',
+      'sagemaker:ListModelPackages',
+    ]);
+    expect(target.actionsFor(Capability.APPROVAL)).toEqual(['sagemaker:UpdateModelPackage']);
+    expect(target.actionsFor(CUSTOMIZATION)).toEqual(['sagemaker:CreateModelPackage']);
+    expect(() =>
+      ModelTarget.sagemakerModelPackage('arn:aws:sagemaker:us-east-1:111111111111:endpoint/x'),
+    ).toThrow(/is not a SageMaker model package ARN/);
+  });
+
+  test('each target is named as requests and reports name it', () => {
+    expect(ModelTarget.bedrockFoundationModel('amazon.titan-text-express-v1').name).toBe(
+      'amazon.titan-text-express-v1',
+    );
+    expect(ModelTarget.sagemakerEndpoint('churn').name).toBe('churn');
+    expect(ModelTarget.bedrockCustomModel(CUSTOM).name).toBe(CUSTOM);
+    expect(ModelTarget.tagged('team', 'search').name).toBe('team=search');
+  });
+
   test('a tagged target covers the taggable model resources with a resource-tag condition', () => {
     const target = ModelTarget.tagged('team', 'search');
     expect(target.conditions).toEqual({ StringEquals: { 'aws:ResourceTag/team': 'search' } });

@@ -6,7 +6,7 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import { ModelRegistry } from '../../registry/model-registry';
-import { BoundBackend } from '../customization-backend';
+import { BoundBackend } from './bound-backend';
 import { RequestStatus } from '../handlers/request-record';
 
 export interface WorkflowProps {
