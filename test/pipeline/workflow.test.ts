@@ -209,6 +209,19 @@ describe('the synthesized customization state machine', () => {
     expect(result.callsTo('AwaitApproval')).toEqual([]);
   });
 
+  test('an execution started around the request handler, with no recorded request, fails before approval', async () => {
+    const result = await run(() => twoApprovals, undefined, input(), {
+      RecordValidated: () => {
+        throw Object.assign(new Error('The conditional request failed'), {
+          name: 'DynamoDB.ConditionalCheckFailedException',
+        });
+      },
+    });
+    expect(result.error).toBe('FAILED');
+    expect(result.callsTo('AwaitApproval')).toEqual([]);
+    expect(result.callsTo('CustomizeModel')).toEqual([]);
+  });
+
   test('a failed job is recorded as FAILED and writes no provenance', async () => {
     const result = await run(() => twoApprovals, undefined, input(), {
       CustomizeModel: () => {
