@@ -47,7 +47,7 @@ export function handlerFunction(
     entry: entryOf(props.handler),
     handler: 'handler',
     description: props.description,
-    runtime: lambda.Runtime.NODEJS_22_X,
+    runtime: lambda.Runtime.NODEJS_24_X,
     architecture: lambda.Architecture.ARM_64,
     memorySize: 256,
     timeout: Duration.seconds(30),
