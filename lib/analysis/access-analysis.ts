@@ -7,7 +7,7 @@ import {
   TAG_COMPONENT,
   TAG_DATA_CLASS,
 } from '../capabilities/capability';
-import { ANY_RESOURCE, CATALOG, ResourceContext } from '../capabilities/catalog';
+import { ANY_RESOURCE, CATALOG, CatalogCompanion, ResourceContext } from '../capabilities/catalog';
 import { actionPatternProblem, entryApplies, matchesAction } from '../capabilities/actions';
 import { mergedPairs } from '../capabilities/merge';
 import { awsManagedPolicy, isAwsManagedPolicyArn } from './aws-managed-policies';
@@ -105,6 +105,8 @@ export class AccessAnalysis {
   private readonly registryKeyArns = new Set<string>();
   private readonly approvalEndpoints = new Set<string>();
   private readonly approvalEndpointArns = new Set<string>();
+  private readonly decisionTables = new Set<string>();
+  private readonly decisionTableArns = new Set<string>();
   // Indexes built once, so the analysis grows linearly with the template.
   private readonly byId = new Map<string, PrincipalAccess>();
   private readonly idsByType = new Map<string, string[]>();
@@ -126,7 +128,7 @@ export class AccessAnalysis {
     }
     this.indexNames();
     this.indexRegistry();
-    this.indexApprovalEndpoints();
+    this.indexPipelineComponents();
     this.indexAttachments();
     const statementsOf = new Map<string, Statement[]>();
     const boundaryOf = new Map<string, Statement[] | undefined>();
@@ -266,6 +268,8 @@ export class AccessAnalysis {
         const names = [`\${${id}}`, ...(typeof props.BucketName === 'string' ? [props.BucketName] : [])];
         return [`\${${id}.Arn}`, ...names.map((n) => `arn:aws:s3:::${n}`)];
       }
+      case 'AWS::DynamoDB::Table':
+        return [`\${${id}.Arn}`, `arn:aws:dynamodb:\${AWS::Region}:\${AWS::AccountId}:table/\${${id}}`];
       case 'AWS::Lambda::Function':
         return [`\${${id}.Arn}`, `arn:aws:lambda:\${AWS::Region}:\${AWS::AccountId}:function:\${${id}}`];
       case 'AWS::KMS::Key':
@@ -283,12 +287,21 @@ export class AccessAnalysis {
     }
   }
 
-  private indexApprovalEndpoints() {
-    for (const id of this.idsOf('AWS::Lambda::Function')) {
-      if (this.tag(id, TAG_COMPONENT) !== Component.APPROVAL_ENDPOINT) continue;
-      this.approvalEndpoints.add(id);
-      this.arnsOf(id).forEach((arn) => this.approvalEndpointArns.add(arn));
-    }
+  private indexPipelineComponents() {
+    const index = (type: string, component: Component, ids: Set<string>, arns: Set<string>) => {
+      for (const id of this.idsOf(type)) {
+        if (this.tag(id, TAG_COMPONENT) !== component) continue;
+        ids.add(id);
+        this.arnsOf(id).forEach((arn) => arns.add(arn));
+      }
+    };
+    index(
+      'AWS::Lambda::Function',
+      Component.APPROVAL_ENDPOINT,
+      this.approvalEndpoints,
+      this.approvalEndpointArns,
+    );
+    index('AWS::DynamoDB::Table', Component.DECISION_TABLE, this.decisionTables, this.decisionTableArns);
   }
 
   private indexRegistry() {
@@ -381,6 +394,7 @@ export class AccessAnalysis {
     const dataClasses = new Set<DataClass>();
     let registryKey = false;
     let approvalEndpoint = false;
+    let decisionTable = false;
     for (const r of s.resources) {
       // The bucket (or key) a resource names: the pattern up to its object key.
       const base = r
@@ -391,6 +405,7 @@ export class AccessAnalysis {
         if (dataClass) dataClasses.add(dataClass);
         registryKey ||= this.registryKeyArns.has(base);
         approvalEndpoint ||= this.approvalEndpointArns.has(base);
+        decisionTable ||= this.decisionTableArns.has(base);
       } else {
         // A wildcard in the bucket name itself: compare with every registry bucket and key.
         const covers = (arn: string) => resourceMatches(r, arn) || resourceMatches(r, `${arn}/k`);
@@ -398,12 +413,14 @@ export class AccessAnalysis {
           if (this.arnsOf(bucket).some(covers)) dataClasses.add(dataClass);
         registryKey ||= [...this.registryKeys].some((k) => this.arnsOf(k).some(covers));
         approvalEndpoint ||= [...this.approvalEndpoints].some((f) => this.arnsOf(f).some(covers));
+        decisionTable ||= [...this.decisionTables].some((t) => this.arnsOf(t).some(covers));
       }
     }
     return {
       dataClasses: [...dataClasses],
       registryKey,
       approvalEndpoint,
+      decisionTable,
       allResources: s.resources.some((r) => ANY_ROLE_PROBES.some((probe) => resourceMatches(r, probe))),
     };
   }
@@ -424,7 +441,9 @@ export class AccessAnalysis {
       s.actions
         ? s.actions.some((p) => matchesAction(p, action))
         : !(s.notActions ?? []).some((p) => matchesAction(p, action));
-    const heldAnywhere = (action: string) => allows.some((s) => holds(s, action));
+    const contextOf = new Map(allows.map((s) => [s, this.resourceContext(s)]));
+    const companionHeld = (c: CatalogCompanion) =>
+      allows.some((s) => holds(s, c.action) && entryApplies(c, contextOf.get(s)!));
     // An unconditional deny removes an action where it covers the grant's resources; a conditional one does not.
     const denied = (deny: Statement[], action: string, resources: string[]) =>
       deny.some(
@@ -443,12 +462,12 @@ export class AccessAnalysis {
 
     const grants: CapabilityGrant[] = [];
     for (const s of allows) {
-      const context = this.resourceContext(s);
+      const context = contextOf.get(s)!;
       for (const entry of CATALOG) {
         if (
           !holds(s, entry.action) ||
           !entryApplies(entry, context) ||
-          (entry.withAnyOf && !entry.withAnyOf.some(heldAnywhere))
+          (entry.withAnyOf && !entry.withAnyOf.some(companionHeld))
         )
           continue;
         if (denied(statements, entry.action, s.resources) || !withinBoundary(entry.action, s.resources))

@@ -116,8 +116,8 @@ export function expandActions(
   return { actions: [...actions].sort(), unknown };
 }
 
-/** Whether a catalog entry confers its capability on the given resources. */
-export function entryApplies(entry: CatalogEntry, resource: ResourceContext): boolean {
+/** Whether a catalog entry (or a companion) counts on the given resources. */
+export function entryApplies(entry: { readonly on?: ResourceContext }, resource: ResourceContext): boolean {
   return !entry.on || overlaps(entry.on, resource);
 }
 
@@ -126,7 +126,8 @@ function overlaps(on: ResourceContext, resource: ResourceContext): boolean {
     (on.dataClasses ?? []).some((c) => resource.dataClasses?.includes(c)) ||
     (!!on.registryKey && !!resource.registryKey) ||
     (!!on.allResources && !!resource.allResources) ||
-    (!!on.approvalEndpoint && !!resource.approvalEndpoint)
+    (!!on.approvalEndpoint && !!resource.approvalEndpoint) ||
+    (!!on.decisionTable && !!resource.decisionTable)
   );
 }
 
@@ -144,7 +145,7 @@ export function classifyActions(patterns: string[], options: ClassifyOptions = {
     if (
       held(entry.action) &&
       entryApplies(entry, resource) &&
-      (!entry.withAnyOf || entry.withAnyOf.some(held))
+      (!entry.withAnyOf || entry.withAnyOf.some((c) => held(c.action) && entryApplies(c, resource)))
     ) {
       capabilities.add(entry.capability);
     }

@@ -59,4 +59,6 @@ export enum Component {
   CUSTOMIZATION_PIPELINE = 'customization-pipeline',
   /** The function behind the approval endpoint: invoking its URL is APPROVAL. */
   APPROVAL_ENDPOINT = 'approval-endpoint',
+  /** The table of decisions, which holds the approval step's task tokens. */
+  DECISION_TABLE = 'decision-table',
 }

@@ -13,6 +13,8 @@ export interface ResourceContext {
   readonly allResources?: boolean;
   /** The customization pipeline's approval endpoint. @default false */
   readonly approvalEndpoint?: boolean;
+  /** The customization pipeline's decision table, where its task tokens are kept. @default false */
+  readonly decisionTable?: boolean;
 }
 
 /** A statement with `Resource: "*"` covers everything. */
@@ -21,6 +23,7 @@ export const ANY_RESOURCE: ResourceContext = {
   registryKey: true,
   allResources: true,
   approvalEndpoint: true,
+  decisionTable: true,
 };
 
 /** One IAM action and the capability it confers. */
@@ -30,8 +33,16 @@ export interface CatalogEntry {
   readonly capability: Capability;
   /** The action confers the capability only on these resources. @default - on any resource */
   readonly on?: ResourceContext;
-  /** The action confers the capability only together with one of these actions. @default - alone */
-  readonly withAnyOf?: string[];
+  /** The action confers the capability only together with one of these. @default - alone */
+  readonly withAnyOf?: CatalogCompanion[];
+}
+
+/** An action that, held by the same principal, completes a catalog entry. */
+export interface CatalogCompanion {
+  /** `service:Action`. */
+  readonly action: string;
+  /** It counts only on these resources. @default - on any resource */
+  readonly on?: ResourceContext;
 }
 
 const WEIGHTS_DATA = [DataClass.MODEL_ARTIFACTS, DataClass.TRAINING_DATA];
@@ -117,9 +128,18 @@ export const CATALOG: readonly CatalogEntry[] = [
   ...entries(Capability.APPROVAL, ['sagemaker:UpdateModelPackage']),
   ...entries(Capability.APPROVAL, ['lambda:InvokeFunctionUrl'], { on: { approvalEndpoint: true } }),
   // SendTask* alone is the ordinary callback-worker pattern; it approves only with a way to read
-  // the pipeline's task tokens.
+  // the pipeline's task tokens: execution histories, or the pipeline's decision table.
   ...entries(Capability.APPROVAL, ['states:SendTaskSuccess', 'states:SendTaskFailure'], {
-    withAnyOf: ['states:GetExecutionHistory'],
+    withAnyOf: [
+      { action: 'states:GetExecutionHistory' },
+      ...[
+        'dynamodb:GetItem',
+        'dynamodb:BatchGetItem',
+        'dynamodb:Query',
+        'dynamodb:Scan',
+        'dynamodb:PartiQLSelect',
+      ].map((action) => ({ action, on: { decisionTable: true } })),
+    ],
   }),
 
   ...entries(Capability.PRIVILEGE_ADMIN, [

@@ -154,6 +154,8 @@ export class CustomizationPipeline extends Construct {
       deletionProtection: true,
       removalPolicy: RemovalPolicy.RETAIN,
     });
+    // Whoever can read this table and send task success can approve: the analysis must know it.
+    (this.table.node.defaultChild as dynamodb.CfnTable).tags.setTag(TAG_COMPONENT, Component.DECISION_TABLE);
     this.topic = new sns.Topic(this, 'Notifications', {
       displayName: 'Model customization requests',
       masterKey: key,

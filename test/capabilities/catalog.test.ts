@@ -7,7 +7,7 @@ describe('capability catalog', () => {
     expect(await iamActionExists(service, name)).toBe(true);
   });
 
-  test.each(CATALOG.flatMap((e) => (e.withAnyOf ?? []).map((a) => [a, e.action])))(
+  test.each(CATALOG.flatMap((e) => (e.withAnyOf ?? []).map((c) => [c.action, e.action])))(
     'companion %s of %s is a real IAM action',
     async (action) => {
       const [service, name] = action.split(':');

@@ -1,6 +1,7 @@
 import '../support/env';
 import { App, Duration, Stack, Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
@@ -233,10 +234,52 @@ describe('CustomizationPipeline in the analysis and the nag pack', () => {
     expect(analysis.principals.find((p) => p.id === f.ids.requester)!.capabilities).toEqual([]);
   });
 
+  test('besides granted approvers, only the approval handler holds APPROVAL: it reads the tokens and resumes', () => {
+    expect(holders(Capability.APPROVAL)).toEqual([f.ids.approver, roleOf('ApprovalHandler')].sort());
+  });
+
   test('ModelAccessChecks finds no error in the pipeline', () => {
     const pack = new ModelAccessChecks(f.app);
     const report = pack.validateScope(f.app);
     expect(report.violations.filter((v) => v.severity !== 'warning')).toEqual([]);
+  });
+
+  // A hand-written callback worker that also invokes models: an approver only if it can read the tokens.
+  const callbackWorker = (readsDecisionTable: boolean) => {
+    const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+    const stack = new Stack(app, 'Worker');
+    const registry = new ModelRegistry(stack, 'Registry', {
+      metadataObjectLockRetention: s3.ObjectLockRetention.governance(Duration.days(1)),
+    });
+    const pipeline = new CustomizationPipeline(stack, 'Pipeline', {
+      registry,
+      baseModels: [ModelTarget.bedrockFoundationModel(TITAN)],
+    });
+    const otherTable = new dynamodb.Table(stack, 'Jobs', {
+      partitionKey: { name: 'id', type: dynamodb.AttributeType.STRING },
+    });
+    const worker = new iam.Role(stack, 'Worker', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+    });
+    worker.addToPolicy(
+      new iam.PolicyStatement({
+        actions: ['states:SendTaskSuccess', 'bedrock:InvokeModel'],
+        resources: ['*'],
+      }),
+    );
+    (readsDecisionTable ? pipeline.table : otherTable).grant(worker, 'dynamodb:GetItem');
+    const report = new ModelAccessChecks(app).validateScope(app);
+    return report.violations.filter((v) => v.severity !== 'warning').map((v) => v.ruleName);
+  };
+
+  test('a role that sends task success and reads the decision table is an approver: with inference, a merge', () => {
+    expect(callbackWorker(true)).toContainEqual(
+      expect.stringMatching(/MergedCapabilities\[inference\+approval\]/),
+    );
+  });
+
+  test('the same callback worker reading another table is not an approver (no false positive)', () => {
+    expect(callbackWorker(false)).toEqual([]);
   });
 
   test('merging approval into the requester is caught by the pack', () => {

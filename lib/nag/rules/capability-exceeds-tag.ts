@@ -11,8 +11,9 @@ export const DECLARED_CAPABILITIES: Record<string, Capability[]> = {
   inference: [INFERENCE],
   customization: [CUSTOMIZATION, WEIGHTS_ACCESS],
   approval: [APPROVAL],
-  // The pipeline's execution roles start and watch jobs, and check the datasets a job will read.
-  pipeline: [CUSTOMIZATION, READ, WEIGHTS_ACCESS],
+  // The pipeline's execution roles start and watch jobs, check the datasets a job will read, and
+  // (the approval handler alone) resume an approved request. Merges among them are still merges.
+  pipeline: [CUSTOMIZATION, READ, WEIGHTS_ACCESS, APPROVAL],
   // Roles Bedrock or SageMaker assume: read training data, write artifacts.
   service: [CUSTOMIZATION, WEIGHTS_ACCESS],
   auditor: [],
