@@ -62,6 +62,7 @@ export interface CustomizationPipelineProps {
 }
 
 const MAX_APPROVAL_TIMEOUT = Duration.days(365);
+const MAX_RULES_BYTES = 3072;
 
 /**
  * The only way a model is customized: a request, authenticated by IAM, is validated, recorded and
@@ -234,10 +235,17 @@ export class CustomizationPipeline extends Construct {
       hyperParameters: hyperParameters.map((h) => h._rule()),
       modelName: backend.modelName,
     };
+    // Lambda allows 4 KB of environment in all; leave room for the names and ARNs beside the rules.
+    const rulesJson = JSON.stringify(rules);
+    if (!Token.isUnresolved(rulesJson) && Buffer.byteLength(rulesJson) > MAX_RULES_BYTES) {
+      throw new Error(
+        `CustomizationPipeline: the allowlist and hyperparameters take ${Buffer.byteLength(rulesJson)} bytes, more than the ${MAX_RULES_BYTES} the request handler's environment can hold; allow fewer base models or hyperparameters per pipeline.`,
+      );
+    }
     const requestFunction = fn('RequestHandler', 'request-handler', 'Takes customization requests', {
       ...tableEnv,
       STATE_MACHINE_ARN: this.stateMachine.stateMachineArn,
-      REQUEST_RULES: JSON.stringify(rules),
+      REQUEST_RULES: rulesJson,
       REQUIRED_APPROVALS: String(this.requiredApprovals),
     });
     this.table.grant(requestFunction, 'dynamodb:PutItem', 'dynamodb:UpdateItem');

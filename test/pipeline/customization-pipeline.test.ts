@@ -365,6 +365,17 @@ describe('CustomizationPipeline refuses unsafe or impossible configurations', ()
       'approvalTimeout must be from 1 second to 365 days, got 400 days',
     ],
     [
+      'more base models than the request handler can hold',
+      {
+        baseModels: Array.from({ length: 40 }, (_, i) =>
+          ModelTarget.bedrockCustomModel(
+            `arn:aws:bedrock:us-east-1:111111111111:custom-model/amazon.titan-text-express-v1:0:8k/model${i}`,
+          ),
+        ),
+      },
+      "more than the 3072 the request handler's environment can hold; allow fewer base models or hyperparameters per pipeline",
+    ],
+    [
       'a hyperparameter declared twice',
       {
         hyperParameters: [
