@@ -1,25 +1,22 @@
 import '../support/env';
-import { App, Duration, Stack, Validations } from 'aws-cdk-lib';
+import { Duration, Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import {
   AccessAnalysis,
   Capability,
   CustomizationBackend,
-  CustomizationPipeline,
   CustomizationPipelineProps,
   Hyperparameter,
   ModelAccessChecks,
-  ModelRegistry,
   ModelTarget,
 } from '../../lib';
 import { actionResourceTypes } from '../../lib/capabilities/private/iam-data';
 import { identityPoliciesOf, simulate } from '../support/simulate';
 import { ACCOUNT, REGION } from '../support/template';
-import { pipelineFixture, TITAN } from './fixture';
+import { pipelineFixture, pipelineStack, TITAN } from './fixture';
 
 const f = pipelineFixture();
 const t = Template.fromJSON(f.json);
@@ -246,15 +243,7 @@ describe('CustomizationPipeline in the analysis and the nag pack', () => {
 
   // A hand-written callback worker that also invokes models: an approver only if it can read the tokens.
   const callbackWorker = (readsDecisionTable: boolean) => {
-    const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
-    const stack = new Stack(app, 'Worker');
-    const registry = new ModelRegistry(stack, 'Registry', {
-      metadataObjectLockRetention: s3.ObjectLockRetention.governance(Duration.days(1)),
-    });
-    const pipeline = new CustomizationPipeline(stack, 'Pipeline', {
-      registry,
-      baseModels: [ModelTarget.bedrockFoundationModel(TITAN)],
-    });
+    const { app, stack, pipeline } = pipelineStack();
     const otherTable = new dynamodb.Table(stack, 'Jobs', {
       partitionKey: { name: 'id', type: dynamodb.AttributeType.STRING },
     });
@@ -283,15 +272,7 @@ describe('CustomizationPipeline in the analysis and the nag pack', () => {
   });
 
   test('merging approval into the requester is caught by the pack', () => {
-    const app = new App();
-    const stack = new Stack(app, 'Merged');
-    const registry = new ModelRegistry(stack, 'Registry', {
-      metadataObjectLockRetention: s3.ObjectLockRetention.governance(Duration.days(1)),
-    });
-    const pipeline = new CustomizationPipeline(stack, 'Pipeline', {
-      registry,
-      baseModels: [ModelTarget.bedrockFoundationModel(TITAN)],
-    });
+    const { app, stack, pipeline } = pipelineStack();
     const both = new iam.Role(stack, 'RequesterAndInvoker', { assumedBy: new iam.AccountRootPrincipal() });
     pipeline.grantApprove(both);
     both.addToPolicy(new iam.PolicyStatement({ actions: ['bedrock:InvokeModel'], resources: [TITAN_ARN] }));
@@ -302,20 +283,9 @@ describe('CustomizationPipeline in the analysis and the nag pack', () => {
 
 describe('CustomizationPipeline refuses unsafe or impossible configurations', () => {
   const build =
-    (props: Partial<CustomizationPipelineProps>, registryLock = true) =>
-    () => {
-      const stack = new Stack(new App(), 'S');
-      const registry = new ModelRegistry(stack, 'Registry', {
-        metadataObjectLockRetention: registryLock
-          ? s3.ObjectLockRetention.governance(Duration.days(1))
-          : undefined,
-      });
-      new CustomizationPipeline(stack, 'Pipeline', {
-        registry,
-        baseModels: [ModelTarget.bedrockFoundationModel(TITAN)],
-        ...props,
-      });
-    };
+    (props: Partial<CustomizationPipelineProps>, metadataObjectLock = true) =>
+    () =>
+      pipelineStack(props, metadataObjectLock);
 
   test.each<[string, Partial<CustomizationPipelineProps>, string]>([
     [

@@ -9,19 +9,25 @@ import {
   ModelRegistry,
   ModelTarget,
 } from '../../lib';
+import { datasetsOf } from '../../lib/pipeline/handlers/request-record';
+import type { CustomizationRequest } from '../../lib/pipeline/handlers/request-rules';
 import { ResolvedTemplate } from '../support/template';
 
 export const TITAN = 'amazon.titan-text-express-v1';
 export const REQUEST_ID = '6f1c2d3e-4a5b-4c6d-8e9f-0a1b2c3d4e5f';
 export const LLAMA = 'meta.llama3-1-8b-instruct-v1:0';
 
-/** A pipeline over a registry, with a requester, two approvers and a status reader. */
-export function pipelineFixture(props: Partial<CustomizationPipelineProps> = {}) {
-  // Handlers are tested on their own; these tests need the template, not bundles (see .ci/check-dist.js).
+/**
+ * A stack with a registry and a pipeline over it (two allowlisted models, two hyperparameters).
+ * Handlers are tested on their own; these tests need the template, not bundles (see .ci/check-dist.js).
+ */
+export function pipelineStack(props: Partial<CustomizationPipelineProps> = {}, metadataObjectLock = true) {
   const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
   const stack = new Stack(app, 'Test');
   const registry = new ModelRegistry(stack, 'Registry', {
-    metadataObjectLockRetention: s3.ObjectLockRetention.governance(Duration.days(365)),
+    metadataObjectLockRetention: metadataObjectLock
+      ? s3.ObjectLockRetention.governance(Duration.days(365))
+      : undefined,
   });
   const pipeline = new CustomizationPipeline(stack, 'Pipeline', {
     registry,
@@ -32,6 +38,12 @@ export function pipelineFixture(props: Partial<CustomizationPipelineProps> = {})
     ],
     ...props,
   });
+  return { app, stack, registry, pipeline };
+}
+
+/** A pipeline over a registry, with a requester, two approvers and a status reader. */
+export function pipelineFixture(props: Partial<CustomizationPipelineProps> = {}) {
+  const { app, stack, registry, pipeline } = pipelineStack(props);
   const role = (id: string) => new iam.Role(stack, id, { assumedBy: new iam.AccountRootPrincipal() });
   const requester = role('Requester');
   const approver = role('Approver');
@@ -74,9 +86,6 @@ export function executionInput(request: {
     requester: 'arn:aws:sts::111111111111:assumed-role/Requester/alice',
     requestedAt: '2026-11-24T00:00:00.000Z',
     request,
-    datasets: [
-      { channel: 'training', ...request.trainingData },
-      { channel: 'validation', ...request.validationData },
-    ],
+    datasets: datasetsOf(request as unknown as CustomizationRequest),
   };
 }

@@ -11,12 +11,16 @@ function synth(build: (stack: Stack) => void): () => void {
 const lambda = () => new iam.ServicePrincipal('lambda.amazonaws.com');
 const tagged = (value: string) =>
   new iam.AccountRootPrincipal().withConditions({ StringEquals: { 'aws:PrincipalTag/job': value } });
+const inferenceRole = (stack: Stack, assumedBy: iam.IPrincipal) =>
+  new ModelInferenceRole(stack, 'Invoker', { assumedBy, targets: [targets.fm] });
+const readRole = (stack: Stack, assumedBy: iam.IPrincipal) =>
+  new ModelReadRole(stack, 'Reader', { assumedBy, targets: [targets.fm] });
 
 describe('merges through trust fail synth', () => {
   test('the same role trusted by an inference role and a customization role', () => {
     const run = synth((stack) => {
       const ci = new iam.Role(stack, 'CiRole', { assumedBy: new iam.AccountRootPrincipal() });
-      new ModelInferenceRole(stack, 'Invoker', { assumedBy: ci, targets: [targets.fm] });
+      inferenceRole(stack, ci);
       new ModelCustomizationRole(stack, 'Tuner', { assumedBy: ci, targets: [targets.fm] });
     });
     expect(run).toThrow(
@@ -27,8 +31,8 @@ describe('merges through trust fail synth', () => {
   test('the same user trusted by a read role and an inference role', () => {
     const run = synth((stack) => {
       const alice = new iam.User(stack, 'Alice');
-      new ModelReadRole(stack, 'Reader', { assumedBy: alice, targets: [targets.fm] });
-      new ModelInferenceRole(stack, 'Invoker', { assumedBy: alice, targets: [targets.fm] });
+      readRole(stack, alice);
+      inferenceRole(stack, alice);
     });
     expect(run).toThrow(
       /Trust separation: .*Alice.* is trusted by ModelReadRole 'Test\/Reader' \(read\) and ModelInferenceRole/,
@@ -37,10 +41,7 @@ describe('merges through trust fail synth', () => {
 
   test('the account root trusted by both without a condition that tells callers apart', () => {
     const run = synth((stack) => {
-      new ModelInferenceRole(stack, 'Invoker', {
-        assumedBy: new iam.AccountRootPrincipal(),
-        targets: [targets.fm],
-      });
+      inferenceRole(stack, new iam.AccountRootPrincipal());
       new ModelCustomizationRole(stack, 'Tuner', {
         assumedBy: new iam.AccountRootPrincipal(),
         targets: [targets.fm],
@@ -51,7 +52,7 @@ describe('merges through trust fail synth', () => {
 
   test('the account root trusted by both, only one of them with a condition', () => {
     const run = synth((stack) => {
-      new ModelInferenceRole(stack, 'Invoker', { assumedBy: tagged('app'), targets: [targets.fm] });
+      inferenceRole(stack, tagged('app'));
       new ModelCustomizationRole(stack, 'Tuner', {
         assumedBy: new iam.AccountRootPrincipal(),
         targets: [targets.fm],
@@ -62,7 +63,7 @@ describe('merges through trust fail synth', () => {
 
   test('the account root trusted by both with the same condition', () => {
     const run = synth((stack) => {
-      new ModelInferenceRole(stack, 'Invoker', { assumedBy: tagged('ml'), targets: [targets.fm] });
+      inferenceRole(stack, tagged('ml'));
       new ModelCustomizationRole(stack, 'Tuner', { assumedBy: tagged('ml'), targets: [targets.fm] });
     });
     expect(run).toThrow(/Trust separation/);
@@ -74,7 +75,7 @@ describe('merges through trust fail synth', () => {
         assumedBy: tagged('ml'),
         targets: [targets.fm],
       });
-      new ModelInferenceRole(stack, 'Invoker', { assumedBy: tuner, targets: [targets.fm] });
+      inferenceRole(stack, tuner);
     });
     expect(run).toThrow(
       /ModelCustomizationRole 'Test\/Tuner' \(customization\) may assume ModelInferenceRole 'Test\/Invoker'/,
@@ -83,14 +84,8 @@ describe('merges through trust fail synth', () => {
 
   test('a capability role allowed sts:AssumeRole on a role of another capability', () => {
     const run = synth((stack) => {
-      const invoker = new ModelInferenceRole(stack, 'Invoker', {
-        assumedBy: lambda(),
-        targets: [targets.fm],
-      });
-      const reader = new ModelReadRole(stack, 'Reader', {
-        assumedBy: tagged('analyst'),
-        targets: [targets.fm],
-      });
+      const invoker = inferenceRole(stack, lambda());
+      const reader = readRole(stack, tagged('analyst'));
       reader.addToPrincipalPolicy(
         new iam.PolicyStatement({ actions: ['sts:AssumeRole'], resources: [invoker.roleArn] }),
       );
@@ -102,14 +97,8 @@ describe('merges through trust fail synth', () => {
 
   test('a statement added to an attached managed policy after attaching it is still seen', () => {
     const run = synth((stack) => {
-      const invoker = new ModelInferenceRole(stack, 'Invoker', {
-        assumedBy: lambda(),
-        targets: [targets.fm],
-      });
-      const reader = new ModelReadRole(stack, 'Reader', {
-        assumedBy: tagged('analyst'),
-        targets: [targets.fm],
-      });
+      const invoker = inferenceRole(stack, lambda());
+      const reader = readRole(stack, tagged('analyst'));
       const extra = new iam.ManagedPolicy(stack, 'Extra', {
         statements: [new iam.PolicyStatement({ actions: ['logs:*'], resources: ['*'] })],
       });
@@ -125,11 +114,8 @@ describe('merges through trust fail synth', () => {
 
   test('a capability role that may pass roles of two capabilities', () => {
     const run = synth((stack) => {
-      const invoker = new ModelInferenceRole(stack, 'Invoker', {
-        assumedBy: lambda(),
-        targets: [targets.fm],
-      });
-      const reader = new ModelReadRole(stack, 'Reader', { assumedBy: lambda(), targets: [targets.fm] });
+      const invoker = inferenceRole(stack, lambda());
+      const reader = readRole(stack, lambda());
       new ModelCustomizationRole(stack, 'Tuner', {
         assumedBy: tagged('ml'),
         targets: [targets.fm],
@@ -146,8 +132,8 @@ describe('separate identities that look alike pass', () => {
   test('one service principal trusted by roles of two capabilities', () => {
     expect(
       synth((stack) => {
-        new ModelInferenceRole(stack, 'Invoker', { assumedBy: lambda(), targets: [targets.fm] });
-        new ModelReadRole(stack, 'Reader', { assumedBy: lambda(), targets: [targets.fm] });
+        inferenceRole(stack, lambda());
+        readRole(stack, lambda());
       }),
     ).not.toThrow();
   });
@@ -155,7 +141,7 @@ describe('separate identities that look alike pass', () => {
   test('the account root trusted by both, each with its own principal tag', () => {
     expect(
       synth((stack) => {
-        new ModelInferenceRole(stack, 'Invoker', { assumedBy: tagged('app'), targets: [targets.fm] });
+        inferenceRole(stack, tagged('app'));
         new ModelCustomizationRole(stack, 'Tuner', { assumedBy: tagged('ml'), targets: [targets.fm] });
       }),
     ).not.toThrow();
@@ -199,7 +185,7 @@ describe('separate identities that look alike pass', () => {
           targets: [targets.fm],
           serviceRoles: [service],
         });
-        new ModelInferenceRole(stack, 'Invoker', { assumedBy: lambda(), targets: [targets.fm] });
+        inferenceRole(stack, lambda());
       }),
     ).not.toThrow();
   });

@@ -1,6 +1,6 @@
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { RequestRecord } from './request-record';
+import { Dataset, datasetsOf, RequestRecord } from './request-record';
 import { documents, env } from './runtime';
 
 const s3 = new S3Client({});
@@ -45,13 +45,7 @@ export interface ProvenanceManifest {
   readonly requiredApprovals: number;
   readonly baseModel: { readonly name: string; readonly arn: string };
   readonly customModelName: string;
-  readonly datasets: {
-    readonly channel: string;
-    readonly bucket: string;
-    readonly key: string;
-    readonly versionId: string;
-    readonly sha256: string;
-  }[];
+  readonly datasets: (Dataset & { readonly bucket: string })[];
   readonly hyperParameters: Record<string, string>;
   readonly job: JobRecord;
   readonly completedAt: string;
@@ -83,10 +77,7 @@ export async function handler(event: FinishedJob): Promise<{ manifestKey: string
     requiredApprovals: record.requiredApprovals,
     baseModel: { name: request.baseModel, arn: event.baseModelArn },
     customModelName: request.customModelName,
-    datasets: [
-      { channel: 'training', bucket, ...request.trainingData },
-      { channel: 'validation', bucket, ...request.validationData },
-    ],
+    datasets: datasetsOf(request).map(({ channel, ...ref }) => ({ channel, bucket, ...ref })),
     hyperParameters: request.hyperParameters,
     job,
     completedAt: new Date().toISOString(),

@@ -3,7 +3,7 @@ import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { LambdaFunctionURLEventWithIAMAuthorizer, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { readRequest, refuse, respond } from './http';
-import { PipelineInput, RequestRecord, RequestStatus } from './request-record';
+import { datasetsOf, PipelineInput, RequestRecord, RequestStatus } from './request-record';
 import { documents, env } from './runtime';
 import { checkRequest, RequestRules } from './request-rules';
 
@@ -48,10 +48,7 @@ export async function handler(
     requester: read.caller.arn,
     requestedAt,
     request,
-    datasets: [
-      { channel: 'training', ...request.trainingData },
-      { channel: 'validation', ...request.validationData },
-    ],
+    datasets: datasetsOf(request),
   };
   let executionArn: string | undefined;
   try {

@@ -1,4 +1,4 @@
-import type { CustomizationRequest } from './request-rules';
+import type { CustomizationRequest, DatasetRef } from './request-rules';
 
 /** Where a request stands. Only the pipeline moves a request on; handlers only record decisions. */
 export enum RequestStatus {
@@ -45,5 +45,18 @@ export interface PipelineInput {
   readonly requestedAt: string;
   readonly request: CustomizationRequest;
   /** Training then validation data, for the pipeline's checksum checks. */
-  readonly datasets: { channel: string; key: string; versionId: string; sha256: string }[];
+  readonly datasets: Dataset[];
+}
+
+/** A dataset of a request with the job channel it feeds. */
+export interface Dataset extends DatasetRef {
+  readonly channel: 'training' | 'validation';
+}
+
+/** A request's datasets, training then validation. */
+export function datasetsOf(request: CustomizationRequest): Dataset[] {
+  return [
+    { channel: 'training', ...request.trainingData },
+    { channel: 'validation', ...request.validationData },
+  ];
 }
