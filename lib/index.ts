@@ -4,3 +4,4 @@ export * from './roles';
 export * from './analysis';
 export * from './nag';
 export * from './pipeline';
+export * from './audit';

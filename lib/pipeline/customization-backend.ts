@@ -5,7 +5,7 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import { ModelTarget } from '../capabilities/model-target';
-import { BedrockCustomizationJob } from './private/bedrock-customization-job';
+import { BedrockCustomizationJob, bedrockJobArns } from './private/bedrock-customization-job';
 import { BackendContext, BoundBackend } from './private/bound-backend';
 import { customizationServiceRole } from './private/service-role';
 
@@ -113,6 +113,18 @@ class BedrockBackend extends CustomizationBackend {
       },
       baseModelArns: arns,
       launch,
+      wildcardResources: [
+        {
+          arn: bedrockJobArns(Stack.of(scope)).jobs,
+          reason:
+            'Bedrock assigns the job ARN when the job is created; the state machine starts, watches and stops only the jobs it creates.',
+        },
+        {
+          arn: bedrockJobArns(Stack.of(scope)).customModels,
+          reason:
+            'Bedrock assigns the custom model ARN when the job is created; the request names the model, validated by the request handler.',
+        },
+      ],
     };
   }
 }
@@ -229,6 +241,7 @@ class SageMakerBackend extends CustomizationBackend {
         refusal: 'the base model package is not Approved in the SageMaker model registry',
       },
       launch,
+      wildcardResources: [],
     };
   }
 }

@@ -9,6 +9,7 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { Component, TAG_CAPABILITY, TAG_COMPONENT } from '../capabilities/capability';
 import { ModelTarget } from '../capabilities/model-target';
+import { acknowledgeFinding, acknowledgeWildcardResource } from '../private/compliance-findings';
 import { ModelRegistry } from '../registry/model-registry';
 import { CustomizationBackend } from './customization-backend';
 import type { RequestRules } from './handlers/request-rules';
@@ -61,6 +62,8 @@ export interface CustomizationPipelineProps {
   readonly encryptionKey?: kms.IKey;
 }
 
+// Decrypt (table, environments), GenerateDataKey and Encrypt (table writes, encrypted topic).
+const PIPELINE_KEY_ACTIONS = ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey', 'kms:DescribeKey'];
 const MAX_APPROVAL_TIMEOUT = Duration.days(365);
 const MAX_RULES_BYTES = 3072;
 
@@ -88,6 +91,8 @@ export class CustomizationPipeline extends Construct {
   public readonly encryptionKey: kms.IKey;
   /** How many distinct people must approve a request. */
   public readonly requiredApprovals: number;
+  /** Every role of the pipeline: its state machine's, its functions' and the service role. */
+  public readonly roles: iam.IRole[];
 
   private readonly requestFunction: lambda.IFunction;
   private readonly approvalFunction: lambda.IFunction;
@@ -155,6 +160,11 @@ export class CustomizationPipeline extends Construct {
       deletionProtection: true,
       removalPolicy: RemovalPolicy.RETAIN,
     });
+    acknowledgeFinding(
+      this.table,
+      'DynamoDBInBackupPlan',
+      "Point-in-time recovery keeps 35 days of the table's requests and decisions; each finished job's record is its provenance manifest under object lock in the registry.",
+    );
     // Whoever can read this table and send task success can approve: the analysis must know it.
     (this.table.node.defaultChild as dynamodb.CfnTable).tags.setTag(TAG_COMPONENT, Component.DECISION_TABLE);
     this.topic = new sns.Topic(this, 'Notifications', {
@@ -179,7 +189,7 @@ export class CustomizationPipeline extends Construct {
       APPROVAL_TIMEOUT_SECONDS: String(approvalTimeout.toSeconds()),
     });
     this.table.grant(approvalGate, 'dynamodb:UpdateItem');
-    this.topic.grantPublish(approvalGate);
+    this.grantPublish(approvalGate);
 
     const datasetInspector = fn(
       'DatasetInspector',
@@ -227,8 +237,12 @@ export class CustomizationPipeline extends Construct {
     cfnStateMachine.tags.setTag(TAG_COMPONENT, Component.CUSTOMIZATION_PIPELINE);
     acceptRoleDependency(cfnStateMachine);
     Tags.of(this.stateMachine.role).add(TAG_CAPABILITY, 'pipeline');
-    this.topic.grantPublish(this.stateMachine);
-    key.grantEncryptDecrypt(this.stateMachine);
+    this.acknowledgeExecutionRoleFindings(
+      [datasetInspector, approvalGate, provenanceWriter],
+      backend.wildcardResources,
+    );
+    this.grantPublish(this.stateMachine);
+    this.grantKey(this.stateMachine);
 
     const rules: RequestRules = {
       baseModels: Object.keys(backend.baseModelArns),
@@ -265,6 +279,11 @@ export class CustomizationPipeline extends Construct {
     approvalFunction.addToRolePolicy(
       new iam.PolicyStatement({ actions: ['states:SendTaskSuccess'], resources: ['*'] }),
     );
+    acknowledgeWildcardResource(
+      approvalFunction.role!,
+      '*',
+      'states:SendTaskSuccess, X-Ray PutTraceSegments and PutTelemetryRecords accept only Resource "*"; who may resume a wait is decided by who can read its token, this function alone.',
+    );
     (approvalFunction.node.defaultChild as lambda.CfnFunction).tags.setTag(
       TAG_COMPONENT,
       Component.APPROVAL_ENDPOINT,
@@ -272,8 +291,48 @@ export class CustomizationPipeline extends Construct {
     this.approvalFunction = approvalFunction;
     this.approvalUrl = approvalFunction.addFunctionUrl({ authType: lambda.FunctionUrlAuthType.AWS_IAM });
 
-    for (const f of [approvalGate, provenanceWriter, requestFunction, approvalFunction])
-      key.grantEncryptDecrypt(f);
+    for (const f of [approvalGate, provenanceWriter, requestFunction, approvalFunction]) this.grantKey(f);
+    const functions = [approvalGate, datasetInspector, provenanceWriter, requestFunction, approvalFunction];
+    this.roles = [this.stateMachine.role, this.serviceRole, ...functions.map((f) => f.role!)];
+  }
+
+  /** The state machine role's findings of other packs, each for its reason. */
+  private acknowledgeExecutionRoleFindings(
+    invoked: lambda.IFunction[],
+    jobResources: { readonly arn: string; readonly reason: string }[],
+  ) {
+    const role = this.stateMachine.role;
+    acknowledgeFinding(
+      role,
+      'IAMNoInlinePolicy',
+      "CDK writes the state machine's task permissions to its role's own AWS::IAM::Policy, scoped to this pipeline's resources; unlike a managed policy it can be attached to no other principal.",
+    );
+    acknowledgeWildcardResource(
+      role,
+      '*',
+      'X-Ray PutTraceSegments and PutTelemetryRecords accept only Resource "*".',
+    );
+    for (const fn of invoked) {
+      acknowledgeWildcardResource(
+        role,
+        `${fn.functionArn}:*`,
+        `CDK's LambdaInvoke grant covers the versions and aliases of ${fn.node.id}, the one function it invokes.`,
+      );
+    }
+    for (const { arn, reason } of jobResources) acknowledgeWildcardResource(role, arn, reason);
+  }
+
+  /** sns:Publish on the topic, with the key: CDK's grantPublish would add kms:GenerateDataKey*. */
+  private grantPublish(grantee: iam.IGrantable) {
+    grantee.grantPrincipal.addToPrincipalPolicy(
+      new iam.PolicyStatement({ actions: ['sns:Publish'], resources: [this.topic.topicArn] }),
+    );
+    this.grantKey(grantee);
+  }
+
+  /** The key's cryptographic operations the table, topic and environments need, named one by one. */
+  private grantKey(grantee: iam.IGrantable) {
+    this.encryptionKey.grant(grantee, ...PIPELINE_KEY_ACTIONS);
   }
 
   /** Lets the grantee submit customization requests through the request URL, and nothing more. */
@@ -297,6 +356,13 @@ export class CustomizationPipeline extends Construct {
       resourceName: `${this.stateMachine.stateMachineName}:*`,
       arnFormat: ArnFormat.COLON_RESOURCE_NAME,
     });
+    if (Construct.isConstruct(grantee.grantPrincipal)) {
+      acknowledgeWildcardResource(
+        grantee.grantPrincipal,
+        executions,
+        `The executions of ${this.node.path} only: their names are chosen when each request starts.`,
+      );
+    }
     return iam.Grant.addToPrincipal({
       grantee,
       actions: ['states:ListExecutions', 'states:DescribeStateMachine'],

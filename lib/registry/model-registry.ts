@@ -4,6 +4,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { S3_SERVER_ACCESS_LOGS_USE_BUCKET_POLICY } from 'aws-cdk-lib/cx-api';
 import { Construct } from 'constructs';
+import { acknowledgeFinding, acknowledgeWildcardResource } from '../private/compliance-findings';
 import { Capability, DataClass, TAG_DATA_CLASS } from '../capabilities/capability';
 import { catalogActions } from '../capabilities/actions';
 import { actionResourceTypes } from '../capabilities/private/iam-data';
@@ -157,6 +158,16 @@ export class ModelRegistry extends Construct {
         : undefined,
     });
     Tags.of(this.accessLogsBucket).add(TAG_DATA_CLASS, DataClass.ACCESS_LOGS);
+    acknowledgeFinding(
+      this.accessLogsBucket,
+      'S3DefaultEncryptionKMS',
+      'S3 server access logging delivers only to buckets encrypted with SSE-S3 (AES256).',
+    );
+    acknowledgeFinding(
+      this.accessLogsBucket,
+      'S3BucketReplicationEnabled',
+      "Server access logs of this registry's buckets, versioned and retained; copy them to a log archive with your organization's logs if required.",
+    );
 
     const dataBucket = (id: string, dataClass: DataClass, extra: s3.BucketProps = {}) => {
       const bucket = new s3.Bucket(this, id, {
@@ -177,6 +188,11 @@ export class ModelRegistry extends Construct {
       // ABAC: policies anywhere (capability roles' denies) can recognise the bucket by its tag.
       (bucket.node.defaultChild as s3.CfnBucket).abacStatus = 'Enabled';
       this.denyPutsNotEncryptedWithRegistryKey(bucket);
+      acknowledgeFinding(
+        bucket,
+        'S3BucketReplicationEnabled',
+        `Replicating ${dataClass} would copy it out of the registry key and the bucket policy that deny it to everyone not granted it; versioning and RETAIN keep it from loss. Add replication with an equally protected destination if your recovery plan needs one.`,
+      );
       return bucket;
     };
     this.modelArtifactsBucket = dataBucket('ModelArtifacts', DataClass.MODEL_ARTIFACTS);
@@ -291,6 +307,13 @@ export class ModelRegistry extends Construct {
     }
     const principalArn = principalArnOf(grantee, method);
     if (reader) this.readersOf.get(bucket)!.add(principalArn);
+    if (Construct.isConstruct(grantee.grantPrincipal)) {
+      acknowledgeWildcardResource(
+        grantee.grantPrincipal,
+        bucket.arnForObjects('*'),
+        `Every object of the registry's ${this.dataClassOf(bucket)} bucket: registry access is granted per data class, and each class has a bucket of its own.`,
+      );
+    }
     // Bucket-level actions (ListBucket) take the bucket ARN, object-level ones the objects.
     const onBucket = actions.filter((a) => actionResourceTypes(a).includes('bucket'));
     const onObjects = actions.filter((a) => !onBucket.includes(a));
@@ -354,11 +377,15 @@ export class ModelRegistry extends Construct {
     });
   }
 
+  private dataClassOf(bucket: s3.Bucket): DataClass {
+    if (bucket === this.modelArtifactsBucket) return DataClass.MODEL_ARTIFACTS;
+    return bucket === this.trainingDataBucket ? DataClass.TRAINING_DATA : DataClass.METADATA;
+  }
+
   private denyUngrantedReads() {
     this.finalized = true;
     for (const [bucket, readers] of this.readersOf) {
-      const dataClass =
-        bucket === this.modelArtifactsBucket ? DataClass.MODEL_ARTIFACTS : DataClass.TRAINING_DATA;
+      const dataClass = this.dataClassOf(bucket);
       bucket.addToResourcePolicy(
         new iam.PolicyStatement({
           sid: 'DenyReadsToPrincipalsNotGranted',

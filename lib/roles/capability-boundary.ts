@@ -2,6 +2,7 @@ import { Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { Capability } from '../capabilities/capability';
+import { acknowledgeWildcardResource } from '../private/compliance-findings';
 import { catalogActions } from '../capabilities/actions';
 import { capabilityDenies, MODEL_SERVICES, WORKLOAD_SUPPORT_ACTIONS } from './private/capability-policy';
 
@@ -31,6 +32,11 @@ export class CapabilityBoundary extends iam.ManagedPolicy {
       description: `Permissions boundary of cdk-model-access ${capability} roles: no other model capability, no privilege administration`,
     });
     this.capability = capability;
+    acknowledgeWildcardResource(
+      this,
+      '*',
+      'A permissions boundary\'s Allow on "*" is a ceiling, not a grant: it lets the role\'s own policies work, and its denies keep out every other capability.',
+    );
     this.addStatements(
       new iam.PolicyStatement({
         sid: 'AllowCapability',

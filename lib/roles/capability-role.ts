@@ -3,6 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { Capability, TAG_CAPABILITY } from '../capabilities/capability';
 import { ModelTarget } from '../capabilities/model-target';
+import { acknowledgeFinding } from '../private/compliance-findings';
 import { AccessConditions } from './access-conditions';
 import { CapabilityBoundary } from './capability-boundary';
 import { capabilityDenies } from './private/capability-policy';
@@ -147,6 +148,11 @@ export abstract class CapabilityRole extends iam.Role {
     this.capability = capability;
     this.targets = props.targets;
     Tags.of(this).add(TAG_CAPABILITY, capability);
+    acknowledgeFinding(
+      this,
+      'IAMNoInlinePolicy',
+      "The role's guard denies are inline in the role resource, so the role never exists without them; grants made to it go to its own AWS::IAM::Policy, attachable to no other principal.",
+    );
 
     const specs = [...targetStatements(capability, props.targets, classification), ...extraStatements];
     const documents = packStatements(Stack.of(this), specs);

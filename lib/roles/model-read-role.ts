@@ -2,6 +2,7 @@ import { Construct } from 'constructs';
 import { Capability } from '../capabilities/capability';
 import { catalogActions } from '../capabilities/actions';
 import { takesOnlyStar } from '../capabilities/private/iam-data';
+import { acknowledgeWildcardResource } from '../private/compliance-findings';
 import { ModelRegistry } from '../registry/model-registry';
 import { CapabilityRole, CapabilityRoleProps } from './capability-role';
 
@@ -31,6 +32,13 @@ export class ModelReadRole extends CapabilityRole {
       props,
       listActions.length ? [{ actions: listActions, resources: ['*'] }] : [],
     );
+    if (listActions.length > 0) {
+      acknowledgeWildcardResource(
+        this,
+        '*',
+        `${listActions.join(', ')} accept only Resource "*"; they list models and jobs, and return no weights or data.`,
+      );
+    }
     props.registry?.grantReadMetadata(this);
   }
 }

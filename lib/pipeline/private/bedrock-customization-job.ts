@@ -31,13 +31,7 @@ export class BedrockCustomizationJob extends sfn.TaskStateBase {
     private readonly props: BedrockCustomizationJobProps,
   ) {
     super(scope, id, { ...props, integrationPattern: sfn.IntegrationPattern.RUN_JOB });
-    const stack = Stack.of(this);
-    const jobs = stack.formatArn({
-      service: 'bedrock',
-      resource: 'model-customization-job',
-      resourceName: '*',
-    });
-    const customModels = stack.formatArn({ service: 'bedrock', resource: 'custom-model', resourceName: '*' });
+    const { jobs, customModels } = bedrockJobArns(Stack.of(this));
     this.taskPolicies = [
       new iam.PolicyStatement({
         actions: ['bedrock:CreateModelCustomizationJob', 'bedrock:TagResource'],
@@ -77,4 +71,12 @@ export class BedrockCustomizationJob extends sfn.TaskStateBase {
       }),
     };
   }
+}
+
+/** Bedrock names a job and its output model when it creates them: IAM can name neither in advance. */
+export function bedrockJobArns(stack: Stack): { jobs: string; customModels: string } {
+  return {
+    jobs: stack.formatArn({ service: 'bedrock', resource: 'model-customization-job', resourceName: '*' }),
+    customModels: stack.formatArn({ service: 'bedrock', resource: 'custom-model', resourceName: '*' }),
+  };
 }

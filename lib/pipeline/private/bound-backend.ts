@@ -26,4 +26,6 @@ export interface BoundBackend {
   readonly precondition?: { readonly condition: sfn.Condition; readonly refusal: string };
   /** The job, run to completion; it leaves the service's description of the job in `$.job`. */
   readonly launch: sfn.TaskStateBase;
+  /** Wildcard resources the launch's policy names, each with why nothing narrower exists. */
+  readonly wildcardResources: { readonly arn: string; readonly reason: string }[];
 }

@@ -2,6 +2,7 @@ import { Stack, Tags } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { TAG_CAPABILITY } from '../../capabilities/capability';
+import { acknowledgeFinding } from '../../private/compliance-findings';
 import { ModelRegistry } from '../../registry/model-registry';
 
 /**
@@ -25,6 +26,11 @@ export function customizationServiceRole(
     }),
   });
   Tags.of(role).add(TAG_CAPABILITY, 'service');
+  acknowledgeFinding(
+    role,
+    'IAMNoInlinePolicy',
+    `The ${service} service role's registry grants go to its own AWS::IAM::Policy; unlike a managed policy it can be attached to no other principal.`,
+  );
   registry.grantReadTrainingData(role);
   registry.grantWriteArtifacts(role);
   // Jobs list the dataset and output prefixes.

@@ -1,0 +1,489 @@
+import { ArnFormat, Aws, Duration, Lazy, RemovalPolicy, Stack, Tags, Token, Validations } from 'aws-cdk-lib';
+import * as cloudtrail from 'aws-cdk-lib/aws-cloudtrail';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { S3_SERVER_ACCESS_LOGS_USE_BUCKET_POLICY } from 'aws-cdk-lib/cx-api';
+import { Construct } from 'constructs';
+import { DataClass, TAG_CAPABILITY, TAG_DATA_CLASS } from '../capabilities/capability';
+import { ModelTarget } from '../capabilities/model-target';
+import { CustomizationPipeline } from '../pipeline/customization-pipeline';
+import { acknowledgeFinding, acknowledgeWildcardResource } from '../private/compliance-findings';
+import { ModelRegistry } from '../registry/model-registry';
+import { CapabilityRole } from '../roles/capability-role';
+import {
+  customizationPattern,
+  privilegeChangePattern,
+  registryPolicyPattern,
+  trailTamperingPattern,
+} from './private/alert-patterns';
+import { invocationSelector, managementSelector, objectSelector } from './private/event-selectors';
+
+type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+export interface ModelAuditTrailProps {
+  /**
+   * Registries to watch: object-level data events on their buckets, and alerts on changes to
+   * their bucket and key policies. More can be added with `watchRegistry`.
+   * @default - none
+   */
+  readonly registries?: ModelRegistry[];
+
+  /**
+   * Customization pipelines: their state machine alone may start customizations without an
+   * alert, and their roles are watched. More can be added with `watchPipeline`.
+   * @default - none: every customization call raises an alert
+   */
+  readonly pipelines?: CustomizationPipeline[];
+
+  /**
+   * Roles whose policies, boundary or trust must not change unnoticed. A capability role brings
+   * its boundary and model policies along. More can be added with `watchRole`.
+   * @default - none besides the auditor role
+   */
+  readonly roles?: iam.IRole[];
+
+  /**
+   * Models whose invocations are recorded as data events (SageMaker endpoints). Bedrock records
+   * InvokeModel and Converse as management events, which the trail records anyway.
+   * @default - none
+   */
+  readonly invokedModels?: ModelTarget[];
+
+  /**
+   * Who may assume the auditor role, which reads the trail's logs and nothing else.
+   * @default - no auditor role
+   */
+  readonly auditors?: iam.IPrincipal;
+
+  /**
+   * The account's organization trail, when it already records this account. No trail, log
+   * bucket or log group is created; the alerts still are. The organization trail must record
+   * management events (read and write) in every region this account uses, or EventBridge here
+   * receives nothing. Registry data events are then the organization trail's to record.
+   * @default - a trail of this construct's own
+   */
+  readonly organizationTrailArn?: string;
+
+  /**
+   * Object lock of the log bucket: mode and retention. Compliance mode cannot be shortened or
+   * lifted by anyone, the root user included, until it expires.
+   * @default s3.ObjectLockRetention.governance(Duration.days(365))
+   */
+  readonly logRetention?: s3.ObjectLockRetention;
+
+  /** How long the trail's CloudWatch Logs copy is kept. @default logs.RetentionDays.ONE_YEAR */
+  readonly cloudWatchLogsRetention?: logs.RetentionDays;
+
+  /**
+   * Where the log bucket's S3 server access logs go (it must use SSE-S3).
+   * @default - a new access-log bucket
+   */
+  readonly accessLogsBucket?: s3.IBucket;
+
+  /**
+   * The key of the log files, the log group and the alert topic.
+   * @default - a new KMS key with rotation, retained
+   */
+  readonly encryptionKey?: kms.IKey;
+
+  /**
+   * Alerts on changes to the watched roles and policies. IAM sends its events to EventBridge in
+   * us-east-1 only (cn-north-1, us-gov-west-1 in those partitions), so a stack in another region
+   * must set this to false and watch the roles from a stack there.
+   * @default true
+   */
+  readonly alertOnRoleChanges?: boolean;
+}
+
+const DEFAULT_LOG_RETENTION = s3.ObjectLockRetention.governance(Duration.days(365));
+
+/**
+ * Tamper-evident records of who did what to models: a multi-region CloudTrail trail with log file
+ * validation, KMS encryption and a CloudWatch Logs copy, writing to an object-locked bucket; data
+ * events on the registry buckets and model endpoints only; and alerts, on a KMS-encrypted topic,
+ * when anyone but the pipeline customizes a model, when the watched roles, boundaries, bucket or
+ * key policies change, and when a trail is stopped or changed.
+ */
+export class ModelAuditTrail extends Construct {
+  /** The trail, unless an organization trail is used. */
+  public readonly trail?: cloudtrail.Trail;
+  /** The object-locked log bucket (tagged `audit-logs`), unless an organization trail is used. */
+  public readonly logBucket?: s3.Bucket;
+  /** The trail's CloudWatch Logs copy, unless an organization trail is used. */
+  public readonly logGroup?: logs.LogGroup;
+  /** Where alerts go. Subscribe the security team to it. */
+  public readonly alertTopic: sns.Topic;
+  /** The key of the logs and the topic. */
+  public readonly encryptionKey: kms.IKey;
+  /** The role that reads the logs and nothing else (tagged `auditor`), when auditors are named. */
+  public readonly auditorRole?: iam.Role;
+  /** The organization trail that records this account, when one is used instead of a trail of this construct's own. */
+  public readonly organizationTrailArn?: string;
+
+  private readonly registries: ModelRegistry[] = [];
+  private readonly roleNames: string[] = [];
+  private readonly policyArns: string[] = [];
+  private readonly exemptRoleArns: string[] = [];
+  private readonly endpointArns: string[] = [];
+  private allEndpoints = false;
+  private registryRule?: events.Rule;
+
+  constructor(scope: Construct, id: string, props: ModelAuditTrailProps = {}) {
+    super(scope, id);
+    // Log delivery through a bucket policy, never ACLs, whatever the app's feature flags say.
+    this.node.setContext(S3_SERVER_ACCESS_LOGS_USE_BUCKET_POLICY, true);
+    const stack = Stack.of(this);
+    const organizationTrail = props.organizationTrailArn;
+    this.organizationTrailArn = organizationTrail;
+    if (organizationTrail !== undefined) {
+      if (
+        !Token.isUnresolved(organizationTrail) &&
+        !/^arn:[a-z-]+:cloudtrail:[a-z0-9-]+:\d{12}:trail\/.+$/.test(organizationTrail)
+      ) {
+        throw new Error(
+          `ModelAuditTrail: organizationTrailArn '${organizationTrail}' is not a trail ARN (expected arn:<partition>:cloudtrail:<region>:<account>:trail/<name>).`,
+        );
+      }
+      const ownTrailProps = (
+        ['auditors', 'logRetention', 'cloudWatchLogsRetention', 'accessLogsBucket'] as const
+      ).filter((p) => props[p] !== undefined);
+      if (ownTrailProps.length > 0) {
+        throw new Error(
+          `ModelAuditTrail: ${ownTrailProps.join(', ')} configure a trail of this construct's own; with organizationTrailArn the logs live in the organization's log archive account. Grant auditors there.`,
+        );
+      }
+    }
+    const alertOnRoleChanges = props.alertOnRoleChanges ?? true;
+    const iamRegion = iamEventRegion(stack.region);
+    if (alertOnRoleChanges && iamRegion && iamRegion !== stack.region) {
+      throw new Error(
+        `ModelAuditTrail: IAM sends its events to EventBridge only in ${iamRegion}, so role-change alerts in ${stack.region} would never fire. Deploy this stack in ${iamRegion}, or set alertOnRoleChanges: false and watch the roles from a stack in ${iamRegion}.`,
+      );
+    }
+
+    this.encryptionKey =
+      props.encryptionKey ??
+      new kms.Key(this, 'Key', {
+        description: 'Model audit trail: log files, log group and alerts',
+        enableKeyRotation: true,
+        removalPolicy: RemovalPolicy.RETAIN,
+      });
+    this.allowServicesToUseKey(stack);
+
+    this.alertTopic = new sns.Topic(this, 'Alerts', {
+      displayName: 'Model access alerts',
+      masterKey: this.encryptionKey,
+      enforceSSL: true,
+    });
+
+    if (organizationTrail === undefined) {
+      const accessLogs =
+        props.accessLogsBucket ??
+        new s3.Bucket(this, 'AccessLogs', {
+          // S3 server access logging delivers only to buckets encrypted with SSE-S3.
+          encryption: s3.BucketEncryption.S3_MANAGED,
+          versioned: true,
+          blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+          objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+          enforceSSL: true,
+          minimumTLSVersion: 1.2,
+          removalPolicy: RemovalPolicy.RETAIN,
+        });
+      if (!props.accessLogsBucket) {
+        Tags.of(accessLogs).add(TAG_DATA_CLASS, DataClass.ACCESS_LOGS);
+        acknowledgeFinding(
+          accessLogs,
+          'S3DefaultEncryptionKMS',
+          'S3 server access logging delivers only to buckets encrypted with SSE-S3 (AES256).',
+        );
+        acknowledgeFinding(
+          accessLogs,
+          'S3BucketReplicationEnabled',
+          "Server access logs of the audit-log bucket, versioned and retained; copy them to a log archive with your organization's logs if required.",
+        );
+      }
+      this.logBucket = new s3.Bucket(this, 'Logs', {
+        encryption: s3.BucketEncryption.KMS,
+        encryptionKey: this.encryptionKey,
+        bucketKeyEnabled: true,
+        versioned: true,
+        objectLockEnabled: true,
+        objectLockDefaultRetention: props.logRetention ?? DEFAULT_LOG_RETENTION,
+        blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+        objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+        enforceSSL: true,
+        minimumTLSVersion: 1.2,
+        serverAccessLogsBucket: accessLogs,
+        serverAccessLogsPrefix: `${DataClass.AUDIT_LOGS}/`,
+        removalPolicy: RemovalPolicy.RETAIN,
+      });
+      Tags.of(this.logBucket).add(TAG_DATA_CLASS, DataClass.AUDIT_LOGS);
+      acknowledgeFinding(
+        this.logBucket,
+        'S3BucketReplicationEnabled',
+        "Log files are object-locked and their integrity is provable by CloudTrail log file validation digests; a copy in another account or region is the organization log archive's to make.",
+      );
+
+      this.logGroup = new logs.LogGroup(this, 'TrailLogs', {
+        encryptionKey: this.encryptionKey,
+        retention: props.cloudWatchLogsRetention ?? logs.RetentionDays.ONE_YEAR,
+        removalPolicy: RemovalPolicy.RETAIN,
+      });
+      this.trail = new cloudtrail.Trail(this, 'Resource', {
+        bucket: this.logBucket,
+        encryptionKey: this.encryptionKey,
+        enableFileValidation: true,
+        isMultiRegionTrail: true,
+        includeGlobalServiceEvents: true,
+        sendToCloudWatchLogs: true,
+        cloudWatchLogGroup: this.logGroup,
+      });
+      // Advanced selectors replace the basic ones: management events, then data events scoped to
+      // the registries and endpoints, so their cost stays with the models' own traffic.
+      acknowledgeFinding(
+        this.trail.node.findChild('LogsRole'),
+        'IAMNoInlinePolicy',
+        "CDK gives CloudTrail's log delivery role one inline statement: CreateLogStream and PutLogEvents on this trail's log group only.",
+      );
+      (this.trail.node.defaultChild as cloudtrail.CfnTrail).advancedEventSelectors = Lazy.any({
+        produce: () => this.eventSelectors(),
+      });
+      if (props.auditors) this.auditorRole = this.createAuditorRole(props.auditors);
+    }
+
+    this.rule(
+      'CustomizationOutsidePipeline',
+      'A model customization call by anyone but a customization pipeline',
+      () => customizationPattern(this.exemptRoleArns),
+    );
+    this.rule('TrailTampering', 'A CloudTrail trail stopped, deleted or reconfigured', trailTamperingPattern);
+    if (alertOnRoleChanges) {
+      this.rule('PrivilegeChanges', "A change to a model-access role's policies, boundary or trust", () =>
+        privilegeChangePattern(this.roleNames, this.policyArns),
+      );
+    }
+    if (this.auditorRole) this.watchRole(this.auditorRole);
+
+    for (const registry of props.registries ?? []) this.watchRegistry(registry);
+    for (const pipeline of props.pipelines ?? []) this.watchPipeline(pipeline);
+    for (const role of props.roles ?? []) this.watchRole(role);
+    this.logInvocations(props.invokedModels ?? []);
+  }
+
+  /** Records object-level events on the registry's buckets and alerts on its bucket and key policy changes. */
+  public watchRegistry(registry: ModelRegistry): void {
+    if (this.registries.includes(registry)) return;
+    this.registries.push(registry);
+    this.registryRule ??= this.rule(
+      'RegistryPolicyChanges',
+      "A change to a model registry's bucket or key policy",
+      () =>
+        registryPolicyPattern(
+          this.registries.flatMap((r) => registryBuckets(r).map((b) => b.bucketName)),
+          this.registries.flatMap((r) => [r.encryptionKey.keyId, r.encryptionKey.keyArn]),
+        ),
+    );
+    if (this.organizationTrailArn !== undefined) {
+      for (const bucket of registryBuckets(registry)) {
+        Validations.of(bucket).acknowledge({
+          id: 'ModelAccess::ModelAccess-RegistryWithoutTrail',
+          reason: `The organization trail ${this.organizationTrailArn} records this account (ModelAuditTrail organizationTrailArn).`,
+        });
+      }
+    }
+  }
+
+  /**
+   * Lets the pipeline's state machine customize models without an alert, and watches every role
+   * of the pipeline.
+   */
+  public watchPipeline(pipeline: CustomizationPipeline): void {
+    const customizer = pipeline.stateMachine.role.roleArn;
+    if (!this.exemptRoleArns.includes(customizer)) this.exemptRoleArns.push(customizer);
+    for (const role of pipeline.roles) this.watchRole(role);
+  }
+
+  /** Alerts when the role's policies, boundary or trust change; a capability role's boundary and model policies too. */
+  public watchRole(role: iam.IRole): void {
+    if (!this.roleNames.includes(role.roleName)) this.roleNames.push(role.roleName);
+    const policies: iam.IManagedPolicy[] = [];
+    if (role instanceof iam.Role && role.permissionsBoundary) policies.push(role.permissionsBoundary);
+    if (CapabilityRole.isCapabilityRole(role)) policies.push(...role.modelPolicies);
+    for (const policy of policies) {
+      if (!this.policyArns.includes(policy.managedPolicyArn)) this.policyArns.push(policy.managedPolicyArn);
+    }
+  }
+
+  /** Records the invocations of these models' SageMaker endpoints as data events. */
+  public logInvocations(models: ModelTarget[]): void {
+    for (const resource of models.flatMap((m) => m.resources)) {
+      if (resource.service !== 'sagemaker' || resource.resourceType !== 'endpoint') continue;
+      // A target selected by tag names no endpoint: record them all.
+      if (resource.arn.includes('*')) this.allEndpoints = true;
+      else if (!this.endpointArns.includes(resource.arn)) this.endpointArns.push(resource.arn);
+    }
+  }
+
+  private eventSelectors(): Json[] {
+    const selectors = [managementSelector()];
+    const objects = this.registries.flatMap((r) => registryBuckets(r).map((b) => `${b.bucketArn}/`));
+    if (objects.length > 0) selectors.push(objectSelector(objects));
+    if (this.allEndpoints || this.endpointArns.length > 0)
+      selectors.push(invocationSelector(this.allEndpoints ? undefined : this.endpointArns));
+    return selectors;
+  }
+
+  /** A rule whose pattern is completed at synthesis, after every watch call, publishing to the topic. */
+  private rule(id: string, description: string, pattern: () => Json): events.Rule {
+    const { source, 'detail-type': detailType } = pattern();
+    const rule = new events.Rule(this, id, {
+      description,
+      eventPattern: { source, detailType, detail: Lazy.any({ produce: () => pattern().detail }) as Json },
+    });
+    rule.addTarget(new targets.SnsTopic(this.alertTopic, { deadLetterQueue: this.undeliveredAlerts() }));
+    return rule;
+  }
+
+  /** Alerts EventBridge could not deliver to the topic, kept 14 days: an alarm on its depth is the user's. */
+  private undeliveredAlerts(): sqs.IQueue {
+    const existing = this.node.tryFindChild('UndeliveredAlerts') as sqs.Queue | undefined;
+    if (existing) return existing;
+    const queue = new sqs.Queue(this, 'UndeliveredAlerts', {
+      encryption: sqs.QueueEncryption.KMS,
+      encryptionMasterKey: this.encryptionKey,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    const reason =
+      'This queue is itself the dead-letter queue of the alert rules; nothing reads it to fail again.';
+    acknowledgeFinding(queue, 'SQS3', reason);
+    acknowledgeFinding(queue, 'SQSRedrivePolicy', reason);
+    return queue;
+  }
+
+  /** CloudTrail writes log files, CloudWatch Logs its log group, EventBridge to the topic: each for this account only. */
+  private allowServicesToUseKey(stack: Stack) {
+    const key = this.encryptionKey;
+    key.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'CloudTrailEncryptsLogs',
+        principals: [new iam.ServicePrincipal('cloudtrail.amazonaws.com')],
+        actions: ['kms:GenerateDataKey*', 'kms:DescribeKey'],
+        resources: ['*'],
+        conditions: {
+          StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID },
+          StringLike: {
+            'kms:EncryptionContext:aws:cloudtrail:arn': `arn:${Aws.PARTITION}:cloudtrail:*:${Aws.ACCOUNT_ID}:trail/*`,
+          },
+        },
+      }),
+    );
+    key.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'CloudWatchLogsEncryptsTrailLogs',
+        principals: [new iam.ServicePrincipal(`logs.${stack.region}.amazonaws.com`)],
+        actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
+        resources: ['*'],
+        conditions: {
+          ArnLike: {
+            'kms:EncryptionContext:aws:logs:arn': stack.formatArn({
+              service: 'logs',
+              resource: 'log-group',
+              resourceName: '*',
+              arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+            }),
+          },
+        },
+      }),
+    );
+    key.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'EventBridgePublishesAlerts',
+        principals: [new iam.ServicePrincipal('events.amazonaws.com')],
+        actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
+        resources: ['*'],
+        conditions: { StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID } },
+      }),
+    );
+  }
+
+  /** Reads the log files and the log group; its boundary is the same policy, so nothing attached later adds to it. */
+  private createAuditorRole(auditors: iam.IPrincipal): iam.Role {
+    const read = new iam.ManagedPolicy(this, 'AuditorAccess', {
+      description: `cdk-model-access: read the audit logs of ${this.node.path}, nothing else`,
+      statements: [
+        new iam.PolicyStatement({
+          sid: 'ReadLogFiles',
+          actions: ['s3:GetObject', 's3:GetObjectVersion'],
+          resources: [this.logBucket!.arnForObjects('*')],
+        }),
+        new iam.PolicyStatement({
+          sid: 'ListLogFiles',
+          actions: ['s3:ListBucket', 's3:ListBucketVersions'],
+          resources: [this.logBucket!.bucketArn],
+        }),
+        new iam.PolicyStatement({
+          sid: 'DecryptLogFilesThroughS3',
+          actions: ['kms:Decrypt'],
+          resources: [this.encryptionKey.keyArn],
+          conditions: { StringEquals: { 'kms:ViaService': `s3.${Aws.REGION}.amazonaws.com` } },
+        }),
+        new iam.PolicyStatement({
+          sid: 'ReadTrailLogGroup',
+          actions: [
+            'logs:DescribeLogStreams',
+            'logs:GetLogEvents',
+            'logs:FilterLogEvents',
+            'logs:StartQuery',
+            'logs:GetQueryResults',
+            'logs:StopQuery',
+          ],
+          resources: [this.logGroup!.logGroupArn],
+        }),
+      ],
+    });
+    acknowledgeWildcardResource(
+      read,
+      this.logBucket!.arnForObjects('*'),
+      'Every object of the audit-log bucket is a log file or digest, which the auditor exists to read.',
+    );
+    const role = new iam.Role(this, 'Auditor', {
+      assumedBy: auditors,
+      description: 'cdk-model-access auditor: reads the audit logs and nothing else',
+      maxSessionDuration: Duration.hours(1),
+      managedPolicies: [read],
+      permissionsBoundary: read,
+    });
+    Tags.of(role).add(TAG_CAPABILITY, 'auditor');
+    // The log key's policy must let the auditor decrypt; identity policies alone cannot.
+    this.encryptionKey.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'AuditorDecryptsLogFilesThroughS3',
+        principals: [new iam.ArnPrincipal(role.roleArn)],
+        actions: ['kms:Decrypt'],
+        resources: ['*'],
+        conditions: { StringEquals: { 'kms:ViaService': `s3.${Aws.REGION}.amazonaws.com` } },
+      }),
+    );
+    return role;
+  }
+}
+
+/** The buckets of a registry that hold models' data (not its access logs). */
+function registryBuckets(registry: ModelRegistry): s3.IBucket[] {
+  return [registry.modelArtifactsBucket, registry.trainingDataBucket, registry.metadataBucket];
+}
+
+/** The region where IAM's CloudTrail events reach EventBridge, for a stack in `region`; undefined if unknown. */
+function iamEventRegion(region: string): string | undefined {
+  if (Token.isUnresolved(region)) return undefined;
+  if (region.startsWith('cn-')) return 'cn-north-1';
+  if (region.startsWith('us-gov-')) return 'us-gov-west-1';
+  return 'us-east-1';
+}

@@ -1,0 +1,117 @@
+import { Capability } from '../../capabilities/capability';
+import { catalogActions } from '../../capabilities/actions';
+
+type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+/** CloudTrail's `detail-type` for API calls, as EventBridge receives them. */
+export const API_CALL = 'AWS API Call via CloudTrail';
+
+/** The model services whose CUSTOMIZATION calls (by the catalog) raise an alert outside the pipeline. */
+const MODEL_SERVICES = ['bedrock', 'sagemaker'];
+
+/** The catalog's CUSTOMIZATION calls of the model services, by service: the API names CloudTrail records. */
+export function customizationEvents(): Record<string, string[]> {
+  const byService: Record<string, string[]> = {};
+  for (const action of catalogActions(Capability.CUSTOMIZATION)) {
+    const [service, name] = action.split(':');
+    if (MODEL_SERVICES.includes(service)) (byService[service] ??= []).push(name);
+  }
+  return byService;
+}
+
+/** IAM calls that change a role's permissions, trust or boundary (`requestParameters.roleName`). */
+export const ROLE_CHANGE_EVENTS = [
+  'PutRolePolicy',
+  'AttachRolePolicy',
+  'DetachRolePolicy',
+  'DeleteRolePolicy',
+  'PutRolePermissionsBoundary',
+  'DeleteRolePermissionsBoundary',
+  'UpdateAssumeRolePolicy',
+];
+
+/** IAM calls that change what a managed policy (a boundary or model policy) says (`requestParameters.policyArn`). */
+export const POLICY_CHANGE_EVENTS = ['CreatePolicyVersion', 'SetDefaultPolicyVersion'];
+
+/** S3 calls that change a registry bucket's policy or the data-class tag its denies key on. */
+export const BUCKET_POLICY_EVENTS = [
+  'PutBucketPolicy',
+  'DeleteBucketPolicy',
+  'PutBucketTagging',
+  'DeleteBucketTagging',
+];
+
+/** KMS calls that change who may use a registry key. */
+export const KEY_POLICY_EVENTS = ['PutKeyPolicy', 'CreateGrant'];
+
+/** CloudTrail calls that stop or narrow the record. */
+export const TRAIL_EVENTS = ['StopLogging', 'DeleteTrail', 'UpdateTrail', 'PutEventSelectors'];
+
+/** An event pattern for CloudTrail-recorded calls of one or more services. */
+function apiCalls(services: string[], detail: Json): Json {
+  return {
+    source: services.map((s) => `aws.${s}`),
+    'detail-type': [API_CALL],
+    detail: { eventSource: services.map((s) => `${s}.amazonaws.com`), ...detail },
+  };
+}
+
+/**
+ * Customization calls by anyone but `exempt` roles: an assumed role whose issuer is not one of
+ * them, or any caller that is not an assumed role (a user, the root user, a federated user).
+ */
+export function customizationPattern(exemptRoleArns: string[]): Json {
+  const events = customizationEvents();
+  const exemption =
+    exemptRoleArns.length === 0
+      ? {}
+      : {
+          $or: [
+            {
+              userIdentity: {
+                sessionContext: { sessionIssuer: { arn: [{ 'anything-but': exemptRoleArns }] } },
+              },
+            },
+            { userIdentity: { type: [{ 'anything-but': ['AssumedRole'] }] } },
+          ],
+        };
+  return apiCalls(Object.keys(events), { eventName: Object.values(events).flat(), ...exemption });
+}
+
+/** Changes to the named roles, or new or restored versions of the named managed policies. */
+export function privilegeChangePattern(roleNames: string[], policyArns: string[]): Json {
+  const branches: Json[] = [{ eventName: ROLE_CHANGE_EVENTS, requestParameters: { roleName: roleNames } }];
+  if (policyArns.length > 0)
+    branches.push({ eventName: POLICY_CHANGE_EVENTS, requestParameters: { policyArn: policyArns } });
+  return apiCalls(['iam'], branches.length === 1 ? branches[0] : { $or: branches });
+}
+
+/**
+ * Policy changes of the named buckets and keys. A key is named in a call by its id or its ARN,
+ * so both are listed.
+ */
+export function registryPolicyPattern(bucketNames: string[], keyIdsAndArns: string[]): Json {
+  return {
+    source: ['aws.s3', 'aws.kms'],
+    'detail-type': [API_CALL],
+    detail: {
+      $or: [
+        {
+          eventSource: ['s3.amazonaws.com'],
+          eventName: BUCKET_POLICY_EVENTS,
+          requestParameters: { bucketName: bucketNames },
+        },
+        {
+          eventSource: ['kms.amazonaws.com'],
+          eventName: KEY_POLICY_EVENTS,
+          requestParameters: { keyId: keyIdsAndArns },
+        },
+      ],
+    },
+  };
+}
+
+/** Any trail of the account stopped, deleted or reconfigured: the record itself is at stake. */
+export function trailTamperingPattern(): Json {
+  return apiCalls(['cloudtrail'], { eventName: TRAIL_EVENTS });
+}

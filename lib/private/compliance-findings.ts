@@ -1,0 +1,63 @@
+import { Stack, Validations } from 'aws-cdk-lib';
+import { IConstruct } from 'constructs';
+
+const NIST = 'NIST.800.53.R5';
+const HIPAA = 'HIPAA.Security';
+const PCI = 'PCI.DSS.321';
+
+/**
+ * The rules of cdk-nag's packs that the library knowingly triggers, with the packs that carry
+ * each (AwsSolutions, NIST 800-53 R5, HIPAA Security, PCI DSS 3.2.1, Serverless).
+ */
+const PACKS_OF = {
+  IAM5: ['AwsSolutions'],
+  IAMNoInlinePolicy: [NIST, HIPAA, PCI],
+  LambdaInsideVPC: [NIST, HIPAA, PCI],
+  LambdaDLQ: [NIST, HIPAA, 'Serverless'],
+  LambdaConcurrency: [NIST, HIPAA],
+  S3BucketReplicationEnabled: [NIST, HIPAA, PCI],
+  S3DefaultEncryptionKMS: [NIST, HIPAA, PCI],
+  DynamoDBInBackupPlan: [NIST, HIPAA],
+  SQS3: ['AwsSolutions'],
+  SQSRedrivePolicy: ['Serverless'],
+} as const;
+
+export type ComplianceRule = keyof typeof PACKS_OF;
+
+/**
+ * Acknowledges a finding of `rule`, in every pack that has it, on `scope` and what it contains.
+ * `finding` narrows it to one granular finding (`Resource::<Bucket.Arn>/*`).
+ */
+export function acknowledgeFinding(
+  scope: IConstruct,
+  rule: ComplianceRule,
+  reason: string,
+  finding?: string,
+): void {
+  const suffix = finding === undefined ? '' : `[${finding}]`;
+  Validations.of(scope).acknowledge(
+    ...PACKS_OF[rule].map((pack) => ({ id: `${pack}::${pack}-${rule}${suffix}`, reason })),
+  );
+}
+
+/** Acknowledges AwsSolutions-IAM5 for one wildcard resource, named as cdk-nag names it. */
+export function acknowledgeWildcardResource(scope: IConstruct, resourceArn: string, reason: string): void {
+  acknowledgeFinding(scope, 'IAM5', reason, `Resource::${flatten(Stack.of(scope).resolve(resourceArn))}`);
+}
+
+/** Acknowledges AwsSolutions-IAM5 for one wildcard action. */
+export function acknowledgeWildcardAction(scope: IConstruct, action: string, reason: string): void {
+  acknowledgeFinding(scope, 'IAM5', reason, `Action::${action}`);
+}
+
+type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+/** cdk-nag's flat form of a resolved reference: `<Logical.Arn>/*`, `<AWS::Partition>`. */
+function flatten(node: Json): string {
+  if (typeof node === 'string') return node.replace(/\$\{/g, '<').replace(/\}/g, '>');
+  if (node['Fn::Join']) return (node['Fn::Join'][1] as Json[]).map(flatten).join(node['Fn::Join'][0]);
+  if (node['Fn::Sub']) return flatten(node['Fn::Sub']);
+  if (node['Fn::GetAtt']) return `<${flatten(node['Fn::GetAtt'][0])}.${flatten(node['Fn::GetAtt'][1])}>`;
+  if (node.Ref) return `<${flatten(node.Ref)}>`;
+  return JSON.stringify(node);
+}
