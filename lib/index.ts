@@ -5,3 +5,4 @@ export * from './analysis';
 export * from './nag';
 export * from './pipeline';
 export * from './audit';
+export * from './control';

@@ -10,12 +10,13 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { S3_SERVER_ACCESS_LOGS_USE_BUCKET_POLICY } from 'aws-cdk-lib/cx-api';
 import { Construct } from 'constructs';
-import { DataClass, TAG_CAPABILITY, TAG_DATA_CLASS } from '../capabilities/capability';
+import { DataClass, TAG_DATA_CLASS } from '../capabilities/capability';
 import { ModelTarget } from '../capabilities/model-target';
 import { CustomizationPipeline } from '../pipeline/customization-pipeline';
 import { acknowledgeFinding, acknowledgeWildcardResource } from '../private/compliance-findings';
 import { ModelRegistry } from '../registry/model-registry';
 import { CapabilityRole } from '../roles/capability-role';
+import { SelfBoundedRole } from '../roles/self-bounded-role';
 import {
   customizationPattern,
   privilegeChangePattern,
@@ -122,7 +123,7 @@ export class ModelAuditTrail extends Construct {
   /** The key of the logs and the topic. */
   public readonly encryptionKey: kms.IKey;
   /** The role that reads the logs and nothing else (tagged `auditor`), when auditors are named. */
-  public readonly auditorRole?: iam.Role;
+  public readonly auditorRole?: SelfBoundedRole;
   /** The organization trail that records this account, when one is used instead of a trail of this construct's own. */
   public readonly organizationTrailArn?: string;
 
@@ -315,6 +316,7 @@ export class ModelAuditTrail extends Construct {
     const policies: iam.IManagedPolicy[] = [];
     if (role instanceof iam.Role && role.permissionsBoundary) policies.push(role.permissionsBoundary);
     if (CapabilityRole.isCapabilityRole(role)) policies.push(...role.modelPolicies);
+    if (role instanceof SelfBoundedRole) policies.push(role.boundary);
     for (const policy of policies) {
       if (!this.policyArns.includes(policy.managedPolicyArn)) this.policyArns.push(policy.managedPolicyArn);
     }
@@ -413,54 +415,48 @@ export class ModelAuditTrail extends Construct {
     );
   }
 
-  /** Reads the log files and the log group; its boundary is the same policy, so nothing attached later adds to it. */
-  private createAuditorRole(auditors: iam.IPrincipal): iam.Role {
-    const read = new iam.ManagedPolicy(this, 'AuditorAccess', {
-      description: `cdk-model-access: read the audit logs of ${this.node.path}, nothing else`,
-      statements: [
-        new iam.PolicyStatement({
-          sid: 'ReadLogFiles',
-          actions: ['s3:GetObject', 's3:GetObjectVersion'],
-          resources: [this.logBucket!.arnForObjects('*')],
-        }),
-        new iam.PolicyStatement({
-          sid: 'ListLogFiles',
-          actions: ['s3:ListBucket', 's3:ListBucketVersions'],
-          resources: [this.logBucket!.bucketArn],
-        }),
-        new iam.PolicyStatement({
-          sid: 'DecryptLogFilesThroughS3',
-          actions: ['kms:Decrypt'],
-          resources: [this.encryptionKey.keyArn],
-          conditions: { StringEquals: { 'kms:ViaService': `s3.${Aws.REGION}.amazonaws.com` } },
-        }),
-        new iam.PolicyStatement({
-          sid: 'ReadTrailLogGroup',
-          actions: [
-            'logs:DescribeLogStreams',
-            'logs:GetLogEvents',
-            'logs:FilterLogEvents',
-            'logs:StartQuery',
-            'logs:GetQueryResults',
-            'logs:StopQuery',
-          ],
-          resources: [this.logGroup!.logGroupArn],
-        }),
-      ],
+  /** Reads the log files and the log group, and nothing else: its policy is its boundary. */
+  private createAuditorRole(auditors: iam.IPrincipal): SelfBoundedRole {
+    const role = new SelfBoundedRole(this, 'Auditor', 'auditor', {
+      assumedBy: auditors,
+      description: 'cdk-model-access auditor: reads the audit logs and nothing else',
     });
+    const statements = [
+      new iam.PolicyStatement({
+        sid: 'ReadLogFiles',
+        actions: ['s3:GetObject', 's3:GetObjectVersion'],
+        resources: [this.logBucket!.arnForObjects('*')],
+      }),
+      new iam.PolicyStatement({
+        sid: 'ListLogFiles',
+        actions: ['s3:ListBucket', 's3:ListBucketVersions'],
+        resources: [this.logBucket!.bucketArn],
+      }),
+      new iam.PolicyStatement({
+        sid: 'DecryptLogFilesThroughS3',
+        actions: ['kms:Decrypt'],
+        resources: [this.encryptionKey.keyArn],
+        conditions: { StringEquals: { 'kms:ViaService': `s3.${Aws.REGION}.amazonaws.com` } },
+      }),
+      new iam.PolicyStatement({
+        sid: 'ReadTrailLogGroup',
+        actions: [
+          'logs:DescribeLogStreams',
+          'logs:GetLogEvents',
+          'logs:FilterLogEvents',
+          'logs:StartQuery',
+          'logs:GetQueryResults',
+          'logs:StopQuery',
+        ],
+        resources: [this.logGroup!.logGroupArn],
+      }),
+    ];
+    for (const statement of statements) role.addToPrincipalPolicy(statement);
     acknowledgeWildcardResource(
-      read,
+      role,
       this.logBucket!.arnForObjects('*'),
       'Every object of the audit-log bucket is a log file or digest, which the auditor exists to read.',
     );
-    const role = new iam.Role(this, 'Auditor', {
-      assumedBy: auditors,
-      description: 'cdk-model-access auditor: reads the audit logs and nothing else',
-      maxSessionDuration: Duration.hours(1),
-      managedPolicies: [read],
-      permissionsBoundary: read,
-    });
-    Tags.of(role).add(TAG_CAPABILITY, 'auditor');
     // The log key's policy must let the auditor decrypt; identity policies alone cannot.
     this.encryptionKey.addToResourcePolicy(
       new iam.PolicyStatement({

@@ -91,6 +91,8 @@ export class CustomizationPipeline extends Construct {
   public readonly encryptionKey: kms.IKey;
   /** How many distinct people must approve a request. */
   public readonly requiredApprovals: number;
+  /** The registry of the datasets, the jobs' output and the provenance manifests. */
+  public readonly registry: ModelRegistry;
   /** Every role of the pipeline: its state machine's, its functions' and the service role. */
   public readonly roles: iam.IRole[];
 
@@ -122,6 +124,7 @@ export class CustomizationPipeline extends Construct {
       throw new Error(`CustomizationPipeline: hyperparameter '${duplicate.name}' is declared twice.`);
 
     const { registry } = props;
+    this.registry = registry;
     const logRetention = props.logRetention ?? logs.RetentionDays.ONE_YEAR;
     this.encryptionKey =
       props.encryptionKey ??

@@ -166,7 +166,7 @@ export class ModelRegistry extends Construct {
     acknowledgeFinding(
       this.accessLogsBucket,
       'S3BucketReplicationEnabled',
-      "Server access logs of this registry's buckets, versioned and retained; copy them to a log archive with your organization's logs if required.",
+      "Server access logs of the buckets that log here, versioned and retained; copy them to a log archive with your organization's logs if required.",
     );
 
     const dataBucket = (id: string, dataClass: DataClass, extra: s3.BucketProps = {}) => {

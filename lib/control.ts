@@ -1,0 +1,199 @@
+import { Duration } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { Construct } from 'constructs';
+import { ModelTarget } from './capabilities/model-target';
+import { ModelAuditTrail, ModelAuditTrailProps } from './audit/model-audit-trail';
+import { CustomizationBackend } from './pipeline/customization-backend';
+import { CustomizationPipeline } from './pipeline/customization-pipeline';
+import { Hyperparameter } from './pipeline/hyperparameter';
+import { ModelRegistry, ModelRegistryProps } from './registry/model-registry';
+import { AccessConditions } from './roles/access-conditions';
+import {
+  CustomizationApproverRole,
+  CustomizationRequesterRole,
+} from './roles/customization-participant-roles';
+import { ModelInferenceRole } from './roles/model-inference-role';
+import { ModelReadRole } from './roles/model-read-role';
+
+export interface ModelAccessControlProps {
+  /** The models readers may see and invokers may call; at least one when either is named. */
+  readonly models: ModelTarget[];
+
+  /**
+   * Who may read models' metadata and provenance (a ModelReadRole).
+   * @default - no read role
+   */
+  readonly readers?: iam.IPrincipal;
+
+  /**
+   * Who may call the models (a ModelInferenceRole): typically a service.
+   * @default - no inference role
+   */
+  readonly invokers?: iam.IPrincipal;
+
+  /**
+   * Who may request customizations through the pipeline and upload datasets. Together with
+   * `approvers` and `baseModels`, it makes the customization pipeline.
+   * @default - no pipeline
+   */
+  readonly customizationRequesters?: iam.IPrincipal;
+
+  /**
+   * Who may approve or reject other people's customization requests.
+   * @default - no pipeline
+   */
+  readonly approvers?: iam.IPrincipal;
+
+  /**
+   * The base models a request may customize (the pipeline's allowlist).
+   * @default - no pipeline
+   */
+  readonly baseModels?: ModelTarget[];
+
+  /** How many distinct people, never the requester, approve a request. @default 2 */
+  readonly requiredApprovals?: number;
+
+  /** Allows `requiredApprovals: 1`, giving up the two-person rule. @default false */
+  readonly allowSingleApprover?: boolean;
+
+  /** How long a request waits for its approvals. @default Duration.days(3) */
+  readonly approvalTimeout?: Duration;
+
+  /** The service that runs customization jobs. @default CustomizationBackend.bedrock() */
+  readonly customizationBackend?: CustomizationBackend;
+
+  /** Hyperparameters a request may set, each within bounds. @default - none */
+  readonly hyperParameters?: Hyperparameter[];
+
+  /**
+   * Conditions on the people's roles: readers, requesters and approvers (time window, network,
+   * MFA, session tags).
+   * @default - MFA required
+   */
+  readonly conditions?: AccessConditions;
+
+  /**
+   * Conditions on the invokers' role (time window, network, classification). A service cannot
+   * present MFA.
+   * @default - none
+   */
+  readonly inferenceConditions?: AccessConditions;
+
+  /**
+   * Who may read the audit logs (the auditor role).
+   * @default - no auditor role
+   */
+  readonly auditors?: iam.IPrincipal;
+
+  /**
+   * The registry's settings. The metadata bucket always gets object lock when there is a
+   * pipeline, for its provenance manifests.
+   * @default - a new key; metadata object lock in governance mode for 365 days
+   */
+  readonly registry?: ModelRegistryProps;
+
+  /**
+   * The audit trail's settings; the registry, pipeline and roles here are always watched too.
+   * Set `organizationTrailArn` to use the organization's trail instead of a new one.
+   * @default - a new trail with the defaults of ModelAuditTrail
+   */
+  readonly auditTrail?: ModelAuditTrailProps;
+}
+
+const PROVENANCE_LOCK = s3.ObjectLockRetention.governance(Duration.days(365));
+
+/**
+ * The whole platform with secure defaults: a registry, a role per capability for the principals
+ * named, the approval-gated customization pipeline with requester and approver roles, and an
+ * audit trail that watches all of them. Each part is exposed for further grants.
+ */
+export class ModelAccessControl extends Construct {
+  /** The registry of weights, training data and metadata. */
+  public readonly registry: ModelRegistry;
+  /** The readers' role, when readers are named. */
+  public readonly readRole?: ModelReadRole;
+  /** The invokers' role, when invokers are named. */
+  public readonly inferenceRole?: ModelInferenceRole;
+  /** The customization pipeline, when requesters, approvers and base models are named. */
+  public readonly pipeline?: CustomizationPipeline;
+  /** The requesters' role, with the pipeline. */
+  public readonly requesterRole?: CustomizationRequesterRole;
+  /** The approvers' role, with the pipeline. */
+  public readonly approverRole?: CustomizationApproverRole;
+  /** The trail and alerts. */
+  public readonly auditTrail: ModelAuditTrail;
+
+  constructor(scope: Construct, id: string, props: ModelAccessControlProps) {
+    super(scope, id);
+    const customizes = [props.customizationRequesters, props.approvers, props.baseModels].filter(
+      (p) => p !== undefined,
+    ).length;
+    if (customizes !== 0 && customizes !== 3) {
+      throw new Error(
+        'ModelAccessControl: customization needs customizationRequesters, approvers and baseModels together; name all three, or none for no pipeline.',
+      );
+    }
+    if ((props.readers || props.invokers) && props.models.length === 0) {
+      throw new Error('ModelAccessControl: models is empty; name the models readers and invokers may use.');
+    }
+    const people = props.conditions ?? { requireMfa: true };
+
+    this.registry = new ModelRegistry(this, 'Registry', {
+      ...props.registry,
+      metadataObjectLockRetention:
+        props.registry?.metadataObjectLockRetention ?? (customizes ? PROVENANCE_LOCK : undefined),
+    });
+    if (props.readers) {
+      this.readRole = new ModelReadRole(this, 'Readers', {
+        assumedBy: props.readers,
+        targets: props.models,
+        registry: this.registry,
+        conditions: people,
+      });
+    }
+    if (props.invokers) {
+      this.inferenceRole = new ModelInferenceRole(this, 'Invokers', {
+        assumedBy: props.invokers,
+        targets: props.models,
+        conditions: props.inferenceConditions,
+      });
+    }
+    if (props.customizationRequesters && props.approvers && props.baseModels) {
+      this.pipeline = new CustomizationPipeline(this, 'Customization', {
+        registry: this.registry,
+        baseModels: props.baseModels,
+        backend: props.customizationBackend,
+        hyperParameters: props.hyperParameters,
+        requiredApprovals: props.requiredApprovals,
+        allowSingleApprover: props.allowSingleApprover,
+        approvalTimeout: props.approvalTimeout,
+      });
+      this.requesterRole = new CustomizationRequesterRole(this, 'Requesters', {
+        assumedBy: props.customizationRequesters,
+        pipeline: this.pipeline,
+        conditions: people,
+      });
+      this.approverRole = new CustomizationApproverRole(this, 'Approvers', {
+        assumedBy: props.approvers,
+        pipeline: this.pipeline,
+        conditions: people,
+      });
+    }
+
+    const roles = [this.readRole, this.inferenceRole, this.requesterRole, this.approverRole].filter(
+      (r): r is NonNullable<typeof r> => r !== undefined,
+    );
+    this.auditTrail = new ModelAuditTrail(this, 'Audit', {
+      ...props.auditTrail,
+      auditors: props.auditors ?? props.auditTrail?.auditors,
+      registries: [this.registry, ...(props.auditTrail?.registries ?? [])],
+      pipelines: [...(this.pipeline ? [this.pipeline] : []), ...(props.auditTrail?.pipelines ?? [])],
+      roles: [...roles, ...(props.auditTrail?.roles ?? [])],
+      invokedModels: [...(props.invokers ? props.models : []), ...(props.auditTrail?.invokedModels ?? [])],
+      accessLogsBucket:
+        props.auditTrail?.accessLogsBucket ??
+        (props.auditTrail?.organizationTrailArn ? undefined : this.registry.accessLogsBucket),
+    });
+  }
+}
