@@ -91,6 +91,8 @@ export class ResolvedTemplate {
       case 'AWS::StepFunctions::StateMachine':
       case 'AWS::SNS::Topic':
         return this.getAtt(name, 'Arn');
+      case 'AWS::IAM::ManagedPolicy':
+        return `arn:aws:iam::${ACCOUNT}:policy/${name}`;
       default:
         return name;
     }
@@ -121,6 +123,10 @@ export class ResolvedTemplate {
         return `arn:aws:dynamodb:${REGION}:${ACCOUNT}:table/${name}`;
       case 'AWS::SNS::Topic':
         return `arn:aws:sns:${REGION}:${ACCOUNT}:${name}`;
+      case 'AWS::SQS::Queue':
+        return `arn:aws:sqs:${REGION}:${ACCOUNT}:${name}`;
+      case 'AWS::CloudTrail::Trail':
+        return `arn:aws:cloudtrail:${REGION}:${ACCOUNT}:trail/${name}`;
       case 'AWS::Logs::LogGroup':
         return `arn:aws:logs:${REGION}:${ACCOUNT}:log-group:${name}:*`;
       default:

@@ -1,0 +1,254 @@
+import {
+  CreateQueueCommand,
+  DeleteMessageCommand,
+  GetQueueAttributesCommand,
+  ReceiveMessageCommand,
+  SQSClient,
+} from '@aws-sdk/client-sqs';
+import {
+  EventBridgeClient,
+  PutEventsCommand,
+  PutRuleCommand,
+  PutTargetsCommand,
+} from '@aws-sdk/client-eventbridge';
+import { MotoServer } from '../support/moto-server';
+import { ACCOUNT, REGION } from '../support/template';
+import { controlFixture } from './fixture';
+
+type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+// Each alert rule's synthesized pattern, with intrinsics resolved, is loaded into moto's
+// EventBridge with a queue as its target; sample CloudTrail events are put on the bus and each
+// queue is read to see which rules matched.
+const f = controlFixture();
+const RULES = ['CustomizationOutsidePipeline', 'PrivilegeChanges', 'RegistryPolicyChanges', 'TrailTampering'];
+const ruleId = (name: string) => f.id(f.control.auditTrail.node.findChild(name));
+const arn = (c: Parameters<typeof f.id>[0]) => f.template.arn(f.id(c));
+const name = (c: Parameters<typeof f.id>[0]) => f.template.resolve({ Ref: f.id(c) });
+
+const pipeline = f.control.pipeline!;
+const stateMachineRole = pipeline.stateMachine.role;
+const registry = f.control.registry;
+
+/** CloudTrail's record of an API call, as EventBridge delivers it. */
+function apiCall(service: string, eventName: string, caller: Json, requestParameters: Json = {}) {
+  return {
+    Source: `aws.${service}`,
+    DetailType: 'AWS API Call via CloudTrail',
+    Detail: JSON.stringify({
+      eventVersion: '1.09',
+      userIdentity: caller,
+      eventTime: '2026-11-24T10:00:00Z',
+      eventSource: `${service}.amazonaws.com`,
+      eventName,
+      awsRegion: REGION,
+      sourceIPAddress: '203.0.113.7',
+      requestParameters,
+      eventType: 'AwsApiCall',
+      recipientAccountId: ACCOUNT,
+    }),
+  };
+}
+/** A session of an assumed role. */
+const assumed = (roleArn: string) => ({
+  type: 'AssumedRole',
+  principalId: 'AROAEXAMPLE:session',
+  arn: roleArn.replace(':iam::', ':sts::').replace(':role/', ':assumed-role/') + '/session',
+  accountId: ACCOUNT,
+  sessionContext: { sessionIssuer: { type: 'Role', arn: roleArn, accountId: ACCOUNT } },
+});
+const user = {
+  type: 'IAMUser',
+  principalId: 'AIDAEXAMPLE',
+  arn: `arn:aws:iam::${ACCOUNT}:user/mallory`,
+  accountId: ACCOUNT,
+};
+const outsider = assumed(`arn:aws:iam::${ACCOUNT}:role/SomeoneElse`);
+
+let moto: MotoServer;
+let events: EventBridgeClient;
+let sqs: SQSClient;
+const queues: Record<string, string> = {};
+
+beforeAll(async () => {
+  moto = await MotoServer.start();
+  const client = {
+    endpoint: moto.endpoint,
+    region: REGION,
+    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+  };
+  events = new EventBridgeClient(client);
+  sqs = new SQSClient(client);
+  for (const rule of RULES) {
+    const pattern = f.template.props(ruleId(rule)).EventPattern;
+    const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: rule }));
+    const { Attributes } = await sqs.send(
+      new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['QueueArn'] }),
+    );
+    await events.send(new PutRuleCommand({ Name: rule, EventPattern: JSON.stringify(pattern) }));
+    await events.send(
+      new PutTargetsCommand({ Rule: rule, Targets: [{ Id: 'queue', Arn: Attributes!.QueueArn }] }),
+    );
+    queues[rule] = QueueUrl!;
+  }
+}, 60_000);
+afterAll(async () => moto?.stop());
+
+/** The rules an event raises an alert on. */
+async function alertsFor(event: Json): Promise<string[]> {
+  const { FailedEntryCount } = await events.send(new PutEventsCommand({ Entries: [event] }));
+  expect(FailedEntryCount).toBe(0);
+  const raised: string[] = [];
+  for (const rule of RULES) {
+    const { Messages } = await sqs.send(
+      new ReceiveMessageCommand({ QueueUrl: queues[rule], MaxNumberOfMessages: 10, WaitTimeSeconds: 0 }),
+    );
+    if ((Messages ?? []).length > 0) raised.push(rule);
+    for (const m of Messages ?? [])
+      await sqs.send(new DeleteMessageCommand({ QueueUrl: queues[rule], ReceiptHandle: m.ReceiptHandle }));
+  }
+  return raised;
+}
+
+describe('a customization call', () => {
+  test("by the pipeline's state machine raises no alert at all", async () => {
+    expect(
+      await alertsFor(apiCall('bedrock', 'CreateModelCustomizationJob', assumed(arn(stateMachineRole)))),
+    ).toEqual([]);
+  });
+
+  test.each(['CreateModelCustomizationJob', 'CreateModelImportJob', 'CreateProvisionedModelThroughput'])(
+    'bedrock:%s by another role raises the customization alert',
+    async (eventName) => {
+      expect(await alertsFor(apiCall('bedrock', eventName, outsider))).toEqual([
+        'CustomizationOutsidePipeline',
+      ]);
+    },
+  );
+
+  test("by one of the pipeline's own functions raises the alert: only the state machine may", async () => {
+    const requestHandler = pipeline.node.findChild('RequestHandlerRole');
+    expect(
+      await alertsFor(apiCall('bedrock', 'CreateModelCustomizationJob', assumed(arn(requestHandler)))),
+    ).toEqual(['CustomizationOutsidePipeline']);
+  });
+
+  test('by an IAM user (no assumed role) raises the alert', async () => {
+    expect(await alertsFor(apiCall('bedrock', 'CreateModelCustomizationJob', user))).toEqual([
+      'CustomizationOutsidePipeline',
+    ]);
+  });
+
+  test('sagemaker:CreateTrainingJob by another role raises the alert', async () => {
+    expect(await alertsFor(apiCall('sagemaker', 'CreateTrainingJob', outsider))).toEqual([
+      'CustomizationOutsidePipeline',
+    ]);
+  });
+
+  test('an invocation is no customization', async () => {
+    expect(await alertsFor(apiCall('bedrock', 'InvokeModel', outsider))).toEqual([]);
+  });
+});
+
+describe("a change to a watched role's permissions", () => {
+  const watched = () => name(f.control.inferenceRole!);
+
+  test.each([
+    'PutRolePolicy',
+    'AttachRolePolicy',
+    'DetachRolePolicy',
+    'DeleteRolePolicy',
+    'PutRolePermissionsBoundary',
+    'DeleteRolePermissionsBoundary',
+    'UpdateAssumeRolePolicy',
+  ])('%s on the inference role raises the privilege alert', async (eventName) => {
+    expect(await alertsFor(apiCall('iam', eventName, user, { roleName: watched() }))).toEqual([
+      'PrivilegeChanges',
+    ]);
+  });
+
+  test("AttachRolePolicy on the pipeline's state machine role, and on the auditor role, raise it", async () => {
+    for (const role of [stateMachineRole, f.control.auditTrail.auditorRole!]) {
+      expect(await alertsFor(apiCall('iam', 'AttachRolePolicy', user, { roleName: name(role) }))).toEqual([
+        'PrivilegeChanges',
+      ]);
+    }
+  });
+
+  test('a new version of a role boundary raises it, and of an unrelated policy does not', async () => {
+    const boundary = f.template.resolve({ Ref: f.id(f.control.inferenceRole!.permissionsBoundary as never) });
+    expect(await alertsFor(apiCall('iam', 'CreatePolicyVersion', user, { policyArn: boundary }))).toEqual([
+      'PrivilegeChanges',
+    ]);
+    expect(
+      await alertsFor(
+        apiCall('iam', 'CreatePolicyVersion', user, {
+          policyArn: `arn:aws:iam::${ACCOUNT}:policy/Unrelated`,
+        }),
+      ),
+    ).toEqual([]);
+  });
+
+  test('the same call on a role outside the library raises nothing', async () => {
+    expect(
+      await alertsFor(apiCall('iam', 'PutRolePolicy', user, { roleName: 'SomeApplicationRole' })),
+    ).toEqual([]);
+  });
+});
+
+describe('a change to a registry bucket or key policy', () => {
+  test.each(['PutBucketPolicy', 'DeleteBucketPolicy', 'PutBucketTagging', 'DeleteBucketTagging'])(
+    '%s on the weights bucket raises the registry alert',
+    async (eventName) => {
+      const bucketName = name(registry.modelArtifactsBucket);
+      expect(await alertsFor(apiCall('s3', eventName, outsider, { bucketName }))).toEqual([
+        'RegistryPolicyChanges',
+      ]);
+    },
+  );
+
+  test('PutKeyPolicy naming the registry key by id, or by ARN, raises it', async () => {
+    const key = registry.encryptionKey;
+    for (const keyId of [name(key), arn(key)]) {
+      expect(
+        await alertsFor(apiCall('kms', 'PutKeyPolicy', outsider, { keyId, policyName: 'default' })),
+      ).toEqual(['RegistryPolicyChanges']);
+    }
+  });
+
+  test('CreateGrant on the registry key raises it', async () => {
+    expect(
+      await alertsFor(apiCall('kms', 'CreateGrant', outsider, { keyId: arn(registry.encryptionKey) })),
+    ).toEqual(['RegistryPolicyChanges']);
+  });
+
+  test("the same calls on another bucket or key raise nothing, nor do the pipeline's own writes", async () => {
+    expect(
+      await alertsFor(apiCall('s3', 'PutBucketPolicy', outsider, { bucketName: 'someone-elses-bucket' })),
+    ).toEqual([]);
+    expect(await alertsFor(apiCall('kms', 'PutKeyPolicy', outsider, { keyId: 'key-unrelated' }))).toEqual([]);
+    const writer = pipeline.node.findChild('ProvenanceWriterRole');
+    expect(
+      await alertsFor(
+        apiCall('s3', 'PutObject', assumed(arn(writer)), { bucketName: name(registry.metadataBucket) }),
+      ),
+    ).toEqual([]);
+  });
+});
+
+describe('tampering with the record', () => {
+  test.each(['StopLogging', 'DeleteTrail', 'UpdateTrail', 'PutEventSelectors'])(
+    '%s raises the trail alert',
+    async (eventName) => {
+      expect(
+        await alertsFor(
+          apiCall('cloudtrail', eventName, outsider, { name: arn(f.control.auditTrail.trail!) }),
+        ),
+      ).toEqual(['TrailTampering']);
+    },
+  );
+
+  test('reading the trail status raises nothing', async () => {
+    expect(await alertsFor(apiCall('cloudtrail', 'GetTrailStatus', outsider, {}))).toEqual([]);
+  });
+});
