@@ -1,0 +1,319 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { App, Duration, Stack, Validations } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import {
+  AccessAnalysis,
+  ModelAccessChecks,
+  ModelAuditTrail,
+  ModelRegistry,
+  ModelTarget,
+  TAG_DATA_CLASS,
+} from '../../lib';
+import { boundaryOf, identityPoliciesOf, simulate } from '../support/simulate';
+import { ACCOUNT } from '../support/template';
+import { controlFixture, ENDPOINT } from './fixture';
+
+type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+const f = controlFixture();
+const template = Template.fromJSON(f.json);
+const audit = f.control.auditTrail;
+const trailProps = () => f.template.props(f.id(audit.trail!));
+
+describe('the trail', () => {
+  test('is multi-region, records global service events, validates log files, and is KMS-encrypted', () => {
+    template.hasResourceProperties('AWS::CloudTrail::Trail', {
+      IsMultiRegionTrail: true,
+      IncludeGlobalServiceEvents: true,
+      EnableLogFileValidation: true,
+      KMSKeyId: { 'Fn::GetAtt': [f.id(audit.encryptionKey), 'Arn'] },
+      CloudWatchLogsLogGroupArn: { 'Fn::GetAtt': [f.id(audit.logGroup!), 'Arn'] },
+    });
+  });
+
+  test('delivers to a KMS-encrypted log group kept a year, retained with the stack gone', () => {
+    template.hasResource('AWS::Logs::LogGroup', {
+      Properties: { KmsKeyId: { 'Fn::GetAtt': [f.id(audit.encryptionKey), 'Arn'] }, RetentionInDays: 365 },
+      DeletionPolicy: 'Retain',
+    });
+  });
+
+  test('records every management event, read and write (Bedrock InvokeModel and Converse among them)', () => {
+    expect(trailProps().AdvancedEventSelectors[0]).toEqual({
+      Name: 'Management events',
+      FieldSelectors: [{ Field: 'eventCategory', Equals: ['Management'] }],
+    });
+  });
+
+  test('records object-level events on the three registry buckets and no other', () => {
+    const registry = f.control.registry;
+    const objects = trailProps().AdvancedEventSelectors.find(
+      (s: Json) => s.Name === 'Model registry objects',
+    );
+    const arnOf = (b: s3.IBucket) => `${f.template.arn(f.id(b))}/`;
+    expect(objects.FieldSelectors).toEqual([
+      { Field: 'eventCategory', Equals: ['Data'] },
+      { Field: 'resources.type', Equals: ['AWS::S3::Object'] },
+      {
+        Field: 'resources.ARN',
+        StartsWith: [registry.modelArtifactsBucket, registry.trainingDataBucket, registry.metadataBucket].map(
+          arnOf,
+        ),
+      },
+    ]);
+  });
+
+  test('records invocations of the named SageMaker endpoints only', () => {
+    const endpoints = trailProps().AdvancedEventSelectors.find(
+      (s: Json) => s.Name === 'Model endpoint invocations',
+    );
+    expect(endpoints.FieldSelectors).toEqual([
+      { Field: 'eventCategory', Equals: ['Data'] },
+      { Field: 'resources.type', Equals: ['AWS::SageMaker::Endpoint'] },
+      {
+        Field: 'resources.ARN',
+        Equals: [f.template.resolve(Stack.of(f.stack).resolve(ENDPOINT.resources[0].arn))],
+      },
+    ]);
+  });
+
+  test('records every endpoint when a model is selected by tag, and none without SageMaker models', () => {
+    const tagged = controlFixture({ models: [ModelTarget.tagged('team', 'fraud')] });
+    const selectors = tagged.template.props(
+      tagged.id(tagged.control.auditTrail.trail!),
+    ).AdvancedEventSelectors;
+    expect(selectors.find((s: Json) => s.Name === 'Model endpoint invocations').FieldSelectors).toHaveLength(
+      2,
+    );
+    const bedrockOnly = controlFixture({
+      models: [ModelTarget.bedrockFoundationModel('amazon.titan-text-express-v1')],
+    });
+    const names = bedrockOnly.template
+      .props(bedrockOnly.id(bedrockOnly.control.auditTrail.trail!))
+      .AdvancedEventSelectors.map((s: Json) => s.Name);
+    expect(names).toEqual(['Management events', 'Model registry objects']);
+  });
+});
+
+describe('the log bucket', () => {
+  const bucket = () => template.toJSON().Resources[f.id(audit.logBucket!)];
+
+  test('has object lock in governance mode for 365 days by default, versioning, and the trail key', () => {
+    expect(bucket().Properties).toMatchObject({
+      ObjectLockEnabled: true,
+      ObjectLockConfiguration: {
+        ObjectLockEnabled: 'Enabled',
+        Rule: { DefaultRetention: { Mode: 'GOVERNANCE', Days: 365 } },
+      },
+      VersioningConfiguration: { Status: 'Enabled' },
+      BucketEncryption: {
+        ServerSideEncryptionConfiguration: [
+          {
+            ServerSideEncryptionByDefault: {
+              SSEAlgorithm: 'aws:kms',
+              KMSMasterKeyID: { 'Fn::GetAtt': [f.id(audit.encryptionKey), 'Arn'] },
+            },
+          },
+        ],
+      },
+    });
+    expect(bucket().DeletionPolicy).toBe('Retain');
+  });
+
+  test('is tagged audit-logs, blocks public access, logs its access, and refuses plain HTTP', () => {
+    expect(bucket().Properties.Tags).toContainEqual({ Key: TAG_DATA_CLASS, Value: 'audit-logs' });
+    expect(bucket().Properties.PublicAccessBlockConfiguration).toEqual({
+      BlockPublicAcls: true,
+      BlockPublicPolicy: true,
+      IgnorePublicAcls: true,
+      RestrictPublicBuckets: true,
+    });
+    expect(bucket().Properties.LoggingConfiguration.LogFilePrefix).toBe('audit-logs/');
+    template.hasResourceProperties('AWS::S3::BucketPolicy', {
+      Bucket: { Ref: f.id(audit.logBucket!) },
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+        ]),
+      },
+    });
+  });
+
+  test('takes compliance mode and another retention as an option', () => {
+    const c = controlFixture({
+      auditTrail: { logRetention: s3.ObjectLockRetention.compliance(Duration.days(2555)) },
+    });
+    Template.fromJSON(c.json).hasResourceProperties('AWS::S3::Bucket', {
+      ObjectLockConfiguration: { Rule: { DefaultRetention: { Mode: 'COMPLIANCE', Days: 2555 } } },
+    });
+  });
+});
+
+describe('the alerts', () => {
+  test('go to a KMS-encrypted topic that refuses plain HTTP, with a KMS-encrypted dead-letter queue', () => {
+    template.hasResourceProperties('AWS::SNS::Topic', {
+      KmsMasterKeyId: { 'Fn::GetAtt': [f.id(audit.encryptionKey), 'Arn'] },
+    });
+    const rules = template.findResources('AWS::Events::Rule');
+    expect(Object.keys(rules)).toHaveLength(4);
+    for (const rule of Object.values<Json>(rules)) {
+      expect(rule.Properties.Targets).toEqual([
+        expect.objectContaining({
+          Arn: { Ref: f.id(audit.alertTopic) },
+          DeadLetterConfig: expect.anything(),
+        }),
+      ]);
+    }
+    template.hasResourceProperties('AWS::SQS::Queue', {
+      KmsMasterKeyId: { 'Fn::GetAtt': [f.id(audit.encryptionKey), 'Arn'] },
+    });
+  });
+
+  test('the key lets CloudTrail, CloudWatch Logs and EventBridge use it for this account only', () => {
+    const statements = f.template.props(f.id(audit.encryptionKey)).KeyPolicy.Statement;
+    const by = (service: string) => statements.find((s: Json) => s.Principal?.Service === service);
+    expect(by('cloudtrail.amazonaws.com').Condition.StringEquals['aws:SourceAccount']).toBe(ACCOUNT);
+    expect(by('events.amazonaws.com').Condition.StringEquals['aws:SourceAccount']).toBe(ACCOUNT);
+    expect(
+      by('logs.us-east-1.amazonaws.com').Condition.ArnLike['kms:EncryptionContext:aws:logs:arn'],
+    ).toMatch(new RegExp(`^arn:aws:logs:us-east-1:${ACCOUNT}:log-group:\\*$`));
+  });
+});
+
+describe('the auditor role', () => {
+  const auditor = () => f.id(audit.auditorRole!);
+  const auditorArn = () => f.template.arn(auditor());
+  const ADMINISTRATOR_ACCESS = {
+    Version: '2012-10-17',
+    Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }],
+  };
+  const can = (action: string, resource: string, extra: Json[] = []) =>
+    simulate({
+      principal: auditorArn(),
+      action,
+      resource,
+      identityPolicies: [...identityPoliciesOf(f.template, auditor()), ...extra],
+      permissionBoundary: boundaryOf(f.template, auditor()),
+    });
+  const logObject = () =>
+    `${f.template.arn(f.id(audit.logBucket!))}/AWSLogs/${ACCOUNT}/CloudTrail/us-east-1/log.json.gz`;
+
+  test('is tagged auditor and can read log files and query the log group', async () => {
+    template.hasResourceProperties('AWS::IAM::Role', {
+      Tags: [{ Key: 'model-access:capability', Value: 'auditor' }],
+    });
+    expect(await can('s3:GetObject', logObject())).toBe('Allowed');
+    expect(await can('logs:StartQuery', f.template.arn(f.id(audit.logGroup!)))).toBe('Allowed');
+  });
+
+  test('cannot change, delete or write the logs, nor read weights or call models', async () => {
+    expect(await can('s3:DeleteObject', logObject())).not.toBe('Allowed');
+    expect(await can('s3:PutObject', logObject())).not.toBe('Allowed');
+    const weights = `${f.template.arn(f.id(f.control.registry.modelArtifactsBucket))}/m1/model.safetensors`;
+    expect(await can('s3:GetObject', weights)).not.toBe('Allowed');
+    expect(
+      await can(
+        'bedrock:InvokeModel',
+        'arn:aws:bedrock:us-east-1::foundation-model/amazon.titan-text-express-v1',
+      ),
+    ).not.toBe('Allowed');
+  });
+
+  test('with AdministratorAccess attached later, its boundary still holds it to reading', async () => {
+    expect(await can('s3:DeleteObject', logObject(), [ADMINISTRATOR_ACCESS])).not.toBe('Allowed');
+    expect(
+      await can('cloudtrail:StopLogging', f.template.arn(f.id(audit.trail!)), [ADMINISTRATOR_ACCESS]),
+    ).not.toBe('Allowed');
+    expect(await can('iam:PutRolePolicy', auditorArn(), [ADMINISTRATOR_ACCESS])).not.toBe('Allowed');
+    expect(await can('s3:GetObject', logObject(), [ADMINISTRATOR_ACCESS])).toBe('Allowed');
+  });
+
+  test('holds no model capability by the analysis (the pack finds nothing to flag on it)', () => {
+    const principal = AccessAnalysis.fromTemplate(f.json).principal(auditor())!;
+    expect(principal.declaredCapability).toBe('auditor');
+    expect(principal.capabilities).toEqual([]);
+  });
+});
+
+describe('with an organization trail', () => {
+  const ORG_TRAIL = 'arn:aws:cloudtrail:us-east-1:999988887777:trail/organization-trail';
+
+  test('creates no trail, log bucket or log group, and keeps the four alerts', () => {
+    const o = controlFixture({ auditors: undefined, auditTrail: { organizationTrailArn: ORG_TRAIL } });
+    const t = Template.fromJSON(o.json);
+    t.resourceCountIs('AWS::CloudTrail::Trail', 0);
+    t.resourceCountIs('AWS::Logs::LogGroup', 6); // the pipeline's own
+    expect(Object.keys(t.findResources('AWS::S3::Bucket'))).toHaveLength(4); // the registry's
+    t.resourceCountIs('AWS::Events::Rule', 4);
+    expect(o.control.auditTrail.organizationTrailArn).toBe(ORG_TRAIL);
+  });
+
+  test("acknowledges the pack's missing-trail warning on the registry buckets, naming the organization trail", () => {
+    const app = new App({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'org-')) });
+    Validations.of(app).addPlugins(new ModelAccessChecks(app));
+    const stack = new Stack(app, 'Org');
+    const registry = new ModelRegistry(stack, 'Registry');
+    new ModelAuditTrail(stack, 'Audit', { registries: [registry], organizationTrailArn: ORG_TRAIL });
+    app.synth();
+    const report = JSON.parse(fs.readFileSync(path.join(app.outdir, 'validation-report.json'), 'utf8'));
+    const modelAccess = report.pluginReports.find((r: Json) => r.pluginName === 'ModelAccess');
+    expect(modelAccess.violations).toEqual([]);
+    expect(modelAccess.suppressedViolations.map((v: Json) => v.reason)).toContain(
+      `The organization trail ${ORG_TRAIL} records this account (ModelAuditTrail organizationTrailArn).`,
+    );
+  });
+
+  test('without the option, the same registry raises the warning (the test above depends on it)', () => {
+    const app = new App();
+    const stack = new Stack(app, 'NoTrail');
+    new ModelRegistry(stack, 'Registry');
+    app.synth();
+    expect(new ModelAccessChecks(app).validateScope(app).violations.map((v) => v.ruleName)).toContain(
+      'ModelAccess-RegistryWithoutTrail',
+    );
+  });
+
+  test('refuses a malformed ARN, and settings of a trail of its own', () => {
+    const stack = new Stack(new App(), 'S');
+    expect(() => new ModelAuditTrail(stack, 'A', { organizationTrailArn: 'organization-trail' })).toThrow(
+      /organizationTrailArn 'organization-trail' is not a trail ARN/,
+    );
+    expect(
+      () =>
+        new ModelAuditTrail(stack, 'B', {
+          organizationTrailArn: ORG_TRAIL,
+          auditors: new iam.AccountRootPrincipal(),
+        }),
+    ).toThrow(/auditors configure a trail of this construct's own/);
+  });
+});
+
+describe('role-change alerts and the region', () => {
+  test('a stack outside us-east-1 is refused, since IAM events never reach its EventBridge', () => {
+    const stack = new Stack(new App(), 'Eu', { env: { region: 'eu-west-1' } });
+    expect(() => new ModelAuditTrail(stack, 'Audit')).toThrow(
+      /IAM sends its events to EventBridge only in us-east-1, so role-change alerts in eu-west-1 would never fire/,
+    );
+  });
+
+  test('there, alertOnRoleChanges: false keeps the other alerts', () => {
+    const stack = new Stack(new App(), 'Eu', { env: { region: 'eu-west-1' } });
+    new ModelAuditTrail(stack, 'Audit', { alertOnRoleChanges: false });
+    const rules = Object.values<Json>(Template.fromStack(stack).findResources('AWS::Events::Rule'));
+    expect(rules.map((r) => r.Properties.Description)).toEqual([
+      'A model customization call by anyone but a customization pipeline',
+      'A CloudTrail trail stopped, deleted or reconfigured',
+    ]);
+  });
+
+  test('us-east-1, cn-north-1 and an environment-agnostic stack are accepted', () => {
+    for (const region of ['us-east-1', 'cn-north-1', undefined]) {
+      const stack = new Stack(new App(), 'S', { env: region ? { region } : undefined });
+      expect(() => new ModelAuditTrail(stack, 'Audit')).not.toThrow();
+    }
+  });
+});
