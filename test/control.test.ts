@@ -1,0 +1,185 @@
+import { App, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { IConstruct } from 'constructs';
+import { AccessAnalysis, Capability, ModelAccessControl, ModelTarget } from '../lib';
+import { controlFixture, TITAN } from './audit/fixture';
+import { boundaryOf, identityPoliciesOf, simulate } from './support/simulate';
+
+type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+const f = controlFixture();
+const c = f.control;
+const ADMINISTRATOR_ACCESS = {
+  Version: '2012-10-17',
+  Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }],
+};
+const TITAN_ARN = 'arn:aws:bedrock:us-east-1::foundation-model/amazon.titan-text-express-v1';
+
+function can(role: IConstruct, action: string, resource: string, extra: Json[] = []) {
+  const id = f.id(role);
+  return simulate({
+    principal: f.template.arn(id),
+    action,
+    resource,
+    identityPolicies: [...identityPoliciesOf(f.template, id), ...extra],
+    permissionBoundary: boundaryOf(f.template, id),
+    context: { 'aws:MultiFactorAuthPresent': 'true', 'lambda:FunctionUrlAuthType': 'AWS_IAM' },
+  });
+}
+const fn = (name: string) => f.template.arn(f.id(c.pipeline!.node.findChild(name)));
+
+describe('ModelAccessControl with every principal named', () => {
+  test('creates the registry, a role per capability, the pipeline with its people, and the audit trail', () => {
+    expect([
+      c.readRole,
+      c.inferenceRole,
+      c.pipeline,
+      c.requesterRole,
+      c.approverRole,
+      c.auditTrail.auditorRole,
+    ]).not.toContain(undefined);
+    const tags = Object.values<Json>(Template.fromJSON(f.json).findResources('AWS::IAM::Role')).flatMap((r) =>
+      (r.Properties.Tags ?? [])
+        .filter((t: Json) => t.Key === 'model-access:capability')
+        .map((t: Json) => t.Value),
+    );
+    for (const tag of ['read', 'inference', 'customization', 'approval', 'pipeline', 'service', 'auditor'])
+      expect(tags).toContain(tag);
+  });
+
+  test('locks provenance manifests: the metadata bucket has object lock', () => {
+    expect(f.template.props(f.id(c.registry.metadataBucket)).ObjectLockEnabled).toBe(true);
+  });
+
+  test("people's roles require MFA by default; the invokers' service role does not", () => {
+    const trust = (role: IConstruct) => JSON.stringify(f.template.props(f.id(role)).AssumeRolePolicyDocument);
+    for (const role of [c.readRole!, c.requesterRole!, c.approverRole!])
+      expect(trust(role)).toMatch(/"aws:MultiFactorAuthPresent":"true"/);
+    expect(trust(c.inferenceRole!)).not.toMatch(/MultiFactorAuthPresent/);
+  });
+
+  test('the audit trail watches every role of the platform', () => {
+    const pattern = JSON.stringify(
+      f.template.resolve(
+        f.json.Resources[f.id(c.auditTrail.node.findChild('PrivilegeChanges'))].Properties.EventPattern,
+      ),
+    );
+    const roles = [c.readRole!, c.inferenceRole!, c.requesterRole!, c.approverRole!, ...c.pipeline!.roles];
+    for (const role of roles) expect(pattern).toContain(`"${f.id(role)}"`);
+  });
+
+  test('by the analysis, requesters hold no capability and approvers hold APPROVAL alone', () => {
+    const analysis = AccessAnalysis.fromTemplate(f.json);
+    expect(analysis.principal(f.id(c.requesterRole!))!.capabilities).toEqual([]);
+    expect(analysis.principal(f.id(c.approverRole!))!.capabilities).toEqual([Capability.APPROVAL]);
+  });
+});
+
+describe('requesters', () => {
+  test('can submit a request and upload training data, and cannot approve or start anything', async () => {
+    const r = c.requesterRole!;
+    expect(await can(r, 'lambda:InvokeFunctionUrl', fn('RequestHandler'))).toBe('Allowed');
+    expect(
+      await can(r, 's3:PutObject', `${f.template.arn(f.id(c.registry.trainingDataBucket))}/d/train.jsonl`),
+    ).toBe('Allowed');
+    expect(await can(r, 'lambda:InvokeFunctionUrl', fn('ApprovalHandler'))).not.toBe('Allowed');
+    expect(await can(r, 'states:StartExecution', f.template.arn(f.id(c.pipeline!.stateMachine)))).not.toBe(
+      'Allowed',
+    );
+    expect(await can(r, 'bedrock:CreateModelCustomizationJob', TITAN_ARN)).not.toBe('Allowed');
+  });
+
+  test('with AdministratorAccess attached later, still cannot start a job, approve, or invoke a model', async () => {
+    const r = c.requesterRole!;
+    for (const [action, resource] of [
+      ['bedrock:CreateModelCustomizationJob', TITAN_ARN],
+      ['bedrock:InvokeModel', TITAN_ARN],
+      ['states:StartExecution', f.template.arn(f.id(c.pipeline!.stateMachine))],
+      ['iam:PassRole', f.template.arn(f.id(c.pipeline!.serviceRole as iam.Role))],
+    ]) {
+      expect(await can(r, action, resource, [ADMINISTRATOR_ACCESS])).not.toBe('Allowed');
+    }
+  });
+
+  test('without MFA, can do nothing', async () => {
+    const id = f.id(c.requesterRole!);
+    const decision = await simulate({
+      principal: f.template.arn(id),
+      action: 'lambda:InvokeFunctionUrl',
+      resource: fn('RequestHandler'),
+      identityPolicies: identityPoliciesOf(f.template, id),
+      permissionBoundary: boundaryOf(f.template, id),
+      context: { 'aws:MultiFactorAuthPresent': 'false' },
+    });
+    expect(decision).toBe('ExplicitlyDenied');
+  });
+});
+
+describe('approvers', () => {
+  test('can decide through the approval URL and follow executions, and cannot request or read history', async () => {
+    const a = c.approverRole!;
+    expect(await can(a, 'lambda:InvokeFunctionUrl', fn('ApprovalHandler'))).toBe('Allowed');
+    expect(await can(a, 'lambda:InvokeFunctionUrl', fn('RequestHandler'))).not.toBe('Allowed');
+    const execution = `arn:aws:states:us-east-1:111111111111:execution:${f.id(c.pipeline!.stateMachine)}:req-1`;
+    expect(await can(a, 'states:DescribeExecution', execution)).toBe('Allowed');
+    expect(await can(a, 'states:GetExecutionHistory', execution)).not.toBe('Allowed');
+  });
+
+  test('with AdministratorAccess attached later, still cannot resume a wait or customize', async () => {
+    const a = c.approverRole!;
+    expect(await can(a, 'states:SendTaskSuccess', '*', [ADMINISTRATOR_ACCESS])).not.toBe('Allowed');
+    expect(await can(a, 'bedrock:CreateModelCustomizationJob', TITAN_ARN, [ADMINISTRATOR_ACCESS])).not.toBe(
+      'Allowed',
+    );
+  });
+});
+
+describe('ModelAccessControl with fewer principals', () => {
+  test('invokers alone: an inference role, a registry without object lock, no pipeline', () => {
+    const stack = new Stack(new App(), 'S');
+    const control = new ModelAccessControl(stack, 'C', {
+      models: [TITAN],
+      invokers: new iam.ServicePrincipal('lambda.amazonaws.com'),
+    });
+    expect([control.readRole, control.pipeline, control.requesterRole, control.approverRole]).toEqual([
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+    ]);
+    expect(control.registry.metadataObjectLockRetention).toBeUndefined();
+    Template.fromStack(stack).resourceCountIs('AWS::CloudTrail::Trail', 1);
+  });
+
+  test('customization needs requesters, approvers and base models together', () => {
+    const stack = new Stack(new App(), 'S');
+    expect(
+      () =>
+        new ModelAccessControl(stack, 'C', {
+          models: [TITAN],
+          customizationRequesters: new iam.AccountRootPrincipal(),
+          baseModels: [TITAN],
+        }),
+    ).toThrow(/customization needs customizationRequesters, approvers and baseModels together/);
+  });
+
+  test('readers or invokers need models', () => {
+    const stack = new Stack(new App(), 'S');
+    expect(
+      () => new ModelAccessControl(stack, 'C', { models: [], readers: new iam.AccountRootPrincipal() }),
+    ).toThrow(/models is empty/);
+  });
+
+  test('conditions are checked as for any role: MFA cannot be required of a service', () => {
+    const stack = new Stack(new App(), 'S');
+    expect(
+      () =>
+        new ModelAccessControl(stack, 'C', {
+          models: [ModelTarget.sagemakerEndpoint('e1')],
+          invokers: new iam.ServicePrincipal('lambda.amazonaws.com'),
+          inferenceConditions: { requireMfa: true },
+        }),
+    ).toThrow(/an AWS service principal cannot present MFA/);
+  });
+});
