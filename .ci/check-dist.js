@@ -13,6 +13,8 @@ const exported = [
   'ModelAccessChecks',
   'AccessAnalysis',
   'CustomizationPipeline',
+  'ModelAuditTrail',
+  'ModelAccessControl',
 ];
 const missing = exported.filter((k) => !m[k]);
 if (missing.length) throw new Error(`dist lacks ${missing.join(', ')}`);

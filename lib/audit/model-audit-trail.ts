@@ -14,6 +14,7 @@ import { DataClass, TAG_DATA_CLASS } from '../capabilities/capability';
 import { ModelTarget } from '../capabilities/model-target';
 import { CustomizationPipeline } from '../pipeline/customization-pipeline';
 import { acknowledgeFinding, acknowledgeWildcardResource } from '../private/compliance-findings';
+import { acceptRoleDependency } from '../private/redundant-dependency';
 import { ModelRegistry } from '../registry/model-registry';
 import { CapabilityRole } from '../roles/capability-role';
 import { SelfBoundedRole } from '../roles/self-bounded-role';
@@ -252,7 +253,9 @@ export class ModelAuditTrail extends Construct {
         'IAMNoInlinePolicy',
         "CDK gives CloudTrail's log delivery role one inline statement: CreateLogStream and PutLogEvents on this trail's log group only.",
       );
-      (this.trail.node.defaultChild as cloudtrail.CfnTrail).advancedEventSelectors = Lazy.any({
+      const cfnTrail = this.trail.node.defaultChild as cloudtrail.CfnTrail;
+      acceptRoleDependency(cfnTrail);
+      cfnTrail.advancedEventSelectors = Lazy.any({
         produce: () => this.eventSelectors(),
       });
       if (props.auditors) this.auditorRole = this.createAuditorRole(props.auditors);

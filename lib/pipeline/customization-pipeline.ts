@@ -15,7 +15,7 @@ import { CustomizationBackend } from './customization-backend';
 import type { RequestRules } from './handlers/request-rules';
 import { Hyperparameter } from './hyperparameter';
 import { handlerFunction } from './private/handler-function';
-import { acceptRoleDependency } from './private/redundant-dependency';
+import { acceptRoleDependency } from '../private/redundant-dependency';
 import { customizationWorkflow } from './private/workflow';
 
 export interface CustomizationPipelineProps {

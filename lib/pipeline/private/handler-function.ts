@@ -9,7 +9,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { TAG_CAPABILITY } from '../../capabilities/capability';
 import { acknowledgeFinding, acknowledgeWildcardResource } from '../../private/compliance-findings';
-import { acceptRoleDependency } from './redundant-dependency';
+import { acceptRoleDependency } from '../../private/redundant-dependency';
 
 export interface HandlerFunctionProps {
   /** The file in handlers/, without extension. */

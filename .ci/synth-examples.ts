@@ -1,0 +1,34 @@
+// Synthesizes every example as a user would (handlers bundled, the built-in validator's rules as
+// errors) with ModelAccessChecks and the five cdk-nag packs, into cdk.out.examples/<example>/ for
+// cfn-lint. Any unacknowledged finding, of any plugin, fails the run.
+import * as fs from 'fs';
+import * as path from 'path';
+import { App } from 'aws-cdk-lib';
+import { registerChecks, unacknowledgedFindings } from '../bin/app';
+
+const root = path.join(__dirname, '..');
+const examples = fs.readdirSync(path.join(root, 'examples')).sort();
+let failed = 0;
+for (const example of examples) {
+  const outdir = path.join(root, 'cdk.out.examples', example);
+  fs.rmSync(outdir, { recursive: true, force: true });
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { buildApp } = require(path.join(root, 'examples', example, 'app')) as { buildApp(app: App): App };
+  const app = new App({ outdir, context: { '@aws-cdk/core:validateAgainstDefaultRules': true } });
+  registerChecks(app, { modelAccess: false }); // each example registers ModelAccessChecks itself
+  buildApp(app);
+  try {
+    app.synth();
+  } catch (e) {
+    console.error(`${example}: synth failed: ${(e as Error).message}`);
+  }
+  const findings = unacknowledgedFindings(outdir);
+  const templates = fs.readdirSync(outdir).filter((f) => f.endsWith('.template.json'));
+  if (findings.length > 0 || templates.length === 0) failed++;
+  console.log(`${example}: ${templates.length} template(s), ${findings.length} unacknowledged finding(s)`);
+  for (const finding of findings) console.log(`  ${finding}`);
+}
+if (failed > 0) {
+  console.error(`${failed} of ${examples.length} example(s) failed`);
+  process.exit(1);
+}
