@@ -3,7 +3,7 @@ import tseslint from 'typescript-eslint';
 import prettier from 'eslint-config-prettier';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'dist/', 'cdk.out/', 'cdk.out.examples/', 'scratch/', 'coverage/', '*.js', '*.mjs'] },
+  { ignores: ['node_modules/', 'dist/', 'cdk.out/', 'cdk.out.examples/', 'coverage/', '*.js', '*.mjs'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   prettier,
