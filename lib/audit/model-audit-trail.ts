@@ -1,4 +1,4 @@
-import { ArnFormat, Aws, Duration, Lazy, RemovalPolicy, Stack, Tags, Token, Validations } from 'aws-cdk-lib';
+import { Aws, Duration, Lazy, RemovalPolicy, Stack, Tags, Token, Validations } from 'aws-cdk-lib';
 import * as cloudtrail from 'aws-cdk-lib/aws-cloudtrail';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
@@ -14,6 +14,7 @@ import { DataClass, TAG_DATA_CLASS } from '../capabilities/capability';
 import { ModelTarget } from '../capabilities/model-target';
 import { CustomizationPipeline } from '../pipeline/customization-pipeline';
 import { acknowledgeFinding, acknowledgeWildcardResource } from '../private/compliance-findings';
+import { accessLogsBucket, allowCloudWatchLogs } from '../private/log-storage';
 import { acceptRoleDependency } from '../private/redundant-dependency';
 import { ModelRegistry } from '../registry/model-registry';
 import { CapabilityRole } from '../roles/capability-role';
@@ -185,31 +186,7 @@ export class ModelAuditTrail extends Construct {
     });
 
     if (organizationTrail === undefined) {
-      const accessLogs =
-        props.accessLogsBucket ??
-        new s3.Bucket(this, 'AccessLogs', {
-          // S3 server access logging delivers only to buckets encrypted with SSE-S3.
-          encryption: s3.BucketEncryption.S3_MANAGED,
-          versioned: true,
-          blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-          objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-          enforceSSL: true,
-          minimumTLSVersion: 1.2,
-          removalPolicy: RemovalPolicy.RETAIN,
-        });
-      if (!props.accessLogsBucket) {
-        Tags.of(accessLogs).add(TAG_DATA_CLASS, DataClass.ACCESS_LOGS);
-        acknowledgeFinding(
-          accessLogs,
-          'S3DefaultEncryptionKMS',
-          'S3 server access logging delivers only to buckets encrypted with SSE-S3 (AES256).',
-        );
-        acknowledgeFinding(
-          accessLogs,
-          'S3BucketReplicationEnabled',
-          "Server access logs of the audit-log bucket, versioned and retained; copy them to a log archive with your organization's logs if required.",
-        );
-      }
+      const accessLogs = props.accessLogsBucket ?? accessLogsBucket(this, 'AccessLogs', RemovalPolicy.RETAIN);
       this.logBucket = new s3.Bucket(this, 'Logs', {
         encryption: s3.BucketEncryption.KMS,
         encryptionKey: this.encryptionKey,
@@ -389,24 +366,7 @@ export class ModelAuditTrail extends Construct {
         },
       }),
     );
-    key.addToResourcePolicy(
-      new iam.PolicyStatement({
-        sid: 'CloudWatchLogsEncryptsTrailLogs',
-        principals: [new iam.ServicePrincipal(`logs.${stack.region}.amazonaws.com`)],
-        actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
-        resources: ['*'],
-        conditions: {
-          ArnLike: {
-            'kms:EncryptionContext:aws:logs:arn': stack.formatArn({
-              service: 'logs',
-              resource: 'log-group',
-              resourceName: '*',
-              arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-            }),
-          },
-        },
-      }),
-    );
+    allowCloudWatchLogs(key, stack);
     key.addToResourcePolicy(
       new iam.PolicyStatement({
         sid: 'EventBridgePublishesAlerts',

@@ -15,6 +15,7 @@ import { CustomizationBackend } from './customization-backend';
 import type { RequestRules } from './handlers/request-rules';
 import { Hyperparameter } from './hyperparameter';
 import { handlerFunction } from './private/handler-function';
+import { allowCloudWatchLogs } from '../private/log-storage';
 import { acceptRoleDependency } from '../private/redundant-dependency';
 import { customizationWorkflow } from './private/workflow';
 
@@ -134,25 +135,7 @@ export class CustomizationPipeline extends Construct {
         removalPolicy: RemovalPolicy.RETAIN,
       });
     const key = this.encryptionKey;
-    // CloudWatch Logs encrypts the pipeline's log groups with the key, for this account's log groups only.
-    const stack = Stack.of(this);
-    key.addToResourcePolicy(
-      new iam.PolicyStatement({
-        principals: [new iam.ServicePrincipal(`logs.${stack.region}.amazonaws.com`)],
-        actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
-        resources: ['*'],
-        conditions: {
-          ArnLike: {
-            'kms:EncryptionContext:aws:logs:arn': stack.formatArn({
-              service: 'logs',
-              resource: 'log-group',
-              resourceName: '*',
-              arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-            }),
-          },
-        },
-      }),
-    );
+    allowCloudWatchLogs(key, this);
 
     this.table = new dynamodb.Table(this, 'Decisions', {
       partitionKey: { name: 'requestId', type: dynamodb.AttributeType.STRING },

@@ -5,6 +5,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { S3_SERVER_ACCESS_LOGS_USE_BUCKET_POLICY } from 'aws-cdk-lib/cx-api';
 import { Construct } from 'constructs';
 import { acknowledgeFinding, acknowledgeWildcardResource } from '../private/compliance-findings';
+import { accessLogsBucket } from '../private/log-storage';
 import { Capability, DataClass, TAG_DATA_CLASS } from '../capabilities/capability';
 import { catalogActions } from '../capabilities/actions';
 import { actionResourceTypes } from '../capabilities/private/iam-data';
@@ -139,35 +140,7 @@ export class ModelRegistry extends Construct {
         }),
       });
 
-    this.accessLogsBucket = new s3.Bucket(this, 'AccessLogs', {
-      // S3 server access logging delivers only to buckets encrypted with SSE-S3.
-      encryption: s3.BucketEncryption.S3_MANAGED,
-      versioned: true,
-      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-      enforceSSL: true,
-      minimumTLSVersion: 1.2,
-      removalPolicy,
-      lifecycleRules: props.accessLogsExpiration
-        ? [
-            {
-              expiration: props.accessLogsExpiration,
-              noncurrentVersionExpiration: props.accessLogsExpiration,
-            },
-          ]
-        : undefined,
-    });
-    Tags.of(this.accessLogsBucket).add(TAG_DATA_CLASS, DataClass.ACCESS_LOGS);
-    acknowledgeFinding(
-      this.accessLogsBucket,
-      'S3DefaultEncryptionKMS',
-      'S3 server access logging delivers only to buckets encrypted with SSE-S3 (AES256).',
-    );
-    acknowledgeFinding(
-      this.accessLogsBucket,
-      'S3BucketReplicationEnabled',
-      "Server access logs of the buckets that log here, versioned and retained; copy them to a log archive with your organization's logs if required.",
-    );
+    this.accessLogsBucket = accessLogsBucket(this, 'AccessLogs', removalPolicy, props.accessLogsExpiration);
 
     const dataBucket = (id: string, dataClass: DataClass, extra: s3.BucketProps = {}) => {
       const bucket = new s3.Bucket(this, id, {
