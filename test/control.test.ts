@@ -62,7 +62,7 @@ describe('ModelAccessControl with every principal named', () => {
   test('the audit trail watches every role of the platform', () => {
     const pattern = JSON.stringify(
       f.template.resolve(
-        f.json.Resources[f.id(c.auditTrail.node.findChild('PrivilegeChanges'))].Properties.EventPattern,
+        f.json.Resources[f.id(c.auditTrail.node.findChild('RoleChanges'))].Properties.EventPattern,
       ),
     );
     const roles = [c.readRole!, c.inferenceRole!, c.requesterRole!, c.approverRole!, ...c.pipeline!.roles];

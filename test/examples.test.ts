@@ -111,7 +111,7 @@ test('examples/bedrock-fine-tuning composes everything: pipeline, roles, trail, 
   const template = Template.fromStack(app.node.findChild('BedrockFineTuningExample') as Stack);
   template.resourceCountIs('AWS::StepFunctions::StateMachine', 1);
   template.resourceCountIs('AWS::CloudTrail::Trail', 1);
-  template.resourceCountIs('AWS::Events::Rule', 4);
+  template.resourceCountIs('AWS::Events::Rule', 5);
 });
 
 test('examples/sagemaker-endpoint has no pipeline, and records the invocations of its two endpoints', () => {
@@ -131,5 +131,5 @@ test('examples/bring-your-own creates no trail and no registry key, and keeps th
   expect(Object.keys(template.findResources('AWS::KMS::Key')).filter((k) => k.includes('Registry'))).toEqual(
     [],
   );
-  template.resourceCountIs('AWS::Events::Rule', 4);
+  template.resourceCountIs('AWS::Events::Rule', 5);
 });

@@ -21,8 +21,11 @@ import { CapabilityRole } from '../roles/capability-role';
 import { SelfBoundedRole } from '../roles/self-bounded-role';
 import {
   customizationPattern,
-  privilegeChangePattern,
+  policyChangePattern,
+  POLICIES_PER_RULE,
   registryPolicyPattern,
+  roleChangePattern,
+  ROLES_PER_RULE,
   trailTamperingPattern,
 } from './private/alert-patterns';
 import { invocationSelector, managementSelector, objectSelector } from './private/event-selectors';
@@ -130,8 +133,8 @@ export class ModelAuditTrail extends Construct {
   public readonly organizationTrailArn?: string;
 
   private readonly registries: ModelRegistry[] = [];
-  private readonly roleNames: string[] = [];
-  private readonly policyArns: string[] = [];
+  private readonly alertOnRoleChanges: boolean;
+  private readonly watchedLists = new Map<string, string[][]>();
   private readonly exemptRoleArns: string[] = [];
   private readonly endpointArns: string[] = [];
   private allEndpoints = false;
@@ -244,11 +247,7 @@ export class ModelAuditTrail extends Construct {
       () => customizationPattern(this.exemptRoleArns),
     );
     this.rule('TrailTampering', 'A CloudTrail trail stopped, deleted or reconfigured', trailTamperingPattern);
-    if (alertOnRoleChanges) {
-      this.rule('PrivilegeChanges', "A change to a model-access role's policies, boundary or trust", () =>
-        privilegeChangePattern(this.roleNames, this.policyArns),
-      );
-    }
+    this.alertOnRoleChanges = alertOnRoleChanges;
     if (this.auditorRole) this.watchRole(this.auditorRole);
 
     for (const registry of props.registries ?? []) this.watchRegistry(registry);
@@ -292,14 +291,38 @@ export class ModelAuditTrail extends Construct {
 
   /** Alerts when the role's policies, boundary or trust change; a capability role's boundary and model policies too. */
   public watchRole(role: iam.IRole): void {
-    if (!this.roleNames.includes(role.roleName)) this.roleNames.push(role.roleName);
+    if (!this.alertOnRoleChanges) return;
+    this.watchIn('RoleChanges', role.roleName, ROLES_PER_RULE, roleChangePattern);
     const policies: iam.IManagedPolicy[] = [];
     if (role instanceof iam.Role && role.permissionsBoundary) policies.push(role.permissionsBoundary);
     if (CapabilityRole.isCapabilityRole(role)) policies.push(...role.modelPolicies);
     if (role instanceof SelfBoundedRole) policies.push(role.boundary);
     for (const policy of policies) {
-      if (!this.policyArns.includes(policy.managedPolicyArn)) this.policyArns.push(policy.managedPolicyArn);
+      this.watchIn('PolicyChanges', policy.managedPolicyArn, POLICIES_PER_RULE, policyChangePattern);
     }
+  }
+
+  /**
+   * Adds `item` to the rules of `kind`, starting a new rule when the last holds `perRule`: an
+   * event pattern may hold 2,048 characters.
+   */
+  private watchIn(kind: string, item: string, perRule: number, pattern: (items: string[]) => Json) {
+    const lists = this.watchedLists.get(kind) ?? [];
+    this.watchedLists.set(kind, lists);
+    if (lists.some((l) => l.includes(item))) return;
+    let last = lists[lists.length - 1];
+    if (!last || last.length >= perRule) {
+      const items: string[] = [];
+      const id = lists.length === 0 ? kind : `${kind}${lists.length + 1}`;
+      const what =
+        kind === 'RoleChanges'
+          ? "a model-access role's policies, boundary or trust"
+          : 'a model-access boundary or model policy';
+      this.rule(id, `A change to ${what}`, () => pattern(items));
+      lists.push(items);
+      last = items;
+    }
+    last.push(item);
   }
 
   /** Records the invocations of these models' SageMaker endpoints as data events. */

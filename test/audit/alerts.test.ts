@@ -21,7 +21,13 @@ type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 // EventBridge with a queue as its target; sample CloudTrail events are put on the bus and each
 // queue is read to see which rules matched.
 const f = controlFixture();
-const RULES = ['CustomizationOutsidePipeline', 'PrivilegeChanges', 'RegistryPolicyChanges', 'TrailTampering'];
+const RULES = [
+  'CustomizationOutsidePipeline',
+  'RoleChanges',
+  'PolicyChanges',
+  'RegistryPolicyChanges',
+  'TrailTampering',
+];
 const ruleId = (name: string) => f.id(f.control.auditTrail.node.findChild(name));
 const arn = (c: Parameters<typeof f.id>[0]) => f.template.arn(f.id(c));
 const name = (c: Parameters<typeof f.id>[0]) => f.template.resolve({ Ref: f.id(c) });
@@ -163,14 +169,14 @@ describe("a change to a watched role's permissions", () => {
     'UpdateAssumeRolePolicy',
   ])('%s on the inference role raises the privilege alert', async (eventName) => {
     expect(await alertsFor(apiCall('iam', eventName, user, { roleName: watched() }))).toEqual([
-      'PrivilegeChanges',
+      'RoleChanges',
     ]);
   });
 
   test("AttachRolePolicy on the pipeline's state machine role, and on the auditor role, raise it", async () => {
     for (const role of [stateMachineRole, f.control.auditTrail.auditorRole!]) {
       expect(await alertsFor(apiCall('iam', 'AttachRolePolicy', user, { roleName: name(role) }))).toEqual([
-        'PrivilegeChanges',
+        'RoleChanges',
       ]);
     }
   });
@@ -178,7 +184,7 @@ describe("a change to a watched role's permissions", () => {
   test('a new version of a role boundary raises it, and of an unrelated policy does not', async () => {
     const boundary = f.template.resolve({ Ref: f.id(f.control.inferenceRole!.permissionsBoundary as never) });
     expect(await alertsFor(apiCall('iam', 'CreatePolicyVersion', user, { policyArn: boundary }))).toEqual([
-      'PrivilegeChanges',
+      'PolicyChanges',
     ]);
     expect(
       await alertsFor(

@@ -13,6 +13,13 @@ import {
   ModelTarget,
   TAG_DATA_CLASS,
 } from '../../lib';
+import {
+  MAX_PATTERN_LENGTH,
+  policyChangePattern,
+  POLICIES_PER_RULE,
+  roleChangePattern,
+  ROLES_PER_RULE,
+} from '../../lib/audit/private/alert-patterns';
 import { boundaryOf, identityPoliciesOf, simulate } from '../support/simulate';
 import { ACCOUNT } from '../support/template';
 import { controlFixture, ENDPOINT } from './fixture';
@@ -159,7 +166,7 @@ describe('the alerts', () => {
       KmsMasterKeyId: { 'Fn::GetAtt': [f.id(audit.encryptionKey), 'Arn'] },
     });
     const rules = template.findResources('AWS::Events::Rule');
-    expect(Object.keys(rules)).toHaveLength(4);
+    expect(Object.keys(rules)).toHaveLength(5);
     for (const rule of Object.values<Json>(rules)) {
       expect(rule.Properties.Targets).toEqual([
         expect.objectContaining({
@@ -242,13 +249,13 @@ describe('the auditor role', () => {
 describe('with an organization trail', () => {
   const ORG_TRAIL = 'arn:aws:cloudtrail:us-east-1:999988887777:trail/organization-trail';
 
-  test('creates no trail, log bucket or log group, and keeps the four alerts', () => {
+  test('creates no trail, log bucket or log group, and keeps the five alerts', () => {
     const o = controlFixture({ auditors: undefined, auditTrail: { organizationTrailArn: ORG_TRAIL } });
     const t = Template.fromJSON(o.json);
     t.resourceCountIs('AWS::CloudTrail::Trail', 0);
     t.resourceCountIs('AWS::Logs::LogGroup', 6); // the pipeline's own
     expect(Object.keys(t.findResources('AWS::S3::Bucket'))).toHaveLength(4); // the registry's
-    t.resourceCountIs('AWS::Events::Rule', 4);
+    t.resourceCountIs('AWS::Events::Rule', 5);
     expect(o.control.auditTrail.organizationTrailArn).toBe(ORG_TRAIL);
   });
 
@@ -315,5 +322,28 @@ describe('role-change alerts and the region', () => {
       const stack = new Stack(new App(), 'S', { env: region ? { region } : undefined });
       expect(() => new ModelAuditTrail(stack, 'Audit')).not.toThrow();
     }
+  });
+});
+
+describe("the alert patterns fit EventBridge's 2,048 characters", () => {
+  test('a full rule of the longest role names, and of the longest policy ARNs, fits', () => {
+    const roleNames = Array.from({ length: ROLES_PER_RULE }, (_, i) => `${i}`.padEnd(64, 'r'));
+    const policyArns = Array.from(
+      { length: POLICIES_PER_RULE },
+      (_, i) => `arn:aws-us-gov:iam::123456789012:policy/${`${i}`.padEnd(128, 'p')}`,
+    );
+    expect(JSON.stringify(roleChangePattern(roleNames)).length).toBeLessThanOrEqual(MAX_PATTERN_LENGTH);
+    expect(JSON.stringify(policyChangePattern(policyArns)).length).toBeLessThanOrEqual(MAX_PATTERN_LENGTH);
+  });
+
+  test('watching more roles than a rule holds starts another rule, each with its share', () => {
+    const stack = new Stack(new App(), 'Many');
+    const trail = new ModelAuditTrail(stack, 'Audit');
+    for (let i = 0; i < ROLES_PER_RULE + 3; i++)
+      trail.watchRole(new iam.Role(stack, `Role${i}`, { assumedBy: new iam.AccountRootPrincipal() }));
+    const rules = Object.values<Json>(Template.fromStack(stack).findResources('AWS::Events::Rule'))
+      .map((r) => r.Properties.EventPattern)
+      .filter((p) => p.detail.requestParameters?.roleName);
+    expect(rules.map((p) => p.detail.requestParameters.roleName.length)).toEqual([ROLES_PER_RULE, 3]);
   });
 });

@@ -78,12 +78,21 @@ export function customizationPattern(exemptRoleArns: string[]): Json {
   return apiCalls(Object.keys(events), { eventName: Object.values(events).flat(), ...exemption });
 }
 
-/** Changes to the named roles, or new or restored versions of the named managed policies. */
-export function privilegeChangePattern(roleNames: string[], policyArns: string[]): Json {
-  const branches: Json[] = [{ eventName: ROLE_CHANGE_EVENTS, requestParameters: { roleName: roleNames } }];
-  if (policyArns.length > 0)
-    branches.push({ eventName: POLICY_CHANGE_EVENTS, requestParameters: { policyArn: policyArns } });
-  return apiCalls(['iam'], branches.length === 1 ? branches[0] : { $or: branches });
+/** EventBridge's default limit on an event pattern, in characters. */
+export const MAX_PATTERN_LENGTH = 2048;
+/** Role names per rule: at 64 characters each (IAM's longest), the pattern stays within the limit. */
+export const ROLES_PER_RULE = 20;
+/** Policy ARNs per rule: at 168 characters each (the longest partition, a 128-character name), likewise. */
+export const POLICIES_PER_RULE = 8;
+
+/** Changes to the permissions, boundary or trust of the named roles. */
+export function roleChangePattern(roleNames: string[]): Json {
+  return apiCalls(['iam'], { eventName: ROLE_CHANGE_EVENTS, requestParameters: { roleName: roleNames } });
+}
+
+/** New or restored versions of the named managed policies (boundaries, model policies). */
+export function policyChangePattern(policyArns: string[]): Json {
+  return apiCalls(['iam'], { eventName: POLICY_CHANGE_EVENTS, requestParameters: { policyArn: policyArns } });
 }
 
 /**
