@@ -10,7 +10,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { S3_SERVER_ACCESS_LOGS_USE_BUCKET_POLICY } from 'aws-cdk-lib/cx-api';
 import { Construct } from 'constructs';
-import { DataClass, TAG_DATA_CLASS } from '../capabilities/capability';
+import { DataClass, TAG_CAPABILITY, TAG_DATA_CLASS } from '../capabilities/capability';
 import { ModelTarget } from '../capabilities/model-target';
 import { CustomizationPipeline } from '../pipeline/customization-pipeline';
 import { acknowledgeFinding, acknowledgeWildcardResource } from '../private/compliance-findings';
@@ -248,6 +248,12 @@ export class ModelAuditTrail extends Construct {
     );
     this.rule('TrailTampering', 'A CloudTrail trail stopped, deleted or reconfigured', trailTamperingPattern);
     this.alertOnRoleChanges = alertOnRoleChanges;
+    if (this.trail) {
+      // The role CloudTrail assumes to deliver to the log group: a service's role, watched like the rest.
+      const deliveryRole = this.trail.node.findChild('LogsRole') as iam.Role;
+      Tags.of(deliveryRole).add(TAG_CAPABILITY, 'service');
+      this.watchRole(deliveryRole);
+    }
     if (this.auditorRole) this.watchRole(this.auditorRole);
 
     for (const registry of props.registries ?? []) this.watchRegistry(registry);
