@@ -13,7 +13,7 @@ import { Construct } from 'constructs';
 import { DataClass, TAG_CAPABILITY, TAG_DATA_CLASS } from '../capabilities/capability';
 import { ModelTarget } from '../capabilities/model-target';
 import { CustomizationPipeline } from '../pipeline/customization-pipeline';
-import { acknowledgeFinding, acknowledgeWildcardResource } from '../private/compliance-findings';
+import { acknowledgeFinding } from '../private/compliance-findings';
 import { accessLogsBucket, allowCloudWatchLogs } from '../private/log-storage';
 import { acceptRoleDependency } from '../private/redundant-dependency';
 import { ModelRegistry } from '../registry/model-registry';
@@ -28,6 +28,7 @@ import {
   ROLES_PER_RULE,
   trailTamperingPattern,
 } from './private/alert-patterns';
+import { auditorRole } from './private/auditor-role';
 import { invocationSelector, managementSelector, objectSelector } from './private/event-selectors';
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -93,7 +94,9 @@ export interface ModelAuditTrailProps {
   readonly accessLogsBucket?: s3.IBucket;
 
   /**
-   * The key of the log files, the log group and the alert topic.
+   * The key of the log files, the log group, the alert topic and its dead-letter queue. The policy
+   * of a key you bring must let CloudTrail, CloudWatch Logs and EventBridge use it (the construct
+   * adds this to a key whose policy it can change).
    * @default - a new KMS key with rotation, retained
    */
   readonly encryptionKey?: kms.IKey;
@@ -226,8 +229,6 @@ export class ModelAuditTrail extends Construct {
         sendToCloudWatchLogs: true,
         cloudWatchLogGroup: this.logGroup,
       });
-      // Advanced selectors replace the basic ones: management events, then data events scoped to
-      // the registries and endpoints, so their cost stays with the models' own traffic.
       acknowledgeFinding(
         this.trail.node.findChild('LogsRole'),
         'IAMNoInlinePolicy',
@@ -235,10 +236,20 @@ export class ModelAuditTrail extends Construct {
       );
       const cfnTrail = this.trail.node.defaultChild as cloudtrail.CfnTrail;
       acceptRoleDependency(cfnTrail);
+      // Advanced selectors replace the basic ones: management events, then data events scoped to
+      // the registries and endpoints, so their cost stays with the models' own traffic.
       cfnTrail.advancedEventSelectors = Lazy.any({
         produce: () => this.eventSelectors(),
       });
-      if (props.auditors) this.auditorRole = this.createAuditorRole(props.auditors);
+      if (props.auditors) {
+        this.auditorRole = auditorRole(
+          this,
+          props.auditors,
+          this.logBucket,
+          this.logGroup,
+          this.encryptionKey,
+        );
+      }
     }
 
     this.rule(
@@ -405,61 +416,6 @@ export class ModelAuditTrail extends Construct {
         conditions: { StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID } },
       }),
     );
-  }
-
-  /** Reads the log files and the log group, and nothing else: its policy is its boundary. */
-  private createAuditorRole(auditors: iam.IPrincipal): SelfBoundedRole {
-    const role = new SelfBoundedRole(this, 'Auditor', 'auditor', {
-      assumedBy: auditors,
-      description: 'cdk-model-access auditor: reads the audit logs and nothing else',
-    });
-    const statements = [
-      new iam.PolicyStatement({
-        sid: 'ReadLogFiles',
-        actions: ['s3:GetObject', 's3:GetObjectVersion'],
-        resources: [this.logBucket!.arnForObjects('*')],
-      }),
-      new iam.PolicyStatement({
-        sid: 'ListLogFiles',
-        actions: ['s3:ListBucket', 's3:ListBucketVersions'],
-        resources: [this.logBucket!.bucketArn],
-      }),
-      new iam.PolicyStatement({
-        sid: 'DecryptLogFilesThroughS3',
-        actions: ['kms:Decrypt'],
-        resources: [this.encryptionKey.keyArn],
-        conditions: { StringEquals: { 'kms:ViaService': `s3.${Aws.REGION}.amazonaws.com` } },
-      }),
-      new iam.PolicyStatement({
-        sid: 'ReadTrailLogGroup',
-        actions: [
-          'logs:DescribeLogStreams',
-          'logs:GetLogEvents',
-          'logs:FilterLogEvents',
-          'logs:StartQuery',
-          'logs:GetQueryResults',
-          'logs:StopQuery',
-        ],
-        resources: [this.logGroup!.logGroupArn],
-      }),
-    ];
-    for (const statement of statements) role.addToPrincipalPolicy(statement);
-    acknowledgeWildcardResource(
-      role,
-      this.logBucket!.arnForObjects('*'),
-      'Every object of the audit-log bucket is a log file or digest, which the auditor exists to read.',
-    );
-    // The log key's policy must let the auditor decrypt; identity policies alone cannot.
-    this.encryptionKey.addToResourcePolicy(
-      new iam.PolicyStatement({
-        sid: 'AuditorDecryptsLogFilesThroughS3',
-        principals: [new iam.ArnPrincipal(role.roleArn)],
-        actions: ['kms:Decrypt'],
-        resources: ['*'],
-        conditions: { StringEquals: { 'kms:ViaService': `s3.${Aws.REGION}.amazonaws.com` } },
-      }),
-    );
-    return role;
   }
 }
 
