@@ -68,7 +68,7 @@ export interface ModelAccessControlProps {
 
   /**
    * Conditions on the people's roles: readers, requesters and approvers (time window, network,
-   * MFA, session tags).
+   * MFA, session tags). MFA stays required unless these set `requireMfa: false`.
    * @default - MFA required
    */
   readonly conditions?: AccessConditions;
@@ -137,7 +137,7 @@ export class ModelAccessControl extends Construct {
     if ((props.readers || props.invokers) && props.models.length === 0) {
       throw new Error('ModelAccessControl: models is empty; name the models readers and invokers may use.');
     }
-    const people = props.conditions ?? { requireMfa: true };
+    const people = { requireMfa: true, ...props.conditions };
 
     this.registry = new ModelRegistry(this, 'Registry', {
       ...props.registry,

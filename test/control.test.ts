@@ -164,6 +164,25 @@ describe('ModelAccessControl with fewer principals', () => {
     ).toThrow(/customization needs customizationRequesters, approvers and baseModels together/);
   });
 
+  test('conditions given keep MFA required unless they say otherwise', () => {
+    const trust = (control: ModelAccessControl) =>
+      JSON.stringify(
+        Stack.of(control).resolve(
+          (control.readRole!.node.defaultChild as iam.CfnRole).assumeRolePolicyDocument,
+        ),
+      );
+    const build = (conditions: object) =>
+      new ModelAccessControl(new Stack(new App(), 'S'), 'C', {
+        models: [TITAN],
+        readers: new iam.AccountRootPrincipal(),
+        conditions,
+      });
+    expect(trust(build({ sourceIpRanges: ['203.0.113.0/24'] }))).toMatch(
+      /"aws:MultiFactorAuthPresent":"true"/,
+    );
+    expect(trust(build({ requireMfa: false }))).not.toMatch(/MultiFactorAuthPresent/);
+  });
+
   test('readers or invokers need models', () => {
     const stack = new Stack(new App(), 'S');
     expect(

@@ -33,6 +33,8 @@ export function buildApp(app = new App()): App {
     customizationRequesters: permissionSet('MlEngineer'),
     approvers: permissionSet('MlLead'),
     baseModels: [ModelTarget.bedrockFoundationModel('amazon.titan-text-express-v1')],
+    // Identity Center asks for MFA at sign-in; its role sessions carry no aws:MultiFactorAuthPresent.
+    conditions: { requireMfa: false },
     registry: { encryptionKey: platformKey },
     auditTrail: {
       organizationTrailArn: 'arn:aws:cloudtrail:us-east-1:999988887777:trail/organization-trail',
