@@ -58,6 +58,15 @@ export interface MergedIdentity {
   readonly through: string[];
 }
 
+/** A principal's read or write of a registry data class's objects, by its identity policies. */
+export interface RegistryAccess {
+  readonly principal: string;
+  readonly dataClass: DataClass;
+  /** `read` (s3:GetObject) or `write` (s3:PutObject). */
+  readonly access: 'read' | 'write';
+  readonly evidence: Evidence;
+}
+
 /** Something the analysis could not judge: an unknown action or AWS-managed policy. */
 export interface AnalysisProblem {
   readonly principal: string;
@@ -78,6 +87,10 @@ interface Statement {
 }
 
 const PRINCIPAL_TYPES = ['AWS::IAM::Role', 'AWS::IAM::User', 'AWS::IAM::Group'] as const;
+const REGISTRY_OBJECT_ACTIONS: [RegistryAccess['access'], string][] = [
+  ['read', 's3:GetObject'],
+  ['write', 's3:PutObject'],
+];
 // Probes for "every role": a pattern that matches a role nobody named covers them all.
 const ANY_ROLE_PROBES = [
   'arn:aws:iam::000000000000:role/any-role',
@@ -97,6 +110,8 @@ export class AccessAnalysis {
 
   public readonly principals: PrincipalAccess[];
   public readonly problems: AnalysisProblem[] = [];
+  /** Who may read or write objects of each registry data class, after denies and boundaries. */
+  public readonly registryAccess: RegistryAccess[] = [];
 
   private readonly resources: Record<string, Json>;
   private readonly registryBuckets = new Map<string, DataClass>();
@@ -463,6 +478,19 @@ export class AccessAnalysis {
     const grants: CapabilityGrant[] = [];
     for (const s of allows) {
       const context = contextOf.get(s)!;
+      for (const dataClass of (context.dataClasses ?? []).filter((d) => REGISTRY_DATA_CLASSES.includes(d))) {
+        for (const [access, objectAction] of REGISTRY_OBJECT_ACTIONS) {
+          if (!holds(s, objectAction) || denied(statements, objectAction, s.resources)) continue;
+          if (!withinBoundary(objectAction, s.resources)) continue;
+          const action = s.actions?.find((p) => matchesAction(p, objectAction)) ?? `not ${s.notActions}`;
+          this.registryAccess.push({
+            principal: id,
+            dataClass,
+            access,
+            evidence: { policy: s.policy, statement: s.sid, action, resource: s.resources.join(', ') },
+          });
+        }
+      }
       for (const entry of CATALOG) {
         if (
           !holds(s, entry.action) ||

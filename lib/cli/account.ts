@@ -1,0 +1,276 @@
+import {
+  GetAccountAuthorizationDetailsCommand,
+  GetAccountAuthorizationDetailsCommandOutput,
+  GetPolicyVersionCommand,
+  GetRoleCommand,
+  IAMClient,
+} from '@aws-sdk/client-iam';
+import { TAG_CAPABILITY } from '../capabilities/capability';
+import { StackInput } from './report';
+
+type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+/** The account could not be read, or not completely: the message says what is missing. */
+export class AccountReadError extends Error {}
+
+export interface AccountReadOptions {
+  readonly region: string;
+  readonly profile?: string;
+  readonly endpointUrl?: string;
+  /** A client of your own (tests). @default - one for region, profile and endpoint */
+  readonly client?: IAMClient;
+  /** How many times a throttled call is tried. @default 6 */
+  readonly attempts?: number;
+  /** Waits between tries (tests pass one that does not wait). @default setTimeout */
+  readonly sleep?: (ms: number) => Promise<void>;
+  /** Where progress goes. @default - nowhere */
+  readonly progress?: (message: string) => void;
+}
+
+const THROTTLED = new Set([
+  'Throttling',
+  'ThrottlingException',
+  'TooManyRequestsException',
+  'RequestLimitExceeded',
+]);
+const ACCESS_DENIED = new Set(['AccessDenied', 'AccessDeniedException', 'UnauthorizedOperation']);
+
+/**
+ * The account's roles, users, groups and customer-managed policies, read with
+ * GetAccountAuthorizationDetails (every page) and the default version of each managed policy, as a
+ * CloudFormation template the analysis reads like any other. Throws, naming what is missing, rather
+ * than return a partial read.
+ */
+export async function readAccount(options: AccountReadOptions): Promise<StackInput> {
+  const client =
+    options.client ??
+    new IAMClient({
+      region: options.region,
+      profile: options.profile,
+      endpoint: options.endpointUrl,
+      // Throttling is retried here, with backoff, so a read either completes or says why not.
+      maxAttempts: 1,
+    });
+  const call = retrying(options);
+  const details = { roles: [] as Json[], users: [] as Json[], groups: [] as Json[], policies: [] as Json[] };
+  let marker: string | undefined;
+  let pages = 0;
+  do {
+    const page: GetAccountAuthorizationDetailsCommandOutput = await call(
+      'iam:GetAccountAuthorizationDetails',
+      pages,
+      () =>
+        client.send(
+          new GetAccountAuthorizationDetailsCommand({
+            Filter: ['Role', 'User', 'Group', 'LocalManagedPolicy'],
+            Marker: marker,
+          }),
+        ),
+    );
+    pages++;
+    details.roles.push(...(page.RoleDetailList ?? []));
+    details.users.push(...(page.UserDetailList ?? []));
+    details.groups.push(...(page.GroupDetailList ?? []));
+    details.policies.push(...(page.Policies ?? []));
+    marker = page.IsTruncated ? page.Marker : undefined;
+    if (page.IsTruncated && !marker) {
+      throw new AccountReadError(
+        `iam:GetAccountAuthorizationDetails said page ${pages} was truncated but gave no marker; no report, since it would be incomplete.`,
+      );
+    }
+    if (marker || pages > 1) {
+      options.progress?.(
+        `read page ${pages}: ${details.roles.length} roles, ${details.users.length} users, ${details.groups.length} groups, ${details.policies.length} policies`,
+      );
+    }
+  } while (marker);
+
+  const documents = new Map<string, Json>();
+  for (const policy of details.policies) {
+    const listed = (policy.PolicyVersionList ?? []).find((v: Json) => v.IsDefaultVersion && v.Document);
+    const document =
+      listed?.Document ??
+      (
+        await call('iam:GetPolicyVersion', pages, () =>
+          client.send(
+            new GetPolicyVersionCommand({ PolicyArn: policy.Arn, VersionId: policy.DefaultVersionId }),
+          ),
+        )
+      ).PolicyVersion?.Document;
+    if (!document) throw new AccountReadError(`iam:GetPolicyVersion returned no document for ${policy.Arn}.`);
+    documents.set(policy.Arn, parseDocument(document));
+  }
+  // Session length is not in the account details; the pack checks it on capability roles.
+  const sessions = new Map<string, number>();
+  for (const role of details.roles.filter((r) =>
+    (r.Tags ?? []).some((t: Json) => t.Key === TAG_CAPABILITY),
+  )) {
+    const got = await call('iam:GetRole', pages, () =>
+      client.send(new GetRoleCommand({ RoleName: role.RoleName })),
+    );
+    if (got.Role?.MaxSessionDuration) sessions.set(role.RoleName, got.Role.MaxSessionDuration);
+  }
+  const account = accountOf(details);
+  return {
+    name: `account ${account ?? 'unknown'} (${options.region})`,
+    template: accountTemplate(details, documents, sessions, account),
+  };
+}
+
+/** Calls `send`, retrying throttling with exponential backoff; turns AWS errors into one clear message. */
+function retrying(options: AccountReadOptions) {
+  const attempts = options.attempts ?? 6;
+  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  return async <T>(action: string, pagesRead: number, send: () => Promise<T>): Promise<T> => {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await send();
+      } catch (e) {
+        const err = e as Error & { $metadata?: { httpStatusCode?: number } };
+        const throttled = THROTTLED.has(err.name) || err.$metadata?.httpStatusCode === 429;
+        if (throttled && attempt < attempts) {
+          const delay = Math.min(200 * 2 ** (attempt - 1), 10_000) * (0.5 + Math.random() / 2);
+          options.progress?.(
+            `${action} throttled; trying again in ${Math.round(delay)} ms (${attempt}/${attempts})`,
+          );
+          await sleep(delay);
+          continue;
+        }
+        throw describeFailure(err, action, pagesRead, throttled ? attempts : 0);
+      }
+    }
+  };
+}
+
+function describeFailure(err: Error, action: string, pagesRead: number, throttledAttempts: number): Error {
+  const partial = pagesRead > 0 ? ` after ${pagesRead} page(s); no report, since it would be incomplete` : '';
+  if (err.name === 'CredentialsProviderError' || /Could not load credentials/i.test(err.message)) {
+    return new AccountReadError(
+      'no AWS credentials: set AWS_PROFILE or pass --profile, or set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY.',
+    );
+  }
+  if (ACCESS_DENIED.has(err.name)) {
+    return new AccountReadError(
+      `access denied to ${action}${partial}: the caller needs iam:GetAccountAuthorizationDetails, iam:GetPolicyVersion and iam:GetRole.`,
+    );
+  }
+  if (throttledAttempts)
+    return new AccountReadError(`${action} still throttled after ${throttledAttempts} tries${partial}.`);
+  return new AccountReadError(`${action} failed${partial}: ${err.name}: ${err.message}`);
+}
+
+function parseDocument(document: string | Json): Json {
+  return typeof document === 'string' ? JSON.parse(decodeURIComponent(document)) : document;
+}
+
+function accountOf(details: { roles: Json[]; users: Json[]; policies: Json[] }): string | undefined {
+  const arn = [...details.roles, ...details.users, ...details.policies]
+    .map((x) => x.Arn as string)
+    .find(Boolean);
+  return arn?.split(':')[4];
+}
+
+/**
+ * The account as a template: each role, user, group and customer-managed policy a resource,
+ * named by the entity's name; the account id in ARNs becomes `${AWS::AccountId}`, as it is in a
+ * synthesized template, so a trust policy naming a role's ARN finds that role.
+ */
+function accountTemplate(
+  details: { roles: Json[]; users: Json[]; groups: Json[]; policies: Json[] },
+  documents: Map<string, Json>,
+  sessions: Map<string, number>,
+  account: string | undefined,
+): Json {
+  const resources: Record<string, Json> = {};
+  const ids = new Set<string>();
+  const idFor = (name: string, kind: string) => {
+    let id = name.replace(/[^A-Za-z0-9]/g, '') || kind;
+    if (ids.has(id)) id = `${id}${kind}`;
+    for (let n = 2; ids.has(id); n++) id = `${id}${n}`;
+    ids.add(id);
+    return id;
+  };
+  const symbolic = (value: Json): Json => {
+    if (typeof value === 'string')
+      return account && value.includes(`:${account}:`)
+        ? { 'Fn::Sub': value.split(account).join('${AWS::AccountId}') }
+        : value;
+    if (Array.isArray(value)) return value.map(symbolic);
+    if (value && typeof value === 'object')
+      return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, symbolic(v)]));
+    return value;
+  };
+  const policyIds = new Map<string, string>();
+  for (const policy of details.policies) {
+    const id = idFor(policy.PolicyName, 'Policy');
+    policyIds.set(policy.Arn, id);
+    resources[id] = {
+      Type: 'AWS::IAM::ManagedPolicy',
+      Properties: {
+        ManagedPolicyName: policy.PolicyName,
+        Path: policy.Path,
+        PolicyDocument: symbolic(documents.get(policy.Arn)),
+      },
+    };
+  }
+  const managed = (attached: Json[] | undefined) =>
+    (attached ?? []).map((a: Json) =>
+      policyIds.has(a.PolicyArn) ? { Ref: policyIds.get(a.PolicyArn) } : a.PolicyArn,
+    );
+  const inline = (list: Json[] | undefined) =>
+    (list ?? []).map((p: Json) => ({
+      PolicyName: p.PolicyName,
+      PolicyDocument: symbolic(parseDocument(p.PolicyDocument)),
+    }));
+  const boundary = (b: Json) =>
+    b?.PermissionsBoundaryArn
+      ? policyIds.has(b.PermissionsBoundaryArn)
+        ? { Ref: policyIds.get(b.PermissionsBoundaryArn) }
+        : b.PermissionsBoundaryArn
+      : undefined;
+  const groupIds = new Map<string, string>();
+  for (const group of details.groups) {
+    const id = idFor(group.GroupName, 'Group');
+    groupIds.set(group.GroupName, id);
+    resources[id] = {
+      Type: 'AWS::IAM::Group',
+      Properties: {
+        GroupName: group.GroupName,
+        Path: group.Path,
+        Policies: inline(group.GroupPolicyList),
+        ManagedPolicyArns: managed(group.AttachedManagedPolicies),
+      },
+    };
+  }
+  for (const role of details.roles) {
+    resources[idFor(role.RoleName, 'Role')] = {
+      Type: 'AWS::IAM::Role',
+      Properties: {
+        RoleName: role.RoleName,
+        Path: role.Path,
+        AssumeRolePolicyDocument: symbolic(parseDocument(role.AssumeRolePolicyDocument)),
+        Policies: inline(role.RolePolicyList),
+        ManagedPolicyArns: managed(role.AttachedManagedPolicies),
+        PermissionsBoundary: boundary(role.PermissionsBoundary),
+        MaxSessionDuration: sessions.get(role.RoleName),
+        Tags: role.Tags,
+      },
+    };
+  }
+  for (const user of details.users) {
+    resources[idFor(user.UserName, 'User')] = {
+      Type: 'AWS::IAM::User',
+      Properties: {
+        UserName: user.UserName,
+        Path: user.Path,
+        Policies: inline(user.UserPolicyList),
+        ManagedPolicyArns: managed(user.AttachedManagedPolicies),
+        Groups: (user.GroupList ?? []).map((g: string) => (groupIds.has(g) ? { Ref: groupIds.get(g) } : g)),
+        PermissionsBoundary: boundary(user.PermissionsBoundary),
+        Tags: user.Tags,
+      },
+    };
+  }
+  // CloudFormation leaves out what is undefined; so does the template.
+  return JSON.parse(JSON.stringify({ Resources: resources }));
+}

@@ -1,0 +1,210 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { App, Stack } from 'aws-cdk-lib';
+import { CfnInclude } from 'aws-cdk-lib/cloudformation-include';
+import { AccessAnalysis, Evidence } from '../analysis/access-analysis';
+import { Capability, MODEL_CAPABILITIES, REGISTRY_DATA_CLASSES } from '../capabilities/capability';
+import { ModelAccessChecks } from '../nag/model-access-checks';
+import { MODEL_ACCESS_RULES } from '../nag/rules';
+
+type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+/** One stack to report on: its template, and the findings its app acknowledged. */
+export interface StackInput {
+  readonly name: string;
+  readonly template: Json;
+  /** Acknowledged findings of ModelAccessChecks, by rule id (granular) and logical id. */
+  readonly acknowledged?: { readonly rule: string; readonly logicalId: string; readonly reason: string }[];
+}
+
+export interface PrincipalRow {
+  readonly id: string;
+  readonly type: string;
+  readonly declared?: string;
+  /** For each capability held: the grants that confer it. */
+  readonly cells: Partial<Record<Capability, string[]>>;
+  /** Who the trust policy names (roles only). */
+  readonly trustedBy: string[];
+  /** Roles of the stack it can assume, directly or through a chain. */
+  readonly canAssume: string[];
+  /** Whether a finding names this principal. */
+  readonly flagged: boolean;
+}
+
+export interface DataClassRow {
+  readonly dataClass: string;
+  readonly buckets: string[];
+  readonly readers: string[];
+  readonly writers: string[];
+}
+
+export interface Finding {
+  readonly rule: string;
+  readonly severity: string;
+  readonly resource: string;
+  readonly message: string;
+  /** A merged-identity finding. */
+  readonly merged: boolean;
+}
+
+export interface AcknowledgedFinding {
+  readonly rule: string;
+  readonly resource: string;
+  readonly reason: string;
+}
+
+export interface StackReport {
+  readonly name: string;
+  readonly principals: PrincipalRow[];
+  readonly dataClasses: DataClassRow[];
+  readonly findings: Finding[];
+  readonly acknowledged: AcknowledgedFinding[];
+  /** What the analysis could not judge (unknown actions, AWS-managed policies outside its table). */
+  readonly problems: string[];
+}
+
+export interface Report {
+  /** What was read: template files, or an account and region. */
+  readonly source: string;
+  readonly capabilities: Capability[];
+  readonly stacks: StackReport[];
+}
+
+const MERGE_RULES = new Set(
+  MODEL_ACCESS_RULES.filter((r) => r.mergedIdentity).map((r) => `ModelAccess-${r.id}`),
+);
+
+/** The report on some stacks: the analysis for the matrix, ModelAccessChecks itself for the findings. */
+export function buildReport(source: string, stacks: StackInput[]): Report {
+  return { source, capabilities: [...MODEL_CAPABILITIES], stacks: stacks.map(stackReport) };
+}
+
+/** Whether the report fails under `--fail-on`. */
+export function fails(report: Report, failOn: 'merged' | 'error' | 'never'): boolean {
+  const findings = report.stacks.flatMap((s) => s.findings);
+  if (failOn === 'merged') return findings.some((f) => f.merged);
+  if (failOn === 'error') return findings.some((f) => f.severity === 'error' || f.severity === 'fatal');
+  return false;
+}
+
+function stackReport(input: StackInput): StackReport {
+  const analysis = AccessAnalysis.fromTemplate(input.template);
+  const resources: Record<string, Json> = input.template.Resources ?? {};
+  const { findings, acknowledged } = checkedFindings(input);
+  const flagged = new Set(findings.map((f) => f.resource));
+  const principals = analysis.principals.map((p): PrincipalRow => {
+    const cells: Partial<Record<Capability, string[]>> = {};
+    for (const c of new Set(p.grants.map((g) => g.capability)))
+      cells[c] = describe(p.grants.filter((g) => g.capability === c).map((g) => g.evidence));
+    return {
+      id: p.id,
+      type: p.type,
+      declared: p.declaredCapability,
+      cells,
+      trustedBy:
+        p.type === 'AWS::IAM::Role' ? trustedBy(resources[p.id].Properties?.AssumeRolePolicyDocument) : [],
+      canAssume: p.canAssume,
+      flagged: flagged.has(p.id),
+    };
+  });
+  const dataClasses = REGISTRY_DATA_CLASSES.map((dataClass): DataClassRow => {
+    const who = (access: 'read' | 'write') => [
+      ...new Set(
+        analysis.registryAccess
+          .filter((a) => a.dataClass === dataClass && a.access === access)
+          .map((a) => a.principal),
+      ),
+    ];
+    return {
+      dataClass,
+      buckets: Object.keys(resources).filter((id) => analysis.registryDataClass(id) === dataClass),
+      readers: who('read'),
+      writers: who('write'),
+    };
+  });
+  return {
+    name: input.name,
+    principals,
+    dataClasses,
+    findings,
+    acknowledged,
+    problems: analysis.problems.map((p) => `${p.principal}: ${p.message}`),
+  };
+}
+
+/**
+ * The pack's findings on the template, brought into an app with cloudformation-include so the
+ * rules run exactly as in `cdk synth`; those the app acknowledged are set apart with their reasons.
+ */
+function checkedFindings(input: StackInput): { findings: Finding[]; acknowledged: AcknowledgedFinding[] } {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'model-access-report-'));
+  try {
+    const file = path.join(dir, 'template.json');
+    fs.writeFileSync(file, JSON.stringify(input.template));
+    const app = new App({ outdir: path.join(dir, 'out') });
+    new CfnInclude(new Stack(app, 'Report'), 'Template', { templateFile: file, preserveLogicalIds: true });
+    const report = new ModelAccessChecks(app, { allowAcknowledgingMergedIdentities: false }).validateScope(
+      app,
+    );
+    const findings: Finding[] = [];
+    const acknowledged: AcknowledgedFinding[] = [];
+    for (const v of report.violations) {
+      for (const r of v.violatingResources) {
+        const resource = r.resourceLogicalId ?? r.constructPath?.split('/').pop() ?? '';
+        const ack = input.acknowledged?.find((a) => a.rule === v.ruleName && a.logicalId === resource);
+        const base = v.ruleName.replace(/\[.*$/, '');
+        if (ack && !MERGE_RULES.has(base)) {
+          acknowledged.push({ rule: v.ruleName, resource, reason: ack.reason });
+        } else {
+          findings.push({
+            rule: v.ruleName,
+            severity: v.severity ?? 'error',
+            resource,
+            message: v.description,
+            merged: MERGE_RULES.has(base),
+          });
+        }
+      }
+    }
+    return { findings, acknowledged };
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Evidence by statement: `s3:GetObject, s3:GetObjectVersion in Policy (#1) on <Bucket.Arn>/*`. */
+function describe(evidence: Evidence[]): string[] {
+  const byStatement = new Map<string, Set<string>>();
+  for (const e of evidence) {
+    const where = `${e.policy} (${e.statement}) on ${flatten(e.resource)}`;
+    byStatement.set(where, (byStatement.get(where) ?? new Set()).add(e.action));
+  }
+  return [...byStatement].map(([where, actions]) => `${[...actions].join(', ')} in ${where}`);
+}
+
+/** The principals a trust policy allows to assume the role, written as they read. */
+function trustedBy(document: Json): string[] {
+  const out: string[] = [];
+  for (const s of [document?.Statement ?? []].flat()) {
+    if (s.Effect !== 'Allow') continue;
+    const principal = s.Principal === '*' ? { AWS: '*' } : (s.Principal ?? {});
+    const conditional = s.Condition ? ' (with conditions)' : '';
+    for (const [kind, values] of Object.entries<Json>(principal)) {
+      for (const v of [values].flat())
+        out.push(`${kind === 'AWS' ? '' : `${kind}: `}${flatten(v)}${conditional}`);
+    }
+  }
+  return [...new Set(out)];
+}
+
+/** A reference as a reviewer reads it: `<Role.Arn>`, `<AWS::AccountId>`. */
+function flatten(node: Json): string {
+  if (typeof node === 'string') return node.replace(/\$\{/g, '<').replace(/\}/g, '>');
+  if (Array.isArray(node)) return node.map(flatten).join(', ');
+  if (node?.['Fn::Join']) return (node['Fn::Join'][1] as Json[]).map(flatten).join(node['Fn::Join'][0]);
+  if (node?.['Fn::Sub']) return flatten([node['Fn::Sub']].flat()[0]);
+  if (node?.['Fn::GetAtt']) return `<${[node['Fn::GetAtt']].flat().join('.')}>`;
+  if (node?.Ref) return `<${node.Ref}>`;
+  return JSON.stringify(node);
+}
