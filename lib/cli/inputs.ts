@@ -24,15 +24,13 @@ export function readStacks(inputs: string[]): StackInput[] {
         throw new UsageError(
           `${input} holds no *.template.json: run cdk synth first, or name template files.`,
         );
-      const acknowledged = acknowledgementsIn(input);
       for (const file of files) {
+        const name = file.replace(/\.template\.json$/, '');
         const template = readTemplate(path.join(input, file));
         stacks.push({
-          name: file.replace(/\.template\.json$/, ''),
+          name,
           template,
-          acknowledged: acknowledged
-            .map((a) => ({ ...a, logicalId: logicalIdAt(template, a.constructPath) }))
-            .filter((a): a is typeof a & { logicalId: string } => a.logicalId !== undefined),
+          acknowledged: acknowledgementsOf(path.join(input, `${name}.metadata.json`), template),
         });
       }
     } else {
@@ -81,26 +79,38 @@ function readTemplate(file: string): Json {
   return template;
 }
 
-/** ModelAccessChecks' acknowledged findings in a cloud assembly's validation report. */
-function acknowledgementsIn(dir: string): { rule: string; constructPath: string; reason: string }[] {
-  const file = path.join(dir, 'validation-report.json');
-  if (!fs.existsSync(file)) return [];
-  const report = JSON.parse(fs.readFileSync(file, 'utf8'));
-  return (report.pluginReports ?? [])
-    .filter((r: Json) => r.pluginName === 'ModelAccess')
-    .flatMap((r: Json) => r.suppressedViolations ?? [])
-    .flatMap((v: Json) =>
-      (v.violatingConstructs ?? []).map((c: Json) => ({
-        rule: v.ruleName,
-        constructPath: c.constructPath,
-        reason: v.reason,
-      })),
-    );
+/**
+ * The ModelAccessChecks findings the app acknowledged, by logical id: the stack's metadata records
+ * each acknowledgement at its construct path, which covers every resource below it (as in synth);
+ * the template's `aws:cdk:path` metadata (the cdk CLI writes it) places each resource.
+ */
+function acknowledgementsOf(metadataFile: string, template: Json): NonNullable<StackInput['acknowledged']> {
+  if (!fs.existsSync(metadataFile)) return [];
+  const metadata: Record<string, { type: string; data: Json }[]> = JSON.parse(
+    fs.readFileSync(metadataFile, 'utf8'),
+  );
+  const acks = new Map<string, Record<string, string>>();
+  for (const [constructPath, entries] of Object.entries(metadata)) {
+    for (const e of entries)
+      if (e.type === 'aws:cdk:acknowledged-rules') acks.set(constructPath.replace(/^\//, ''), e.data);
+  }
+  const found: NonNullable<StackInput['acknowledged']> = [];
+  for (const [logicalId, resource] of Object.entries<Json>(template.Resources)) {
+    const at = resource.Metadata?.['aws:cdk:path'];
+    if (typeof at !== 'string') continue;
+    const seen = new Set<string>();
+    // The closest acknowledgement of a rule wins, as in synth.
+    for (let p = at; p; p = p.includes('/') ? p.slice(0, p.lastIndexOf('/')) : '') {
+      for (const [id, reason] of Object.entries(acks.get(p) ?? {})) {
+        const rule = id.startsWith(PACK_PREFIX) ? id.slice(PACK_PREFIX.length) : undefined;
+        if (rule && !seen.has(rule)) {
+          seen.add(rule);
+          found.push({ rule, logicalId, reason });
+        }
+      }
+    }
+  }
+  return found;
 }
 
-/** The logical id of the resource at a construct path, by the template's `aws:cdk:path` metadata. */
-function logicalIdAt(template: Json, constructPath: string): string | undefined {
-  return Object.keys(template.Resources).find(
-    (id) => template.Resources[id].Metadata?.['aws:cdk:path'] === constructPath,
-  );
-}
+const PACK_PREFIX = 'ModelAccess::';

@@ -7,6 +7,7 @@ import { AccessAnalysis, Evidence } from '../analysis/access-analysis';
 import { Capability, MODEL_CAPABILITIES, REGISTRY_DATA_CLASSES } from '../capabilities/capability';
 import { ModelAccessChecks } from '../nag/model-access-checks';
 import { MODEL_ACCESS_RULES } from '../nag/rules';
+import { UsageError } from './inputs';
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -143,7 +144,13 @@ function checkedFindings(input: StackInput): { findings: Finding[]; acknowledged
     const file = path.join(dir, 'template.json');
     fs.writeFileSync(file, JSON.stringify(input.template));
     const app = new App({ outdir: path.join(dir, 'out') });
-    new CfnInclude(new Stack(app, 'Report'), 'Template', { templateFile: file, preserveLogicalIds: true });
+    try {
+      new CfnInclude(new Stack(app, 'Report'), 'Template', { templateFile: file, preserveLogicalIds: true });
+    } catch (e) {
+      throw new UsageError(
+        `${input.name}: not a template CloudFormation can deploy: ${(e as Error).message.split('\n')[0]}`,
+      );
+    }
     const report = new ModelAccessChecks(app, { allowAcknowledgingMergedIdentities: false }).validateScope(
       app,
     );

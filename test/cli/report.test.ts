@@ -1,0 +1,243 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { App } from 'aws-cdk-lib';
+import { ReferenceStack } from '../../bin/app';
+import { buildApp as bringYourOwn } from '../../examples/bring-your-own/app';
+import { Report } from '../../lib/cli/report';
+import { accountTrust, allow, doc, role, template } from '../analysis/designs';
+import { run } from './run';
+
+type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'report-'));
+const write = (dir: string, name: string, body: Json) => {
+  const file = path.join(dir, name);
+  fs.writeFileSync(file, typeof body === 'string' ? body : JSON.stringify(body));
+  return file;
+};
+const userOf = (policies: Json[]) => ({
+  Type: 'AWS::IAM::User',
+  Properties: { Policies: policies.map((PolicyDocument, i) => ({ PolicyName: `u${i}`, PolicyDocument })) },
+});
+
+/** A chat role that also customizes, a clean invoker, and a user who reaches an inference role through a customizer. */
+const MERGED = template({
+  ChatBackend: role([doc(allow(['bedrock:InvokeModel', 'bedrock:CreateModelCustomizationJob']))]),
+  Invoker: role([doc(allow('bedrock:InvokeModel'))], { AssumeRolePolicyDocument: accountTrust }),
+  // The account trusts its identities' own policies: the analyst may assume the customizer.
+  Tuner: role(
+    [
+      doc(
+        allow('bedrock:CreateModelCustomizationJob'),
+        allow('sts:AssumeRole', { 'Fn::GetAtt': ['Invoker', 'Arn'] }),
+      ),
+    ],
+    { AssumeRolePolicyDocument: accountTrust },
+  ),
+  Analyst: userOf([doc(allow('sts:AssumeRole', { 'Fn::GetAtt': ['Tuner', 'Arn'] }))]),
+});
+const CLEAN = template({ Invoker: role([doc(allow('bedrock:InvokeModel'))]) });
+
+async function jsonReport(...args: string[]): Promise<{ code: number; report: Report }> {
+  const { code, stdout } = await run('report', ...args, '--format', 'json');
+  return { code, report: JSON.parse(stdout) };
+}
+
+describe('model-access report on templates', () => {
+  const dir = tmp();
+  const merged = write(dir, 'Merged.template.json', MERGED);
+  const clean = write(dir, 'Clean.json', CLEAN);
+
+  test('the matrix gives each held capability with its evidence, and flags the merged principal', async () => {
+    const { report } = await jsonReport(merged);
+    const chat = report.stacks[0].principals.find((p) => p.id === 'ChatBackend')!;
+    expect(Object.keys(chat.cells).sort()).toEqual(['customization', 'inference']);
+    expect(chat.cells.inference).toEqual(['bedrock:InvokeModel in ChatBackend/p0 (#1) on *']);
+    expect(chat.flagged).toBe(true);
+    expect(report.stacks[0].principals.find((p) => p.id === 'Invoker')!.flagged).toBe(false);
+  });
+
+  test('who can assume what follows chains: the user reaches the inference role through the customizer', async () => {
+    const { report } = await jsonReport(merged);
+    const analyst = report.stacks[0].principals.find((p) => p.id === 'Analyst')!;
+    expect(analyst.canAssume.sort()).toEqual(['Invoker', 'Tuner']);
+    const tuner = report.stacks[0].principals.find((p) => p.id === 'Tuner')!;
+    expect(tuner.trustedBy).toEqual(['arn:<AWS::Partition>:iam::<AWS::AccountId>:root']);
+    expect(report.stacks[0].findings).toContainEqual(
+      expect.objectContaining({
+        rule: 'ModelAccess-MergeThroughTrust[inference+customization:Invoker,Tuner]',
+        resource: 'Analyst',
+        merged: true,
+      }),
+    );
+  });
+
+  test("findings are the pack's own, with rule ids; the exit code follows --fail-on", async () => {
+    expect((await run('report', merged)).code).toBe(1);
+    expect((await run('report', merged, '--fail-on', 'never')).code).toBe(0);
+    expect((await run('report', clean)).code).toBe(0);
+    // An advisory finding fails only --fail-on error... and a clean design passes it too.
+    expect((await run('report', clean, '--fail-on', 'error')).code).toBe(0);
+    expect((await run('report', merged, '--fail-on=error')).code).toBe(1);
+  });
+
+  test('Markdown lists each section, with the merged principal in bold', async () => {
+    const { stdout } = await run('report', merged, '--fail-on', 'never');
+    for (const heading of [
+      '### Who can do what',
+      '### Who can assume what',
+      '### Registry data',
+      '### Findings',
+      '### Acknowledged findings',
+    ])
+      expect(stdout).toContain(heading);
+    expect(stdout).toMatch(/\| \*\*ChatBackend\*\* \|/);
+    expect(stdout).toContain(
+      '| ModelAccess-MergedCapabilities[inference+customization] | fatal | ChatBackend |',
+    );
+  });
+
+  test('--out writes the whole report to a file and prints nothing', async () => {
+    const out = path.join(tmp(), 'report.html');
+    const { code, stdout } = await run(
+      'report',
+      merged,
+      '--format',
+      'html',
+      '--out',
+      out,
+      '--fail-on',
+      'never',
+    );
+    expect([code, stdout]).toEqual([0, '']);
+    const html = fs.readFileSync(out, 'utf8');
+    expect(html).toMatch(/^<!DOCTYPE html>/);
+    expect(html).not.toMatch(/<(link|script)\b|src=|url\(/); // self-contained
+    expect(html).toContain('<tr data-principal="ChatBackend" class="flagged">');
+  });
+});
+
+describe('model-access report on a cdk.out directory', () => {
+  const synth = (build: (app: App) => void) => {
+    const outdir = tmp();
+    // As the cdk CLI synthesizes: with each resource's construct path in the template.
+    const app = new App({
+      outdir,
+      context: { 'aws:cdk:bundling-stacks': [], 'aws:cdk:enable-path-metadata': true },
+    });
+    build(app);
+    app.synth();
+    return outdir;
+  };
+
+  test('the reference app: each registry data class with who reads and writes it, and no finding', async () => {
+    const { code, report } = await jsonReport(synth((app) => new ReferenceStack(app, 'Reference')));
+    expect(code).toBe(0);
+    const stack = report.stacks[0];
+    expect(stack.findings).toEqual([]);
+    const byClass = Object.fromEntries(stack.dataClasses.map((d) => [d.dataClass, d]));
+    expect(byClass.metadata.readers).toEqual([expect.stringMatching(/^ModelAccessReaders/)]);
+    expect(byClass['training-data'].writers).toEqual([expect.stringMatching(/^ModelAccessRequesters/)]);
+    expect(byClass['training-data'].readers.sort()).toEqual([
+      expect.stringMatching(/^ModelAccessCustomizationDatasetInspectorRole/),
+      expect.stringMatching(/^ModelAccessCustomizationServiceRole/),
+    ]);
+    expect(byClass['model-artifacts'].readers).toEqual([]);
+    expect(byClass['model-artifacts'].buckets).toEqual([
+      expect.stringMatching(/^ModelAccessRegistryModelArtifacts/),
+    ]);
+  });
+
+  test("findings the app acknowledged are listed apart, with the app's reasons", async () => {
+    const outdir = synth((app) => bringYourOwn(app));
+    const { report } = await jsonReport(outdir);
+    const stack = report.stacks[0];
+    expect(stack.findings).toEqual([]);
+    expect(stack.acknowledged).toHaveLength(3);
+    expect(stack.acknowledged[0]).toEqual({
+      rule: 'ModelAccess-RegistryWithoutTrail',
+      resource: expect.stringMatching(/^ModelAccessRegistry/),
+      reason: expect.stringMatching(/^The organization trail arn:aws:cloudtrail:.* records this account/),
+    });
+  });
+});
+
+describe('bad arguments and input: one line, exit 2', () => {
+  const dir = tmp();
+  const cases: [string, string[], RegExp][] = [
+    [
+      'an unknown command',
+      ['reprot'],
+      /^model-access: unknown command 'reprot'; see 'model-access --help'\.\n$/,
+    ],
+    ['an unknown option', ['report', '--colour', 'red'], /^model-access: report has no option --colour/],
+    ['an option without its value', ['report', '--format'], /^model-access: --format needs a value\.\n$/],
+    [
+      'a bad format',
+      ['report', '--format', 'pdf'],
+      /^model-access: --format must be one of md, html, json, got 'pdf'\.\n$/,
+    ],
+    [
+      'a bad --fail-on',
+      ['report', '--fail-on', 'warning'],
+      /^model-access: --fail-on must be one of merged, error, never/,
+    ],
+    [
+      'a path that does not exist',
+      ['report', path.join(dir, 'nope')],
+      /^model-access: cannot read .*nope: ENOENT\n$/,
+    ],
+    [
+      'a file that is not JSON',
+      ['report', write(dir, 'x.json', 'not json')],
+      /is not JSON; give a CloudFormation template/,
+    ],
+    [
+      'JSON that is not a template',
+      ['report', write(dir, 'y.json', { a: 1 })],
+      /is not a CloudFormation template: it has no Resources\.\n$/,
+    ],
+    ['a directory without templates', ['report', tmp()], /holds no \*\.template\.json: run cdk synth first/],
+    ['audit without --region', ['audit'], /^model-access: audit needs --region/],
+    [
+      'audit with an argument',
+      ['audit', 'cdk.out', '--region', 'us-east-1'],
+      /^model-access: audit takes no arguments/,
+    ],
+    ['an option twice', ['report', '--format', 'md', '--format', 'json'], /--format is given twice/],
+  ];
+  test.each(cases)('%s', async (_name, argv, message) => {
+    const { code, stdout, stderr } = await run(...argv);
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr).toMatch(message);
+    expect(stderr.trim().split('\n')).toHaveLength(1);
+  });
+
+  test('an --out that cannot be written leaves no file behind', async () => {
+    const file = write(dir, 'ok.template.json', CLEAN);
+    const out = path.join(dir, 'missing-dir', 'report.md');
+    const { code, stderr } = await run('report', file, '--out', out);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/^model-access: cannot write .*report\.md: ENOENT\n$/);
+    expect(fs.existsSync(path.dirname(out))).toBe(false);
+  });
+});
+
+describe('help', () => {
+  test.each([[[]], [['--help']], [['help']]])('model-access %p prints the commands', async (argv) => {
+    const { code, stdout } = await run(...(argv as string[]));
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/model-access report \[cdk\.out \| template\.json \.\.\.\]/);
+    expect(stdout).toMatch(/model-access audit --region REGION/);
+  });
+
+  test.each(['report', 'audit'])('%s --help prints its options and exit codes', async (command) => {
+    const { code, stdout } = await run(command, '--help');
+    expect(code).toBe(0);
+    expect(stdout).toMatch(new RegExp(`^Usage: model-access ${command}`));
+    expect(stdout).toMatch(/--fail-on merged\|error\|never/);
+    expect(stdout).toMatch(/Exit codes: 0 .* 1 .* 2 bad arguments or input/);
+  });
+});
