@@ -202,12 +202,14 @@ function accountTemplate(
   };
   const policyIds = new Map<string, string>();
   for (const policy of details.policies) {
-    const id = idFor(policy.PolicyName, 'Policy');
+    // The name is the ARN's last part (moto leaves PolicyName out of the listing).
+    const name: string = policy.PolicyName ?? policy.Arn.split('/').pop();
+    const id = idFor(name, 'Policy');
     policyIds.set(policy.Arn, id);
     resources[id] = {
       Type: 'AWS::IAM::ManagedPolicy',
       Properties: {
-        ManagedPolicyName: policy.PolicyName,
+        ManagedPolicyName: name,
         Path: policy.Path,
         PolicyDocument: symbolic(documents.get(policy.Arn)),
       },

@@ -1,0 +1,231 @@
+import {
+  GetAccountAuthorizationDetailsCommand,
+  GetPolicyVersionCommand,
+  GetRoleCommand,
+  IAMClient,
+} from '@aws-sdk/client-iam';
+import { mockClient } from 'aws-sdk-client-mock';
+import { AccountReadError, readAccount } from '../../lib/cli/account';
+import { buildReport } from '../../lib/cli/report';
+import { run } from './run';
+
+type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+const ACCOUNT = '123456789012';
+const encode = (doc: Json) => encodeURIComponent(JSON.stringify(doc));
+const trustAccount = encode({
+  Version: '2012-10-17',
+  Statement: [
+    { Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` }, Action: 'sts:AssumeRole' },
+  ],
+});
+const roleDetail = (name: string, actions: string[], extra: Json = {}) => ({
+  RoleName: name,
+  Path: '/',
+  Arn: `arn:aws:iam::${ACCOUNT}:role/${name}`,
+  AssumeRolePolicyDocument: trustAccount,
+  RolePolicyList: [
+    {
+      PolicyName: 'inline',
+      PolicyDocument: encode({
+        Version: '2012-10-17',
+        Statement: [{ Effect: 'Allow', Action: actions, Resource: '*' }],
+      }),
+    },
+  ],
+  AttachedManagedPolicies: [],
+  Tags: [],
+  ...extra,
+});
+const throttled = () => Object.assign(new Error('Rate exceeded'), { name: 'Throttling' });
+
+const iam = mockClient(IAMClient);
+const progress: string[] = [];
+const options = () => ({
+  region: 'us-east-1',
+  client: new IAMClient({ region: 'us-east-1' }),
+  sleep: async () => undefined,
+  progress: (m: string) => progress.push(m),
+});
+beforeEach(() => {
+  iam.reset();
+  progress.length = 0;
+});
+
+test('reads every page, following the marker, and reports progress on a long read', async () => {
+  iam
+    .on(GetAccountAuthorizationDetailsCommand, { Marker: undefined })
+    .resolves({
+      RoleDetailList: [roleDetail('Invoker', ['bedrock:InvokeModel'])],
+      IsTruncated: true,
+      Marker: 'm1',
+    })
+    .on(GetAccountAuthorizationDetailsCommand, { Marker: 'm1' })
+    .resolves({
+      RoleDetailList: [roleDetail('Tuner', ['bedrock:CreateModelCustomizationJob'])],
+      IsTruncated: false,
+    });
+  const stack = await readAccount(options());
+  expect(Object.keys(stack.template.Resources).sort()).toEqual(['Invoker', 'Tuner']);
+  expect(stack.name).toBe(`account ${ACCOUNT} (us-east-1)`);
+  expect(progress).toEqual([
+    'read page 1: 1 roles, 0 users, 0 groups, 0 policies',
+    'read page 2: 2 roles, 0 users, 0 groups, 0 policies',
+  ]);
+});
+
+test('a role that can assume another by ARN is joined to it, as in a template', async () => {
+  const tunerArn = `arn:aws:iam::${ACCOUNT}:role/Tuner`;
+  iam.on(GetAccountAuthorizationDetailsCommand).resolves({
+    RoleDetailList: [
+      roleDetail('Invoker', ['bedrock:InvokeModel'], {
+        RolePolicyList: [
+          {
+            PolicyName: 'p',
+            PolicyDocument: encode({
+              Version: '2012-10-17',
+              Statement: [
+                { Effect: 'Allow', Action: 'bedrock:InvokeModel', Resource: '*' },
+                { Effect: 'Allow', Action: 'sts:AssumeRole', Resource: tunerArn },
+              ],
+            }),
+          },
+        ],
+      }),
+      roleDetail('Tuner', ['bedrock:CreateModelCustomizationJob']),
+    ],
+  });
+  const report = buildReport('test', [await readAccount(options())]);
+  expect(report.stacks[0].principals.find((p) => p.id === 'Invoker')!.canAssume).toEqual(['Tuner']);
+  expect(report.stacks[0].findings.map((f) => f.rule)).toContain(
+    'ModelAccess-MergeThroughTrust[inference+customization:Tuner]',
+  );
+});
+
+test('a managed policy without its default document in the listing is read with GetPolicyVersion', async () => {
+  const policyArn = `arn:aws:iam::${ACCOUNT}:policy/Tuning`;
+  iam.on(GetAccountAuthorizationDetailsCommand).resolves({
+    RoleDetailList: [
+      roleDetail('Tuner', [], {
+        RolePolicyList: [],
+        AttachedManagedPolicies: [{ PolicyName: 'Tuning', PolicyArn: policyArn }],
+      }),
+    ],
+    Policies: [
+      { PolicyName: 'Tuning', Arn: policyArn, Path: '/', DefaultVersionId: 'v3', PolicyVersionList: [] },
+    ],
+  });
+  iam.on(GetPolicyVersionCommand, { PolicyArn: policyArn, VersionId: 'v3' }).resolves({
+    PolicyVersion: {
+      Document: encode({
+        Version: '2012-10-17',
+        Statement: [{ Effect: 'Allow', Action: 'bedrock:CreateModelCustomizationJob', Resource: '*' }],
+      }),
+    },
+  });
+  const report = buildReport('test', [await readAccount(options())]);
+  expect(report.stacks[0].principals[0].cells.customization).toEqual([
+    'bedrock:CreateModelCustomizationJob in Tuning (#1) on *',
+  ]);
+});
+
+test("a capability role's session length is read, so an over-long customization session is a finding", async () => {
+  iam.on(GetAccountAuthorizationDetailsCommand).resolves({
+    RoleDetailList: [
+      roleDetail('Tuner', ['bedrock:CreateModelCustomizationJob'], {
+        Tags: [{ Key: 'model-access:capability', Value: 'customization' }],
+      }),
+    ],
+  });
+  iam.on(GetRoleCommand, { RoleName: 'Tuner' }).resolves({ Role: { MaxSessionDuration: 43200 } as Json });
+  const report = buildReport('test', [await readAccount(options())]);
+  expect(report.stacks[0].findings.map((f) => f.rule)).toContain(
+    'ModelAccess-CapabilityRoleLimits[session-over-1h]',
+  );
+});
+
+test('throttling is retried with backoff until the call succeeds', async () => {
+  iam
+    .on(GetAccountAuthorizationDetailsCommand)
+    .rejectsOnce(throttled())
+    .rejectsOnce(throttled())
+    .resolves({ RoleDetailList: [roleDetail('Invoker', ['bedrock:InvokeModel'])] });
+  const delays: number[] = [];
+  const stack = await readAccount({ ...options(), sleep: async (ms: number) => void delays.push(ms) });
+  expect(Object.keys(stack.template.Resources)).toEqual(['Invoker']);
+  expect(delays).toHaveLength(2);
+  // 200 ms, then 400 ms, each with up to half taken off at random.
+  expect(delays[0]).toBeGreaterThanOrEqual(100);
+  expect(delays[0]).toBeLessThanOrEqual(200);
+  expect(delays[1]).toBeGreaterThanOrEqual(200);
+  expect(delays[1]).toBeLessThanOrEqual(400);
+  expect(progress.filter((m) => m.includes('throttled'))).toHaveLength(2);
+});
+
+test('throttling that never ends fails, saying so, instead of a partial report', async () => {
+  iam
+    .on(GetAccountAuthorizationDetailsCommand, { Marker: undefined })
+    .resolves({ RoleDetailList: [roleDetail('A', [])], IsTruncated: true, Marker: 'm1' })
+    .on(GetAccountAuthorizationDetailsCommand, { Marker: 'm1' })
+    .rejects(throttled());
+  await expect(readAccount(options())).rejects.toThrow(
+    new AccountReadError(
+      'iam:GetAccountAuthorizationDetails still throttled after 6 tries after 1 page(s); no report, since it would be incomplete.',
+    ),
+  );
+});
+
+test('a failure after some pages is never presented as complete', async () => {
+  iam
+    .on(GetAccountAuthorizationDetailsCommand, { Marker: undefined })
+    .resolves({ RoleDetailList: [roleDetail('A', [])], IsTruncated: true, Marker: 'm1' })
+    .on(GetAccountAuthorizationDetailsCommand, { Marker: 'm1' })
+    .rejects(Object.assign(new Error('We encountered an internal error'), { name: 'ServiceFailure' }));
+  await expect(readAccount(options())).rejects.toThrow(
+    /^iam:GetAccountAuthorizationDetails failed after 1 page\(s\); no report, since it would be incomplete: ServiceFailure/,
+  );
+});
+
+test('a truncated page without a marker is an error, not the end', async () => {
+  iam.on(GetAccountAuthorizationDetailsCommand).resolves({ RoleDetailList: [], IsTruncated: true });
+  await expect(readAccount(options())).rejects.toThrow(/said page 1 was truncated but gave no marker/);
+});
+
+test('AccessDenied names the actions the caller needs', async () => {
+  iam
+    .on(GetAccountAuthorizationDetailsCommand)
+    .rejects(Object.assign(new Error('User is not authorized'), { name: 'AccessDenied' }));
+  await expect(readAccount(options())).rejects.toThrow(
+    'access denied to iam:GetAccountAuthorizationDetails: the caller needs iam:GetAccountAuthorizationDetails, iam:GetPolicyVersion and iam:GetRole.',
+  );
+});
+
+test('missing credentials say where credentials come from', async () => {
+  iam.on(GetAccountAuthorizationDetailsCommand).rejects(
+    Object.assign(new Error('Could not load credentials from any providers'), {
+      name: 'CredentialsProviderError',
+    }),
+  );
+  await expect(readAccount(options())).rejects.toThrow(
+    /^no AWS credentials: set AWS_PROFILE or pass --profile/,
+  );
+});
+
+test('the CLI prints such an error in one line and exits 2, with nothing on standard output', async () => {
+  // No credentials anywhere: an empty environment and a profile that does not exist.
+  const saved = { ...process.env };
+  for (const k of Object.keys(process.env)) if (k.startsWith('AWS_')) delete process.env[k];
+  process.env.AWS_CONFIG_FILE = '/nonexistent/config';
+  process.env.AWS_SHARED_CREDENTIALS_FILE = '/nonexistent/credentials';
+  process.env.AWS_EC2_METADATA_DISABLED = 'true';
+  iam.restore();
+  try {
+    const { code, stdout, stderr } = await run('audit', '--region', 'us-east-1', '--profile', 'nobody');
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr).toMatch(/^model-access: no AWS credentials: set AWS_PROFILE or pass --profile/);
+    expect(stderr.trim().split('\n')).toHaveLength(1);
+  } finally {
+    process.env = saved;
+  }
+});

@@ -1,0 +1,166 @@
+import {
+  AddUserToGroupCommand,
+  AttachGroupPolicyCommand,
+  AttachRolePolicyCommand,
+  AttachUserPolicyCommand,
+  CreateGroupCommand,
+  CreatePolicyCommand,
+  CreateRoleCommand,
+  CreateUserCommand,
+  IAMClient,
+  PutGroupPolicyCommand,
+  PutRolePolicyCommand,
+  PutUserPolicyCommand,
+} from '@aws-sdk/client-iam';
+import { App, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { ModelCustomizationRole, ModelInferenceRole, ModelReadRole, ModelTarget } from '../../lib';
+import { readAccount } from '../../lib/cli/account';
+import { buildReport, StackReport } from '../../lib/cli/report';
+import { MotoServer } from '../support/moto-server';
+import { ACCOUNT, ResolvedTemplate } from '../support/template';
+
+type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+const MOTO_ACCOUNT = '123456789012';
+
+/** Capability roles, a hand-written merged role, and a group whose members reach a merge by assuming a role. */
+function design(): Json {
+  const app = new App();
+  const stack = new Stack(app, 'Design');
+  const titan = ModelTarget.bedrockFoundationModel('amazon.titan-text-express-v1');
+  const people = (job: string) =>
+    new iam.AccountRootPrincipal().withConditions({ StringEquals: { 'aws:PrincipalTag/job': job } });
+  new ModelReadRole(stack, 'Readers', { assumedBy: people('analyst'), targets: [titan] });
+  const invokers = new ModelInferenceRole(stack, 'Invokers', {
+    assumedBy: people('developer'),
+    targets: [titan],
+  });
+  new ModelCustomizationRole(stack, 'Tuners', { assumedBy: people('ml-engineer'), targets: [titan] });
+  const chat = new iam.Role(stack, 'ChatBackend', {
+    assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+  });
+  chat.addToPolicy(
+    new iam.PolicyStatement({
+      actions: ['bedrock:InvokeModel', 'bedrock:CreateModelCustomizationJob'],
+      resources: ['*'],
+    }),
+  );
+  const group = new iam.Group(stack, 'MlEngineers');
+  group.addManagedPolicy(
+    new iam.ManagedPolicy(stack, 'TuneAnything', {
+      statements: [
+        new iam.PolicyStatement({ actions: ['bedrock:CreateModelCustomizationJob'], resources: ['*'] }),
+      ],
+    }),
+  );
+  group.addToPolicy(new iam.PolicyStatement({ actions: ['sts:AssumeRole'], resources: [invokers.roleArn] }));
+  new iam.User(stack, 'Dana', { groups: [group] });
+  return Template.fromStack(stack).toJSON();
+}
+
+/** Creates the template's IAM entities in the account behind `client`, named by their logical ids. */
+async function createInAccount(client: IAMClient, template: Json) {
+  const t = new ResolvedTemplate(template);
+  const inAccount = (value: Json): Json =>
+    JSON.parse(JSON.stringify(value).split(ACCOUNT).join(MOTO_ACCOUNT));
+  const props = (id: string) => inAccount(t.props(id));
+  const arnOf = (ref: string) => `arn:aws:iam::${MOTO_ACCOUNT}:policy/${ref.split('/').pop()}`;
+  const isCustomer = (arn: string) => arn.includes(`:${MOTO_ACCOUNT}:policy/`);
+  const attached = (arns: string[] | undefined) => (arns ?? []).map((a) => (isCustomer(a) ? arnOf(a) : a));
+  for (const id of t.ofType('AWS::IAM::ManagedPolicy')) {
+    await client.send(
+      new CreatePolicyCommand({ PolicyName: id, PolicyDocument: JSON.stringify(props(id).PolicyDocument) }),
+    );
+  }
+  for (const id of t.ofType('AWS::IAM::Group')) await client.send(new CreateGroupCommand({ GroupName: id }));
+  for (const id of t.ofType('AWS::IAM::Role')) {
+    const p = props(id);
+    await client.send(
+      new CreateRoleCommand({
+        RoleName: id,
+        AssumeRolePolicyDocument: JSON.stringify(p.AssumeRolePolicyDocument),
+        MaxSessionDuration: p.MaxSessionDuration,
+        PermissionsBoundary: p.PermissionsBoundary ? arnOf(p.PermissionsBoundary) : undefined,
+        Tags: p.Tags,
+      }),
+    );
+    for (const inline of p.Policies ?? [])
+      await client.send(
+        new PutRolePolicyCommand({
+          RoleName: id,
+          PolicyName: inline.PolicyName,
+          PolicyDocument: JSON.stringify(inline.PolicyDocument),
+        }),
+      );
+    for (const arn of attached(p.ManagedPolicyArns))
+      await client.send(new AttachRolePolicyCommand({ RoleName: id, PolicyArn: arn }));
+  }
+  for (const id of t.ofType('AWS::IAM::User')) {
+    const p = props(id);
+    await client.send(new CreateUserCommand({ UserName: id }));
+    for (const g of p.Groups ?? [])
+      await client.send(new AddUserToGroupCommand({ UserName: id, GroupName: g }));
+    for (const arn of attached(p.ManagedPolicyArns))
+      await client.send(new AttachUserPolicyCommand({ UserName: id, PolicyArn: arn }));
+  }
+  for (const id of t.ofType('AWS::IAM::Group')) {
+    for (const arn of attached(props(id).ManagedPolicyArns))
+      await client.send(new AttachGroupPolicyCommand({ GroupName: id, PolicyArn: arn }));
+  }
+  // AWS::IAM::Policy resources are inline policies of the roles, users and groups they name.
+  for (const id of t.ofType('AWS::IAM::Policy')) {
+    const p = props(id);
+    const PolicyDocument = JSON.stringify(p.PolicyDocument);
+    for (const r of p.Roles ?? [])
+      await client.send(new PutRolePolicyCommand({ RoleName: r, PolicyName: id, PolicyDocument }));
+    for (const u of p.Users ?? [])
+      await client.send(new PutUserPolicyCommand({ UserName: u, PolicyName: id, PolicyDocument }));
+    for (const g of p.Groups ?? [])
+      await client.send(new PutGroupPolicyCommand({ GroupName: g, PolicyName: id, PolicyDocument }));
+  }
+}
+
+/** What must agree: each principal's capabilities, reach and flag, and the findings. */
+function verdicts(stack: StackReport) {
+  return {
+    principals: Object.fromEntries(
+      stack.principals.map((p) => [
+        p.id,
+        { capabilities: Object.keys(p.cells).sort(), canAssume: [...p.canAssume].sort(), flagged: p.flagged },
+      ]),
+    ),
+    findings: stack.findings.map((f) => `${f.rule} on ${f.resource}`).sort(),
+  };
+}
+
+let moto: MotoServer;
+beforeAll(async () => {
+  moto = await MotoServer.start();
+}, 60_000);
+afterAll(async () => moto?.stop());
+
+test('the same policies give the same verdicts: report on the template, audit on an account holding it', async () => {
+  const template = design();
+  const client = new IAMClient({
+    region: 'us-east-1',
+    endpoint: moto.endpoint,
+    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+  });
+  await createInAccount(client, template);
+
+  const fromTemplate = buildReport('template', [{ name: 'Design', template }]).stacks[0];
+  const fromAccount = buildReport('account', [await readAccount({ region: 'us-east-1', client })]).stacks[0];
+
+  const expected = verdicts(fromTemplate);
+  expect(verdicts(fromAccount)).toEqual(expected);
+  // And they say what the design is: the chat role merges, the group's user reaches a merge by assuming.
+  expect(expected.findings).toEqual(
+    expect.arrayContaining([
+      expect.stringMatching(/^ModelAccess-MergedCapabilities\[inference\+customization\] on ChatBackend/),
+      expect.stringMatching(/^ModelAccess-MergeThroughTrust\[inference\+customization:Invokers.*\] on Dana/),
+    ]),
+  );
+  expect(Object.keys(expected.principals)).toHaveLength(6);
+}, 60_000);
