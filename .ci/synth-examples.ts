@@ -14,7 +14,11 @@ for (const example of examples) {
   fs.rmSync(outdir, { recursive: true, force: true });
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { buildApp } = require(path.join(root, 'examples', example, 'app')) as { buildApp(app: App): App };
-  const app = new App({ outdir, context: { '@aws-cdk/core:validateAgainstDefaultRules': true } });
+  // As the cdk CLI synthesizes: the built-in validator's rules as errors, construct paths in templates.
+  const app = new App({
+    outdir,
+    context: { '@aws-cdk/core:validateAgainstDefaultRules': true, 'aws:cdk:enable-path-metadata': true },
+  });
   registerChecks(app, { modelAccess: false }); // each example registers ModelAccessChecks itself
   buildApp(app);
   try {

@@ -27,11 +27,15 @@ export function readStacks(inputs: string[]): StackInput[] {
       for (const file of files) {
         const name = file.replace(/\.template\.json$/, '');
         const template = readTemplate(path.join(input, file));
-        stacks.push({
-          name,
-          template,
-          acknowledged: acknowledgementsOf(path.join(input, `${name}.metadata.json`), template),
-        });
+        const metadata = path.join(input, `${name}.metadata.json`);
+        const placed = Object.values<Json>(template.Resources).some((r) => r.Metadata?.['aws:cdk:path']);
+        const notes =
+          !placed && acknowledgedRulesIn(metadata) > 0
+            ? [
+                `${path.basename(metadata)} holds acknowledgements, but the template has no aws:cdk:path metadata to place them: its findings are all listed as unacknowledged (synthesize with the cdk CLI, or set the context aws:cdk:enable-path-metadata).`,
+              ]
+            : [];
+        stacks.push({ name, template, acknowledged: acknowledgementsOf(metadata, template), notes });
       }
     } else {
       stacks.push({
@@ -114,3 +118,18 @@ function acknowledgementsOf(metadataFile: string, template: Json): NonNullable<S
 }
 
 const PACK_PREFIX = 'ModelAccess::';
+
+/** How many acknowledgements of the pack the stack's metadata holds. */
+function acknowledgedRulesIn(metadataFile: string): number {
+  if (!fs.existsSync(metadataFile)) return 0;
+  const metadata: Record<string, { type: string; data: Json }[]> = JSON.parse(
+    fs.readFileSync(metadataFile, 'utf8'),
+  );
+  return Object.values(metadata)
+    .flat()
+    .filter(
+      (e) =>
+        e.type === 'aws:cdk:acknowledged-rules' &&
+        Object.keys(e.data).some((id) => id.startsWith(PACK_PREFIX)),
+    ).length;
+}

@@ -17,6 +17,8 @@ export interface StackInput {
   readonly template: Json;
   /** Acknowledged findings of ModelAccessChecks, by rule id (granular) and logical id. */
   readonly acknowledged?: { readonly rule: string; readonly logicalId: string; readonly reason: string }[];
+  /** What the reader could not make of the input, for the report's "not judged" section. */
+  readonly notes?: string[];
 }
 
 export interface PrincipalRow {
@@ -130,7 +132,7 @@ function stackReport(input: StackInput): StackReport {
     dataClasses,
     findings,
     acknowledged,
-    problems: analysis.problems.map((p) => `${p.principal}: ${p.message}`),
+    problems: [...(input.notes ?? []), ...analysis.problems.map((p) => `${p.principal}: ${p.message}`)],
   };
 }
 

@@ -163,6 +163,19 @@ describe('model-access report on a cdk.out directory', () => {
   });
 });
 
+test('acknowledgements that cannot be placed (no construct paths in the template) are said, not dropped', async () => {
+  const outdir = tmp();
+  const app = new App({ outdir, context: { 'aws:cdk:bundling-stacks': [] } });
+  bringYourOwn(app);
+  app.synth();
+  const { report } = await jsonReport(outdir);
+  expect(report.stacks[0].acknowledged).toEqual([]);
+  expect(report.stacks[0].findings.map((f) => f.rule)).toContain('ModelAccess-RegistryWithoutTrail');
+  expect(report.stacks[0].problems[0]).toMatch(
+    /holds acknowledgements, but the template has no aws:cdk:path metadata/,
+  );
+});
+
 describe('bad arguments and input: one line, exit 2', () => {
   const dir = tmp();
   const cases: [string, string[], RegExp][] = [
