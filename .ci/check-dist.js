@@ -35,4 +35,14 @@ const bundles = fs
   .filter((d) => d.startsWith('asset.') && fs.existsSync(path.join(assembly.directory, d, 'index.js')));
 if (bundles.length !== 5) throw new Error(`expected 5 bundled handlers from dist/, found ${bundles.length}`);
 fs.rmSync(outdir, { recursive: true, force: true });
-console.log(`dist: exports ${exported.length} constructs; a pipeline bundles its 5 handlers from dist/`);
+
+// The package's bin runs from dist/ as a user's npx runs it.
+const { execFileSync } = require('child_process');
+const bin = require('../package.json').bin['model-access'];
+const help = execFileSync(process.execPath, [path.join(__dirname, '..', bin), '--help'], {
+  encoding: 'utf8',
+});
+if (!help.includes('model-access report')) throw new Error(`${bin} --help printed: ${help}`);
+console.log(
+  `dist: exports ${exported.length} constructs; a pipeline bundles its 5 handlers from dist/; ${bin} runs`,
+);

@@ -170,7 +170,8 @@ function checkedFindings(input: StackInput): { findings: Finding[]; acknowledged
             rule: v.ruleName,
             severity: v.severity ?? 'error',
             resource,
-            message: v.description,
+            // Merge descriptions start with the construct path inside this report's own app.
+            message: v.description.replace(/^Report\/Template\/[^:]+: /, ''),
             merged: MERGE_RULES.has(base),
           });
         }
