@@ -10,7 +10,10 @@ export default tseslint.config(
   {
     // CI helpers are plain CommonJS scripts run by node against the built package.
     files: ['.ci/*.js'],
-    languageOptions: { sourceType: 'commonjs', globals: { require: 'readonly', console: 'readonly' } },
+    languageOptions: {
+      sourceType: 'commonjs',
+      globals: { require: 'readonly', console: 'readonly', process: 'readonly', __dirname: 'readonly' },
+    },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
   {

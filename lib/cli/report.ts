@@ -7,6 +7,7 @@ import { AccessAnalysis, Evidence } from '../analysis/access-analysis';
 import { Capability, MODEL_CAPABILITIES, REGISTRY_DATA_CLASSES } from '../capabilities/capability';
 import { ModelAccessChecks } from '../nag/model-access-checks';
 import { MODEL_ACCESS_RULES } from '../nag/rules';
+import { flattenReference } from '../private/flat-reference';
 import { UsageError } from './inputs';
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -187,7 +188,7 @@ function checkedFindings(input: StackInput): { findings: Finding[]; acknowledged
 function describe(evidence: Evidence[]): string[] {
   const byStatement = new Map<string, Set<string>>();
   for (const e of evidence) {
-    const where = `${e.policy} (${e.statement}) on ${flatten(e.resource)}`;
+    const where = `${e.policy} (${e.statement}) on ${flattenReference(e.resource)}`;
     byStatement.set(where, (byStatement.get(where) ?? new Set()).add(e.action));
   }
   return [...byStatement].map(([where, actions]) => `${[...actions].join(', ')} in ${where}`);
@@ -202,19 +203,8 @@ function trustedBy(document: Json): string[] {
     const conditional = s.Condition ? ' (with conditions)' : '';
     for (const [kind, values] of Object.entries<Json>(principal)) {
       for (const v of [values].flat())
-        out.push(`${kind === 'AWS' ? '' : `${kind}: `}${flatten(v)}${conditional}`);
+        out.push(`${kind === 'AWS' ? '' : `${kind}: `}${flattenReference(v)}${conditional}`);
     }
   }
   return [...new Set(out)];
-}
-
-/** A reference as a reviewer reads it: `<Role.Arn>`, `<AWS::AccountId>`. */
-function flatten(node: Json): string {
-  if (typeof node === 'string') return node.replace(/\$\{/g, '<').replace(/\}/g, '>');
-  if (Array.isArray(node)) return node.map(flatten).join(', ');
-  if (node?.['Fn::Join']) return (node['Fn::Join'][1] as Json[]).map(flatten).join(node['Fn::Join'][0]);
-  if (node?.['Fn::Sub']) return flatten([node['Fn::Sub']].flat()[0]);
-  if (node?.['Fn::GetAtt']) return `<${[node['Fn::GetAtt']].flat().join('.')}>`;
-  if (node?.Ref) return `<${node.Ref}>`;
-  return JSON.stringify(node);
 }

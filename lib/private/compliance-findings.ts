@@ -1,5 +1,6 @@
 import { Stack, Validations } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
+import { flattenReference } from './flat-reference';
 
 const NIST = 'NIST.800.53.R5';
 const HIPAA = 'HIPAA.Security';
@@ -42,22 +43,10 @@ export function acknowledgeFinding(
 
 /** Acknowledges AwsSolutions-IAM5 for one wildcard resource, named as cdk-nag names it. */
 export function acknowledgeWildcardResource(scope: IConstruct, resourceArn: string, reason: string): void {
-  acknowledgeFinding(scope, 'IAM5', reason, `Resource::${flatten(Stack.of(scope).resolve(resourceArn))}`);
-}
-
-/** Acknowledges AwsSolutions-IAM5 for one wildcard action. */
-export function acknowledgeWildcardAction(scope: IConstruct, action: string, reason: string): void {
-  acknowledgeFinding(scope, 'IAM5', reason, `Action::${action}`);
-}
-
-type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
-
-/** cdk-nag's flat form of a resolved reference: `<Logical.Arn>/*`, `<AWS::Partition>`. */
-function flatten(node: Json): string {
-  if (typeof node === 'string') return node.replace(/\$\{/g, '<').replace(/\}/g, '>');
-  if (node['Fn::Join']) return (node['Fn::Join'][1] as Json[]).map(flatten).join(node['Fn::Join'][0]);
-  if (node['Fn::Sub']) return flatten(node['Fn::Sub']);
-  if (node['Fn::GetAtt']) return `<${flatten(node['Fn::GetAtt'][0])}.${flatten(node['Fn::GetAtt'][1])}>`;
-  if (node.Ref) return `<${flatten(node.Ref)}>`;
-  return JSON.stringify(node);
+  acknowledgeFinding(
+    scope,
+    'IAM5',
+    reason,
+    `Resource::${flattenReference(Stack.of(scope).resolve(resourceArn))}`,
+  );
 }
