@@ -95,8 +95,12 @@ function acknowledgementsOf(metadataFile: string, template: Json): NonNullable<S
   );
   const acks = new Map<string, Record<string, string>>();
   for (const [constructPath, entries] of Object.entries(metadata)) {
-    for (const e of entries)
-      if (e.type === 'aws:cdk:acknowledged-rules') acks.set(constructPath.replace(/^\//, ''), e.data);
+    for (const e of entries) {
+      // Each acknowledge() call is an entry of its own: a construct may have several.
+      if (e.type !== 'aws:cdk:acknowledged-rules') continue;
+      const at = constructPath.replace(/^\//, '');
+      acks.set(at, { ...acks.get(at), ...e.data });
+    }
   }
   const found: NonNullable<StackInput['acknowledged']> = [];
   for (const [logicalId, resource] of Object.entries<Json>(template.Resources)) {

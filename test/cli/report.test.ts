@@ -1,9 +1,11 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { App } from 'aws-cdk-lib';
+import { App, Stack, Validations } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import { ReferenceStack } from '../../bin/app';
 import { buildApp as bringYourOwn } from '../../examples/bring-your-own/app';
+import { ModelAccessChecks } from '../../lib';
 import { Report } from '../../lib/cli/report';
 import { accountTrust, allow, doc, role, template } from '../analysis/designs';
 import { run } from './run';
@@ -161,6 +163,45 @@ describe('model-access report on a cdk.out directory', () => {
       reason: expect.stringMatching(/^The organization trail arn:aws:cloudtrail:.* records this account/),
     });
   });
+});
+
+test('a merged identity stays a finding even where the app acknowledged it: reviewers always see merges', async () => {
+  const outdir = tmp();
+  const app = new App({ outdir, context: { 'aws:cdk:enable-path-metadata': true } });
+  Validations.of(app).addPlugins(new ModelAccessChecks(app, { allowAcknowledgingMergedIdentities: true }));
+  const stack = new Stack(app, 'Legacy');
+  const legacy = new iam.Role(stack, 'LegacyBatch', {
+    assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+  });
+  legacy.addToPolicy(
+    new iam.PolicyStatement({
+      actions: ['bedrock:InvokeModel', 'bedrock:CreateModelCustomizationJob'],
+      resources: ['*'],
+    }),
+  );
+  for (const id of [
+    'ModelAccess-MergedCapabilities[inference+customization]',
+    'ModelAccess-CustomizationOutsidePipeline',
+  ])
+    Validations.of(legacy).acknowledge({
+      id: `ModelAccess::${id}`,
+      reason: 'Legacy batch role, split in Q3 (TICKET-7).',
+    });
+  app.synth();
+  const { code, report } = await jsonReport(outdir);
+  expect(code).toBe(1);
+  expect(report.stacks[0].findings).toEqual([
+    expect.objectContaining({
+      rule: 'ModelAccess-MergedCapabilities[inference+customization]',
+      merged: true,
+    }),
+  ]);
+  expect(report.stacks[0].acknowledged).toEqual([
+    expect.objectContaining({
+      rule: 'ModelAccess-CustomizationOutsidePipeline',
+      reason: 'Legacy batch role, split in Q3 (TICKET-7).',
+    }),
+  ]);
 });
 
 test('acknowledgements that cannot be placed (no construct paths in the template) are said, not dropped', async () => {
