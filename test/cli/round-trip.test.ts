@@ -19,6 +19,7 @@ import { ModelCustomizationRole, ModelInferenceRole, ModelReadRole, ModelTarget 
 import { readAccount } from '../../lib/cli/account';
 import { buildReport, StackReport } from '../../lib/cli/report';
 import { MotoServer } from '../support/moto-server';
+import { run } from './run';
 import { ACCOUNT, ResolvedTemplate } from '../support/template';
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -163,4 +164,27 @@ test('the same policies give the same verdicts: report on the template, audit on
     ]),
   );
   expect(Object.keys(expected.principals)).toHaveLength(6);
+}, 60_000);
+
+// The account holds the design since the test above.
+test('the command does the same through --endpoint-url: exit 1 for the merged design, the same findings', async () => {
+  const saved = { ...process.env };
+  Object.assign(process.env, { AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test' });
+  try {
+    const { code, stdout, stderr } = await run(
+      'audit',
+      '--region',
+      'us-east-1',
+      '--endpoint-url',
+      moto.endpoint,
+      '--format',
+      'json',
+    );
+    expect(stderr).toBe('');
+    expect(code).toBe(1);
+    const fromTemplate = buildReport('template', [{ name: 'Design', template: design() }]).stacks[0];
+    expect(verdicts(JSON.parse(stdout).stacks[0]).findings).toEqual(verdicts(fromTemplate).findings);
+  } finally {
+    process.env = saved;
+  }
 }, 60_000);
