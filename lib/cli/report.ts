@@ -81,7 +81,12 @@ const MERGE_RULES = new Set(
 
 /** The report on some stacks: the analysis for the matrix, ModelAccessChecks itself for the findings. */
 export function buildReport(source: string, stacks: StackInput[]): Report {
-  return { source, capabilities: [...MODEL_CAPABILITIES], stacks: stacks.map(stackReport) };
+  const checked = checkedFindings(stacks);
+  return {
+    source,
+    capabilities: [...MODEL_CAPABILITIES],
+    stacks: stacks.map((s, i) => stackReport(s, checked[i])),
+  };
 }
 
 /** Whether the report fails under `--fail-on`. */
@@ -92,10 +97,10 @@ export function fails(report: Report, failOn: 'merged' | 'error' | 'never'): boo
   return false;
 }
 
-function stackReport(input: StackInput): StackReport {
+function stackReport(input: StackInput, checked: Checked): StackReport {
   const analysis = AccessAnalysis.fromTemplate(input.template);
   const resources: Record<string, Json> = input.template.Resources ?? {};
-  const { findings, acknowledged } = checkedFindings(input);
+  const { findings, acknowledged } = checked;
   const flagged = new Set(findings.map((f) => f.resource));
   const principals = analysis.principals.map((p): PrincipalRow => {
     const cells: Partial<Record<Capability, string[]>> = {};
@@ -137,48 +142,61 @@ function stackReport(input: StackInput): StackReport {
   };
 }
 
+interface Checked {
+  readonly findings: Finding[];
+  readonly acknowledged: AcknowledgedFinding[];
+}
+
 /**
- * The pack's findings on the template, brought into an app with cloudformation-include so the
- * rules run exactly as in `cdk synth`; those the app acknowledged are set apart with their reasons.
+ * The pack's findings on the templates, each brought into one app with cloudformation-include, so
+ * the rules run exactly as in `cdk synth` (app-wide ones, like the trail check, across all the
+ * stacks); those the app acknowledged are set apart with their reasons.
  */
-function checkedFindings(input: StackInput): { findings: Finding[]; acknowledged: AcknowledgedFinding[] } {
+function checkedFindings(inputs: StackInput[]): Checked[] {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'model-access-report-'));
   try {
-    const file = path.join(dir, 'template.json');
-    fs.writeFileSync(file, JSON.stringify(input.template));
     const app = new App({ outdir: path.join(dir, 'out') });
-    try {
-      new CfnInclude(new Stack(app, 'Report'), 'Template', { templateFile: file, preserveLogicalIds: true });
-    } catch (e) {
-      throw new UsageError(
-        `${input.name}: not a template CloudFormation can deploy: ${(e as Error).message.split('\n')[0]}`,
-      );
-    }
+    inputs.forEach((input, i) => {
+      const file = path.join(dir, `${i}.json`);
+      fs.writeFileSync(file, JSON.stringify(input.template));
+      try {
+        new CfnInclude(new Stack(app, `Stack${i}`), 'Template', {
+          templateFile: file,
+          preserveLogicalIds: true,
+        });
+      } catch (e) {
+        throw new UsageError(
+          `${input.name}: not a template CloudFormation can deploy: ${(e as Error).message.split('\n')[0]}`,
+        );
+      }
+    });
     const report = new ModelAccessChecks(app, { allowAcknowledgingMergedIdentities: false }).validateScope(
       app,
     );
-    const findings: Finding[] = [];
-    const acknowledged: AcknowledgedFinding[] = [];
+    const checked: Checked[] = inputs.map(() => ({ findings: [], acknowledged: [] }));
     for (const v of report.violations) {
       for (const r of v.violatingResources) {
-        const resource = r.resourceLogicalId ?? r.constructPath?.split('/').pop() ?? '';
+        const [stackId, , logicalId] = (r.constructPath ?? '').split('/');
+        const index = Number(stackId.replace(/^Stack/, ''));
+        const input = inputs[index];
+        const resource = r.resourceLogicalId ?? logicalId ?? '';
         const ack = input.acknowledged?.find((a) => a.rule === v.ruleName && a.logicalId === resource);
         const base = v.ruleName.replace(/\[.*$/, '');
         if (ack && !MERGE_RULES.has(base)) {
-          acknowledged.push({ rule: v.ruleName, resource, reason: ack.reason });
+          checked[index].acknowledged.push({ rule: v.ruleName, resource, reason: ack.reason });
         } else {
-          findings.push({
+          checked[index].findings.push({
             rule: v.ruleName,
             severity: v.severity ?? 'error',
             resource,
             // Merge descriptions start with the construct path inside this report's own app.
-            message: v.description.replace(/^Report\/Template\/[^:]+: /, ''),
+            message: v.description.replace(/^Stack\d+\/Template\/[^:]+: /, ''),
             merged: MERGE_RULES.has(base),
           });
         }
       }
     }
-    return { findings, acknowledged };
+    return checked;
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

@@ -7,7 +7,7 @@ import { ReferenceStack } from '../../bin/app';
 import { buildApp as bringYourOwn } from '../../examples/bring-your-own/app';
 import { ModelAccessChecks } from '../../lib';
 import { Report } from '../../lib/cli/report';
-import { accountTrust, allow, doc, role, template } from '../analysis/designs';
+import { accountTrust, allow, bucket, doc, role, template } from '../analysis/designs';
 import { run } from './run';
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -118,6 +118,24 @@ describe('model-access report on templates', () => {
     expect(html).not.toMatch(/<(link|script)\b|src=|url\(/); // self-contained
     expect(html).toContain('<tr data-principal="ChatBackend" class="flagged">');
   });
+});
+
+test('app-wide rules judge all the stacks given together: a trail in one stack covers the registry in another', async () => {
+  const dir = tmp();
+  const registry = write(dir, 'Registry.template.json', template({ Weights: bucket('model-artifacts') }));
+  const audit = write(
+    dir,
+    'Audit.template.json',
+    template({
+      Trail: {
+        Type: 'AWS::CloudTrail::Trail',
+        Properties: { IsLogging: true, S3BucketName: 'audit-logs', EnableLogFileValidation: true },
+      },
+    }),
+  );
+  const rules = (r: Report) => r.stacks.flatMap((st) => st.findings.map((f) => f.rule.replace(/\[.*$/, '')));
+  expect(rules((await jsonReport(registry)).report)).toContain('ModelAccess-RegistryWithoutTrail');
+  expect(rules((await jsonReport(registry, audit)).report)).not.toContain('ModelAccess-RegistryWithoutTrail');
 });
 
 describe('model-access report on a cdk.out directory', () => {
