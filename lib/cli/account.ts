@@ -5,7 +5,8 @@ import {
   GetRoleCommand,
   IAMClient,
 } from '@aws-sdk/client-iam';
-import { TAG_CAPABILITY } from '../capabilities/capability';
+import { GetBucketTaggingCommand, S3Client } from '@aws-sdk/client-s3';
+import { TAG_CAPABILITY, TAG_DATA_CLASS } from '../capabilities/capability';
 import { StackInput } from './report';
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -19,6 +20,8 @@ export interface AccountReadOptions {
   readonly endpointUrl?: string;
   /** A client of your own (tests). @default - one for region, profile and endpoint */
   readonly client?: IAMClient;
+  /** An S3 client of your own (tests), to read the data-class tags of buckets the policies name. @default - one for region, profile and endpoint */
+  readonly s3?: S3Client;
   /** How many times a throttled call is tried. @default 6 */
   readonly attempts?: number;
   /** Waits between tries (tests pass one that does not wait). @default setTimeout */
@@ -111,9 +114,41 @@ export async function readAccount(options: AccountReadOptions): Promise<StackInp
     if (got.Role?.MaxSessionDuration) sessions.set(role.RoleName, got.Role.MaxSessionDuration);
   }
   const account = accountOf(details);
+  const template = accountTemplate(details, documents, sessions, account);
+  // Registry buckets are known by their data-class tag: read it for each bucket a policy names.
+  const s3 =
+    options.s3 ??
+    new S3Client({
+      region: options.region,
+      profile: options.profile,
+      endpoint: options.endpointUrl,
+      forcePathStyle: options.endpointUrl !== undefined,
+      followRegionRedirects: true,
+      maxAttempts: 1,
+    });
+  for (const bucket of bucketsNamedIn(template)) {
+    const tags = await call('s3:GetBucketTagging', pages, () =>
+      s3.send(new GetBucketTaggingCommand({ Bucket: bucket })).catch((e: Error) => {
+        // A bucket without tags, or gone, is no registry bucket.
+        if (e.name === 'NoSuchTagSet' || e.name === 'NoSuchBucket') return { TagSet: [] };
+        throw e;
+      }),
+    );
+    const dataClass = (tags.TagSet ?? []).find((t) => t.Key === TAG_DATA_CLASS);
+    if (dataClass) {
+      template.Resources[`Bucket${bucket.replace(/[^A-Za-z0-9]/g, '')}`] = {
+        Type: 'AWS::S3::Bucket',
+        Properties: { BucketName: bucket, Tags: [{ Key: TAG_DATA_CLASS, Value: dataClass.Value }] },
+      };
+    }
+  }
   return {
     name: `account ${account ?? 'unknown'} (${options.region})`,
-    template: accountTemplate(details, documents, sessions, account),
+    template,
+    principalsOnly: true,
+    notes: [
+      "Read from IAM, with the data-class tags of the buckets its policies name: buckets' own configuration (encryption, versioning, bucket policies) and trails are not read, so their rules are not judged.",
+    ],
   };
 }
 
@@ -151,12 +186,27 @@ function describeFailure(err: Error, action: string, pagesRead: number, throttle
   }
   if (ACCESS_DENIED.has(err.name)) {
     return new AccountReadError(
-      `access denied to ${action}${partial}: the caller needs iam:GetAccountAuthorizationDetails, iam:GetPolicyVersion and iam:GetRole.`,
+      `access denied to ${action}${partial}: the caller needs iam:GetAccountAuthorizationDetails, iam:GetPolicyVersion, iam:GetRole and s3:GetBucketTagging.`,
     );
   }
   if (throttledAttempts)
     return new AccountReadError(`${action} still throttled after ${throttledAttempts} tries${partial}.`);
   return new AccountReadError(`${action} failed${partial}: ${err.name}: ${err.message}`);
+}
+
+/** The names of the buckets the template's policies name exactly (`arn:aws:s3:::name` or `name/...`). */
+function bucketsNamedIn(template: Json): string[] {
+  const names = new Set<string>();
+  const visit = (value: Json) => {
+    if (typeof value === 'string') {
+      const m = /^arn:[a-z-]+:s3:::([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])(\/|$)/.exec(value);
+      if (m) names.add(m[1]);
+    } else if (value && typeof value === 'object') {
+      Object.values(value).forEach(visit);
+    }
+  };
+  visit(template.Resources);
+  return [...names].sort();
 }
 
 function parseDocument(document: string | Json): Json {

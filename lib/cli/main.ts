@@ -43,8 +43,9 @@ ${COMMON}
 
 Reads the account's roles, users, groups and customer-managed policies with
 iam:GetAccountAuthorizationDetails (every page), the default versions of managed policies
-(iam:GetPolicyVersion) and the session length of capability roles (iam:GetRole), and prints the
-same report. Registry data classes are not read from S3: that section is empty for an account.
+(iam:GetPolicyVersion), the session length of capability roles (iam:GetRole) and the data-class
+tags of the buckets the policies name (s3:GetBucketTagging), and prints the same report. Bucket
+configuration and trails are not read, so only the principals' findings are judged.
 
 Options:
   --region REGION              the region to call IAM in (required)

@@ -20,6 +20,12 @@ export interface StackInput {
   readonly acknowledged?: { readonly rule: string; readonly logicalId: string; readonly reason: string }[];
   /** What the reader could not make of the input, for the report's "not judged" section. */
   readonly notes?: string[];
+  /**
+   * Judge the principals only: the template knows buckets by their tags alone (an account read
+   * from IAM), so rules on a bucket's own configuration would judge what was never read.
+   * @default false
+   */
+  readonly principalsOnly?: boolean;
 }
 
 export interface PrincipalRow {
@@ -100,7 +106,11 @@ export function fails(report: Report, failOn: 'merged' | 'error' | 'never'): boo
 function stackReport(input: StackInput, checked: Checked): StackReport {
   const analysis = AccessAnalysis.fromTemplate(input.template);
   const resources: Record<string, Json> = input.template.Resources ?? {};
-  const { findings, acknowledged } = checked;
+  const principalIds = new Set(analysis.principals.map((p) => p.id));
+  const findings = input.principalsOnly
+    ? checked.findings.filter((f) => principalIds.has(f.resource))
+    : checked.findings;
+  const { acknowledged } = checked;
   const flagged = new Set(findings.map((f) => f.resource));
   const principals = analysis.principals.map((p): PrincipalRow => {
     const cells: Partial<Record<Capability, string[]>> = {};

@@ -4,6 +4,7 @@ import {
   GetRoleCommand,
   IAMClient,
 } from '@aws-sdk/client-iam';
+import { GetBucketTaggingCommand, S3Client } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import { AccountReadError, readAccount } from '../../lib/cli/account';
 import { buildReport } from '../../lib/cli/report';
@@ -144,6 +145,53 @@ test("a capability role's session length is read, so an over-long customization 
   );
 });
 
+test('a bucket a policy names is a registry bucket by its data-class tag, read from S3', async () => {
+  const s3 = mockClient(S3Client);
+  s3.on(GetBucketTaggingCommand, { Bucket: 'weights' })
+    .resolves({ TagSet: [{ Key: 'model-access:data-class', Value: 'model-artifacts' }] })
+    .on(GetBucketTaggingCommand, { Bucket: 'scratch' })
+    .rejects(Object.assign(new Error('The TagSet does not exist'), { name: 'NoSuchTagSet' }));
+  iam.on(GetAccountAuthorizationDetailsCommand).resolves({
+    RoleDetailList: [
+      roleDetail('Evaluator', [], {
+        RolePolicyList: [
+          {
+            PolicyName: 'p',
+            PolicyDocument: encode({
+              Version: '2012-10-17',
+              Statement: [
+                { Effect: 'Allow', Action: ['bedrock:InvokeModel'], Resource: '*' },
+                {
+                  Effect: 'Allow',
+                  Action: 's3:GetObject',
+                  Resource: ['arn:aws:s3:::weights/*', 'arn:aws:s3:::scratch/*'],
+                },
+              ],
+            }),
+          },
+        ],
+      }),
+    ],
+  });
+  try {
+    const report = buildReport('test', [
+      await readAccount({ ...options(), s3: new S3Client({ region: 'us-east-1' }) }),
+    ]);
+    const stack = report.stacks[0];
+    expect(stack.dataClasses.find((d) => d.dataClass === 'model-artifacts')).toEqual({
+      dataClass: 'model-artifacts',
+      buckets: ['Bucketweights'],
+      readers: ['Evaluator'],
+      writers: [],
+    });
+    expect(stack.findings.map((f) => f.rule)).toContain(
+      'ModelAccess-WeightsAccessMerge[inference+weights-access]',
+    );
+  } finally {
+    s3.restore();
+  }
+});
+
 test('throttling is retried with backoff until the call succeeds', async () => {
   iam
     .on(GetAccountAuthorizationDetailsCommand)
@@ -196,7 +244,7 @@ test('AccessDenied names the actions the caller needs', async () => {
     .on(GetAccountAuthorizationDetailsCommand)
     .rejects(Object.assign(new Error('User is not authorized'), { name: 'AccessDenied' }));
   await expect(readAccount(options())).rejects.toThrow(
-    'access denied to iam:GetAccountAuthorizationDetails: the caller needs iam:GetAccountAuthorizationDetails, iam:GetPolicyVersion and iam:GetRole.',
+    'access denied to iam:GetAccountAuthorizationDetails: the caller needs iam:GetAccountAuthorizationDetails, iam:GetPolicyVersion, iam:GetRole and s3:GetBucketTagging.',
   );
 });
 

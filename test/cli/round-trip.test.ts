@@ -12,10 +12,17 @@ import {
   PutRolePolicyCommand,
   PutUserPolicyCommand,
 } from '@aws-sdk/client-iam';
+import { CreateBucketCommand, PutBucketTaggingCommand, S3Client } from '@aws-sdk/client-s3';
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { ModelCustomizationRole, ModelInferenceRole, ModelReadRole, ModelTarget } from '../../lib';
+import {
+  ModelCustomizationRole,
+  ModelInferenceRole,
+  ModelReadRole,
+  ModelRegistry,
+  ModelTarget,
+} from '../../lib';
 import { readAccount } from '../../lib/cli/account';
 import { buildReport, StackReport } from '../../lib/cli/report';
 import { MotoServer } from '../support/moto-server';
@@ -33,7 +40,8 @@ function design(): Json {
   const titan = ModelTarget.bedrockFoundationModel('amazon.titan-text-express-v1');
   const people = (job: string) =>
     new iam.AccountRootPrincipal().withConditions({ StringEquals: { 'aws:PrincipalTag/job': job } });
-  new ModelReadRole(stack, 'Readers', { assumedBy: people('analyst'), targets: [titan] });
+  const registry = new ModelRegistry(stack, 'Registry');
+  new ModelReadRole(stack, 'Readers', { assumedBy: people('analyst'), targets: [titan], registry });
   const invokers = new ModelInferenceRole(stack, 'Invokers', {
     assumedBy: people('developer'),
     targets: [titan],
@@ -48,6 +56,12 @@ function design(): Json {
       resources: ['*'],
     }),
   );
+  // An evaluator that invokes models and reads their weights: a merge only the registry's tags reveal.
+  const evaluator = new iam.Role(stack, 'Evaluator', {
+    assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+  });
+  evaluator.addToPolicy(new iam.PolicyStatement({ actions: ['bedrock:InvokeModel'], resources: ['*'] }));
+  registry.grantReadWeights(evaluator);
   const group = new iam.Group(stack, 'MlEngineers');
   group.addManagedPolicy(
     new iam.ManagedPolicy(stack, 'TuneAnything', {
@@ -61,9 +75,17 @@ function design(): Json {
   return Template.fromStack(stack).toJSON();
 }
 
-/** Creates the template's IAM entities in the account behind `client`, named by their logical ids. */
-async function createInAccount(client: IAMClient, template: Json) {
+/**
+ * Creates the template's IAM entities in the account behind `client`, named by their logical ids,
+ * and its tagged buckets behind `s3`.
+ */
+async function createInAccount(client: IAMClient, s3: S3Client, template: Json) {
   const t = new ResolvedTemplate(template);
+  for (const id of t.ofType('AWS::S3::Bucket')) {
+    const Bucket = t.resolve({ Ref: id });
+    await s3.send(new CreateBucketCommand({ Bucket }));
+    await s3.send(new PutBucketTaggingCommand({ Bucket, Tagging: { TagSet: t.props(id).Tags ?? [] } }));
+  }
   const inAccount = (value: Json): Json =>
     JSON.parse(JSON.stringify(value).split(ACCOUNT).join(MOTO_ACCOUNT));
   const props = (id: string) => inAccount(t.props(id));
@@ -132,7 +154,16 @@ function verdicts(stack: StackReport) {
         { capabilities: Object.keys(p.cells).sort(), canAssume: [...p.canAssume].sort(), flagged: p.flagged },
       ]),
     ),
-    findings: stack.findings.map((f) => `${f.rule} on ${f.resource}`).sort(),
+    // Findings on principals: an account read from IAM holds no bucket configuration to judge.
+    findings: stack.findings
+      .filter((f) => stack.principals.some((p) => p.id === f.resource))
+      .map((f) => `${f.rule} on ${f.resource}`)
+      .sort(),
+    registry: stack.dataClasses.map((d) => ({
+      dataClass: d.dataClass,
+      readers: d.readers.sort(),
+      writers: d.writers.sort(),
+    })),
   };
 }
 
@@ -149,10 +180,17 @@ test('the same policies give the same verdicts: report on the template, audit on
     endpoint: moto.endpoint,
     credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
   });
-  await createInAccount(client, template);
+  const s3 = new S3Client({
+    region: 'us-east-1',
+    endpoint: moto.endpoint,
+    forcePathStyle: true,
+    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+  });
+  await createInAccount(client, s3, template);
 
   const fromTemplate = buildReport('template', [{ name: 'Design', template }]).stacks[0];
-  const fromAccount = buildReport('account', [await readAccount({ region: 'us-east-1', client })]).stacks[0];
+  const fromAccount = buildReport('account', [await readAccount({ region: 'us-east-1', client, s3 })])
+    .stacks[0];
 
   const expected = verdicts(fromTemplate);
   expect(verdicts(fromAccount)).toEqual(expected);
@@ -161,9 +199,13 @@ test('the same policies give the same verdicts: report on the template, audit on
     expect.arrayContaining([
       expect.stringMatching(/^ModelAccess-MergedCapabilities\[inference\+customization\] on ChatBackend/),
       expect.stringMatching(/^ModelAccess-MergeThroughTrust\[inference\+customization:Invokers.*\] on Dana/),
+      expect.stringMatching(/^ModelAccess-WeightsAccessMerge\[inference\+weights-access\] on Evaluator/),
     ]),
   );
-  expect(Object.keys(expected.principals)).toHaveLength(6);
+  expect(Object.keys(expected.principals)).toHaveLength(7);
+  expect(expected.registry.find((d) => d.dataClass === 'model-artifacts')!.readers).toEqual([
+    expect.stringMatching(/^Evaluator/),
+  ]);
 }, 60_000);
 
 // The account holds the design since the test above.
