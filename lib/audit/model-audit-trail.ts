@@ -282,12 +282,12 @@ export class ModelAuditTrail extends Construct {
       "A change to a model registry's bucket or key policy",
       () =>
         registryPolicyPattern(
-          this.registries.flatMap((r) => registryBuckets(r).map((b) => b.bucketName)),
+          this.registries.flatMap((r) => r.dataBuckets.map((b) => b.bucketName)),
           this.registries.flatMap((r) => [r.encryptionKey.keyId, r.encryptionKey.keyArn]),
         ),
     );
     if (this.organizationTrailArn !== undefined) {
-      for (const bucket of registryBuckets(registry)) {
+      for (const bucket of registry.dataBuckets) {
         Validations.of(bucket).acknowledge({
           id: 'ModelAccess::ModelAccess-RegistryWithoutTrail',
           reason: `The organization trail ${this.organizationTrailArn} records this account (ModelAuditTrail organizationTrailArn).`,
@@ -354,7 +354,7 @@ export class ModelAuditTrail extends Construct {
 
   private eventSelectors(): Json[] {
     const selectors = [managementSelector()];
-    const objects = this.registries.flatMap((r) => registryBuckets(r).map((b) => `${b.bucketArn}/`));
+    const objects = this.registries.flatMap((r) => r.dataBuckets.map((b) => `${b.bucketArn}/`));
     if (objects.length > 0) selectors.push(objectSelector(objects));
     if (this.allEndpoints || this.endpointArns.length > 0)
       selectors.push(invocationSelector(this.allEndpoints ? undefined : this.endpointArns));
@@ -417,11 +417,6 @@ export class ModelAuditTrail extends Construct {
       }),
     );
   }
-}
-
-/** The buckets of a registry that hold models' data (not its access logs). */
-function registryBuckets(registry: ModelRegistry): s3.IBucket[] {
-  return [registry.modelArtifactsBucket, registry.trainingDataBucket, registry.metadataBucket];
 }
 
 /** The region where IAM's CloudTrail events reach EventBridge, for a stack in `region`; undefined if unknown. */

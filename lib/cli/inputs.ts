@@ -28,14 +28,15 @@ export function readStacks(inputs: string[]): StackInput[] {
         const name = file.replace(/\.template\.json$/, '');
         const template = readTemplate(path.join(input, file));
         const metadata = path.join(input, `${name}.metadata.json`);
+        const acks = packAcknowledgements(metadata);
         const placed = Object.values<Json>(template.Resources).some((r) => r.Metadata?.['aws:cdk:path']);
         const notes =
-          !placed && acknowledgedRulesIn(metadata) > 0
+          !placed && acks.size > 0
             ? [
                 `${path.basename(metadata)} holds acknowledgements, but the template has no aws:cdk:path metadata to place them: its findings are all listed as unacknowledged (synthesize with the cdk CLI, or set the context aws:cdk:enable-path-metadata).`,
               ]
             : [];
-        stacks.push({ name, template, acknowledged: acknowledgementsOf(metadata, template), notes });
+        stacks.push({ name, template, acknowledged: placeAcknowledgements(acks, template), notes });
       }
     } else {
       stacks.push({
@@ -84,37 +85,48 @@ function readTemplate(file: string): Json {
 }
 
 /**
- * The ModelAccessChecks findings the app acknowledged, by logical id: the stack's metadata records
- * each acknowledgement at its construct path, which covers every resource below it (as in synth);
- * the template's `aws:cdk:path` metadata (the cdk CLI writes it) places each resource.
+ * ModelAccessChecks' acknowledgements in a stack's metadata, by construct path: rule id (without
+ * the plugin prefix) and reason. Each acknowledge() call is an entry of its own, so a construct may
+ * have several.
  */
-function acknowledgementsOf(metadataFile: string, template: Json): NonNullable<StackInput['acknowledged']> {
-  if (!fs.existsSync(metadataFile)) return [];
+function packAcknowledgements(metadataFile: string): Map<string, Map<string, string>> {
+  const acks = new Map<string, Map<string, string>>();
+  if (!fs.existsSync(metadataFile)) return acks;
   const metadata: Record<string, { type: string; data: Json }[]> = JSON.parse(
     fs.readFileSync(metadataFile, 'utf8'),
   );
-  const acks = new Map<string, Record<string, string>>();
   for (const [constructPath, entries] of Object.entries(metadata)) {
     for (const e of entries) {
-      // Each acknowledge() call is an entry of its own: a construct may have several.
       if (e.type !== 'aws:cdk:acknowledged-rules') continue;
-      const at = constructPath.replace(/^\//, '');
-      acks.set(at, { ...acks.get(at), ...e.data });
+      for (const [id, reason] of Object.entries<string>(e.data)) {
+        if (!id.startsWith(PACK_PREFIX)) continue;
+        const at = constructPath.replace(/^\//, '');
+        acks.set(at, (acks.get(at) ?? new Map()).set(id.slice(PACK_PREFIX.length), reason));
+      }
     }
   }
+  return acks;
+}
+
+/**
+ * The acknowledged findings by logical id: an acknowledgement at a construct path covers every
+ * resource below it, the closest winning (as in synth); the template's `aws:cdk:path` metadata
+ * (the cdk CLI writes it) places each resource.
+ */
+function placeAcknowledgements(
+  acks: Map<string, Map<string, string>>,
+  template: Json,
+): NonNullable<StackInput['acknowledged']> {
   const found: NonNullable<StackInput['acknowledged']> = [];
   for (const [logicalId, resource] of Object.entries<Json>(template.Resources)) {
     const at = resource.Metadata?.['aws:cdk:path'];
     if (typeof at !== 'string') continue;
     const seen = new Set<string>();
-    // The closest acknowledgement of a rule wins, as in synth.
     for (let p = at; p; p = p.includes('/') ? p.slice(0, p.lastIndexOf('/')) : '') {
-      for (const [id, reason] of Object.entries(acks.get(p) ?? {})) {
-        const rule = id.startsWith(PACK_PREFIX) ? id.slice(PACK_PREFIX.length) : undefined;
-        if (rule && !seen.has(rule)) {
-          seen.add(rule);
-          found.push({ rule, logicalId, reason });
-        }
+      for (const [rule, reason] of acks.get(p) ?? []) {
+        if (seen.has(rule)) continue;
+        seen.add(rule);
+        found.push({ rule, logicalId, reason });
       }
     }
   }
@@ -122,18 +134,3 @@ function acknowledgementsOf(metadataFile: string, template: Json): NonNullable<S
 }
 
 const PACK_PREFIX = 'ModelAccess::';
-
-/** How many acknowledgements of the pack the stack's metadata holds. */
-function acknowledgedRulesIn(metadataFile: string): number {
-  if (!fs.existsSync(metadataFile)) return 0;
-  const metadata: Record<string, { type: string; data: Json }[]> = JSON.parse(
-    fs.readFileSync(metadataFile, 'utf8'),
-  );
-  return Object.values(metadata)
-    .flat()
-    .filter(
-      (e) =>
-        e.type === 'aws:cdk:acknowledged-rules' &&
-        Object.keys(e.data).some((id) => id.startsWith(PACK_PREFIX)),
-    ).length;
-}

@@ -9,7 +9,11 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { Component, TAG_CAPABILITY, TAG_COMPONENT } from '../capabilities/capability';
 import { ModelTarget } from '../capabilities/model-target';
-import { acknowledgeFinding, acknowledgeWildcardResource } from '../private/compliance-findings';
+import {
+  acknowledgeFinding,
+  acknowledgeWildcardResource,
+  XRAY_TAKES_ONLY_STAR,
+} from '../private/compliance-findings';
 import { ModelRegistry } from '../registry/model-registry';
 import { CustomizationBackend } from './customization-backend';
 import type { RequestRules } from './handlers/request-rules';
@@ -268,7 +272,7 @@ export class CustomizationPipeline extends Construct {
     acknowledgeWildcardResource(
       approvalFunction.role!,
       '*',
-      'states:SendTaskSuccess, X-Ray PutTraceSegments and PutTelemetryRecords accept only Resource "*"; who may resume a wait is decided by who can read its token, this function alone.',
+      `states:SendTaskSuccess accepts only Resource "*"; who may resume a wait is decided by who can read its token, this function alone. ${XRAY_TAKES_ONLY_STAR}`,
     );
     (approvalFunction.node.defaultChild as lambda.CfnFunction).tags.setTag(
       TAG_COMPONENT,
@@ -293,11 +297,7 @@ export class CustomizationPipeline extends Construct {
       'IAMNoInlinePolicy',
       "CDK writes the state machine's task permissions to its role's own AWS::IAM::Policy, scoped to this pipeline's resources; unlike a managed policy it can be attached to no other principal.",
     );
-    acknowledgeWildcardResource(
-      role,
-      '*',
-      'X-Ray PutTraceSegments and PutTelemetryRecords accept only Resource "*".',
-    );
+    acknowledgeWildcardResource(role, '*', XRAY_TAKES_ONLY_STAR);
     for (const fn of invoked) {
       acknowledgeWildcardResource(
         role,

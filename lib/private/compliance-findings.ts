@@ -25,6 +25,10 @@ const PACKS_OF = {
 
 export type ComplianceRule = keyof typeof PACKS_OF;
 
+/** Why a role with X-Ray tracing has a statement on "*". */
+export const XRAY_TAKES_ONLY_STAR =
+  'X-Ray PutTraceSegments and PutTelemetryRecords accept only Resource "*".';
+
 /**
  * Acknowledges a finding of `rule`, in every pack that has it, on `scope` and what it contains.
  * `finding` narrows it to one granular finding (`Resource::<Bucket.Arn>/*`).

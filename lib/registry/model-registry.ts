@@ -97,6 +97,10 @@ export class ModelRegistry extends Construct {
   public readonly metadataBucket: s3.Bucket;
   /** S3 server access logs of the other three. Tagged `access-logs`. */
   public readonly accessLogsBucket: s3.Bucket;
+  /** The buckets that hold models' data (not the access logs): artifacts, training data, metadata. */
+  public get dataBuckets(): s3.Bucket[] {
+    return [this.modelArtifactsBucket, this.trainingDataBucket, this.metadataBucket];
+  }
   /** The default object lock retention of the metadata bucket, if it has object lock. */
   public readonly metadataObjectLockRetention?: s3.ObjectLockRetention;
 

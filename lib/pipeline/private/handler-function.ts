@@ -8,7 +8,11 @@ import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { TAG_CAPABILITY } from '../../capabilities/capability';
-import { acknowledgeFinding, acknowledgeWildcardResource } from '../../private/compliance-findings';
+import {
+  acknowledgeFinding,
+  acknowledgeWildcardResource,
+  XRAY_TAKES_ONLY_STAR,
+} from '../../private/compliance-findings';
 import { acceptRoleDependency } from '../../private/redundant-dependency';
 
 export interface HandlerFunctionProps {
@@ -57,11 +61,7 @@ export function handlerFunction(
     'IAMNoInlinePolicy',
     "CDK writes this function's grants to its role's own AWS::IAM::Policy, scoped to the pipeline's resources; unlike a managed policy it can be attached to no other principal.",
   );
-  acknowledgeWildcardResource(
-    role,
-    '*',
-    'X-Ray PutTraceSegments and PutTelemetryRecords accept only Resource "*".',
-  );
+  acknowledgeWildcardResource(role, '*', XRAY_TAKES_ONLY_STAR);
   const fn = new nodejs.NodejsFunction(scope, id, {
     role,
     entry: entryOf(props.handler),
