@@ -2,7 +2,7 @@ import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { IConstruct } from 'constructs';
-import { AccessAnalysis, Capability, ModelAccessControl, ModelTarget } from '../lib';
+import { AccessAnalysis, Capability, ModelAccessControl, ModelTarget, SelfBoundedRole } from '../lib';
 import { controlFixture, TITAN } from './audit/fixture';
 import { boundaryOf, identityPoliciesOf, simulate } from './support/simulate';
 
@@ -181,6 +181,16 @@ describe('ModelAccessControl with fewer principals', () => {
       /"aws:MultiFactorAuthPresent":"true"/,
     );
     expect(trust(build({ requireMfa: false }))).not.toMatch(/MultiFactorAuthPresent/);
+  });
+
+  test('a self-bounded role granted nothing fails synth with the reason, not at deployment', () => {
+    const app = new App();
+    new SelfBoundedRole(new Stack(app, 'S'), 'Idle', 'auditor', {
+      assumedBy: new iam.AccountRootPrincipal(),
+    });
+    expect(() => app.synth()).toThrow(
+      /SelfBoundedRole 'Idle' was granted nothing, so its boundary would allow no action and IAM would refuse it/,
+    );
   });
 
   test('readers or invokers need models', () => {

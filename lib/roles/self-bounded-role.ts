@@ -60,6 +60,15 @@ export class SelfBoundedRole extends iam.Role {
       ],
     });
     iam.PermissionsBoundary.of(this).apply(this.boundary);
+    // IAM refuses a policy whose Action list is empty: a role granted nothing cannot be deployed.
+    this.node.addValidation({
+      validate: () =>
+        this.grantedActions.size > 0
+          ? []
+          : [
+              `${new.target.name} '${id}' was granted nothing, so its boundary would allow no action and IAM would refuse it; grant it what its people need, or remove it.`,
+            ],
+    });
     Tags.of(this).add(TAG_CAPABILITY, declaredCapability);
     acknowledgeWildcardResource(
       this.boundary,
