@@ -7,11 +7,23 @@ import {
   TAG_COMPONENT,
   TAG_DATA_CLASS,
 } from '../capabilities/capability';
-import { ANY_RESOURCE, CATALOG, CatalogCompanion, ResourceContext } from '../capabilities/catalog';
-import { actionPatternProblem, entryApplies, matchesAction } from '../capabilities/actions';
+import { CATALOG, CatalogCompanion, ResourceContext } from '../capabilities/catalog';
+import { actionPatternProblem } from '../capabilities/actions';
 import { mergedPairs } from '../capabilities/merge';
-import { awsManagedPolicy, isAwsManagedPolicyArn } from './aws-managed-policies';
-import { list, resourceMatches, scalar } from './private/symbols';
+import { actionResourceTypes } from '../capabilities/private/iam-data';
+import { scalar } from '../private/intrinsics';
+import { PolicySources } from './private/policy-sources';
+import { Principal, PrincipalIndex, PrincipalType } from './private/principals';
+import { mayBeOfService } from './private/resource-match';
+import {
+  actionEvidence,
+  boundaryAllows,
+  deniedOn,
+  holdsAction,
+  mayApplyTo,
+  Statement,
+} from './private/statements';
+import { reachable, trustGraph } from './private/trust-graph';
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -23,7 +35,7 @@ export interface Evidence {
   readonly statement: string;
   /** The action pattern that matched, as the statement wrote it (`NotAction` patterns are prefixed `not `). */
   readonly action: string;
-  /** The statement's resources. */
+  /** The statement's resources, as the template writes them (`NotResource` ones prefixed `not `). */
   readonly resource: string;
 }
 
@@ -36,15 +48,27 @@ export interface CapabilityGrant {
 
 /** What one principal of the template may do. */
 export interface PrincipalAccess {
-  /** Logical id. */
+  /** Logical id; for a principal the template names but does not define, `role:<name>` (`user:`, `group:`). */
   readonly id: string;
-  readonly type: 'AWS::IAM::Role' | 'AWS::IAM::User' | 'AWS::IAM::Group';
+  readonly type: PrincipalType;
+  /** Named by the template (a role imported by name or ARN, a parameter, an import) but not defined in it. */
+  readonly external: boolean;
+  /** Its name: a literal, or the symbol the template names it by (`${RoleName}`, `${Import:Name}`). */
+  readonly name: string;
+  /** The logical id its findings are reported on: its own, or the first policy resource attached to it. */
+  readonly reportedOn: string;
   /** The `model-access:capability` tag, when the principal declares one. */
   readonly declaredCapability?: string;
   /** Effective grants: after unconditional denies and the permissions boundary. */
   readonly grants: CapabilityGrant[];
   /** The capabilities of `grants`, sorted. */
   readonly capabilities: Capability[];
+  /**
+   * Set when the principal's only model-related permission is reading every S3 object (no
+   * model-service action, no registry bucket named): it can read weights and training data
+   * wherever they are stored. Those reads are then left out of `grants`, so they make no merge.
+   */
+  readonly readsEveryObject?: Evidence;
   /** Roles of the template this principal can assume, directly or through a chain. */
   readonly canAssume: string[];
 }
@@ -67,40 +91,36 @@ export interface RegistryAccess {
   readonly evidence: Evidence;
 }
 
-/** Something the analysis could not judge: an unknown action or AWS-managed policy. */
+/** Something the analysis could not judge: an unknown action, an unknown AWS-managed policy, a policy outside the template. */
 export interface AnalysisProblem {
   readonly principal: string;
+  /** What it is about: the action pattern, or the policy's name or ARN. */
+  readonly subject: string;
   readonly message: string;
 }
 
-interface Statement {
-  readonly effect: 'Allow' | 'Deny';
-  readonly actions?: string[];
-  readonly notActions?: string[];
-  readonly resources: string[];
-  readonly notResource: boolean;
-  readonly conditional: boolean;
-  readonly policy: string;
-  readonly sid: string;
-  /** The `Principal` element, in trust and resource policies. */
-  readonly principal?: Json;
+interface Effective {
+  readonly statements: Statement[];
+  readonly allows: Statement[];
+  readonly boundary?: Statement[];
 }
 
-const PRINCIPAL_TYPES = ['AWS::IAM::Role', 'AWS::IAM::User', 'AWS::IAM::Group'] as const;
 const REGISTRY_OBJECT_ACTIONS: [RegistryAccess['access'], string][] = [
   ['read', 's3:GetObject'],
   ['write', 's3:PutObject'],
 ];
-// Probes for "every role": a pattern that matches a role nobody named covers them all.
-const ANY_ROLE_PROBES = [
-  'arn:aws:iam::000000000000:role/any-role',
-  'arn:aws:iam::${AWS::AccountId}:role/any-role',
-];
+const PROBE_KEY = 'model-access-probe-object';
+// Stand-ins for "every role" and "every bucket": a pattern that covers one nobody named covers them all.
+const ANY_ROLE = 'arn:aws:iam::${AWS::AccountId}:role/model-access-any-role';
+const ANY_BUCKET = 'arn:aws:s3:::model-access-any-bucket';
+const EVERY_OBJECT_READS = new Set(['s3:GetObject', 's3:GetObjectVersion', 's3:ListBucket']);
 
 /**
  * The effective model capabilities of every principal (role, user, group) of a CloudFormation
  * template, with evidence, and the merged identities among them. Works on plain template JSON, as
- * `stack.resolve()` or a cdk.out template gives it.
+ * `stack.resolve()` or a cdk.out template gives it. Its parts: which principals exist
+ * (`private/principals`), what each policy source gives them (`private/policy-sources`), how IAM
+ * matches resources (`private/resource-match`), and who can assume what (`private/trust-graph`).
  */
 export class AccessAnalysis {
   /** Analyses one template. */
@@ -114,22 +134,15 @@ export class AccessAnalysis {
   public readonly registryAccess: RegistryAccess[] = [];
 
   private readonly resources: Record<string, Json>;
-  private readonly registryBuckets = new Map<string, DataClass>();
-  private readonly registryKeys = new Set<string>();
-  private readonly registryArns = new Map<string, DataClass>();
-  private readonly registryKeyArns = new Set<string>();
-  private readonly approvalEndpoints = new Set<string>();
-  private readonly approvalEndpointArns = new Set<string>();
-  private readonly decisionTables = new Set<string>();
-  private readonly decisionTableArns = new Set<string>();
-  // Indexes built once, so the analysis grows linearly with the template.
-  private readonly byId = new Map<string, PrincipalAccess>();
   private readonly idsByType = new Map<string, string[]>();
-  private readonly idByName = new Map<string, string>();
-  private readonly idByArn = new Map<string, string>();
-  private readonly attached = new Map<string, Statement[]>();
-  private readonly groupsOfUser = new Map<string, Set<string>>();
-  private readonly managedCache = new Map<string, Statement[] | undefined>();
+  private readonly registryBuckets = new Map<string, DataClass>();
+  private readonly scopeArns = {
+    registryKey: [] as string[],
+    approvalEndpoint: [] as string[],
+    decisionTable: [] as string[],
+  };
+  private readonly byId = new Map<string, PrincipalAccess>();
+  private readonly effective = new Map<string, Effective>();
   private ownMerges?: MergedIdentity[];
   private trustMerges?: MergedIdentity[];
   private mergesByPrincipal?: Map<string, MergedIdentity[]>;
@@ -141,31 +154,24 @@ export class AccessAnalysis {
       ids.push(id);
       this.idsByType.set(r.Type, ids);
     }
-    this.indexNames();
+    const idsOf = (type: string) => this.idsByType.get(type) ?? [];
     this.indexRegistry();
     this.indexPipelineComponents();
-    this.indexAttachments();
-    const statementsOf = new Map<string, Statement[]>();
-    const boundaryOf = new Map<string, Statement[] | undefined>();
-    for (const id of this.idsOf(...PRINCIPAL_TYPES)) {
-      statementsOf.set(id, this.identityStatements(id));
-      boundaryOf.set(id, this.boundaryStatements(id));
+    const index = new PrincipalIndex(this.resources, idsOf);
+    const sources = new PolicySources(this.resources, idsOf, index, (r) => this.canonical(r));
+    for (const p of index.all()) {
+      const statements = sources.identityStatements(p.id);
+      this.effective.set(p.id, {
+        statements,
+        allows: statements.filter((s) => s.effect === 'Allow'),
+        boundary: sources.boundaryStatements(p.id),
+      });
     }
-    const grantsOf = new Map<string, CapabilityGrant[]>();
-    for (const [id, statements] of statementsOf)
-      grantsOf.set(id, this.effectiveGrants(id, statements, boundaryOf.get(id)));
-    const assumes = this.trustGraph(statementsOf);
-    this.principals = [...statementsOf.keys()].map((id) => {
-      const grants = grantsOf.get(id)!;
-      return {
-        id,
-        type: this.resources[id].Type,
-        declaredCapability: this.tag(id, TAG_CAPABILITY),
-        grants,
-        capabilities: [...new Set(grants.map((g) => g.capability))].sort(),
-        canAssume: closure(id, assumes),
-      };
-    });
+    this.problems.push(...sources.problems);
+    const edges = trustGraph(this.resources, index, (r) => this.canonical(r), (caller, roleArn) =>
+      this.effective.get(caller)!.allows.some((s) => this.grants(caller, s, 'sts:AssumeRole', [roleArn])),
+    );
+    this.principals = index.all().map((p) => this.access(p, sources.attachedBy.get(p.id)?.[0], reachable(p.id, edges)));
     this.principals.forEach((p) => this.byId.set(p.id, p));
   }
 
@@ -174,9 +180,14 @@ export class AccessAnalysis {
     return this.registryBuckets.get(logicalId);
   }
 
-  /** One principal's access, by logical id. */
+  /** One principal's access, by id. */
   public principal(id: string): PrincipalAccess | undefined {
     return this.byId.get(id);
+  }
+
+  /** The principals whose findings belong on a resource: itself, or the principals it alone brings in. */
+  public principalsReportedOn(logicalId: string): PrincipalAccess[] {
+    return this.principals.filter((p) => p.reportedOn === logicalId);
   }
 
   /** The merges of one principal: by its own policies, then through the roles it can assume. */
@@ -208,8 +219,8 @@ export class AccessAnalysis {
     const byId = this.byId;
     this.trustMerges ??= this.principals.flatMap((p) => {
       const own = new Set(mergedPairs(p.capabilities).map((pair) => pair.join()));
-      const reachable = [p, ...p.canAssume.map((id) => byId.get(id)!)];
-      const all = reachable.flatMap((r) => r.grants.map((g) => ({ holder: r.id, grant: g })));
+      const reachableRoles = [p, ...p.canAssume.map((id) => byId.get(id)!)];
+      const all = reachableRoles.flatMap((r) => r.grants.map((g) => ({ holder: r.id, grant: g })));
       return mergedPairs(all.map((a) => a.grant.capability))
         .filter((pair) => !own.has(pair.join()))
         .map((pair) => {
@@ -226,47 +237,35 @@ export class AccessAnalysis {
     return this.trustMerges;
   }
 
-  private idsOf(...types: string[]): string[] {
-    return types.flatMap((t) => this.idsByType.get(t) ?? []);
-  }
-
-  /** Principals by the names a policy's Roles/Users/Groups list or a trust policy may use. */
-  private indexNames() {
-    for (const type of PRINCIPAL_TYPES) {
-      const nameProp =
-        type === 'AWS::IAM::Role' ? 'RoleName' : type === 'AWS::IAM::User' ? 'UserName' : 'GroupName';
-      for (const id of this.idsOf(type)) {
-        this.idByName.set(`${type}|\${${id}}`, id);
-        const name = this.resources[id].Properties?.[nameProp];
-        if (typeof name === 'string') this.idByName.set(`${type}|${name}`, id);
-        if (type !== 'AWS::IAM::Group') this.arnsOf(id).forEach((arn) => this.idByArn.set(arn, id));
+  private access(p: Principal, firstPolicy: string | undefined, canAssume: string[]): PrincipalAccess {
+    const effective = this.effective.get(p.id)!;
+    for (const s of effective.allows.filter((a) => !a.awsManaged)) {
+      for (const pattern of [...(s.actions ?? []), ...(s.notActions ?? [])]) {
+        const problem = actionPatternProblem(pattern);
+        if (problem) this.problems.push({ principal: p.id, subject: pattern, message: `${s.policy} ${s.sid}: ${problem}` });
       }
     }
+    this.collectRegistryAccess(p.id);
+    const { grants, everyObject } = this.effectiveGrants(p.id);
+    const modelGrants = grants.filter((g) => g.capability !== Capability.PRIVILEGE_ADMIN);
+    const onlyEveryObject = modelGrants.length > 0 && modelGrants.every((g) => everyObject.has(g));
+    const kept = onlyEveryObject ? grants.filter((g) => !everyObject.has(g)) : grants;
+    return {
+      id: p.id,
+      type: p.type,
+      external: p.external,
+      name: p.name,
+      reportedOn: p.external ? (firstPolicy ?? p.id) : p.id,
+      declaredCapability: p.external ? undefined : this.tag(p.id, TAG_CAPABILITY),
+      grants: kept,
+      capabilities: [...new Set(kept.map((g) => g.capability))].sort(),
+      readsEveryObject: onlyEveryObject ? modelGrants[0].evidence : undefined,
+      canAssume,
+    };
   }
 
-  /** Statements of AWS::IAM::Policy and ManagedPolicy resources by the principal they attach to; group members. */
-  private indexAttachments() {
-    const lists = { Roles: 'AWS::IAM::Role', Users: 'AWS::IAM::User', Groups: 'AWS::IAM::Group' };
-    for (const policyId of this.idsOf('AWS::IAM::Policy', 'AWS::IAM::ManagedPolicy')) {
-      const policy = this.resources[policyId].Properties ?? {};
-      const statements = this.statements(policy.PolicyDocument, policyId);
-      for (const [prop, type] of Object.entries(lists)) {
-        for (const id of this.named(policy[prop], type))
-          this.attached.set(id, [...(this.attached.get(id) ?? []), ...statements]);
-      }
-    }
-    for (const user of this.idsOf('AWS::IAM::User')) {
-      this.groupsOfUser.set(
-        user,
-        new Set(this.named(this.resources[user].Properties?.Groups, 'AWS::IAM::Group')),
-      );
-    }
-    for (const addition of this.idsOf('AWS::IAM::UserToGroupAddition')) {
-      const a = this.resources[addition].Properties ?? {};
-      const groups = this.named(a.GroupName, 'AWS::IAM::Group');
-      for (const user of this.named(a.Users, 'AWS::IAM::User'))
-        groups.forEach((g) => this.groupsOfUser.get(user)?.add(g));
-    }
+  private idsOf(type: string): string[] {
+    return this.idsByType.get(type) ?? [];
   }
 
   private tag(id: string, key: string): string | undefined {
@@ -275,293 +274,172 @@ export class AccessAnalysis {
     return found ? scalar(found.Value) : undefined;
   }
 
-  /** The symbolic ARNs a template resource can be named by. */
-  private arnsOf(id: string): string[] {
-    const props = this.resources[id].Properties ?? {};
-    switch (this.resources[id].Type) {
-      case 'AWS::S3::Bucket': {
-        const names = [`\${${id}}`, ...(typeof props.BucketName === 'string' ? [props.BucketName] : [])];
-        return [`\${${id}.Arn}`, ...names.map((n) => `arn:aws:s3:::${n}`)];
-      }
+  /** The ARN of a template resource, in the form matching compares (names where the template gives them). */
+  private arnOf(id: string): string | undefined {
+    const props = this.resources[id]?.Properties ?? {};
+    const named = (prop: string) => (typeof props[prop] === 'string' ? props[prop] : `\${${id}}`);
+    switch (this.resources[id]?.Type) {
+      case 'AWS::S3::Bucket':
+        return `arn:aws:s3:::${named('BucketName')}`;
       case 'AWS::DynamoDB::Table':
-        return [`\${${id}.Arn}`, `arn:aws:dynamodb:\${AWS::Region}:\${AWS::AccountId}:table/\${${id}}`];
+        return `arn:aws:dynamodb:\${AWS::Region}:\${AWS::AccountId}:table/${named('TableName')}`;
       case 'AWS::Lambda::Function':
-        return [`\${${id}.Arn}`, `arn:aws:lambda:\${AWS::Region}:\${AWS::AccountId}:function:\${${id}}`];
+        return `arn:aws:lambda:\${AWS::Region}:\${AWS::AccountId}:function:${named('FunctionName')}`;
       case 'AWS::KMS::Key':
-        return [`\${${id}.Arn}`, `\${${id}}`, `arn:aws:kms:\${AWS::Region}:\${AWS::AccountId}:key/\${${id}}`];
+        return `arn:aws:kms:\${AWS::Region}:\${AWS::AccountId}:key/\${${id}}`;
       case 'AWS::IAM::Role':
       case 'AWS::IAM::User': {
-        const kind = this.resources[id].Type === 'AWS::IAM::Role' ? 'role' : 'user';
+        const role = this.resources[id].Type === 'AWS::IAM::Role';
         const path = typeof props.Path === 'string' ? props.Path : '/';
-        const name = props.RoleName ?? props.UserName;
-        const names = [`\${${id}}`, ...(typeof name === 'string' ? [name] : [])];
-        return [`\${${id}.Arn}`, ...names.map((n) => `arn:aws:iam::\${AWS::AccountId}:${kind}${path}${n}`)];
+        return `arn:aws:iam::\${AWS::AccountId}:${role ? 'role' : 'user'}${path}${named(role ? 'RoleName' : 'UserName')}`;
       }
       default:
-        return [`\${${id}.Arn}`, `\${${id}}`];
+        return undefined;
     }
   }
 
+  /** A resource as matching compares it: a template resource's `${X.Arn}` (or `${X}` name) written as its ARN. */
+  private canonical(resource: string): string {
+    return resource
+      .replace(/^\$\{([^}.]+)\.Arn\}/, (whole, id: string) => this.arnOf(id) ?? whole)
+      .replace(/\$\{([^}.:]+)\}/g, (whole, id: string) => {
+        const name = this.literalName(id);
+        return name ?? whole;
+      });
+  }
+
+  private literalName(id: string): string | undefined {
+    const prop = { 'AWS::S3::Bucket': 'BucketName', 'AWS::IAM::Role': 'RoleName', 'AWS::IAM::User': 'UserName' }[
+      this.resources[id]?.Type as string
+    ];
+    const name = prop ? this.resources[id].Properties?.[prop] : undefined;
+    return typeof name === 'string' ? name : undefined;
+  }
+
   private indexPipelineComponents() {
-    const index = (type: string, component: Component, ids: Set<string>, arns: Set<string>) => {
+    const index = (type: string, component: Component, arns: string[]) => {
       for (const id of this.idsOf(type)) {
-        if (this.tag(id, TAG_COMPONENT) !== component) continue;
-        ids.add(id);
-        this.arnsOf(id).forEach((arn) => arns.add(arn));
+        if (this.tag(id, TAG_COMPONENT) === component) arns.push(this.arnOf(id)!);
       }
     };
-    index(
-      'AWS::Lambda::Function',
-      Component.APPROVAL_ENDPOINT,
-      this.approvalEndpoints,
-      this.approvalEndpointArns,
-    );
-    index('AWS::DynamoDB::Table', Component.DECISION_TABLE, this.decisionTables, this.decisionTableArns);
+    index('AWS::Lambda::Function', Component.APPROVAL_ENDPOINT, this.scopeArns.approvalEndpoint);
+    index('AWS::DynamoDB::Table', Component.DECISION_TABLE, this.scopeArns.decisionTable);
   }
 
   private indexRegistry() {
-    const keyBySymbol = new Map(
-      this.idsOf('AWS::KMS::Key').flatMap((k) => this.arnsOf(k).map((arn) => [arn, k] as const)),
-    );
     for (const id of this.idsOf('AWS::S3::Bucket')) {
       const dataClass = this.tag(id, TAG_DATA_CLASS);
       if (!dataClass || !(REGISTRY_DATA_CLASSES as string[]).includes(dataClass)) continue;
       this.registryBuckets.set(id, dataClass as DataClass);
-      this.arnsOf(id).forEach((arn) => this.registryArns.set(arn, dataClass as DataClass));
       const rules = this.resources[id].Properties?.BucketEncryption?.ServerSideEncryptionConfiguration ?? [];
       for (const rule of rules) {
         const key = rule?.ServerSideEncryptionByDefault?.KMSMasterKeyID;
-        if (key === undefined) continue;
-        const keyId = keyBySymbol.get(scalar(key));
-        if (keyId) {
-          this.registryKeys.add(keyId);
-          this.arnsOf(keyId).forEach((arn) => this.registryKeyArns.add(arn));
+        const keyId = key === undefined ? undefined : /^\$\{([^}.]+)(\.Arn)?\}$/.exec(scalar(key))?.[1];
+        if (keyId && this.resources[keyId]?.Type === 'AWS::KMS::Key') {
+          const arn = this.arnOf(keyId)!;
+          if (!this.scopeArns.registryKey.includes(arn)) this.scopeArns.registryKey.push(arn);
         }
       }
     }
   }
 
-  /** Ids of the principals a policy's Roles/Users/Groups list names. */
-  private named(refs: Json, type: string): string[] {
-    const ids = list(refs).map((symbol) => this.idByName.get(`${type}|${symbol}`));
-    return [...new Set(ids.filter((id): id is string => id !== undefined))];
-  }
-
-  private statements(document: Json, policy: string): Statement[] {
-    const raw = document?.Statement;
-    return (Array.isArray(raw) ? raw : raw ? [raw] : []).map((s: Json, i: number) => ({
-      effect: s.Effect === 'Deny' ? 'Deny' : 'Allow',
-      actions: s.Action !== undefined ? list(s.Action) : undefined,
-      notActions: s.NotAction !== undefined ? list(s.NotAction) : undefined,
-      resources: s.Resource !== undefined ? list(s.Resource) : list(s.NotResource),
-      notResource: s.Resource === undefined && s.NotResource !== undefined,
-      conditional: s.Condition !== undefined && Object.keys(s.Condition).length > 0,
-      policy,
-      sid: typeof s.Sid === 'string' ? s.Sid : `#${i + 1}`,
-      principal: s.Principal,
-    }));
-  }
-
-  /** Statements of a managed policy reference: in the template, AWS-managed, or unknown (reported). */
-  private managed(arn: Json, principal: string): Statement[] | undefined {
-    const symbol = scalar(arn);
-    const local = /^\$\{([^}.]+)\}$/.exec(symbol)?.[1];
-    if (local && this.resources[local]?.Type === 'AWS::IAM::ManagedPolicy') {
-      if (!this.managedCache.has(local)) {
-        this.managedCache.set(
-          local,
-          this.statements(this.resources[local].Properties?.PolicyDocument, local),
-        );
-      }
-      return this.managedCache.get(local);
+  /** The resources an action must reach to confer a capability scoped to `on`. */
+  private targets(on: ResourceContext, action: string): string[] {
+    const objects = isObjectAction(action);
+    const bucketTargets = (arn: string) => (objects ? `${arn}/${PROBE_KEY}` : arn);
+    const out: string[] = [];
+    for (const [id, dataClass] of this.registryBuckets) {
+      if (on.dataClasses?.includes(dataClass)) out.push(bucketTargets(this.arnOf(id)!));
     }
-    const known = awsManagedPolicy(symbol);
-    if (known) return this.statements({ Statement: known.statements }, known.name);
-    if (isAwsManagedPolicyArn(symbol)) {
-      this.problems.push({
-        principal,
-        message: `AWS-managed policy ${symbol} is not in the analysis's table; its permissions are unknown, not assumed harmless.`,
-      });
-    }
-    return undefined;
-  }
-
-  private identityStatements(id: string): Statement[] {
-    const props = this.resources[id].Properties ?? {};
-    const out: Statement[] = [];
-    for (const p of props.Policies ?? []) {
-      out.push(...this.statements(p.PolicyDocument, `${id}/${scalar(p.PolicyName)}`));
-    }
-    for (const arn of list(props.ManagedPolicyArns)) out.push(...(this.managed(arn, id) ?? []));
-    out.push(...(this.attached.get(id) ?? []));
-    for (const group of this.groupsOfUser.get(id) ?? []) out.push(...this.identityStatements(group));
+    if (on.dataClasses?.length) out.push(bucketTargets(ANY_BUCKET));
+    if (on.registryKey) out.push(...this.scopeArns.registryKey);
+    if (on.approvalEndpoint) out.push(...this.scopeArns.approvalEndpoint);
+    if (on.decisionTable) out.push(...this.scopeArns.decisionTable);
+    if (on.allResources) out.push(ANY_ROLE);
     return out;
   }
 
-  private boundaryStatements(id: string): Statement[] | undefined {
-    const boundary = this.resources[id].Properties?.PermissionsBoundary;
-    return boundary === undefined ? undefined : this.managed(boundary, id);
+  /** The first of `targets` on which statement `s` grants `action` to the principal, after its denies and boundary. */
+  private grants(principal: string, s: Statement, action: string, targets: string[]): string | undefined {
+    const { statements, boundary } = this.effective.get(principal)!;
+    if (!holdsAction(s, action)) return undefined;
+    return targets.find(
+      (t) => mayApplyTo(s, t) && !deniedOn(statements, action, t) && boundaryAllows(boundary, action, t),
+    );
   }
 
-  /** What a statement's resources cover, in the catalog's terms. */
-  private resourceContext(s: Statement): ResourceContext {
-    if (s.notResource || s.resources.includes('*')) return ANY_RESOURCE;
-    const dataClasses = new Set<DataClass>();
-    let registryKey = false;
-    let approvalEndpoint = false;
-    let decisionTable = false;
-    for (const r of s.resources) {
-      // The bucket (or key) a resource names: the pattern up to its object key.
-      const base = r
-        .replace(/^(arn:[^:]+:s3:::[^/]+|\$\{[^}]+\})\/.*$/, '$1')
-        .replace(/^arn:[^:]+:/, 'arn:aws:');
-      if (!/[*?]/.test(base)) {
-        const dataClass = this.registryArns.get(base);
-        if (dataClass) dataClasses.add(dataClass);
-        registryKey ||= this.registryKeyArns.has(base);
-        approvalEndpoint ||= this.approvalEndpointArns.has(base);
-        decisionTable ||= this.decisionTableArns.has(base);
-      } else {
-        // A wildcard in the bucket name itself: compare with every registry bucket and key.
-        const covers = (arn: string) => resourceMatches(r, arn) || resourceMatches(r, `${arn}/k`);
-        for (const [bucket, dataClass] of this.registryBuckets)
-          if (this.arnsOf(bucket).some(covers)) dataClasses.add(dataClass);
-        registryKey ||= [...this.registryKeys].some((k) => this.arnsOf(k).some(covers));
-        approvalEndpoint ||= [...this.approvalEndpoints].some((f) => this.arnsOf(f).some(covers));
-        decisionTable ||= [...this.decisionTables].some((t) => this.arnsOf(t).some(covers));
-      }
-    }
-    return {
-      dataClasses: [...dataClasses],
-      registryKey,
-      approvalEndpoint,
-      decisionTable,
-      allResources: s.resources.some((r) => ANY_ROLE_PROBES.some((probe) => resourceMatches(r, probe))),
-    };
+  /** What an unscoped grant may reach: the statement's own resources that can be of the action's service. */
+  private ownTargets(s: Statement, action: string): string[] {
+    const service = action.split(':')[0];
+    return s.notResource ? ['*'] : s.resources.filter((r) => mayBeOfService(r, service));
   }
 
-  private effectiveGrants(
-    id: string,
-    statements: Statement[],
-    boundary: Statement[] | undefined,
-  ): CapabilityGrant[] {
-    const allows = statements.filter((s) => s.effect === 'Allow');
-    for (const s of allows) {
-      for (const pattern of [...(s.actions ?? []), ...(s.notActions ?? [])]) {
-        const problem = actionPatternProblem(pattern);
-        if (problem) this.problems.push({ principal: id, message: `${s.policy} ${s.sid}: ${problem}` });
-      }
-    }
-    const holds = (s: Statement, action: string) =>
-      s.actions
-        ? s.actions.some((p) => matchesAction(p, action))
-        : !(s.notActions ?? []).some((p) => matchesAction(p, action));
-    const contextOf = new Map(allows.map((s) => [s, this.resourceContext(s)]));
-    const companionHeld = (c: CatalogCompanion) =>
-      allows.some((s) => holds(s, c.action) && entryApplies(c, contextOf.get(s)!));
-    // An unconditional deny removes an action where it covers the grant's resources; a conditional one does not.
-    const denied = (deny: Statement[], action: string, resources: string[]) =>
-      deny.some(
-        (d) =>
-          d.effect === 'Deny' &&
-          !d.conditional &&
-          !d.notResource &&
-          holds(d, action) &&
-          (d.resources.includes('*') ||
-            resources.every((r) => d.resources.some((p) => resourceMatches(p, r)))),
-      );
-    const withinBoundary = (action: string, resources: string[]) =>
-      !boundary ||
-      (boundary.some((b) => b.effect === 'Allow' && holds(b, action)) &&
-        !denied(boundary, action, resources));
+  private grantsAnywhere(principal: string, action: string, on?: ResourceContext): boolean {
+    return this.effective
+      .get(principal)!
+      .allows.some((s) => this.grants(principal, s, action, on ? this.targets(on, action) : this.ownTargets(s, action)));
+  }
 
+  private effectiveGrants(id: string): { grants: CapabilityGrant[]; everyObject: Set<CapabilityGrant> } {
     const grants: CapabilityGrant[] = [];
-    for (const s of allows) {
-      const context = contextOf.get(s)!;
-      for (const dataClass of (context.dataClasses ?? []).filter((d) => REGISTRY_DATA_CLASSES.includes(d))) {
-        for (const [access, objectAction] of REGISTRY_OBJECT_ACTIONS) {
-          if (!holds(s, objectAction) || denied(statements, objectAction, s.resources)) continue;
-          if (!withinBoundary(objectAction, s.resources)) continue;
-          const action = s.actions?.find((p) => matchesAction(p, objectAction)) ?? `not ${s.notActions}`;
-          this.registryAccess.push({
-            principal: id,
-            dataClass,
-            access,
-            evidence: { policy: s.policy, statement: s.sid, action, resource: s.resources.join(', ') },
-          });
-        }
-      }
+    const everyObject = new Set<CapabilityGrant>();
+    const companionHeld = (c: CatalogCompanion) => this.grantsAnywhere(id, c.action, c.on);
+    for (const s of this.effective.get(id)!.allows) {
       for (const entry of CATALOG) {
-        if (
-          !holds(s, entry.action) ||
-          !entryApplies(entry, context) ||
-          (entry.withAnyOf && !entry.withAnyOf.some(companionHeld))
-        )
-          continue;
-        if (denied(statements, entry.action, s.resources) || !withinBoundary(entry.action, s.resources))
-          continue;
-        const action = s.actions
-          ? s.actions.find((p) => matchesAction(p, entry.action))!
-          : `not ${(s.notActions ?? []).join(',')}`;
-        grants.push({
-          capability: entry.capability,
-          catalogAction: entry.action,
-          evidence: { policy: s.policy, statement: s.sid, action, resource: s.resources.join(', ') },
-        });
+        if (!holdsAction(s, entry.action)) continue;
+        if (entry.withAnyOf && !entry.withAnyOf.some(companionHeld)) continue;
+        const target = this.grants(
+          id,
+          s,
+          entry.action,
+          entry.on ? this.targets(entry.on, entry.action) : this.ownTargets(s, entry.action),
+        );
+        if (target === undefined) continue;
+        const grant = { capability: entry.capability, catalogAction: entry.action, evidence: evidenceOf(s, entry.action) };
+        grants.push(grant);
+        if (target.startsWith(ANY_BUCKET) && EVERY_OBJECT_READS.has(entry.action)) everyObject.add(grant);
       }
     }
-    return grants;
+    return { grants, everyObject };
   }
 
-  /** Edges principal -> role it may assume. */
-  private trustGraph(statementsOf: Map<string, Statement[]>): Map<string, string[]> {
-    const edges = new Map<string, string[]>();
-    const add = (from: string, to: string) => edges.set(from, [...new Set([...(edges.get(from) ?? []), to])]);
-    // The account trusts its identities' own policies: whoever is allowed sts:AssumeRole on the role.
-    const assumers = [...statementsOf].flatMap(([id, statements]) => {
-      const resources = statements
-        .filter(
-          (st) => st.effect === 'Allow' && (st.actions ?? []).some((a) => matchesAction(a, 'sts:AssumeRole')),
-        )
-        .flatMap((st) => st.resources);
-      return resources.length ? [{ id, resources }] : [];
-    });
-    for (const role of this.idsOf('AWS::IAM::Role')) {
-      const roleArns = this.arnsOf(role);
-      for (const s of this.statements(
-        this.resources[role].Properties?.AssumeRolePolicyDocument,
-        `${role}/trust`,
-      )) {
-        if (s.effect !== 'Allow') continue;
-        for (const p of list(s.principal === '*' ? '*' : s.principal?.AWS)) {
-          const direct = this.idByArn.get(p);
-          if (direct) {
-            add(direct, role);
-          } else if (p === '*' || /:root$/.test(p) || /^(\d{12}|\$\{AWS::AccountId\})$/.test(p)) {
-            for (const a of assumers) {
-              if (a.id !== role && a.resources.some((r) => roleArns.some((arn) => resourceMatches(r, arn))))
-                add(a.id, role);
-            }
-          }
+  private collectRegistryAccess(id: string) {
+    for (const s of this.effective.get(id)!.allows) {
+      for (const [bucket, dataClass] of this.registryBuckets) {
+        for (const [access, action] of REGISTRY_OBJECT_ACTIONS) {
+          if (this.grants(id, s, action, [`${this.arnOf(bucket)}/${PROBE_KEY}`]) === undefined) continue;
+          if (this.registryAccess.some((a) => a.principal === id && a.dataClass === dataClass && a.access === access))
+            continue;
+          this.registryAccess.push({ principal: id, dataClass, access, evidence: evidenceOf(s, action) });
         }
       }
     }
-    return edges;
   }
+}
+
+const objectActions = new Map<string, boolean>();
+
+/** An S3 action on objects (GetObject), not on buckets (ListBucket, PutBucketPolicy). */
+function isObjectAction(action: string): boolean {
+  let result = objectActions.get(action);
+  if (result === undefined) {
+    const types = action.startsWith('s3:') ? actionResourceTypes(action) : [];
+    result = types.includes('object') && !types.includes('bucket');
+    objectActions.set(action, result);
+  }
+  return result;
+}
+
+function evidenceOf(s: Statement, action: string): Evidence {
+  const resources = s.written.join(', ');
+  return {
+    policy: s.policy,
+    statement: s.sid,
+    action: actionEvidence(s, action),
+    resource: s.notResource ? `not ${resources}` : resources,
+  };
 }
 
 function evidenceFor(grants: CapabilityGrant[], capability: Capability): Evidence {
   return grants.find((g) => g.capability === capability)!.evidence;
-}
-
-function closure(start: string, edges: Map<string, string[]>): string[] {
-  const seen = new Set<string>();
-  const queue = [...(edges.get(start) ?? [])];
-  while (queue.length) {
-    const next = queue.shift()!;
-    if (next === start || seen.has(next)) continue;
-    seen.add(next);
-    queue.push(...(edges.get(next) ?? []));
-  }
-  return [...seen];
 }

@@ -254,7 +254,7 @@ export class ModelAuditTrail extends Construct {
 
     this.rule(
       'CustomizationOutsidePipeline',
-      'A model customization call by anyone but a customization pipeline',
+      'A model customization or deployment call by anyone but a customization pipeline',
       () => customizationPattern(this.exemptRoleArns),
     );
     this.rule('TrailTampering', 'A CloudTrail trail stopped, deleted or reconfigured', trailTamperingPattern);

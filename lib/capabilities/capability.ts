@@ -6,8 +6,10 @@ export enum Capability {
   READ = 'read',
   /** Call a model. */
   INFERENCE = 'inference',
-  /** Change a model: fine-tuning, retraining, imports, deployments of custom models. */
+  /** Change a model: fine-tuning, retraining, AutoML, imports. */
   CUSTOMIZATION = 'customization',
+  /** Change what production serves: endpoints, inference components, custom model deployments, provisioned throughput. */
+  DEPLOYMENT = 'deployment',
   /** Take weights or training data out. */
   WEIGHTS_ACCESS = 'weights-access',
   /** Decide a customization request. */
@@ -37,6 +39,7 @@ export const MODEL_CAPABILITIES: readonly Capability[] = [
   Capability.READ,
   Capability.INFERENCE,
   Capability.CUSTOMIZATION,
+  Capability.DEPLOYMENT,
   Capability.WEIGHTS_ACCESS,
   Capability.APPROVAL,
 ];

@@ -35,6 +35,12 @@ export interface CatalogEntry {
   readonly on?: ResourceContext;
   /** The action confers the capability only together with one of these. @default - alone */
   readonly withAnyOf?: CatalogCompanion[];
+  /**
+   * The action starts a batch job that a service role runs (it needs iam:PassRole): a capability
+   * role is not granted it with its targets, though it confers the capability wherever held.
+   * @default false
+   */
+  readonly batchJob?: boolean;
 }
 
 /** An action that, held by the same principal, completes a catalog entry. */
@@ -91,28 +97,48 @@ export const CATALOG: readonly CatalogEntry[] = [
     'sagemaker:ListModelPackageGroups',
     'sagemaker:DescribeTrainingJob',
     'sagemaker:ListTrainingJobs',
+    'sagemaker:DescribeInferenceComponent',
+    'sagemaker:ListInferenceComponents',
+    'sagemaker:DescribeAutoMLJobV2',
+    'sagemaker:ListAutoMLJobs',
+    'bedrock-mantle:GetModel',
+    'bedrock-mantle:ListModels',
+    'bedrock-mantle:GetCustomizedModel',
+    'bedrock-mantle:ListCustomizedModels',
+    'bedrock-mantle:GetFineTuningJob',
+    'bedrock-mantle:ListFineTuningJobs',
   ]),
   ...entries(Capability.READ, ['s3:GetObject', 's3:GetObjectVersion', 's3:ListBucket'], {
     on: { dataClasses: [DataClass.METADATA] },
   }),
 
+  // Converse and ConverseStream are authorized as InvokeModel and InvokeModelWithResponseStream.
   ...entries(Capability.INFERENCE, [
     'bedrock:InvokeModel',
     'bedrock:InvokeModelWithResponseStream',
+    'bedrock:InvokeAgent',
+    'bedrock:InvokeInlineAgent',
+    'bedrock:RetrieveAndGenerate',
+    'bedrock-mantle:CreateInference',
     'sagemaker:InvokeEndpoint',
     'sagemaker:InvokeEndpointAsync',
     'sagemaker:InvokeEndpointWithResponseStream',
   ]),
+  ...entries(Capability.INFERENCE, ['bedrock:CreateModelInvocationJob', 'sagemaker:CreateTransformJob'], {
+    batchJob: true,
+  }),
 
   ...entries(Capability.CUSTOMIZATION, [
     'bedrock:CreateModelCustomizationJob',
     'bedrock:StopModelCustomizationJob',
     'bedrock:CreateModelImportJob',
     'bedrock:CreateCustomModel',
-    'bedrock:CreateProvisionedModelThroughput',
-    'bedrock:CreateCustomModelDeployment',
+    'bedrock-mantle:CreateFineTuningJob',
+    'bedrock-mantle:CreateCustomizedModel',
     'sagemaker:CreateTrainingJob',
     'sagemaker:CreateHyperParameterTuningJob',
+    'sagemaker:CreateAutoMLJob',
+    'sagemaker:CreateAutoMLJobV2',
     'sagemaker:CreateModel',
     'sagemaker:CreateModelPackage',
   ]),
@@ -123,7 +149,24 @@ export const CATALOG: readonly CatalogEntry[] = [
   ...entries(Capability.WEIGHTS_ACCESS, ['s3:GetObject', 's3:GetObjectVersion'], {
     on: { dataClasses: WEIGHTS_DATA },
   }),
-  ...entries(Capability.WEIGHTS_ACCESS, ['bedrock:CreateModelCopyJob', 'bedrock:PutResourcePolicy']),
+  ...entries(Capability.DEPLOYMENT, [
+    'sagemaker:CreateEndpoint',
+    'sagemaker:UpdateEndpoint',
+    'sagemaker:UpdateEndpointWeightsAndCapacities',
+    'sagemaker:CreateInferenceComponent',
+    'sagemaker:UpdateInferenceComponent',
+    'bedrock:CreateCustomModelDeployment',
+    'bedrock:UpdateCustomModelDeployment',
+    'bedrock:CreateProvisionedModelThroughput',
+    'bedrock:UpdateProvisionedModelThroughput',
+  ]),
+
+  ...entries(Capability.WEIGHTS_ACCESS, [
+    'bedrock:CreateModelCopyJob',
+    'bedrock:PutResourcePolicy',
+    'sagemaker:CreateHubContentPresignedUrls',
+    'sagemaker:PutModelPackageGroupPolicy',
+  ]),
 
   ...entries(Capability.APPROVAL, ['sagemaker:UpdateModelPackage']),
   ...entries(Capability.APPROVAL, ['lambda:InvokeFunctionUrl'], { on: { approvalEndpoint: true } }),
@@ -156,6 +199,15 @@ export const CATALOG: readonly CatalogEntry[] = [
     'iam:AttachUserPolicy',
     'iam:PutGroupPolicy',
     'iam:AttachGroupPolicy',
+    // Taking over another identity, or retagging one (tags declare capability and drive ABAC).
+    'iam:CreateAccessKey',
+    'iam:CreateLoginProfile',
+    'iam:UpdateLoginProfile',
+    'iam:AddUserToGroup',
+    'iam:TagRole',
+    'iam:UntagRole',
+    'iam:TagUser',
+    'iam:UntagUser',
   ]),
   // Passing one named role is ordinary; passing any role is privilege administration.
   ...entries(Capability.PRIVILEGE_ADMIN, ['iam:PassRole'], { on: { allResources: true } }),

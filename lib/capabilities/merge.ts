@@ -1,16 +1,19 @@
 import { Capability, MODEL_CAPABILITIES } from './capability';
 
-const { READ, INFERENCE, CUSTOMIZATION, WEIGHTS_ACCESS, APPROVAL, PRIVILEGE_ADMIN } = Capability;
+const { READ, INFERENCE, CUSTOMIZATION, DEPLOYMENT, WEIGHTS_ACCESS, APPROVAL, PRIVILEGE_ADMIN } = Capability;
 
 /**
  * The pairs of capabilities that one principal must never hold together (DESIGN.md): two of
- * INFERENCE, CUSTOMIZATION, APPROVAL; INFERENCE or READ with WEIGHTS_ACCESS; any model capability
+ * INFERENCE, CUSTOMIZATION, DEPLOYMENT, APPROVAL; INFERENCE or READ with WEIGHTS_ACCESS; any model capability
  * with PRIVILEGE_ADMIN. READ with INFERENCE, and CUSTOMIZATION with WEIGHTS_ACCESS, are not merges.
  */
 export const MERGED_PAIRS: ReadonlyArray<readonly [Capability, Capability]> = [
   [INFERENCE, CUSTOMIZATION],
+  [INFERENCE, DEPLOYMENT],
   [INFERENCE, APPROVAL],
+  [CUSTOMIZATION, DEPLOYMENT],
   [CUSTOMIZATION, APPROVAL],
+  [DEPLOYMENT, APPROVAL],
   [INFERENCE, WEIGHTS_ACCESS],
   [READ, WEIGHTS_ACCESS],
   ...MODEL_CAPABILITIES.map((c) => [c, PRIVILEGE_ADMIN] as const),

@@ -1,6 +1,7 @@
 import { Aws, Token } from 'aws-cdk-lib';
 import { Capability } from './capability';
 import { catalogActions } from './actions';
+import { CATALOG } from './catalog';
 import { actionResourceTypes } from './private/iam-data';
 import { isValidTagKey, isValidTagValue } from './private/tags';
 
@@ -238,10 +239,12 @@ export class ModelTarget {
 
   /**
    * The catalog's actions of `capability` that can be authorized against this target's resources,
-   * per the Service Authorization Reference (list actions, which take only `*`, are not included).
+   * per the Service Authorization Reference (list actions, which take only `*`, are not included,
+   * nor batch jobs, which a service role runs).
    */
   public actionsFor(capability: Capability): string[] {
-    return catalogActions(capability).filter((action) => this.resourcesFor(action).length > 0);
+    const batch = new Set(CATALOG.filter((e) => e.batchJob).map((e) => e.action));
+    return catalogActions(capability).filter((action) => !batch.has(action) && this.resourcesFor(action).length > 0);
   }
 
   /**

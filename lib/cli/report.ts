@@ -7,7 +7,7 @@ import { AccessAnalysis, Evidence } from '../analysis/access-analysis';
 import { Capability, MODEL_CAPABILITIES, REGISTRY_DATA_CLASSES } from '../capabilities/capability';
 import { ModelAccessChecks } from '../nag/model-access-checks';
 import { MODEL_ACCESS_RULES } from '../nag/rules';
-import { flattenReference } from '../private/flat-reference';
+import { nagName } from '../private/intrinsics';
 import { UsageError } from './inputs';
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -122,9 +122,11 @@ function stackReport(input: StackInput, checked: Checked): StackReport {
       declared: p.declaredCapability,
       cells,
       trustedBy:
-        p.type === 'AWS::IAM::Role' ? trustedBy(resources[p.id].Properties?.AssumeRolePolicyDocument) : [],
+        p.type === 'AWS::IAM::Role' && !p.external
+          ? trustedBy(resources[p.id].Properties?.AssumeRolePolicyDocument)
+          : [],
       canAssume: p.canAssume,
-      flagged: flagged.has(p.id),
+      flagged: flagged.has(p.reportedOn),
     };
   });
   const dataClasses = REGISTRY_DATA_CLASSES.map((dataClass): DataClassRow => {
@@ -216,7 +218,7 @@ function checkedFindings(inputs: StackInput[]): Checked[] {
 function describe(evidence: Evidence[]): string[] {
   const byStatement = new Map<string, Set<string>>();
   for (const e of evidence) {
-    const where = `${e.policy} (${e.statement}) on ${flattenReference(e.resource)}`;
+    const where = `${e.policy} (${e.statement}) on ${nagName(e.resource)}`;
     byStatement.set(where, (byStatement.get(where) ?? new Set()).add(e.action));
   }
   return [...byStatement].map(([where, actions]) => `${[...actions].join(', ')} in ${where}`);
@@ -231,7 +233,7 @@ function trustedBy(document: Json): string[] {
     const conditional = s.Condition ? ' (with conditions)' : '';
     for (const [kind, values] of Object.entries<Json>(principal)) {
       for (const v of [values].flat())
-        out.push(`${kind === 'AWS' ? '' : `${kind}: `}${flattenReference(v)}${conditional}`);
+        out.push(`${kind === 'AWS' ? '' : `${kind}: `}${nagName(v)}${conditional}`);
     }
   }
   return [...new Set(out)];

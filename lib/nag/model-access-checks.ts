@@ -1,7 +1,7 @@
 import { CfnResource, PolicyValidationPluginReport, PolicyViolation, Stack } from 'aws-cdk-lib';
 import { NagPack, NagPackProps } from 'cdk-nag';
 import { IConstruct } from 'constructs';
-import { AccessAnalysis, MergedIdentity } from '../analysis/access-analysis';
+import { AccessAnalysis, MergedIdentity, PrincipalAccess } from '../analysis/access-analysis';
 import { ModelAccessRule, RuleContext } from './rule';
 import { MODEL_ACCESS_RULES } from './rules';
 
@@ -67,26 +67,30 @@ export class ModelAccessChecks extends NagPack {
     const stack = Stack.of(node);
     const { template, analysis, bucketPolicyStatements } = this.stackAnalysis(stack);
     const logicalId = stack.resolve(node.logicalId) as string;
-    const context: RuleContext = {
-      logicalId,
-      template,
-      analysis,
-      principal: analysis.principal(logicalId),
-      bucketPolicyStatements,
-      appHasValidatedTrail: this.appHasValidatedTrail,
-    };
-    for (const rule of MODEL_ACCESS_RULES) {
-      if (rule.mergedIdentity) {
-        this.reportMerge(rule, node, context);
-      } else {
-        this.applyRule({
-          ruleSuffixOverride: rule.id,
-          info: rule.info,
-          explanation: rule.explanation,
-          level: rule.level,
-          node,
-          rule: (n: CfnResource) => rule.check(n, context),
-        });
+    // A principal the template only names (an imported role) is judged on the first policy attached to it.
+    const principals = analysis.principalsReportedOn(logicalId);
+    for (const principal of principals.length ? principals : [undefined]) {
+      const context: RuleContext = {
+        logicalId,
+        template,
+        analysis,
+        principal,
+        bucketPolicyStatements,
+        appHasValidatedTrail: this.appHasValidatedTrail,
+      };
+      for (const rule of MODEL_ACCESS_RULES) {
+        if (rule.mergedIdentity) {
+          this.reportMerge(rule, node, context);
+        } else {
+          this.applyRule({
+            ruleSuffixOverride: rule.id,
+            info: principal?.external ? `${principalLabel(principal)}: ${rule.info}` : rule.info,
+            explanation: rule.explanation,
+            level: rule.level,
+            node,
+            rule: (n: CfnResource) => rule.check(n, context),
+          });
+        }
       }
     }
   }
@@ -118,7 +122,8 @@ export class ModelAccessChecks extends NagPack {
     for (const finding of result) {
       const ruleName = `ModelAccess-${rule.id}[${finding}]`;
       const merge = merges.find((m) => finding.startsWith(m.capabilities.join('+')));
-      const description = `${node.node.path}: ${merge ? describe(merge) : rule.info} ${rule.explanation}`;
+      const who = context.principal.external ? ` (${principalLabel(context.principal)})` : '';
+      const description = `${node.node.path}${who}: ${merge ? describe(merge) : rule.info} ${rule.explanation}`;
       const resource = {
         constructPath: node.node.path,
         resourceLogicalId: context.logicalId,
@@ -126,7 +131,7 @@ export class ModelAccessChecks extends NagPack {
         locations: ['Properties'],
       };
       // One violation per principal, so each carries its own evidence.
-      this.merged.set(`${ruleName}|${node.node.path}`, {
+      this.merged.set(`${ruleName}|${node.node.path}|${context.principal.id}`, {
         ruleName,
         description,
         severity: this.allowAcknowledgingMerges ? 'error' : 'fatal',
@@ -134,6 +139,11 @@ export class ModelAccessChecks extends NagPack {
       });
     }
   }
+}
+
+/** How a finding names a principal the template does not define: `imported role ${RoleName}`. */
+function principalLabel(p: PrincipalAccess): string {
+  return `imported ${p.type.replace('AWS::IAM::', '').toLowerCase()} ${p.name}`;
 }
 
 function describe(m: MergedIdentity): string {

@@ -1,6 +1,6 @@
 import { Stack, Validations } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
-import { flattenReference } from './flat-reference';
+import { nagName } from './intrinsics';
 
 const NIST = 'NIST.800.53.R5';
 const HIPAA = 'HIPAA.Security';
@@ -51,6 +51,6 @@ export function acknowledgeWildcardResource(scope: IConstruct, resourceArn: stri
     scope,
     'IAM5',
     reason,
-    `Resource::${flattenReference(Stack.of(scope).resolve(resourceArn))}`,
+    `Resource::${nagName(Stack.of(scope).resolve(resourceArn))}`,
   );
 }

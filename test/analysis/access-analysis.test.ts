@@ -5,7 +5,7 @@ import { ReferenceStack } from '../../bin/app';
 import { threeRoles } from '../roles/fixture';
 import { accountTrust, allow, bucket, deny, doc, role, template } from './designs';
 
-const { READ, INFERENCE, CUSTOMIZATION, WEIGHTS_ACCESS, APPROVAL, PRIVILEGE_ADMIN } = Capability;
+const { READ, INFERENCE, CUSTOMIZATION, DEPLOYMENT, WEIGHTS_ACCESS, APPROVAL, PRIVILEGE_ADMIN } = Capability;
 const capabilitiesOf = (t: object, id = 'R') => AccessAnalysis.fromTemplate(t).principal(id)?.capabilities;
 
 describe('our own designs', () => {
@@ -56,6 +56,7 @@ describe('capabilities of hand-written designs', () => {
   test('a wildcard cannot hide a capability', () => {
     expect(capabilitiesOf(template({ R: role([doc(allow('bedrock:*'))]) }))).toEqual([
       CUSTOMIZATION,
+      DEPLOYMENT,
       INFERENCE,
       READ,
       WEIGHTS_ACCESS,
@@ -67,7 +68,7 @@ describe('capabilities of hand-written designs', () => {
       capabilitiesOf(template({ R: role([doc({ Effect: 'Allow', NotAction: ['iam:*'], Resource: '*' })]) })),
     ).toEqual(
       // iam:* is excluded, but kms:PutKeyPolicy and s3:PutBucketPolicy still change who may do what.
-      [APPROVAL, CUSTOMIZATION, INFERENCE, PRIVILEGE_ADMIN, READ, WEIGHTS_ACCESS],
+      [APPROVAL, CUSTOMIZATION, DEPLOYMENT, INFERENCE, PRIVILEGE_ADMIN, READ, WEIGHTS_ACCESS],
     );
   });
 
@@ -147,7 +148,8 @@ describe('capabilities of hand-written designs', () => {
     expect(AccessAnalysis.fromTemplate(t).problems).toEqual([
       {
         principal: 'R',
-        message: expect.stringContaining('arn:aws:iam::aws:policy/SomethingNew is not in the analysis'),
+        subject: 'SomethingNew',
+        message: expect.stringContaining('AWS-managed managed policy SomethingNew is not in the AWS-managed policy data'),
       },
     ]);
   });

@@ -8,7 +8,7 @@ import {
   mergedPairs,
 } from '../../lib';
 
-const { READ, INFERENCE, CUSTOMIZATION, WEIGHTS_ACCESS, APPROVAL, PRIVILEGE_ADMIN } = Capability;
+const { READ, INFERENCE, CUSTOMIZATION, DEPLOYMENT, WEIGHTS_ACCESS, APPROVAL, PRIVILEGE_ADMIN } = Capability;
 
 describe('expandActions', () => {
   test('a concrete action in any letter case expands to its canonical name', () => {
@@ -72,7 +72,7 @@ describe('classifyActions', () => {
   const caps = (patterns: string[], options = {}) => classifyActions(patterns, options).capabilities;
 
   test('bedrock:* holds every Bedrock capability', () => {
-    expect(caps(['bedrock:*'])).toEqual([CUSTOMIZATION, INFERENCE, READ, WEIGHTS_ACCESS]);
+    expect(caps(['bedrock:*'])).toEqual([CUSTOMIZATION, DEPLOYMENT, INFERENCE, READ, WEIGHTS_ACCESS]);
   });
 
   test('* holds every capability', () => {
@@ -90,7 +90,13 @@ describe('classifyActions', () => {
 
   test('NotAction excluding customization still confers inference and privilege admin', () => {
     const result = caps(
-      ['bedrock:Create*', 'bedrock:StopModelCustomizationJob', 'sagemaker:Create*', 's3:PutObject'],
+      [
+        'bedrock:Create*',
+        'bedrock:StopModelCustomizationJob',
+        'bedrock-mantle:Create*',
+        'sagemaker:Create*',
+        's3:PutObject',
+      ],
       {
         notAction: true,
       },
@@ -151,10 +157,16 @@ describe('classifyActions', () => {
 });
 
 describe('catalogActions', () => {
-  test('inference is the invoke actions', () => {
+  test('inference is the invoke actions, what invokes for the caller, and batch jobs', () => {
     expect(catalogActions(INFERENCE).sort()).toEqual([
+      'bedrock-mantle:CreateInference',
+      'bedrock:CreateModelInvocationJob',
+      'bedrock:InvokeAgent',
+      'bedrock:InvokeInlineAgent',
       'bedrock:InvokeModel',
       'bedrock:InvokeModelWithResponseStream',
+      'bedrock:RetrieveAndGenerate',
+      'sagemaker:CreateTransformJob',
       'sagemaker:InvokeEndpoint',
       'sagemaker:InvokeEndpointAsync',
       'sagemaker:InvokeEndpointWithResponseStream',

@@ -2,7 +2,7 @@ import { App, Fn, Stack } from 'aws-cdk-lib';
 import { Capability, ModelTarget } from '../../lib';
 import { ResolvedTemplate } from '../support/template';
 
-const { READ, INFERENCE, CUSTOMIZATION } = Capability;
+const { READ, INFERENCE, CUSTOMIZATION, DEPLOYMENT } = Capability;
 const stack = new Stack(new App(), 'Test');
 const resolve = (x: unknown) => new ResolvedTemplate({}).resolve(stack.resolve(x));
 const PROVISIONED = 'arn:aws:bedrock:us-east-1:111111111111:provisioned-model/abc123';
@@ -21,9 +21,10 @@ describe('ModelTarget: which ARNs each capability needs', () => {
       'bedrock:InvokeModelWithResponseStream',
     ]);
     expect(target.actionsFor(READ)).toEqual(['bedrock:GetFoundationModel']);
-    expect(target.actionsFor(CUSTOMIZATION)).toEqual([
-      'bedrock:CreateModelCustomizationJob',
+    expect(target.actionsFor(CUSTOMIZATION)).toEqual(['bedrock:CreateModelCustomizationJob']);
+    expect(target.actionsFor(DEPLOYMENT)).toEqual([
       'bedrock:CreateProvisionedModelThroughput',
+      'bedrock:UpdateProvisionedModelThroughput',
     ]);
   });
 
@@ -44,14 +45,14 @@ describe('ModelTarget: which ARNs each capability needs', () => {
     );
   });
 
-  test('a custom model is read and customized on its ARN', () => {
+  test('a custom model is read and customized on its ARN, and deployed by the deployment actions', () => {
     const target = ModelTarget.bedrockCustomModel(CUSTOM);
     expect(target.arnsFor(READ)).toEqual([CUSTOM]);
     expect(target.actionsFor(READ)).toEqual(['bedrock:GetCustomModel']);
-    expect(target.actionsFor(CUSTOMIZATION)).toEqual([
-      'bedrock:CreateModelCustomizationJob',
-      'bedrock:CreateProvisionedModelThroughput',
+    expect(target.actionsFor(CUSTOMIZATION)).toEqual(['bedrock:CreateModelCustomizationJob']);
+    expect(target.actionsFor(DEPLOYMENT)).toEqual([
       'bedrock:CreateCustomModelDeployment',
+      'bedrock:CreateProvisionedModelThroughput',
     ]);
   });
 

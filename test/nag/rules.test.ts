@@ -96,6 +96,11 @@ const FIXTURES: Record<string, { nonCompliant: Json; compliant: Json }> = {
       ),
     }),
   },
+  ReadsEveryObject: {
+    // AmazonS3ReadOnlyAccess-like: every object, and no model action.
+    nonCompliant: template({ R: role([doc(allow(['s3:Get*', 's3:List*']))]) }),
+    compliant: template({ R: role([doc(allow('s3:GetObject', 'arn:aws:s3:::app-uploads/*'))]) }),
+  },
   UnknownPermissions: {
     nonCompliant: template({ R: role([doc(allow('bedrock:InvokeModle'))]) }),
     compliant: template({ R: role([doc(invoke)]) }),

@@ -36,6 +36,8 @@ const ALLOWED: Record<string, Record<string, string[]>> = {
         'sagemaker:ListModelPackages',
         'sagemaker:ListModelPackageGroups',
         'sagemaker:ListTrainingJobs',
+        'sagemaker:ListInferenceComponents',
+        'sagemaker:ListAutoMLJobs',
       ].map((a) => [a, [STAR]]),
     ),
   },
@@ -49,8 +51,6 @@ const ALLOWED: Record<string, Record<string, string[]>> = {
   tuner: {
     // The job's output model has an ARN nobody knows in advance: any custom model in the account.
     'bedrock:CreateModelCustomizationJob': [ARN.fm, ARN.custom, anyCustomModel],
-    'bedrock:CreateProvisionedModelThroughput': [ARN.fm, ARN.custom],
-    'bedrock:CreateCustomModelDeployment': [ARN.custom],
     'bedrock:StopModelCustomizationJob': [anyJob],
   },
 };

@@ -6,13 +6,13 @@ type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 /** CloudTrail's `detail-type` for API calls, as EventBridge receives them. */
 export const API_CALL = 'AWS API Call via CloudTrail';
 
-/** The model services whose CUSTOMIZATION calls (by the catalog) raise an alert outside the pipeline. */
+/** The model services whose CUSTOMIZATION and DEPLOYMENT calls (by the catalog) raise an alert outside a pipeline. */
 const MODEL_SERVICES = ['bedrock', 'sagemaker'];
 
-/** The catalog's CUSTOMIZATION calls of the model services, by service: the API names CloudTrail records. */
+/** The catalog's CUSTOMIZATION and DEPLOYMENT calls of the model services, by service: the API names CloudTrail records. */
 export function customizationEvents(): Record<string, string[]> {
   const byService: Record<string, string[]> = {};
-  for (const action of catalogActions(Capability.CUSTOMIZATION)) {
+  for (const action of [...catalogActions(Capability.CUSTOMIZATION), ...catalogActions(Capability.DEPLOYMENT)]) {
     const [service, name] = action.split(':');
     if (MODEL_SERVICES.includes(service)) (byService[service] ??= []).push(name);
   }

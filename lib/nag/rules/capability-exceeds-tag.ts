@@ -3,17 +3,19 @@ import { NagMessageLevel, NagRuleCompliance } from 'cdk-nag';
 import { Capability } from '../../capabilities/capability';
 import { ModelAccessRule, RuleContext } from '../rule';
 
-const { READ, INFERENCE, CUSTOMIZATION, WEIGHTS_ACCESS, APPROVAL } = Capability;
+const { READ, INFERENCE, CUSTOMIZATION, DEPLOYMENT, WEIGHTS_ACCESS, APPROVAL } = Capability;
 
 /** What each declared `model-access:capability` may hold (DESIGN.md's contract). */
 export const DECLARED_CAPABILITIES: Record<string, Capability[]> = {
   read: [READ],
   inference: [INFERENCE],
   customization: [CUSTOMIZATION, WEIGHTS_ACCESS],
+  deployment: [DEPLOYMENT],
   approval: [APPROVAL],
-  // The pipeline's execution roles start and watch jobs, check the datasets a job will read, and
-  // (the approval handler alone) resume an approved request. Merges among them are still merges.
-  pipeline: [CUSTOMIZATION, READ, WEIGHTS_ACCESS, APPROVAL],
+  // The pipelines' execution roles start and watch jobs or deployments, check the datasets a job
+  // will read, and (the approval handler alone) resume an approved request. Merges among them are
+  // still merges.
+  pipeline: [CUSTOMIZATION, DEPLOYMENT, READ, WEIGHTS_ACCESS, APPROVAL],
   // Roles Bedrock or SageMaker assume: read training data, write artifacts.
   service: [CUSTOMIZATION, WEIGHTS_ACCESS],
   auditor: [],

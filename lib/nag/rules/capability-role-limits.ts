@@ -2,7 +2,7 @@ import { CfnResource } from 'aws-cdk-lib';
 import { NagMessageLevel, NagRuleCompliance } from 'cdk-nag';
 import { ModelAccessRule, RuleContext } from '../rule';
 
-const BOUNDED = ['read', 'inference', 'customization', 'approval'];
+const BOUNDED = ['read', 'inference', 'customization', 'deployment', 'approval'];
 
 export const CapabilityRoleLimits: ModelAccessRule = {
   id: 'CapabilityRoleLimits',

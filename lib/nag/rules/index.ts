@@ -5,6 +5,7 @@ import { CustomizationOutsidePipeline } from './customization-outside-pipeline';
 import { MergeThroughTrust } from './merge-through-trust';
 import { MergedCapabilities } from './merged-capabilities';
 import { PrivilegeAdminMerge } from './privilege-admin-merge';
+import { ReadsEveryObject } from './reads-every-object';
 import { RegistryBucketProtection } from './registry-bucket-protection';
 import { RegistryWithoutTrail } from './registry-without-trail';
 import { UnknownPermissions } from './unknown-permissions';
@@ -17,6 +18,7 @@ export const MODEL_ACCESS_RULES: readonly ModelAccessRule[] = [
   WeightsAccessMerge,
   PrivilegeAdminMerge,
   MergeThroughTrust,
+  ReadsEveryObject,
   WildcardModelActions,
   CapabilityExceedsTag,
   CustomizationOutsidePipeline,

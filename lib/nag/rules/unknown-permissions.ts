@@ -5,13 +5,12 @@ import { ModelAccessRule, RuleContext } from '../rule';
 export const UnknownPermissions: ModelAccessRule = {
   id: 'UnknownPermissions',
   level: NagMessageLevel.WARN,
-  info: 'The principal has permissions the analysis cannot judge: an unknown action or an AWS-managed policy not in its table (advisory).',
+  info: 'The principal has permissions the analysis cannot judge: an unknown action, an AWS-managed policy newer than its data, or a managed policy or boundary the template names by an ARN it does not define (advisory).',
   explanation:
-    'An unknown action is usually a typo; an unknown AWS-managed policy may grant model capabilities the checks cannot see. Fix the action, or replace the managed policy with one that lists its actions.',
+    'An unknown action is usually a typo; a policy the analysis cannot read may grant model capabilities the checks cannot see. Fix the action or the policy name, define the policy in the template, or acknowledge the finding once you have reviewed the policy.',
   check(_node: CfnResource, { principal, analysis }: RuleContext) {
     if (!principal) return NagRuleCompliance.NOT_APPLICABLE;
-    return analysis.problems.some((p) => p.principal === principal.id)
-      ? NagRuleCompliance.NON_COMPLIANT
-      : NagRuleCompliance.COMPLIANT;
+    const subjects = analysis.problems.filter((p) => p.principal === principal.id).map((p) => p.subject);
+    return subjects.length ? [...new Set(subjects)] : NagRuleCompliance.COMPLIANT;
   },
 };

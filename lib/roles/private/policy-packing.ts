@@ -1,5 +1,6 @@
 import { Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import { scalar } from '../../private/intrinsics';
 
 /** IAM's limit on a customer managed policy, in characters without white space. */
 export const MANAGED_POLICY_MAX_CHARS = 6144;
@@ -17,20 +18,12 @@ const UNKNOWN_REFERENCE = 256;
 
 /** The length a resolved value takes in IAM's count once CloudFormation has resolved it. */
 function resolvedLength(value: unknown): number {
-  if (typeof value === 'string') return JSON.stringify(value).length - 2;
-  if (Array.isArray(value)) return value.reduce((n, v) => n + resolvedLength(v), 0);
-  if (value && typeof value === 'object') {
-    const obj = value as Record<string, unknown>;
-    if ('Ref' in obj) return WORST_CASE[obj.Ref as string] ?? UNKNOWN_REFERENCE;
-    if ('Fn::Join' in obj) {
-      const [sep, parts] = obj['Fn::Join'] as [string, unknown[]];
-      return (
-        parts.reduce<number>((n, p) => n + resolvedLength(p), 0) + sep.length * Math.max(parts.length - 1, 0)
-      );
-    }
-    return UNKNOWN_REFERENCE;
-  }
-  return String(value).length;
+  // Each symbol the resolver leaves stands for a value of at most its worst-case length.
+  const text = scalar(value).replace(
+    /\$\{([^}]*)\}/g,
+    (_, name: string) => '#'.repeat(WORST_CASE[name] ?? UNKNOWN_REFERENCE),
+  );
+  return JSON.stringify(text).length - 2;
 }
 
 /** Characters a JSON value takes in IAM's count, with intrinsics at their worst case. */

@@ -1,6 +1,7 @@
 import { Stack } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { matchesAction } from '../../capabilities/actions';
+import { scalar } from '../../private/intrinsics';
 import type { CapabilityRole } from '../capability-role';
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -47,20 +48,11 @@ function trustedBy(role: CapabilityRole): Trusted[] {
     const distinguishedBy = Object.keys(distinguishing).length ? JSON.stringify(distinguishing) : '';
     for (const kind of ['AWS', 'Federated', 'Service'] as const) {
       for (const p of [statement.Principal?.[kind] ?? []].flat()) {
-        result.push({ kind, id: JSON.stringify(p), name: readable(p), distinguishedBy });
+        result.push({ kind, id: JSON.stringify(p), name: scalar(p), distinguishedBy });
       }
     }
   }
   return result;
-}
-
-/** A resolved value with its intrinsics written as `${Name}` / `${Resource.Attribute}`. */
-function readable(value: Json): string {
-  if (typeof value === 'string') return value;
-  if (value?.Ref) return `\${${value.Ref}}`;
-  if (value?.['Fn::GetAtt']) return `\${${value['Fn::GetAtt'].join('.')}}`;
-  if (value?.['Fn::Join']) return value['Fn::Join'][1].map(readable).join(value['Fn::Join'][0]);
-  return JSON.stringify(value);
 }
 
 function isAccountRoot(id: string): boolean {

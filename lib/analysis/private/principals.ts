@@ -1,0 +1,102 @@
+import { scalar, list } from '../../private/intrinsics';
+import { withDeployingAccount } from './resource-match';
+
+type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+export type PrincipalType = 'AWS::IAM::Role' | 'AWS::IAM::User' | 'AWS::IAM::Group';
+export const PRINCIPAL_TYPES: readonly PrincipalType[] = ['AWS::IAM::Role', 'AWS::IAM::User', 'AWS::IAM::Group'];
+
+const NAME_PROPERTY: Record<PrincipalType, string> = {
+  'AWS::IAM::Role': 'RoleName',
+  'AWS::IAM::User': 'UserName',
+  'AWS::IAM::Group': 'GroupName',
+};
+const ARN_KIND: Record<PrincipalType, string> = {
+  'AWS::IAM::Role': 'role',
+  'AWS::IAM::User': 'user',
+  'AWS::IAM::Group': 'group',
+};
+
+/** A role, user or group: defined by the template, or only named by it (imported). */
+export interface Principal {
+  /** The logical id; for a principal the template only names, `role:<name>` (`user:`, `group:`). */
+  readonly id: string;
+  readonly type: PrincipalType;
+  /** Named by the template (a literal name, a parameter, an import) but not defined in it. */
+  readonly external: boolean;
+  /** Its name as the template gives it: a literal, or a symbol (`${RoleName}`, `${Import:Name}`). */
+  readonly name: string;
+  /** The ARNs it can be named by, canonical. */
+  readonly arns: string[];
+}
+
+/**
+ * Which principals a template has: those it defines, and those its policies attach to without
+ * defining them (a role imported by name or ARN, a parameter, an import), each named once however
+ * many policies name it.
+ */
+export class PrincipalIndex {
+  private readonly byId = new Map<string, Principal>();
+  private readonly byName = new Map<string, string>();
+  private readonly byArn = new Map<string, string>();
+
+  constructor(
+    private readonly resources: Record<string, Json>,
+    idsOf: (type: string) => string[],
+  ) {
+    for (const type of PRINCIPAL_TYPES) {
+      for (const id of idsOf(type)) {
+        const literal = this.resources[id].Properties?.[NAME_PROPERTY[type]];
+        const name = typeof literal === 'string' ? literal : `\${${id}}`;
+        this.add({ id, type, external: false, name, arns: this.arnsFor(type, name, id) }, [`\${${id}}`, name]);
+      }
+    }
+  }
+
+  public all(): Principal[] {
+    return [...this.byId.values()];
+  }
+
+  public get(id: string): Principal | undefined {
+    return this.byId.get(id);
+  }
+
+  /** The principal an ARN (a trust policy's `AWS` entry) names, if the index has it. */
+  public byPrincipalArn(arn: string): Principal | undefined {
+    const id = this.byArn.get(withDeployingAccount(arn)) ?? this.byArn.get(arn);
+    return id === undefined ? undefined : this.byId.get(id);
+  }
+
+  /**
+   * The principals a Roles/Users/Groups list (or a RoleName, UserName, GroupName) names. With
+   * `adopt`, a name the template does not define becomes an external principal.
+   */
+  public named(refs: Json, type: PrincipalType, adopt = false): string[] {
+    const ids = list(refs).map((symbol) => {
+      const known = this.byName.get(`${type}|${symbol}`);
+      if (known !== undefined || !adopt) return known;
+      const id = `${ARN_KIND[type]}:${symbol}`;
+      this.add({ id, type, external: true, name: symbol, arns: this.arnsFor(type, symbol) }, [symbol]);
+      return id;
+    });
+    return [...new Set(ids.filter((id): id is string => id !== undefined))];
+  }
+
+  /** The name of a template principal in its own name property, for display. */
+  public displayName(id: string): string {
+    return scalar(this.byId.get(id)?.name ?? id);
+  }
+
+  private add(principal: Principal, names: string[]) {
+    this.byId.set(principal.id, principal);
+    for (const name of names) this.byName.set(`${principal.type}|${name}`, principal.id);
+    for (const arn of principal.arns) this.byArn.set(arn, principal.id);
+  }
+
+  private arnsFor(type: PrincipalType, name: string, logicalId?: string): string[] {
+    if (type === 'AWS::IAM::Group') return [];
+    const props = logicalId ? (this.resources[logicalId].Properties ?? {}) : {};
+    const path = typeof props.Path === 'string' ? props.Path : '/';
+    return [`arn:aws:iam::\${AWS::AccountId}:${ARN_KIND[type]}${path}${name}`];
+  }
+}

@@ -1,0 +1,93 @@
+/**
+ * Resource matching as IAM does it (IAM User Guide, "IAM JSON policy elements: Resource"), on the
+ * symbolic ARNs of `lib/private/intrinsics`: an ARN is matched segment by segment (partition,
+ * service, region, account, resource); `*` matches any run of characters within its segment, `?`
+ * exactly one; a pattern with fewer segments has the missing ones as `*`, so a `*` ending one runs
+ * past the colons; the resource segment is matched whole. All partitions count as one (an account
+ * lives in one), and a literal 12-digit account may be the deploying account (`${AWS::AccountId}`),
+ * as a literal region may be `${AWS::Region}`.
+ */
+
+const globs = new Map<string, RegExp>();
+
+function glob(pattern: string): RegExp {
+  let re = globs.get(pattern);
+  if (!re) {
+    const body = pattern
+      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+      .replace(/\*/g, '.*')
+      .replace(/\?/g, '.');
+    re = new RegExp(`^${body}$`, 's');
+    globs.set(pattern, re);
+  }
+  return re;
+}
+
+// Colons inside a symbol (`${AWS::AccountId}`, `${Import:Name}`) do not separate ARN segments.
+const COLON_IN_SYMBOL = '\u0000';
+const ACCOUNT_SYMBOL = '${AWS\u0000\u0000AccountId}';
+const REGION_SYMBOL = '${AWS\u0000\u0000Region}';
+const parsedCache = new Map<string, string[] | string>();
+
+/** An ARN's six segments, or the value itself when it is not an ARN (a symbol, `*`). */
+function parse(value: string): string[] | string {
+  let parsed = parsedCache.get(value);
+  if (parsed === undefined) {
+    const text = value
+      .replace(/\$\{AWS::Partition\}/g, 'aws')
+      .replace(/\$\{[^}]*\}/g, (symbol) => symbol.replace(/:/g, COLON_IN_SYMBOL));
+    if (!text.startsWith('arn:')) {
+      parsed = text;
+    } else {
+      const parts = text.split(':');
+      const segments = [...parts.slice(0, 5), ...(parts.length > 5 ? [parts.slice(5).join(':')] : [])];
+      while (segments.length < 6) segments.push('*');
+      if (segments[1].startsWith('aws')) segments[1] = 'aws';
+      parsed = segments;
+    }
+    parsedCache.set(value, parsed);
+  }
+  return parsed;
+}
+
+const isAccount = (a: string, b: string) => a === ACCOUNT_SYMBOL && /^\d{12}$/.test(b);
+const isRegion = (a: string, b: string) => a === REGION_SYMBOL && /^[a-z]{2}(-[a-z]+)+-\d$/.test(b);
+
+function segmentMatches(index: number, pattern: string, value: string): boolean {
+  if (glob(pattern).test(value)) return true;
+  // A literal account or region in one and the deploying one in the other may be the same.
+  if (index === 4) return isAccount(pattern, value) || isAccount(value, pattern);
+  if (index === 3) return isRegion(pattern, value) || isRegion(value, pattern);
+  return false;
+}
+
+/**
+ * Whether a policy's resource pattern matches a resource. The resource may itself be a pattern (a
+ * statement's resource): then a match means the pattern covers everything it names, reading the
+ * resource's wildcards as plain characters.
+ */
+export function resourceMatches(pattern: string, resource: string): boolean {
+  if (pattern === '*') return true;
+  const p = parse(pattern);
+  const r = parse(resource);
+  if (typeof p === 'string' || typeof r === 'string') {
+    return typeof p === 'string' && typeof r === 'string' && glob(p).test(r);
+  }
+  return p.every((segment, i) => segmentMatches(i, segment, r[i]));
+}
+
+/** Whether two patterns may name a resource in common (either covers the other). */
+export function resourcesOverlap(a: string, b: string): boolean {
+  return resourceMatches(a, b) || resourceMatches(b, a);
+}
+
+/** The deploying account's symbol in place of a literal 12-digit account, for looking up an ARN. */
+export function withDeployingAccount(arn: string): string {
+  return arn.replace(/^(arn:[^:]+:[^:]*:[^:]*:)\d{12}:/, '$1${AWS::AccountId}:').replace(/^arn:[^:]+:/, 'arn:aws:');
+}
+
+/** Whether a resource (pattern) may be a resource of an IAM service: an ARN of it, `*`, or a symbol. */
+export function mayBeOfService(resource: string, service: string): boolean {
+  const r = parse(resource);
+  return typeof r === 'string' || glob(r[2]).test(service);
+}
