@@ -44,7 +44,9 @@ function main() {
   const dir = path.dirname(require.resolve(PACKAGE));
   const { version } = JSON.parse(fs.readFileSync(path.join(dir, '..', 'package.json'), 'utf8'));
   // The package's `exports` hide the data file; it sits beside the entry point.
-  const all: Record<string, Json> = JSON.parse(fs.readFileSync(path.join(dir, 'managedPolicies.json'), 'utf8'));
+  const all: Record<string, Json> = JSON.parse(
+    fs.readFileSync(path.join(dir, 'managedPolicies.json'), 'utf8'),
+  );
   const policies: Record<string, Json[]> = {};
   let newest = '';
   for (const entry of Object.values(all).sort((a, b) => (a.arn < b.arn ? -1 : 1))) {

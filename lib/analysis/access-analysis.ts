@@ -10,11 +10,11 @@ import {
 import { CATALOG, CatalogCompanion, ResourceContext } from '../capabilities/catalog';
 import { actionPatternProblem } from '../capabilities/actions';
 import { mergedPairs } from '../capabilities/merge';
-import { actionResourceTypes } from '../capabilities/private/iam-data';
+import { actionResourceTypes, resourceArnPatterns } from '../capabilities/private/iam-data';
 import { scalar } from '../private/intrinsics';
 import { PolicySources } from './private/policy-sources';
 import { Principal, PrincipalIndex, PrincipalType } from './private/principals';
-import { mayBeOfService } from './private/resource-match';
+import { mayNameResourceOf } from './private/resource-match';
 import {
   actionEvidence,
   boundaryAllows,
@@ -168,10 +168,16 @@ export class AccessAnalysis {
       });
     }
     this.problems.push(...sources.problems);
-    const edges = trustGraph(this.resources, index, (r) => this.canonical(r), (caller, roleArn) =>
-      this.effective.get(caller)!.allows.some((s) => this.grants(caller, s, 'sts:AssumeRole', [roleArn])),
+    const edges = trustGraph(
+      this.resources,
+      index,
+      (r) => this.canonical(r),
+      (caller, roleArn) =>
+        this.effective.get(caller)!.allows.some((s) => this.grants(caller, s, 'sts:AssumeRole', [roleArn])),
     );
-    this.principals = index.all().map((p) => this.access(p, sources.attachedBy.get(p.id)?.[0], reachable(p.id, edges)));
+    this.principals = index
+      .all()
+      .map((p) => this.access(p, sources.attachedBy.get(p.id)?.[0], reachable(p.id, edges)));
     this.principals.forEach((p) => this.byId.set(p.id, p));
   }
 
@@ -242,7 +248,12 @@ export class AccessAnalysis {
     for (const s of effective.allows.filter((a) => !a.awsManaged)) {
       for (const pattern of [...(s.actions ?? []), ...(s.notActions ?? [])]) {
         const problem = actionPatternProblem(pattern);
-        if (problem) this.problems.push({ principal: p.id, subject: pattern, message: `${s.policy} ${s.sid}: ${problem}` });
+        if (problem)
+          this.problems.push({
+            principal: p.id,
+            subject: pattern,
+            message: `${s.policy} ${s.sid}: ${problem}`,
+          });
       }
     }
     this.collectRegistryAccess(p.id);
@@ -309,9 +320,11 @@ export class AccessAnalysis {
   }
 
   private literalName(id: string): string | undefined {
-    const prop = { 'AWS::S3::Bucket': 'BucketName', 'AWS::IAM::Role': 'RoleName', 'AWS::IAM::User': 'UserName' }[
-      this.resources[id]?.Type as string
-    ];
+    const prop = {
+      'AWS::S3::Bucket': 'BucketName',
+      'AWS::IAM::Role': 'RoleName',
+      'AWS::IAM::User': 'UserName',
+    }[this.resources[id]?.Type as string];
     const name = prop ? this.resources[id].Properties?.[prop] : undefined;
     return typeof name === 'string' ? name : undefined;
   }
@@ -368,16 +381,19 @@ export class AccessAnalysis {
     );
   }
 
-  /** What an unscoped grant may reach: the statement's own resources that can be of the action's service. */
+  /** What an unscoped grant may reach: the statement's own resources that can be of the action's resource types. */
   private ownTargets(s: Statement, action: string): string[] {
-    const service = action.split(':')[0];
-    return s.notResource ? ['*'] : s.resources.filter((r) => mayBeOfService(r, service));
+    if (s.notResource) return ['*'];
+    const patterns = resourcePatterns(action);
+    return s.resources.filter((r) => mayNameResourceOf(r, patterns));
   }
 
   private grantsAnywhere(principal: string, action: string, on?: ResourceContext): boolean {
     return this.effective
       .get(principal)!
-      .allows.some((s) => this.grants(principal, s, action, on ? this.targets(on, action) : this.ownTargets(s, action)));
+      .allows.some((s) =>
+        this.grants(principal, s, action, on ? this.targets(on, action) : this.ownTargets(s, action)),
+      );
   }
 
   private effectiveGrants(id: string): { grants: CapabilityGrant[]; everyObject: Set<CapabilityGrant> } {
@@ -395,7 +411,11 @@ export class AccessAnalysis {
           entry.on ? this.targets(entry.on, entry.action) : this.ownTargets(s, entry.action),
         );
         if (target === undefined) continue;
-        const grant = { capability: entry.capability, catalogAction: entry.action, evidence: evidenceOf(s, entry.action) };
+        const grant = {
+          capability: entry.capability,
+          catalogAction: entry.action,
+          evidence: evidenceOf(s, entry.action),
+        };
         grants.push(grant);
         if (target.startsWith(ANY_BUCKET) && EVERY_OBJECT_READS.has(entry.action)) everyObject.add(grant);
       }
@@ -408,13 +428,28 @@ export class AccessAnalysis {
       for (const [bucket, dataClass] of this.registryBuckets) {
         for (const [access, action] of REGISTRY_OBJECT_ACTIONS) {
           if (this.grants(id, s, action, [`${this.arnOf(bucket)}/${PROBE_KEY}`]) === undefined) continue;
-          if (this.registryAccess.some((a) => a.principal === id && a.dataClass === dataClass && a.access === access))
+          if (
+            this.registryAccess.some(
+              (a) => a.principal === id && a.dataClass === dataClass && a.access === access,
+            )
+          )
             continue;
           this.registryAccess.push({ principal: id, dataClass, access, evidence: evidenceOf(s, action) });
         }
       }
     }
   }
+}
+
+const patternsOf = new Map<string, string[]>();
+
+function resourcePatterns(action: string): string[] {
+  let patterns = patternsOf.get(action);
+  if (!patterns) {
+    patterns = resourceArnPatterns(action);
+    patternsOf.set(action, patterns);
+  }
+  return patterns;
 }
 
 const objectActions = new Map<string, boolean>();

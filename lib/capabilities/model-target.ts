@@ -244,7 +244,9 @@ export class ModelTarget {
    */
   public actionsFor(capability: Capability): string[] {
     const batch = new Set(CATALOG.filter((e) => e.batchJob).map((e) => e.action));
-    return catalogActions(capability).filter((action) => !batch.has(action) && this.resourcesFor(action).length > 0);
+    return catalogActions(capability).filter(
+      (action) => !batch.has(action) && this.resourcesFor(action).length > 0,
+    );
   }
 
   /**

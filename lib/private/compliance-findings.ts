@@ -47,10 +47,5 @@ export function acknowledgeFinding(
 
 /** Acknowledges AwsSolutions-IAM5 for one wildcard resource, named as cdk-nag names it. */
 export function acknowledgeWildcardResource(scope: IConstruct, resourceArn: string, reason: string): void {
-  acknowledgeFinding(
-    scope,
-    'IAM5',
-    reason,
-    `Resource::${nagName(Stack.of(scope).resolve(resourceArn))}`,
-  );
+  acknowledgeFinding(scope, 'IAM5', reason, `Resource::${nagName(Stack.of(scope).resolve(resourceArn))}`);
 }

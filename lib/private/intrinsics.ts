@@ -77,7 +77,9 @@ const SYMBOLIC: Style = {
     const index = scalar(arg?.[0]);
     if (Array.isArray(items)) {
       const found = items[Number(index)];
-      return Number.isInteger(Number(index)) && found !== undefined ? found : `\${${strip(items.join(','))}[${index}]}`;
+      return Number.isInteger(Number(index)) && found !== undefined
+        ? found
+        : `\${${strip(items.join(','))}[${index}]}`;
     }
     return `\${${strip(items)}[${index}]}`;
   },

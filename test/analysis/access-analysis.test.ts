@@ -149,7 +149,9 @@ describe('capabilities of hand-written designs', () => {
       {
         principal: 'R',
         subject: 'SomethingNew',
-        message: expect.stringContaining('AWS-managed managed policy SomethingNew is not in the AWS-managed policy data'),
+        message: expect.stringContaining(
+          'AWS-managed managed policy SomethingNew is not in the AWS-managed policy data',
+        ),
       },
     ]);
   });

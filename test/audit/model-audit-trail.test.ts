@@ -312,7 +312,7 @@ describe('role-change alerts and the region', () => {
     new ModelAuditTrail(stack, 'Audit', { alertOnRoleChanges: false });
     const rules = Object.values<Json>(Template.fromStack(stack).findResources('AWS::Events::Rule'));
     expect(rules.map((r) => r.Properties.Description)).toEqual([
-      'A model customization call by anyone but a customization pipeline',
+      'A model customization or deployment call by anyone but a customization pipeline',
       'A CloudTrail trail stopped, deleted or reconfigured',
     ]);
   });

@@ -52,7 +52,9 @@ describe('ModelTarget: which ARNs each capability needs', () => {
     expect(target.actionsFor(CUSTOMIZATION)).toEqual(['bedrock:CreateModelCustomizationJob']);
     expect(target.actionsFor(DEPLOYMENT)).toEqual([
       'bedrock:CreateCustomModelDeployment',
+      'bedrock:UpdateCustomModelDeployment',
       'bedrock:CreateProvisionedModelThroughput',
+      'bedrock:UpdateProvisionedModelThroughput',
     ]);
   });
 

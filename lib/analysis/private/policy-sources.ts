@@ -97,14 +97,19 @@ export class PolicySources {
   /** The boundary's statements; undefined when there is none or it cannot be read (reported). */
   public boundaryStatements(id: string): Statement[] | undefined {
     const principal = this.principals.get(id);
-    const boundary = principal && !principal.external ? this.resources[id].Properties?.PermissionsBoundary : undefined;
+    const boundary =
+      principal && !principal.external ? this.resources[id].Properties?.PermissionsBoundary : undefined;
     return boundary === undefined ? undefined : this.managed(boundary, id, 'permissions boundary');
   }
 
   private statementsOf(policyId: string): Statement[] {
     let statements = this.managedCache.get(policyId);
     if (!statements) {
-      statements = parseStatements(this.resources[policyId].Properties?.PolicyDocument, policyId, this.canonical);
+      statements = parseStatements(
+        this.resources[policyId].Properties?.PolicyDocument,
+        policyId,
+        this.canonical,
+      );
       this.managedCache.set(policyId, statements);
     }
     return statements;
@@ -113,8 +118,7 @@ export class PolicySources {
   /** A managed policy named by `Ref` or ARN: the template's, AWS's, or one the analysis cannot read. */
   private managed(ref: Json, principal: string, role = 'managed policy'): Statement[] | undefined {
     const symbol = scalar(ref);
-    const local =
-      /^\$\{([^}.]+)\}$/.exec(symbol)?.[1] ?? this.managedByArn.get(withDeployingAccount(symbol));
+    const local = /^\$\{([^}.]+)\}$/.exec(symbol)?.[1] ?? this.managedByArn.get(withDeployingAccount(symbol));
     if (local && this.resources[local]?.Type === 'AWS::IAM::ManagedPolicy') return this.statementsOf(local);
     const known = AwsManagedPolicies.of(symbol);
     if (known) {

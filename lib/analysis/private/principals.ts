@@ -4,7 +4,11 @@ import { withDeployingAccount } from './resource-match';
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 export type PrincipalType = 'AWS::IAM::Role' | 'AWS::IAM::User' | 'AWS::IAM::Group';
-export const PRINCIPAL_TYPES: readonly PrincipalType[] = ['AWS::IAM::Role', 'AWS::IAM::User', 'AWS::IAM::Group'];
+export const PRINCIPAL_TYPES: readonly PrincipalType[] = [
+  'AWS::IAM::Role',
+  'AWS::IAM::User',
+  'AWS::IAM::Group',
+];
 
 const NAME_PROPERTY: Record<PrincipalType, string> = {
   'AWS::IAM::Role': 'RoleName',
@@ -48,7 +52,10 @@ export class PrincipalIndex {
       for (const id of idsOf(type)) {
         const literal = this.resources[id].Properties?.[NAME_PROPERTY[type]];
         const name = typeof literal === 'string' ? literal : `\${${id}}`;
-        this.add({ id, type, external: false, name, arns: this.arnsFor(type, name, id) }, [`\${${id}}`, name]);
+        this.add({ id, type, external: false, name, arns: this.arnsFor(type, name, id) }, [
+          `\${${id}}`,
+          name,
+        ]);
       }
     }
   }

@@ -76,18 +76,61 @@ export function resourceMatches(pattern: string, resource: string): boolean {
   return p.every((segment, i) => segmentMatches(i, segment, r[i]));
 }
 
-/** Whether two patterns may name a resource in common (either covers the other). */
+const intersections = new Map<string, boolean>();
+
+/** Whether two globs (`*`, `?`) match some string in common. */
+function globsIntersect(a: string, b: string): boolean {
+  const key = `${a}\u0001${b}`;
+  let result = intersections.get(key);
+  if (result === undefined) {
+    const memo = new Map<number, boolean>();
+    const go = (i: number, j: number): boolean => {
+      const k = i * (b.length + 1) + j;
+      let r = memo.get(k);
+      if (r !== undefined) return r;
+      if (i === a.length && j === b.length) r = true;
+      else if (a[i] === '*') r = go(i + 1, j) || (j < b.length && go(i, j + 1));
+      else if (b[j] === '*') r = go(i, j + 1) || (i < a.length && go(i + 1, j));
+      else if (i === a.length || j === b.length) r = false;
+      else r = (a[i] === '?' || b[j] === '?' || a[i] === b[j]) && go(i + 1, j + 1);
+      memo.set(k, r);
+      return r;
+    };
+    result = go(0, 0);
+    intersections.set(key, result);
+  }
+  return result;
+}
+
+// For overlap, the deploying account or region may be any.
+const anyWhereDeploying = (segment: string) =>
+  segment === ACCOUNT_SYMBOL || segment === REGION_SYMBOL ? '*' : segment;
+
+/** Whether two patterns may name a resource in common. */
 export function resourcesOverlap(a: string, b: string): boolean {
-  return resourceMatches(a, b) || resourceMatches(b, a);
+  if (a === '*' || b === '*') return true;
+  const p = parse(a);
+  const r = parse(b);
+  if (typeof p === 'string' || typeof r === 'string') {
+    return typeof p === 'string' && typeof r === 'string' && globsIntersect(p, r);
+  }
+  return p.every((segment, i) => globsIntersect(anyWhereDeploying(segment), anyWhereDeploying(r[i])));
+}
+
+/**
+ * Whether a statement's resource may name a resource of one of these ARN patterns (an action's
+ * resource types); with none, the action is authorized only against `*`. A symbol the template
+ * cannot resolve may name anything.
+ */
+export function mayNameResourceOf(resource: string, patterns: string[]): boolean {
+  if (resource === '*') return true;
+  if (patterns.length === 0) return false;
+  return typeof parse(resource) === 'string' || patterns.some((p) => resourcesOverlap(resource, p));
 }
 
 /** The deploying account's symbol in place of a literal 12-digit account, for looking up an ARN. */
 export function withDeployingAccount(arn: string): string {
-  return arn.replace(/^(arn:[^:]+:[^:]*:[^:]*:)\d{12}:/, '$1${AWS::AccountId}:').replace(/^arn:[^:]+:/, 'arn:aws:');
-}
-
-/** Whether a resource (pattern) may be a resource of an IAM service: an ARN of it, `*`, or a symbol. */
-export function mayBeOfService(resource: string, service: string): boolean {
-  const r = parse(resource);
-  return typeof r === 'string' || glob(r[2]).test(service);
+  return arn
+    .replace(/^(arn:[^:]+:[^:]*:[^:]*:)\d{12}:/, '$1${AWS::AccountId}:')
+    .replace(/^arn:[^:]+:/, 'arn:aws:');
 }

@@ -35,18 +35,18 @@ export function parseStatements(
   return (Array.isArray(raw) ? raw : raw ? [raw] : []).map((s: Json, i: number) => {
     const written = s.Resource !== undefined ? list(s.Resource) : list(s.NotResource);
     return {
-    effect: s.Effect === 'Deny' ? 'Deny' : 'Allow',
-    actions: s.Action !== undefined ? list(s.Action) : undefined,
-    notActions: s.NotAction !== undefined ? list(s.NotAction) : undefined,
-    resources: written.map(canonical),
-    written,
-    notResource: s.Resource === undefined && s.NotResource !== undefined,
-    conditional: s.Condition !== undefined && Object.keys(s.Condition).length > 0,
-    policy,
-    sid: typeof s.Sid === 'string' && s.Sid ? s.Sid : `#${i + 1}`,
-    principal: s.Principal,
-    awsManaged,
-  };
+      effect: s.Effect === 'Deny' ? 'Deny' : 'Allow',
+      actions: s.Action !== undefined ? list(s.Action) : undefined,
+      notActions: s.NotAction !== undefined ? list(s.NotAction) : undefined,
+      resources: written.map(canonical),
+      written,
+      notResource: s.Resource === undefined && s.NotResource !== undefined,
+      conditional: s.Condition !== undefined && Object.keys(s.Condition).length > 0,
+      policy,
+      sid: typeof s.Sid === 'string' && s.Sid ? s.Sid : `#${i + 1}`,
+      principal: s.Principal,
+      awsManaged,
+    };
   });
 }
 

@@ -25,7 +25,11 @@ export function trustGraph(
   };
   const everyone = principals.all().filter((p) => p.type !== 'AWS::IAM::Group');
   for (const role of principals.all().filter((p) => p.type === 'AWS::IAM::Role' && !p.external)) {
-    const trust = parseStatements(resources[role.id].Properties?.AssumeRolePolicyDocument, `${role.id}/trust`, (r) => r);
+    const trust = parseStatements(
+      resources[role.id].Properties?.AssumeRolePolicyDocument,
+      `${role.id}/trust`,
+      (r) => r,
+    );
     for (const s of trust) {
       if (s.effect !== 'Allow' || !holdsAction(s, ASSUME)) continue;
       for (const p of list(s.principal === '*' ? '*' : s.principal?.AWS)) {

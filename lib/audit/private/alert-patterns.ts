@@ -12,7 +12,10 @@ const MODEL_SERVICES = ['bedrock', 'sagemaker'];
 /** The catalog's CUSTOMIZATION and DEPLOYMENT calls of the model services, by service: the API names CloudTrail records. */
 export function customizationEvents(): Record<string, string[]> {
   const byService: Record<string, string[]> = {};
-  for (const action of [...catalogActions(Capability.CUSTOMIZATION), ...catalogActions(Capability.DEPLOYMENT)]) {
+  for (const action of [
+    ...catalogActions(Capability.CUSTOMIZATION),
+    ...catalogActions(Capability.DEPLOYMENT),
+  ]) {
     const [service, name] = action.split(':');
     if (MODEL_SERVICES.includes(service)) (byService[service] ??= []).push(name);
   }

@@ -69,3 +69,24 @@ export function takesOnlyStar(qualifiedAction: string): boolean {
   if (!found) throw new Error(`Unknown IAM action '${qualifiedAction}'`);
   return !found.resourceTypes.some((r) => r.required);
 }
+
+const resourceTypesByService = new Map<string, Record<string, { readonly arn: string }>>();
+
+/**
+ * The ARN patterns of the resource types an action can be authorized against, required or not,
+ * from their formats (`${Name}` parts as `*`); empty when the action takes only `*`.
+ */
+export function resourceArnPatterns(qualifiedAction: string): string[] {
+  const [service, action] = qualifiedAction.split(':');
+  const found = serviceExists(service) ? actionsOf(service).get(action.toLowerCase()) : undefined;
+  if (!found) throw new Error(`Unknown IAM action '${qualifiedAction}'`);
+  const key = service.toLowerCase();
+  let types = resourceTypesByService.get(key);
+  if (!types) {
+    types = readJson<Record<string, { readonly arn: string }>>('resourceTypes', `${key}.json`);
+    resourceTypesByService.set(key, types);
+  }
+  return found.resourceTypes
+    .map((r) => types[r.name]?.arn?.replace(/\$\{[^}]*\}/g, '*'))
+    .filter((arn): arn is string => arn !== undefined);
+}

@@ -4,7 +4,12 @@ import { Capability } from '../../capabilities/capability';
 import { mergedPairs } from '../../capabilities/merge';
 import { ModelAccessRule, RuleContext } from '../rule';
 
-const EXCLUSIVE = [Capability.INFERENCE, Capability.CUSTOMIZATION, Capability.DEPLOYMENT, Capability.APPROVAL];
+const EXCLUSIVE = [
+  Capability.INFERENCE,
+  Capability.CUSTOMIZATION,
+  Capability.DEPLOYMENT,
+  Capability.APPROVAL,
+];
 
 export const MergedCapabilities: ModelAccessRule = {
   id: 'MergedCapabilities',

@@ -19,9 +19,8 @@ const UNKNOWN_REFERENCE = 256;
 /** The length a resolved value takes in IAM's count once CloudFormation has resolved it. */
 function resolvedLength(value: unknown): number {
   // Each symbol the resolver leaves stands for a value of at most its worst-case length.
-  const text = scalar(value).replace(
-    /\$\{([^}]*)\}/g,
-    (_, name: string) => '#'.repeat(WORST_CASE[name] ?? UNKNOWN_REFERENCE),
+  const text = scalar(value).replace(/\$\{([^}]*)\}/g, (_, name: string) =>
+    '#'.repeat(WORST_CASE[name] ?? UNKNOWN_REFERENCE),
   );
   return JSON.stringify(text).length - 2;
 }
