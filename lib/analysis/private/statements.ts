@@ -66,6 +66,8 @@ export function actionEvidence(s: Statement, action: string): string {
 
 /** Whether the statement applies to some of what `target` names (a resource, or a statement's resource pattern). */
 export function mayApplyTo(s: Statement, target: string): boolean {
+  // `*` is the request resource of an action that takes no other: only a `*` in the policy names it.
+  if (target === '*') return s.notResource !== s.resources.includes('*');
   return s.notResource
     ? !s.resources.some((p) => resourceMatches(p, target))
     : s.resources.some((p) => resourcesOverlap(p, target));
@@ -73,6 +75,7 @@ export function mayApplyTo(s: Statement, target: string): boolean {
 
 /** Whether the statement applies to all that `target` names. */
 export function appliesToAll(s: Statement, target: string): boolean {
+  if (target === '*') return s.notResource !== s.resources.includes('*');
   return s.notResource
     ? !s.resources.some((p) => resourcesOverlap(p, target))
     : s.resources.some((p) => resourceMatches(p, target));

@@ -73,8 +73,9 @@ export function takesOnlyStar(qualifiedAction: string): boolean {
 const resourceTypesByService = new Map<string, Record<string, { readonly arn: string }>>();
 
 /**
- * The ARN patterns of the resource types an action can be authorized against, required or not,
- * from their formats (`${Name}` parts as `*`); empty when the action takes only `*`.
+ * The ARN patterns of the resource types an action is authorized against, from their formats
+ * (`${Name}` parts as `*`): its required types, or where none is required its optional ones; empty
+ * when the action takes only `*`.
  */
 export function resourceArnPatterns(qualifiedAction: string): string[] {
   const [service, action] = qualifiedAction.split(':');
@@ -86,7 +87,8 @@ export function resourceArnPatterns(qualifiedAction: string): string[] {
     types = readJson<Record<string, { readonly arn: string }>>('resourceTypes', `${key}.json`);
     resourceTypesByService.set(key, types);
   }
-  return found.resourceTypes
+  const required = found.resourceTypes.filter((r) => r.required);
+  return (required.length ? required : found.resourceTypes)
     .map((r) => types[r.name]?.arn?.replace(/\$\{[^}]*\}/g, '*'))
     .filter((arn): arn is string => arn !== undefined);
 }
