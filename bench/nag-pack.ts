@@ -1,7 +1,10 @@
 /**
  * `npm run bench`: ModelAccessChecks against cdk-nag's AwsSolutionsChecks on the same generated
- * stacks of 500, 2,000 and 8,000 resources, in one run.
+ * stacks of 500, 2,000 and 8,000 resources, in one run; then the cold time of loading the library
+ * and judging a role with ReadOnlyAccess, in fresh processes.
  */
+import { execFileSync } from 'child_process';
+import * as path from 'path';
 import { performance } from 'perf_hooks';
 import { App, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -76,4 +79,23 @@ for (const r of rows)
 const at = (n: number) => rows.find((r) => r.size === n)!;
 console.log(
   `\nGrowth from 2,000 to 8,000 resources (4x the size; linear is 4x): ModelAccessChecks ${(at(8000).ours / at(2000).ours).toFixed(1)}x, AwsSolutionsChecks ${(at(8000).theirs / at(2000).theirs).toFixed(1)}x`,
+);
+
+// Cold: a fresh node loads the built library (npm run build first) and judges one role.
+const COLD = `
+  const { performance } = require('perf_hooks');
+  const start = performance.now();
+  const { AccessAnalysis } = require(process.argv[1]);
+  AccessAnalysis.fromTemplate({ Resources: { R: { Type: 'AWS::IAM::Role', Properties: {
+    AssumeRolePolicyDocument: { Statement: [] },
+    ManagedPolicyArns: ['arn:aws:iam::aws:policy/ReadOnlyAccess'] } } } }).mergesOf('R');
+  console.log(performance.now() - start);
+`;
+const dist = path.join(__dirname, '..', 'dist', 'lib', 'index.js');
+const runs = Array.from({ length: 7 }, () =>
+  Number(execFileSync(process.execPath, ['-e', COLD, dist], { encoding: 'utf8' })),
+);
+const median = runs.sort((a, b) => a - b)[3];
+console.log(
+  `\nCold start (load dist/ and judge a role with ReadOnlyAccess), median of ${runs.length} fresh processes: ${Math.round(median)} ms`,
 );

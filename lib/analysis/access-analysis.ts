@@ -7,7 +7,7 @@ import {
   TAG_COMPONENT,
   TAG_DATA_CLASS,
 } from '../capabilities/capability';
-import { CATALOG, CatalogCompanion, ResourceContext } from '../capabilities/catalog';
+import { CATALOG, CatalogCompanion, CatalogEntry, ResourceContext } from '../capabilities/catalog';
 import { actionPatternProblem } from '../capabilities/actions';
 import { mergedPairs } from '../capabilities/merge';
 import { actionResourceTypes, resourceArnPatterns } from '../capabilities/private/iam-data';
@@ -143,6 +143,9 @@ export class AccessAnalysis {
   };
   private readonly byId = new Map<string, PrincipalAccess>();
   private readonly effective = new Map<string, Effective>();
+  private byReportedOn?: Map<string, PrincipalAccess[]>;
+  private registryObjects?: Map<string, DataClass>;
+  private readonly targetCache = new Map<string, string[]>();
   private ownMerges?: MergedIdentity[];
   private trustMerges?: MergedIdentity[];
   private mergesByPrincipal?: Map<string, MergedIdentity[]>;
@@ -193,7 +196,12 @@ export class AccessAnalysis {
 
   /** The principals whose findings belong on a resource: itself, or the principals it alone brings in. */
   public principalsReportedOn(logicalId: string): PrincipalAccess[] {
-    return this.principals.filter((p) => p.reportedOn === logicalId);
+    if (!this.byReportedOn) {
+      this.byReportedOn = new Map();
+      for (const p of this.principals)
+        this.byReportedOn.set(p.reportedOn, [...(this.byReportedOn.get(p.reportedOn) ?? []), p]);
+    }
+    return this.byReportedOn.get(logicalId) ?? [];
   }
 
   /** The merges of one principal: by its own policies, then through the roles it can assume. */
@@ -358,9 +366,12 @@ export class AccessAnalysis {
 
   /** The resources an action must reach to confer a capability scoped to `on`. */
   private targets(on: ResourceContext, action: string): string[] {
+    const key = `${JSON.stringify(on)} ${action}`;
+    let out = this.targetCache.get(key);
+    if (out) return out;
     const objects = isObjectAction(action);
     const bucketTargets = (arn: string) => (objects ? `${arn}/${PROBE_KEY}` : arn);
-    const out: string[] = [];
+    out = [];
     for (const [id, dataClass] of this.registryBuckets) {
       if (on.dataClasses?.includes(dataClass)) out.push(bucketTargets(this.arnOf(id)!));
     }
@@ -369,6 +380,7 @@ export class AccessAnalysis {
     if (on.approvalEndpoint) out.push(...this.scopeArns.approvalEndpoint);
     if (on.decisionTable) out.push(...this.scopeArns.decisionTable);
     if (on.allResources) out.push(ANY_ROLE);
+    this.targetCache.set(key, out);
     return out;
   }
 
@@ -376,7 +388,7 @@ export class AccessAnalysis {
   private grants(principal: string, s: Statement, action: string, targets: string[]): string | undefined {
     const { statements, boundary } = this.effective.get(principal)!;
     if (!holdsAction(s, action)) return undefined;
-    return targets.find(
+    return candidates(s, targets).find(
       (t) => mayApplyTo(s, t) && !deniedOn(statements, action, t) && boundaryAllows(boundary, action, t),
     );
   }
@@ -405,8 +417,7 @@ export class AccessAnalysis {
     const everyObject = new Set<CapabilityGrant>();
     const companionHeld = (c: CatalogCompanion) => this.grantsAnywhere(id, c.action, c.on);
     for (const s of this.effective.get(id)!.allows) {
-      for (const entry of CATALOG) {
-        if (!holdsAction(s, entry.action)) continue;
+      for (const entry of catalogEntriesHeld(s)) {
         if (entry.withAnyOf && !entry.withAnyOf.some(companionHeld)) continue;
         const target = this.grants(
           id,
@@ -428,21 +439,70 @@ export class AccessAnalysis {
   }
 
   private collectRegistryAccess(id: string) {
+    const seen = new Set<string>();
+    this.registryObjects ??= new Map(
+      [...this.registryBuckets].map(([bucket, dataClass]) => [
+        `${this.arnOf(bucket)}/${PROBE_KEY}`,
+        dataClass,
+      ]),
+    );
+    const byTarget = this.registryObjects;
+    const all = [...byTarget.keys()];
     for (const s of this.effective.get(id)!.allows) {
-      for (const [bucket, dataClass] of this.registryBuckets) {
-        for (const [access, action] of REGISTRY_OBJECT_ACTIONS) {
-          if (this.grants(id, s, action, [`${this.arnOf(bucket)}/${PROBE_KEY}`]) === undefined) continue;
-          if (
-            this.registryAccess.some(
-              (a) => a.principal === id && a.dataClass === dataClass && a.access === access,
-            )
-          )
-            continue;
+      const targets = candidates(s, all);
+      for (const [access, action] of REGISTRY_OBJECT_ACTIONS) {
+        for (const target of targets) {
+          const dataClass = byTarget.get(target)!;
+          if (seen.has(`${dataClass} ${access}`) || !this.grants(id, s, action, [target])) continue;
+          seen.add(`${dataClass} ${access}`);
           this.registryAccess.push({ principal: id, dataClass, access, evidence: evidenceOf(s, action) });
         }
       }
     }
   }
+}
+
+/**
+ * The targets a statement may reach, without comparing it with every one: a statement whose
+ * resources each name one bucket (no wildcard in the name) can reach only that bucket's objects.
+ */
+const heldByActions = new Map<string, CatalogEntry[]>();
+
+/** The catalog entries a statement's Action or NotAction covers, computed once per distinct list. */
+function catalogEntriesHeld(s: Statement): CatalogEntry[] {
+  const key = s.actions ? `+${s.actions.join(',')}` : `-${(s.notActions ?? []).join(',')}`;
+  let held = heldByActions.get(key);
+  if (!held) {
+    held = CATALOG.filter((e) => holdsAction(s, e.action));
+    heldByActions.set(key, held);
+  }
+  return held;
+}
+
+const targetIndexes = new WeakMap<string[], { others: string[]; byBucket: Map<string, string[]> }>();
+
+function candidates(s: Statement, targets: string[]): string[] {
+  if (targets.length < 8 || s.notResource) return targets;
+  let index = targetIndexes.get(targets);
+  if (!index) {
+    index = { others: [], byBucket: new Map() };
+    for (const t of targets) {
+      const bucket = /^arn:aws:s3:::([^/]+)/.exec(t)?.[1];
+      if (bucket === undefined) index.others.push(t);
+      else index.byBucket.set(bucket, [...(index.byBucket.get(bucket) ?? []), t]);
+    }
+    targetIndexes.set(targets, index);
+  }
+  const out = [...index.others];
+  for (const r of s.resources) {
+    const bucket = /^arn:aws:s3:::([^/*?]+)(\/|$)/.exec(r)?.[1];
+    if (bucket === undefined) {
+      if (/^arn:aws:s3:/.test(r) || !/^arn:/.test(r)) return targets;
+      continue; // an ARN of another service reaches no bucket, only the other targets
+    }
+    out.push(...(index.byBucket.get(bucket) ?? []));
+  }
+  return out;
 }
 
 const patternsOf = new Map<string, string[]>();

@@ -14,7 +14,13 @@ export function renderMarkdown(report: Report): string {
       `|${head.map(() => ' --- ').join('|')}|`,
       ...rows.map((r) => `| ${r.map(cell).join(' | ')} |`),
     ].join('\n');
-  const out = [`# Model access report`, '', `Source: ${report.source}`];
+  const out = [
+    `# Model access report`,
+    '',
+    `Source: ${report.source}`,
+    '',
+    `AWS-managed policies judged as AWS published them by ${report.awsManagedPolicyData}.`,
+  ];
   for (const stack of report.stacks) {
     out.push('', `## ${stack.name}`, '', '### Who can do what', '');
     out.push(
@@ -98,7 +104,11 @@ export function renderHtml(report: Report): string {
   const table = (attrs: string, head: string[], rows: string[]) =>
     `<table ${attrs}><thead><tr>${head.map((h) => `<th>${escape(h)}</th>`).join('')}</tr></thead><tbody>${rows.join('')}</tbody></table>`;
   const td = (text: string) => `<td>${escape(text)}</td>`;
-  const body: string[] = [`<h1>Model access report</h1>`, `<p>Source: ${escape(report.source)}</p>`];
+  const body: string[] = [
+    `<h1>Model access report</h1>`,
+    `<p>Source: ${escape(report.source)}</p>`,
+    `<p>AWS-managed policies judged as AWS published them by ${escape(report.awsManagedPolicyData)}.</p>`,
+  ];
   for (const stack of report.stacks) {
     const id = escape(stack.name);
     body.push(`<h2>${id}</h2>`, '<h3>Who can do what</h3>');

@@ -4,6 +4,7 @@ import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
 import { CfnInclude } from 'aws-cdk-lib/cloudformation-include';
 import { AccessAnalysis, Evidence } from '../analysis/access-analysis';
+import { AwsManagedPolicies } from '../analysis/aws-managed-policies';
 import { Capability, MODEL_CAPABILITIES, REGISTRY_DATA_CLASSES } from '../capabilities/capability';
 import { ModelAccessChecks } from '../nag/model-access-checks';
 import { MODEL_ACCESS_RULES } from '../nag/rules';
@@ -78,6 +79,8 @@ export interface Report {
   /** What was read: template files, or an account and region. */
   readonly source: string;
   readonly capabilities: Capability[];
+  /** The day of the AWS-managed policy data the analysis judged with (YYYY-MM-DD). */
+  readonly awsManagedPolicyData: string;
   readonly stacks: StackReport[];
 }
 
@@ -91,6 +94,7 @@ export function buildReport(source: string, stacks: StackInput[]): Report {
   return {
     source,
     capabilities: [...MODEL_CAPABILITIES],
+    awsManagedPolicyData: AwsManagedPolicies.dataDate(),
     stacks: stacks.map((s, i) => stackReport(s, checked[i])),
   };
 }

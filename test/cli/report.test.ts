@@ -5,7 +5,7 @@ import { App, Stack, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { ReferenceStack } from '../../bin/app';
 import { buildApp as bringYourOwn } from '../../examples/bring-your-own/app';
-import { ModelAccessChecks } from '../../lib';
+import { AwsManagedPolicies, ModelAccessChecks } from '../../lib';
 import { Report } from '../../lib/cli/report';
 import { accountTrust, allow, bucket, doc, role, template } from '../analysis/designs';
 import { run } from './run';
@@ -58,6 +58,44 @@ describe('model-access report on templates', () => {
     expect(chat.cells.inference).toEqual(['bedrock:InvokeModel in ChatBackend/p0 (#1) on *']);
     expect(chat.flagged).toBe(true);
     expect(report.stacks[0].principals.find((p) => p.id === 'Invoker')!.flagged).toBe(false);
+  });
+
+  test('the report says how current its AWS-managed policy data is', async () => {
+    const { report } = await jsonReport(merged);
+    expect(report.awsManagedPolicyData).toBe(AwsManagedPolicies.dataDate());
+    const md = await run('report', merged);
+    expect(md.stdout).toContain(
+      `AWS-managed policies judged as AWS published them by ${AwsManagedPolicies.dataDate()}.`,
+    );
+  });
+
+  test('an imported role is a principal of the report, flagged when merged', async () => {
+    const file = write(
+      dir,
+      'Imported.json',
+      template({
+        A: {
+          Type: 'AWS::IAM::Policy',
+          Properties: {
+            PolicyName: 'a',
+            Roles: ['team-role'],
+            PolicyDocument: doc(allow('bedrock:InvokeModel')),
+          },
+        },
+        B: {
+          Type: 'AWS::IAM::Policy',
+          Properties: {
+            PolicyName: 'b',
+            Roles: ['team-role'],
+            PolicyDocument: doc(allow('bedrock:CreateModelCustomizationJob')),
+          },
+        },
+      }),
+    );
+    const { report } = await jsonReport(file);
+    const team = report.stacks[0].principals.find((p) => p.id === 'role:team-role')!;
+    expect(Object.keys(team.cells).sort()).toEqual(['customization', 'inference']);
+    expect(team.flagged).toBe(true);
   });
 
   test('who can assume what follows chains: the user reaches the inference role through the customizer', async () => {
