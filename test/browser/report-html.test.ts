@@ -58,6 +58,7 @@ test('the matrix renders: a row per principal, a column per capability, evidence
     'read',
     'inference',
     'customization',
+    'deployment',
     'weights-access',
     'approval',
     'finding',
