@@ -23,6 +23,7 @@ import {
   mayApplyTo,
   Statement,
 } from './private/statements';
+import { arnOf, canonicalResource } from './private/template-arns';
 import { reachable, trustGraph } from './private/trust-graph';
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -145,6 +146,8 @@ export class AccessAnalysis {
   private readonly effective = new Map<string, Effective>();
   private byReportedOn?: Map<string, PrincipalAccess[]>;
   private registryObjects?: Map<string, DataClass>;
+  // One array, so the candidate index built for it is built once.
+  private registryObjectTargets?: string[];
   private readonly targetCache = new Map<string, string[]>();
   private ownMerges?: MergedIdentity[];
   private trustMerges?: MergedIdentity[];
@@ -293,48 +296,12 @@ export class AccessAnalysis {
     return found ? scalar(found.Value) : undefined;
   }
 
-  /** The ARN of a template resource, in the form matching compares (names where the template gives them). */
   private arnOf(id: string): string | undefined {
-    const props = this.resources[id]?.Properties ?? {};
-    const named = (prop: string) => (typeof props[prop] === 'string' ? props[prop] : `\${${id}}`);
-    switch (this.resources[id]?.Type) {
-      case 'AWS::S3::Bucket':
-        return `arn:aws:s3:::${named('BucketName')}`;
-      case 'AWS::DynamoDB::Table':
-        return `arn:aws:dynamodb:\${AWS::Region}:\${AWS::AccountId}:table/${named('TableName')}`;
-      case 'AWS::Lambda::Function':
-        return `arn:aws:lambda:\${AWS::Region}:\${AWS::AccountId}:function:${named('FunctionName')}`;
-      case 'AWS::KMS::Key':
-        return `arn:aws:kms:\${AWS::Region}:\${AWS::AccountId}:key/\${${id}}`;
-      case 'AWS::IAM::Role':
-      case 'AWS::IAM::User': {
-        const role = this.resources[id].Type === 'AWS::IAM::Role';
-        const path = typeof props.Path === 'string' ? props.Path : '/';
-        return `arn:aws:iam::\${AWS::AccountId}:${role ? 'role' : 'user'}${path}${named(role ? 'RoleName' : 'UserName')}`;
-      }
-      default:
-        return undefined;
-    }
+    return arnOf(this.resources, id);
   }
 
-  /** A resource as matching compares it: a template resource's `${X.Arn}` (or `${X}` name) written as its ARN. */
   private canonical(resource: string): string {
-    return resource
-      .replace(/^\$\{([^}.]+)\.Arn\}/, (whole, id: string) => this.arnOf(id) ?? whole)
-      .replace(/\$\{([^}.:]+)\}/g, (whole, id: string) => {
-        const name = this.literalName(id);
-        return name ?? whole;
-      });
-  }
-
-  private literalName(id: string): string | undefined {
-    const prop = {
-      'AWS::S3::Bucket': 'BucketName',
-      'AWS::IAM::Role': 'RoleName',
-      'AWS::IAM::User': 'UserName',
-    }[this.resources[id]?.Type as string];
-    const name = prop ? this.resources[id].Properties?.[prop] : undefined;
-    return typeof name === 'string' ? name : undefined;
+    return canonicalResource(this.resources, resource);
   }
 
   private indexPipelineComponents() {
@@ -447,7 +414,8 @@ export class AccessAnalysis {
       ]),
     );
     const byTarget = this.registryObjects;
-    const all = [...byTarget.keys()];
+    this.registryObjectTargets ??= [...byTarget.keys()];
+    const all = this.registryObjectTargets;
     for (const s of this.effective.get(id)!.allows) {
       const targets = candidates(s, all);
       for (const [access, action] of REGISTRY_OBJECT_ACTIONS) {

@@ -62,7 +62,7 @@ export class AwsManagedPolicies {
 }
 
 /** The name (with path) of the AWS-managed policy an ARN names, in any partition; undefined for other ARNs. */
-export function awsManagedPolicyName(arn: string): string | undefined {
+function awsManagedPolicyName(arn: string): string | undefined {
   return /^arn:[^:]+:iam::aws:policy\/(.+)$/.exec(arn.replace(/\$\{AWS::Partition\}/g, 'aws'))?.[1];
 }
 

@@ -1,3 +1,4 @@
+import { globRegExp } from '../private/glob';
 import { Capability } from './capability';
 import { ANY_RESOURCE, CATALOG, CatalogEntry, ResourceContext } from './catalog';
 import { actionNames, allServices, canonicalAction, serviceExists } from './private/iam-data';
@@ -25,21 +26,7 @@ export interface ClassifyOptions {
   readonly resource?: ResourceContext;
 }
 
-const regexCache = new Map<string, RegExp>();
 const problemCache = new Map<string, string | null>();
-
-function toRegExp(glob: string): RegExp {
-  let re = regexCache.get(glob);
-  if (!re) {
-    const body = glob
-      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
-      .replace(/\*/g, '.*')
-      .replace(/\?/g, '.');
-    re = new RegExp(`^${body}$`, 'i');
-    regexCache.set(glob, re);
-  }
-  return re;
-}
 
 function isGlob(s: string): boolean {
   return s.includes('*') || s.includes('?');
@@ -47,7 +34,7 @@ function isGlob(s: string): boolean {
 
 /** True when an IAM action pattern (any case, `*` and `?` wildcards) matches a concrete action. */
 export function matchesAction(pattern: string, action: string): boolean {
-  return toRegExp(pattern).test(action);
+  return globRegExp(pattern, true).test(action);
 }
 
 function servicesMatching(servicePattern: string): string[] {

@@ -1,21 +1,12 @@
-import { scalar, list } from '../../private/intrinsics';
+import { list } from '../../private/intrinsics';
 import { withDeployingAccount } from './resource-match';
+import { arnOf, nameOf, principalArn } from './template-arns';
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 export type PrincipalType = 'AWS::IAM::Role' | 'AWS::IAM::User' | 'AWS::IAM::Group';
-export const PRINCIPAL_TYPES: readonly PrincipalType[] = [
-  'AWS::IAM::Role',
-  'AWS::IAM::User',
-  'AWS::IAM::Group',
-];
-
-const NAME_PROPERTY: Record<PrincipalType, string> = {
-  'AWS::IAM::Role': 'RoleName',
-  'AWS::IAM::User': 'UserName',
-  'AWS::IAM::Group': 'GroupName',
-};
-const ARN_KIND: Record<PrincipalType, string> = {
+const PRINCIPAL_TYPES: readonly PrincipalType[] = ['AWS::IAM::Role', 'AWS::IAM::User', 'AWS::IAM::Group'];
+const ARN_KIND: Record<PrincipalType, 'role' | 'user' | 'group'> = {
   'AWS::IAM::Role': 'role',
   'AWS::IAM::User': 'user',
   'AWS::IAM::Group': 'group',
@@ -44,18 +35,12 @@ export class PrincipalIndex {
   private readonly byName = new Map<string, string>();
   private readonly byArn = new Map<string, string>();
 
-  constructor(
-    private readonly resources: Record<string, Json>,
-    idsOf: (type: string) => string[],
-  ) {
+  constructor(resources: Record<string, Json>, idsOf: (type: string) => string[]) {
     for (const type of PRINCIPAL_TYPES) {
       for (const id of idsOf(type)) {
-        const literal = this.resources[id].Properties?.[NAME_PROPERTY[type]];
-        const name = typeof literal === 'string' ? literal : `\${${id}}`;
-        this.add({ id, type, external: false, name, arns: this.arnsFor(type, name, id) }, [
-          `\${${id}}`,
-          name,
-        ]);
+        const name = nameOf(resources, id);
+        const arn = arnOf(resources, id);
+        this.add({ id, type, external: false, name, arns: arn ? [arn] : [] }, [`\${${id}}`, name]);
       }
     }
   }
@@ -83,27 +68,17 @@ export class PrincipalIndex {
       const known = this.byName.get(`${type}|${symbol}`);
       if (known !== undefined || !adopt) return known;
       const id = `${ARN_KIND[type]}:${symbol}`;
-      this.add({ id, type, external: true, name: symbol, arns: this.arnsFor(type, symbol) }, [symbol]);
+      const kind = ARN_KIND[type];
+      const arns = kind === 'group' ? [] : [principalArn(kind, symbol)];
+      this.add({ id, type, external: true, name: symbol, arns }, [symbol]);
       return id;
     });
     return [...new Set(ids.filter((id): id is string => id !== undefined))];
-  }
-
-  /** The name of a template principal in its own name property, for display. */
-  public displayName(id: string): string {
-    return scalar(this.byId.get(id)?.name ?? id);
   }
 
   private add(principal: Principal, names: string[]) {
     this.byId.set(principal.id, principal);
     for (const name of names) this.byName.set(`${principal.type}|${name}`, principal.id);
     for (const arn of principal.arns) this.byArn.set(arn, principal.id);
-  }
-
-  private arnsFor(type: PrincipalType, name: string, logicalId?: string): string[] {
-    if (type === 'AWS::IAM::Group') return [];
-    const props = logicalId ? (this.resources[logicalId].Properties ?? {}) : {};
-    const path = typeof props.Path === 'string' ? props.Path : '/';
-    return [`arn:aws:iam::\${AWS::AccountId}:${ARN_KIND[type]}${path}${name}`];
   }
 }

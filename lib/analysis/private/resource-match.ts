@@ -8,20 +8,10 @@
  * as a literal region may be `${AWS::Region}`.
  */
 
-const globs = new Map<string, RegExp>();
+import { globRegExp } from '../../private/glob';
 
-function glob(pattern: string): RegExp {
-  let re = globs.get(pattern);
-  if (!re) {
-    const body = pattern
-      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
-      .replace(/\*/g, '.*')
-      .replace(/\?/g, '.');
-    re = new RegExp(`^${body}$`, 's');
-    globs.set(pattern, re);
-  }
-  return re;
-}
+// ARNs are case-sensitive.
+const glob = (pattern: string) => globRegExp(pattern, false);
 
 // Colons inside a symbol (`${AWS::AccountId}`, `${Import:Name}`) do not separate ARN segments.
 const COLON_IN_SYMBOL = '\u0000';

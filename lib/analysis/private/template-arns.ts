@@ -1,0 +1,60 @@
+type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+// The property that names a resource; `Ref` of these types returns that name.
+const NAME_PROPERTY: Record<string, string> = {
+  'AWS::S3::Bucket': 'BucketName',
+  'AWS::IAM::Role': 'RoleName',
+  'AWS::IAM::User': 'UserName',
+  'AWS::IAM::Group': 'GroupName',
+  'AWS::DynamoDB::Table': 'TableName',
+  'AWS::Lambda::Function': 'FunctionName',
+};
+
+/** A template resource's name as the template gives it (a literal), or undefined. */
+export function literalName(resources: Record<string, Json>, id: string): string | undefined {
+  const prop = NAME_PROPERTY[resources[id]?.Type];
+  const name = prop ? resources[id].Properties?.[prop] : undefined;
+  return typeof name === 'string' ? name : undefined;
+}
+
+/** A template resource's name: its literal name, or the `${Id}` symbol `Ref` gives. */
+export function nameOf(resources: Record<string, Json>, id: string): string {
+  return literalName(resources, id) ?? `\${${id}}`;
+}
+
+/** The ARN of an IAM role or user by name, in the deploying account. */
+export function principalArn(kind: 'role' | 'user', name: string, path = '/'): string {
+  return `arn:aws:iam::\${AWS::AccountId}:${kind}${path}${name}`;
+}
+
+/** The ARN of a template resource, in the form matching compares; undefined for types it does not know. */
+export function arnOf(resources: Record<string, Json>, id: string): string | undefined {
+  const name = nameOf(resources, id);
+  const path = resources[id]?.Properties?.Path;
+  switch (resources[id]?.Type) {
+    case 'AWS::S3::Bucket':
+      return `arn:aws:s3:::${name}`;
+    case 'AWS::DynamoDB::Table':
+      return `arn:aws:dynamodb:\${AWS::Region}:\${AWS::AccountId}:table/${name}`;
+    case 'AWS::Lambda::Function':
+      return `arn:aws:lambda:\${AWS::Region}:\${AWS::AccountId}:function:${name}`;
+    case 'AWS::KMS::Key':
+      return `arn:aws:kms:\${AWS::Region}:\${AWS::AccountId}:key/\${${id}}`;
+    case 'AWS::IAM::Role':
+      return principalArn('role', name, typeof path === 'string' ? path : '/');
+    case 'AWS::IAM::User':
+      return principalArn('user', name, typeof path === 'string' ? path : '/');
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * A policy's resource as matching compares it: a template resource's `${X.Arn}` written as its ARN,
+ * and `${X}` as its literal name where the template gives one.
+ */
+export function canonicalResource(resources: Record<string, Json>, resource: string): string {
+  return resource
+    .replace(/^\$\{([^}.]+)\.Arn\}/, (whole, id: string) => arnOf(resources, id) ?? whole)
+    .replace(/\$\{([^}.:]+)\}/g, (whole, id: string) => literalName(resources, id) ?? whole);
+}
