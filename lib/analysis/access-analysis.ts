@@ -417,8 +417,10 @@ export class AccessAnalysis {
     this.registryObjectTargets ??= [...byTarget.keys()];
     const all = this.registryObjectTargets;
     for (const s of this.effective.get(id)!.allows) {
+      const held = REGISTRY_OBJECT_ACTIONS.filter(([, action]) => holdsAction(s, action));
+      if (held.length === 0) continue;
       const targets = candidates(s, all);
-      for (const [access, action] of REGISTRY_OBJECT_ACTIONS) {
+      for (const [access, action] of held) {
         for (const target of targets) {
           const dataClass = byTarget.get(target)!;
           if (seen.has(`${dataClass} ${access}`) || !this.grants(id, s, action, [target])) continue;

@@ -98,8 +98,7 @@ export class ModelAccessChecks extends NagPack {
   private stackAnalysis(stack: Stack): StackAnalysis {
     let entry = this.stacks.get(stack);
     if (!entry) {
-      // The stack's resolved template, as synthesis writes it (Stack._toCloudFormation is protected).
-      const template = (stack as unknown as { _toCloudFormation(): Json })._toCloudFormation();
+      const template = analysedTemplate(stack);
       const bucketPolicyStatements = new Map<string, Json[]>();
       for (const r of Object.values<Json>(template.Resources ?? {})) {
         const bucket = r.Type === 'AWS::S3::BucketPolicy' ? r.Properties?.Bucket?.Ref : undefined;
@@ -139,6 +138,21 @@ export class ModelAccessChecks extends NagPack {
       });
     }
   }
+}
+
+// What the rules and the analysis read; resolving the rest of a stack would only cost time.
+const ANALYSED_TYPES =
+  /^AWS::(IAM::|S3::Bucket$|S3::BucketPolicy$|KMS::Key$|Lambda::Function$|DynamoDB::Table$|CloudTrail::Trail$)/;
+
+/** The stack's template as synthesis writes it, limited to the resource types the pack reads. */
+function analysedTemplate(stack: Stack): Json {
+  const resources: Record<string, Json> = {};
+  for (const c of stack.node.findAll()) {
+    if (!CfnResource.isCfnResource(c) || !ANALYSED_TYPES.test(c.cfnResourceType) || Stack.of(c) !== stack)
+      continue;
+    Object.assign(resources, stack.resolve(c._toCloudFormation()).Resources);
+  }
+  return { Resources: resources };
 }
 
 /** How a finding names a principal the template does not define: `imported role ${RoleName}`. */

@@ -1,16 +1,17 @@
 /** IAM wildcards as a regular expression: `*` any run of characters, `?` exactly one. Cached. */
-const cache = new Map<string, RegExp>();
+const caseSensitive = new Map<string, RegExp>();
+const ignoringCase = new Map<string, RegExp>();
 
 export function globRegExp(pattern: string, ignoreCase: boolean): RegExp {
-  const key = `${ignoreCase ? 'i' : 's'}${pattern}`;
-  let re = cache.get(key);
+  const cache = ignoreCase ? ignoringCase : caseSensitive;
+  let re = cache.get(pattern);
   if (!re) {
     const body = pattern
       .replace(/[.+^${}()|[\]\\]/g, '\\$&')
       .replace(/\*/g, '.*')
       .replace(/\?/g, '.');
     re = new RegExp(`^${body}$`, ignoreCase ? 'is' : 's');
-    cache.set(key, re);
+    cache.set(pattern, re);
   }
   return re;
 }
