@@ -12,6 +12,7 @@ import { actionPatternProblem } from '../capabilities/actions';
 import { mergedPairs } from '../capabilities/merge';
 import { actionResourceTypes, resourceArnPatterns } from '../capabilities/private/iam-data';
 import { scalar } from '../private/intrinsics';
+import { AnalysisProblem } from './problem';
 import { PolicySources } from './private/policy-sources';
 import { Principal, PrincipalIndex, PrincipalType } from './private/principals';
 import { mayNameResourceOf } from './private/resource-match';
@@ -90,14 +91,6 @@ export interface RegistryAccess {
   /** `read` (s3:GetObject) or `write` (s3:PutObject). */
   readonly access: 'read' | 'write';
   readonly evidence: Evidence;
-}
-
-/** Something the analysis could not judge: an unknown action, an unknown AWS-managed policy, a policy outside the template. */
-export interface AnalysisProblem {
-  readonly principal: string;
-  /** What it is about: the action pattern, or the policy's name or ARN. */
-  readonly subject: string;
-  readonly message: string;
 }
 
 interface Effective {

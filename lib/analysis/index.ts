@@ -1,2 +1,3 @@
 export * from './access-analysis';
 export * from './aws-managed-policies';
+export * from './problem';

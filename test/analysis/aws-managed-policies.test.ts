@@ -3,6 +3,7 @@ import * as path from 'path';
 import { AccessAnalysis, AwsManagedPolicies, CATALOG } from '../../lib';
 import { heldBySimulation, isEveryObjectRead, OracleRegistry } from '../support/capability-oracle';
 import { ACCOUNT, REGION } from '../support/template';
+import { check, rulesOf } from '../nag/include';
 import { protectedBucket, role, template } from './designs';
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -133,6 +134,22 @@ describe('AWS-managed policy data', () => {
     ]);
     expect(problems[0].message).toContain(AwsManagedPolicies.dataDate());
   });
+});
+
+test('a Lambda role with only AmazonS3ReadOnlyAccess is no merged identity: one acknowledgeable error says it reads every object', () => {
+  const report = check(
+    template({
+      R: role([], {
+        ManagedPolicyArns: [
+          {
+            'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::aws:policy/AmazonS3ReadOnlyAccess']],
+          },
+        ],
+      }),
+    }),
+  );
+  expect(rulesOf(report, ['fatal'])).toEqual([]);
+  expect(rulesOf(report, ['error'])).toEqual(['ModelAccess-ReadsEveryObject']);
 });
 
 describe.each(POLICIES)('%s, judged as iam-simulate judges its real document', (name) => {

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { App, CfnParameter, Fn, Stack, Validations } from 'aws-cdk-lib';
+import { App, CfnParameter, Fn, Stack, Stage, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { AccessAnalysis, Capability, ModelAccessChecks } from '../../lib';
 import { check, rulesOf } from '../nag/include';
@@ -136,6 +136,27 @@ describe('the pack on imported roles', () => {
         ],
       });
       expect(() => app.synth()).toThrow(/\(imported role [^)]+\): holds inference and customization/);
+    } finally {
+      spies.forEach((s) => s.mockRestore());
+    }
+  });
+
+  test('in a Stage, in eu-west-1, a merged design on an imported role still fails synth', () => {
+    const spies = quiet();
+    try {
+      const app = new App({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'imported-stage-')) });
+      Validations.of(app).addPlugins(new ModelAccessChecks(app));
+      const stage = new Stage(app, 'Prod', { env: { account: '123456789012', region: 'eu-west-1' } });
+      const stack = new Stack(stage, 'App');
+      const team = iam.Role.fromRoleArn(stack, 'Team', 'arn:aws:iam::123456789012:role/team-role');
+      team.addToPrincipalPolicy(
+        new iam.PolicyStatement({ actions: ['bedrock:InvokeModel'], resources: ['*'] }),
+      );
+      new iam.Policy(stack, 'Tune', {
+        roles: [team],
+        statements: [new iam.PolicyStatement({ actions: ['sagemaker:UpdateEndpoint'], resources: ['*'] })],
+      });
+      expect(() => app.synth()).toThrow(/\(imported role team-role\): holds inference and deployment/);
     } finally {
       spies.forEach((s) => s.mockRestore());
     }

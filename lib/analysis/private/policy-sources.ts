@@ -1,18 +1,11 @@
 import { list, scalar } from '../../private/intrinsics';
 import { AwsManagedPolicies, isAwsManagedPolicyArn } from '../aws-managed-policies';
+import { AnalysisProblem } from '../problem';
 import { PrincipalIndex, PrincipalType } from './principals';
 import { withDeployingAccount } from './resource-match';
 import { parseStatements, Statement } from './statements';
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
-
-/** Something the analysis could not judge, with what to name in a finding. */
-export interface SourceProblem {
-  readonly principal: string;
-  /** The subject: an action pattern, a policy name or ARN. */
-  readonly subject: string;
-  readonly message: string;
-}
 
 const LISTS: [string, PrincipalType][] = [
   ['Roles', 'AWS::IAM::Role'],
@@ -32,7 +25,7 @@ const ONE_PRINCIPAL: Record<string, [string, PrincipalType]> = {
  * A policy it cannot read is a problem, never a silent nothing.
  */
 export class PolicySources {
-  public readonly problems: SourceProblem[] = [];
+  public readonly problems: AnalysisProblem[] = [];
   /** The policy resources that attach to each principal, in template order. */
   public readonly attachedBy = new Map<string, string[]>();
   private readonly attached = new Map<string, Statement[]>();
@@ -53,7 +46,7 @@ export class PolicySources {
       this.managedByArn.set(`arn:aws:iam::\${AWS::AccountId}:policy${path}${name}`, id);
     }
     const policyTypes = ['AWS::IAM::Policy', 'AWS::IAM::ManagedPolicy', ...Object.keys(ONE_PRINCIPAL)];
-    for (const policyId of idsOf(policyTypes[0]).concat(...policyTypes.slice(1).map(idsOf))) {
+    for (const policyId of policyTypes.flatMap(idsOf)) {
       const props = this.resources[policyId].Properties ?? {};
       const statements = this.statementsOf(policyId);
       const one = ONE_PRINCIPAL[this.resources[policyId].Type];
