@@ -150,7 +150,7 @@ describe('capabilities of hand-written designs', () => {
         principal: 'R',
         subject: 'SomethingNew',
         message: expect.stringContaining(
-          'AWS-managed managed policy SomethingNew is not in the AWS-managed policy data',
+          'AWS-managed policy SomethingNew is not in the AWS-managed policy data',
         ),
       },
     ]);

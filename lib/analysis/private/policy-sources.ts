@@ -109,7 +109,7 @@ export class PolicySources {
   }
 
   /** A managed policy named by `Ref` or ARN: the template's, AWS's, or one the analysis cannot read. */
-  private managed(ref: Json, principal: string, role = 'managed policy'): Statement[] | undefined {
+  private managed(ref: Json, principal: string, role = 'policy'): Statement[] | undefined {
     const symbol = scalar(ref);
     const local = /^\$\{([^}.]+)\}$/.exec(symbol)?.[1] ?? this.managedByArn.get(withDeployingAccount(symbol));
     if (local && this.resources[local]?.Type === 'AWS::IAM::ManagedPolicy') return this.statementsOf(local);
@@ -129,7 +129,7 @@ export class PolicySources {
       subject: name,
       message: isAwsManagedPolicyArn(symbol)
         ? `AWS-managed ${role} ${name} is not in the AWS-managed policy data of ${AwsManagedPolicies.dataDate()} (newer than the data, or misspelt); its permissions are not judged. Check the name, or upgrade cdk-model-access for newer data.`
-        : `${role} ${symbol} is not defined in this template and is not AWS-managed; its permissions are not judged.`,
+        : `The ${role === 'policy' ? 'managed policy' : role} ${symbol} is not defined in this template and is not AWS-managed; its permissions are not judged.`,
     });
     return undefined;
   }
