@@ -15,6 +15,7 @@ import {
 } from './roles/customization-participant-roles';
 import { ModelInferenceRole } from './roles/model-inference-role';
 import { ModelReadRole } from './roles/model-read-role';
+import { identityCenterRoleName, principalArn } from './private/session-names';
 
 export interface ModelAccessControlProps {
   /** The models readers may see and invokers may call; at least one when either is named. */
@@ -34,13 +35,15 @@ export interface ModelAccessControlProps {
 
   /**
    * Who may request customizations through the pipeline and upload datasets. Together with
-   * `approvers` and `baseModels`, it makes the customization pipeline.
+   * `approvers` and `baseModels`, it makes the customization pipeline. People must be told
+   * apart by a name they cannot choose: IAM users (through a role whose trust pins the session
+   * name to the user name) or an IAM Identity Center permission-set role, granted directly.
    * @default - no pipeline
    */
   readonly customizationRequesters?: iam.IPrincipal;
 
   /**
-   * Who may approve or reject other people's customization requests.
+   * Who may approve or reject other people's customization requests; told apart as requesters are.
    * @default - no pipeline
    */
   readonly approvers?: iam.IPrincipal;
@@ -117,9 +120,13 @@ export class ModelAccessControl extends Construct {
   public readonly inferenceRole?: ModelInferenceRole;
   /** The customization pipeline, when requesters, approvers and base models are named. */
   public readonly pipeline?: CustomizationPipeline;
-  /** The requesters' role, with the pipeline. */
+  /**
+   * The requesters' role, with the pipeline. None when requesters are an IAM Identity Center
+   * permission-set role: the pipeline's request URL and the training-data bucket are granted to
+   * that role by resource policy (its permission set must allow following executions).
+   */
   public readonly requesterRole?: CustomizationRequesterRole;
-  /** The approvers' role, with the pipeline. */
+  /** The approvers' role, with the pipeline. None when approvers are an IAM Identity Center role, granted directly. */
   public readonly approverRole?: CustomizationApproverRole;
   /** The trail and alerts. */
   public readonly auditTrail: ModelAuditTrail;
@@ -169,16 +176,29 @@ export class ModelAccessControl extends Construct {
         allowSingleApprover: props.allowSingleApprover,
         approvalTimeout: props.approvalTimeout,
       });
-      this.requesterRole = new CustomizationRequesterRole(this, 'Requesters', {
-        assumedBy: props.customizationRequesters,
-        pipeline: this.pipeline,
-        conditions: people,
-      });
-      this.approverRole = new CustomizationApproverRole(this, 'Approvers', {
-        assumedBy: props.approvers,
-        pipeline: this.pipeline,
-        conditions: people,
-      });
+      // An Identity Center session carries the user's name; a role it assumed would carry a name
+      // of the caller's choosing. So Identity Center people are granted directly, by resource policy.
+      const requesters = identityCenterRole(this, 'Requesters', props.customizationRequesters);
+      const approvers = identityCenterRole(this, 'Approvers', props.approvers);
+      if (requesters) {
+        this.pipeline.grantRequest(requesters);
+        this.registry.grantWriteTrainingData(requesters);
+      } else {
+        this.requesterRole = new CustomizationRequesterRole(this, 'Requesters', {
+          assumedBy: props.customizationRequesters,
+          pipeline: this.pipeline,
+          conditions: people,
+        });
+      }
+      if (approvers) {
+        this.pipeline.grantApprove(approvers);
+      } else {
+        this.approverRole = new CustomizationApproverRole(this, 'Approvers', {
+          assumedBy: props.approvers,
+          pipeline: this.pipeline,
+          conditions: people,
+        });
+      }
     }
 
     const roles = [this.readRole, this.inferenceRole, this.requesterRole, this.approverRole].filter(
@@ -196,4 +216,12 @@ export class ModelAccessControl extends Construct {
         (props.auditTrail?.organizationTrailArn ? undefined : this.registry.accessLogsBucket),
     });
   }
+}
+
+/** The principal as an imported, immutable role when it is an Identity Center permission-set role. */
+function identityCenterRole(scope: Construct, id: string, principal: iam.IPrincipal): iam.IRole | undefined {
+  const arn = principalArn(principal);
+  if (arn === undefined || identityCenterRoleName(arn) === undefined) return undefined;
+  // Immutable: Identity Center owns the role's policies, so grants go to resource policies.
+  return iam.Role.fromRoleArn(scope, `${id}IdentityCenterRole`, arn, { mutable: false });
 }

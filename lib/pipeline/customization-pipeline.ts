@@ -19,6 +19,8 @@ import { CustomizationBackend } from './customization-backend';
 import type { RequestRules } from './handlers/request-rules';
 import { Hyperparameter } from './hyperparameter';
 import { handlerFunction } from './private/handler-function';
+import { Participants } from './private/participants';
+import { PARTICIPANT_ROLES_ENV } from '../private/session-names';
 import { allowCloudWatchLogs } from '../private/log-storage';
 import { acceptRoleDependency } from '../private/redundant-dependency';
 import { customizationWorkflow } from './private/workflow';
@@ -65,6 +67,17 @@ export interface CustomizationPipelineProps {
    * @default - a new KMS key with rotation, retained on stack deletion
    */
   readonly encryptionKey?: kms.IKey;
+
+  /**
+   * Roles whose session names the pipeline takes as people although their trust policy does not
+   * pin them. A caller of such a role chooses its session name, so one person could request or
+   * approve under several names: the pack reports each of these roles
+   * (`ModelAccess-UnpinnedParticipants`) until it is acknowledged with a reason. Without this,
+   * granting the endpoints to such a role fails at synth.
+   * @default - none: only IAM users, roles that pin session names, and IAM Identity Center
+   * permission-set roles take part
+   */
+  readonly unverifiedSessionRoles?: iam.IRole[];
 }
 
 // Decrypt (table, environments), GenerateDataKey and Encrypt (table writes, encrypted topic).
@@ -103,6 +116,7 @@ export class CustomizationPipeline extends Construct {
 
   private readonly requestFunction: lambda.IFunction;
   private readonly approvalFunction: lambda.IFunction;
+  private readonly participants: Participants;
 
   constructor(scope: Construct, id: string, props: CustomizationPipelineProps) {
     super(scope, id);
@@ -130,6 +144,7 @@ export class CustomizationPipeline extends Construct {
 
     const { registry } = props;
     this.registry = registry;
+    this.participants = new Participants(this, props.unverifiedSessionRoles ?? []);
     const logRetention = props.logRetention ?? logs.RetentionDays.ONE_YEAR;
     this.encryptionKey =
       props.encryptionKey ??
@@ -251,18 +266,17 @@ export class CustomizationPipeline extends Construct {
       STATE_MACHINE_ARN: this.stateMachine.stateMachineArn,
       REQUEST_RULES: rulesJson,
       REQUIRED_APPROVALS: String(this.requiredApprovals),
+      [PARTICIPANT_ROLES_ENV]: this.participants.environment,
     });
     this.table.grant(requestFunction, 'dynamodb:PutItem', 'dynamodb:UpdateItem');
     this.stateMachine.grantStartExecution(requestFunction);
     this.requestFunction = requestFunction;
     this.requestUrl = requestFunction.addFunctionUrl({ authType: lambda.FunctionUrlAuthType.AWS_IAM });
 
-    const approvalFunction = fn(
-      'ApprovalHandler',
-      'approval-handler',
-      'Takes approvals and rejections',
-      tableEnv,
-    );
+    const approvalFunction = fn('ApprovalHandler', 'approval-handler', 'Takes approvals and rejections', {
+      ...tableEnv,
+      [PARTICIPANT_ROLES_ENV]: this.participants.environment,
+    });
     this.table.grant(approvalFunction, 'dynamodb:GetItem', 'dynamodb:UpdateItem');
     // SendTaskSuccess takes no resource (CDK's grantTaskResponse names the state machine, which
     // IAM never matches): who may resume a wait is decided by who can read its token, here alone.
@@ -321,13 +335,22 @@ export class CustomizationPipeline extends Construct {
     this.encryptionKey.grant(grantee, ...PIPELINE_KEY_ACTIONS);
   }
 
-  /** Lets the grantee submit customization requests through the request URL, and nothing more. */
+  /**
+   * Lets the grantee submit customization requests through the request URL, and nothing more.
+   * The grantee must name people: an IAM user, a role whose trust pins session names, or an IAM
+   * Identity Center permission-set role (granted through the URL's resource policy).
+   */
   public grantRequest(grantee: iam.IGrantable): iam.Grant {
+    this.participants.add(grantee, 'grantRequest');
     return this.requestFunction.grantInvokeUrl(grantee);
   }
 
-  /** Lets the grantee approve or reject other people's requests through the approval URL (APPROVAL only). */
+  /**
+   * Lets the grantee approve or reject other people's requests through the approval URL
+   * (APPROVAL only). The grantee must name people, as for `grantRequest`.
+   */
   public grantApprove(grantee: iam.IGrantable): iam.Grant {
+    this.participants.add(grantee, 'grantApprove');
     return this.approvalFunction.grantInvokeUrl(grantee);
   }
 

@@ -18,6 +18,18 @@ const trail = {
 };
 
 /** For each rule: a design it flags, and a design like it that it passes. */
+/** A pipeline handler whose environment names its participant roles, as the construct writes it. */
+function participantsFunction(roles: Record<string, string>): Json {
+  return {
+    Type: 'AWS::Lambda::Function',
+    Properties: {
+      Code: { ZipFile: 'x' },
+      Role: 'arn:aws:iam::111111111111:role/fn',
+      Environment: { Variables: { PARTICIPANT_ROLES: JSON.stringify(roles) } },
+    },
+  };
+}
+
 const FIXTURES: Record<string, { nonCompliant: Json; compliant: Json }> = {
   MergedCapabilities: {
     nonCompliant: template({ R: role([doc(invoke, tune)]) }),
@@ -100,6 +112,14 @@ const FIXTURES: Record<string, { nonCompliant: Json; compliant: Json }> = {
     // AmazonS3ReadOnlyAccess-like: every object, and no model action.
     nonCompliant: template({ R: role([doc(allow(['s3:Get*', 's3:List*']))]) }),
     compliant: template({ R: role([doc(allow('s3:GetObject', 'arn:aws:s3:::app-uploads/*'))]) }),
+  },
+  UnpinnedParticipants: {
+    nonCompliant: template({
+      F: participantsFunction({ '${Leads}': 'unverified', '${Engineers}': 'pinned' }),
+    }),
+    compliant: template({
+      F: participantsFunction({ '${Leads}': 'pinned', AWSReservedSSO_MlLead_0a1b: 'identity-center' }),
+    }),
   },
   UnknownPermissions: {
     nonCompliant: template({ R: role([doc(allow('bedrock:InvokeModle'))]) }),

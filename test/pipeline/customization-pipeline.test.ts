@@ -273,7 +273,11 @@ describe('CustomizationPipeline in the analysis and the nag pack', () => {
 
   test('merging approval into the requester is caught by the pack', () => {
     const { app, stack, pipeline } = pipelineStack();
-    const both = new iam.Role(stack, 'RequesterAndInvoker', { assumedBy: new iam.AccountRootPrincipal() });
+    const both = new iam.Role(stack, 'RequesterAndInvoker', {
+      assumedBy: new iam.AccountRootPrincipal().withConditions({
+        StringEquals: { 'sts:RoleSessionName': '${aws:username}' },
+      }),
+    });
     pipeline.grantApprove(both);
     both.addToPolicy(new iam.PolicyStatement({ actions: ['bedrock:InvokeModel'], resources: [TITAN_ARN] }));
     Validations.of(app).addPlugins(new ModelAccessChecks(app));

@@ -44,7 +44,13 @@ export function pipelineStack(props: Partial<CustomizationPipelineProps> = {}, m
 /** A pipeline over a registry, with a requester, two approvers and a status reader. */
 export function pipelineFixture(props: Partial<CustomizationPipelineProps> = {}) {
   const { app, stack, registry, pipeline } = pipelineStack(props);
-  const role = (id: string) => new iam.Role(stack, id, { assumedBy: new iam.AccountRootPrincipal() });
+  // People of the account, each session named after its IAM user.
+  const role = (id: string) =>
+    new iam.Role(stack, id, {
+      assumedBy: new iam.AccountRootPrincipal().withConditions({
+        StringEquals: { 'sts:RoleSessionName': '${aws:username}' },
+      }),
+    });
   const requester = role('Requester');
   const approver = role('Approver');
   const statusReader = role('StatusReader');

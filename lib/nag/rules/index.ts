@@ -9,6 +9,7 @@ import { ReadsEveryObject } from './reads-every-object';
 import { RegistryBucketProtection } from './registry-bucket-protection';
 import { RegistryWithoutTrail } from './registry-without-trail';
 import { UnknownPermissions } from './unknown-permissions';
+import { UnpinnedParticipants } from './unpinned-participants';
 import { WeightsAccessMerge } from './weights-access-merge';
 import { WildcardModelActions } from './wildcard-model-actions';
 
@@ -22,6 +23,7 @@ export const MODEL_ACCESS_RULES: readonly ModelAccessRule[] = [
   WildcardModelActions,
   CapabilityExceedsTag,
   CustomizationOutsidePipeline,
+  UnpinnedParticipants,
   RegistryBucketProtection,
   RegistryWithoutTrail,
   CapabilityRoleLimits,

@@ -1,5 +1,6 @@
 import type { LambdaFunctionURLEventWithIAMAuthorizer, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { Caller, callerOf } from './identity';
+import { Caller, callerOf, ParticipantRoles } from './identity';
+import { env } from './runtime';
 
 /** A JSON response of a function URL. */
 export function respond(statusCode: number, body: object): APIGatewayProxyStructuredResultV2 {
@@ -18,12 +19,12 @@ export function readRequest(
   if (event.requestContext?.http?.method !== 'POST') {
     return { refusal: refuse(405, 'use POST with a JSON body') };
   }
-  const caller = callerOf(event.requestContext.authorizer?.iam?.userArn);
-  if (!caller) {
-    return {
-      refusal: refuse(403, 'the caller must be an IAM user, an assumed role or a federated user (not root)'),
-    };
-  }
+  const identified = callerOf(
+    event.requestContext.authorizer?.iam?.userArn,
+    JSON.parse(env('PARTICIPANT_ROLES')) as ParticipantRoles,
+  );
+  if ('refusal' in identified) return { refusal: refuse(403, identified.refusal) };
+  const { caller } = identified;
   const raw = event.isBase64Encoded ? Buffer.from(event.body ?? '', 'base64').toString('utf8') : event.body;
   try {
     return { caller, body: JSON.parse(raw ?? '') };

@@ -1,24 +1,58 @@
 /**
  * Who called a function URL, as IAM authenticated them. Two-person rules compare people, not
- * sessions: the same person behind two roles must count once.
+ * sessions, so a caller counts as a person only through a name the caller cannot choose.
  */
 export interface Caller {
   /** The caller's full ARN: an assumed-role ARN carries the role and the session name. */
   readonly arn: string;
-  /** The person: session name of an assumed role or federated user, or an IAM user's name, lower-cased. */
+  /** The person, lower-cased: an IAM user's name, or the session name of a role that pins it. */
   readonly person: string;
 }
 
-const ASSUMED_ROLE = /^arn:[a-z-]+:sts::\d{12}:assumed-role\/[^/]+\/(.+)$/;
-const FEDERATED_USER = /^arn:[a-z-]+:sts::\d{12}:federated-user\/(.+)$/;
+/**
+ * How the session names of a role the pipeline was granted to are fixed, which the construct
+ * checked at synth (`PARTICIPANT_ROLES` in the handlers' environment, by role name):
+ * - `pinned`: the trust policy requires `sts:RoleSessionName` = `${aws:username}` (or an
+ *   identity provider's own claim), or the role trusts a SAML provider, which sets the name;
+ * - `identity-center`: an IAM Identity Center permission-set role, whose sessions AWS names after
+ *   the signed-in user;
+ * - `unverified`: the app accepted, explicitly, a role whose trust does not pin names (the pack
+ *   reports it).
+ */
+export type SessionNaming = 'pinned' | 'identity-center' | 'unverified';
+
+/** Role name (as IAM compares them, case-insensitively) to how its session names are fixed. */
+export type ParticipantRoles = Record<string, SessionNaming>;
+
+const ASSUMED_ROLE = /^arn:[a-z-]+:sts::\d{12}:assumed-role\/([^/]+)\/(.+)$/;
+const FEDERATED_USER = /^arn:[a-z-]+:sts::\d{12}:federated-user\//;
 const IAM_USER = /^arn:[a-z-]+:iam::\d{12}:user\/(?:.*\/)?([^/]+)$/;
 
-/** The caller behind an ARN, or undefined for callers that may not take part (root, unknown forms). */
-export function callerOf(arn: string | undefined): Caller | undefined {
-  if (!arn) return undefined;
-  for (const form of [ASSUMED_ROLE, FEDERATED_USER, IAM_USER]) {
-    const m = form.exec(arn);
-    if (m) return { arn, person: m[1].toLowerCase() };
+/** The caller behind an ARN, or why they cannot take part as a person. */
+export function callerOf(
+  arn: string | undefined,
+  roles: ParticipantRoles,
+): { caller: Caller } | { refusal: string } {
+  if (!arn) return { refusal: 'the caller was not authenticated by IAM' };
+  const user = IAM_USER.exec(arn);
+  if (user) return { caller: { arn, person: user[1].toLowerCase() } };
+  if (FEDERATED_USER.test(arn)) {
+    return {
+      refusal: `${arn} is a federated user, whose name is chosen by whoever calls GetFederationToken; sign in as an IAM user, through IAM Identity Center, or through a role that pins session names`,
+    };
   }
-  return undefined;
+  const session = ASSUMED_ROLE.exec(arn);
+  if (!session) {
+    return {
+      refusal: `${arn} is not an IAM user or a role session (the root user and other callers cannot take part)`,
+    };
+  }
+  const [, roleName, sessionName] = session;
+  const naming = Object.entries(roles).find(([name]) => name.toLowerCase() === roleName.toLowerCase())?.[1];
+  if (!naming) {
+    return {
+      refusal: `sessions of role ${roleName} are named by the caller, so they do not tell people apart; use a role the pipeline was granted to, whose trust policy pins the session name`,
+    };
+  }
+  return { caller: { arn, person: sessionName.toLowerCase() } };
 }

@@ -125,7 +125,7 @@ describe('approval handler', () => {
     dynamo.on(GetCommand).resolves({ Item: record({ approvals: { bob } }) });
     dynamo.on(UpdateCommand).rejects(conditionFailed());
 
-    const result = await approve('arn:aws:sts::111111111111:assumed-role/OtherApprover/BOB');
+    const result = await approve('arn:aws:sts::111111111111:assumed-role/Requester/BOB');
 
     expect(result.statusCode).toBe(409);
     expect(body(result).errors).toEqual([`bob has already approved ${REQUEST_ID}; an approver counts once`]);

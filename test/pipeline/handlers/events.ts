@@ -84,6 +84,7 @@ export function setHandlerEnv() {
     STATE_MACHINE_ARN: 'arn:aws:states:us-east-1:111111111111:stateMachine:Pipeline',
     REQUEST_RULES: JSON.stringify(RULES),
     REQUIRED_APPROVALS: '2',
+    PARTICIPANT_ROLES: JSON.stringify({ Requester: 'pinned', Approver: 'pinned' }),
     APPROVAL_TIMEOUT_SECONDS: '3600',
     TOPIC_ARN: 'arn:aws:sns:us-east-1:111111111111:notifications',
     TRAINING_DATA_BUCKET: 'training',

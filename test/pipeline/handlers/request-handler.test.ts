@@ -74,7 +74,19 @@ describe('request handler', () => {
       'the account root',
       urlEvent('arn:aws:iam::111111111111:root', validRequest()),
       403,
-      'the caller must be an IAM user, an assumed role or a federated user (not root)',
+      'arn:aws:iam::111111111111:root is not an IAM user or a role session (the root user and other callers cannot take part)',
+    ],
+    [
+      'a session of a role the pipeline was not granted to, whose caller chose the name',
+      urlEvent('arn:aws:sts::111111111111:assumed-role/Admin/alice', validRequest()),
+      403,
+      'sessions of role Admin are named by the caller, so they do not tell people apart; use a role the pipeline was granted to, whose trust policy pins the session name',
+    ],
+    [
+      'a federated user, named by whoever called GetFederationToken',
+      urlEvent('arn:aws:sts::111111111111:federated-user/alice', validRequest()),
+      403,
+      'arn:aws:sts::111111111111:federated-user/alice is a federated user, whose name is chosen by whoever calls GetFederationToken; sign in as an IAM user, through IAM Identity Center, or through a role that pins session names',
     ],
     ['a JSON array', urlEvent(ALICE, []), 400, 'the body must be a JSON object'],
   ])('refuses %s without recording or starting anything', async (_name, event, status, error) => {

@@ -1,0 +1,35 @@
+import { CfnResource } from 'aws-cdk-lib';
+import { CfnFunction } from 'aws-cdk-lib/aws-lambda';
+import { NagMessageLevel, NagRuleCompliance } from 'cdk-nag';
+import { scalar } from '../../private/intrinsics';
+import { PARTICIPANT_ROLES_ENV } from '../../private/session-names';
+import { ModelAccessRule, RuleContext } from '../rule';
+
+export const UnpinnedParticipants: ModelAccessRule = {
+  id: 'UnpinnedParticipants',
+  level: NagMessageLevel.WARN,
+  info: "A pipeline counts the sessions of a role as people although the role's trust policy lets callers choose their session names.",
+  explanation:
+    "One person who can assume such a role can request or approve under several names, which defeats the two-person rule. Pin the role's session names (StringEquals sts:RoleSessionName = ${aws:username}), federate through SAML or IAM Identity Center, and remove the role from unverifiedSessionRoles.",
+  check(node: CfnResource, { template, logicalId }: RuleContext) {
+    if (!(node instanceof CfnFunction)) return NagRuleCompliance.NOT_APPLICABLE;
+    const value = template.Resources[logicalId].Properties?.Environment?.Variables?.[PARTICIPANT_ROLES_ENV];
+    if (value === undefined) return NagRuleCompliance.NOT_APPLICABLE;
+    let roles: Record<string, string>;
+    try {
+      roles = JSON.parse(scalar(value));
+    } catch {
+      return ['unreadable'];
+    }
+    // A role of the template is named by its RoleName where it has one, else by its logical id.
+    const named = (name: string) => {
+      const id = /^\$\{([^}.]+)\}$/.exec(name)?.[1];
+      const roleName = id ? template.Resources[id]?.Properties?.RoleName : undefined;
+      return typeof roleName === 'string' ? roleName : (id ?? name);
+    };
+    const unpinned = Object.keys(roles)
+      .filter((name) => roles[name] === 'unverified')
+      .map(named);
+    return unpinned.length ? unpinned : NagRuleCompliance.COMPLIANT;
+  },
+};

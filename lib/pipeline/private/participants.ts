@@ -1,0 +1,81 @@
+import { Lazy, Stack } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { Construct } from 'constructs';
+import { identityCenterRoleName, principalArn, sessionNamingProblem } from '../../private/session-names';
+import type { SessionNaming } from '../handlers/identity';
+
+interface Participant {
+  readonly roleName: string;
+  readonly naming: SessionNaming;
+  /** A role of the app, whose trust policy is checked once the app is complete. */
+  readonly role?: iam.Role;
+}
+
+/**
+ * The roles a pipeline's endpoints are granted to, and how each one's session names are fixed.
+ * IAM users need no entry: their names are their own. Any other grantee is refused at synth.
+ */
+export class Participants {
+  private readonly roles: Participant[] = [];
+
+  constructor(
+    private readonly owner: Construct,
+    private readonly unverified: iam.IRole[],
+  ) {
+    owner.node.addValidation({ validate: () => this.problems() });
+  }
+
+  /** What the handlers read: role name to naming, as JSON resolved at deployment. */
+  public get environment(): string {
+    return Lazy.string({
+      produce: () =>
+        Stack.of(this.owner).toJsonString(Object.fromEntries(this.roles.map((p) => [p.roleName, p.naming]))),
+    });
+  }
+
+  /** Records a grantee of a request or approval endpoint, or throws for one that names no person. */
+  public add(grantee: iam.IGrantable, method: string): void {
+    const principal = grantee.grantPrincipal;
+    const accepted = this.unverified.some((r) => r === principal || r.roleArn === principalArn(principal));
+    if (principal instanceof iam.Role) {
+      this.push({
+        roleName: principal.roleName,
+        naming: accepted ? 'unverified' : 'pinned',
+        role: principal,
+      });
+      return;
+    }
+    const arn = principalArn(principal);
+    if (arn && /^arn:[^:]+:iam::[^:]*:user\//.test(arn)) return;
+    const identityCenter = arn ? identityCenterRoleName(arn) : undefined;
+    if (identityCenter) {
+      this.push({ roleName: identityCenter, naming: 'identity-center' });
+    } else if (accepted && arn) {
+      const roleName = 'roleName' in principal ? (principal as iam.IRole).roleName : arn.split('/').pop()!;
+      this.push({ roleName, naming: 'unverified' });
+    } else {
+      throw new Error(
+        `${this.owner.node.path}.${method}: ${arn ?? JSON.stringify(principal.policyFragment.principalJson)} is not a person's identity the pipeline can verify. ` +
+          'Grant to an IAM user, a role of this app whose trust policy pins session names (CustomizationRequesterRole and CustomizationApproverRole do), ' +
+          'or an IAM Identity Center permission-set role by ARN; or list the role in unverifiedSessionRoles to accept that its callers choose their names (the pack reports it).',
+      );
+    }
+  }
+
+  private push(p: Participant) {
+    if (!this.roles.some((r) => r.roleName === p.roleName)) this.roles.push(p);
+  }
+
+  private problems(): string[] {
+    return this.roles.flatMap(({ role, naming }) => {
+      if (!role || naming !== 'pinned') return [];
+      const problem = sessionNamingProblem(Stack.of(role).resolve(role.assumeRolePolicy?.toJSON()));
+      return problem
+        ? [
+            `${this.owner.node.path}: ${role.node.path} requests or approves, but its trust policy lets one person take several names: ${problem}. ` +
+              'Pin the session name, or list the role in unverifiedSessionRoles to accept the risk (the pack then reports it).',
+          ]
+        : [];
+    });
+  }
+}
