@@ -10,6 +10,7 @@ import { capabilityDenies } from './private/capability-policy';
 import {
   classificationCondition,
   conditionDenies,
+  sessionTagProblem,
   trustedPrincipal,
   validateConditions,
 } from './private/conditions';
@@ -171,6 +172,15 @@ export abstract class CapabilityRole extends iam.Role {
       this.modelPolicies.push(policy);
     });
     registerForTrustSeparation(this);
+    this.node.addValidation({
+      validate: () => {
+        const problem = sessionTagProblem(
+          Stack.of(this).resolve(this.assumeRolePolicy?.toJSON()),
+          conditions.classificationTagKey,
+        );
+        return problem ? [`${where}: ${problem}.`] : [];
+      },
+    });
   }
 
   /**

@@ -1,10 +1,10 @@
-import { Duration, Lazy, Tags } from 'aws-cdk-lib';
+import { Duration, Lazy, Stack, Tags } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { TAG_CAPABILITY } from '../capabilities/capability';
 import { acknowledgeFinding, acknowledgeWildcardResource } from '../private/compliance-findings';
 import { AccessConditions } from './access-conditions';
-import { conditionDenies, trustedPrincipal, validateConditions } from './private/conditions';
+import { conditionDenies, sessionTagProblem, trustedPrincipal, validateConditions } from './private/conditions';
 
 export interface SelfBoundedRoleProps {
   /** Who may assume the role. */
@@ -68,6 +68,12 @@ export class SelfBoundedRole extends iam.Role {
           : [
               `${new.target.name} '${id}' was granted nothing, so its boundary would allow no action and IAM would refuse it; grant it what its people need, or remove it.`,
             ],
+    });
+    this.node.addValidation({
+      validate: () => {
+        const problem = sessionTagProblem(Stack.of(this).resolve(this.assumeRolePolicy?.toJSON()));
+        return problem ? [`${new.target.name} '${id}': ${problem}.`] : [];
+      },
     });
     Tags.of(this).add(TAG_CAPABILITY, declaredCapability);
     acknowledgeWildcardResource(

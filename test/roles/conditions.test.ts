@@ -1,3 +1,5 @@
+import { App, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { ModelInferenceRole, ModelReadRole, ModelTarget } from '../../lib';
 import { simulate } from '../support/simulate';
@@ -103,6 +105,69 @@ describe('MFA and session tags', () => {
     );
     expect(await assume({ 'aws:RequestTag/team': 'search' })).not.toBe('Allowed');
     expect(await assume({ 'aws:MultiFactorAuthPresent': 'true' })).not.toBe('Allowed');
+  });
+
+  const tagSession = (keys: string[]) => {
+    const id = f.stack.getLogicalId(f.roles.human.node.defaultChild as never);
+    return simulate({
+      principal: `arn:aws:iam::${ACCOUNT}:user/alice`,
+      action: 'sts:TagSession',
+      resource: f.template.arn(id),
+      context: {
+        'aws:MultiFactorAuthPresent': 'true',
+        'aws:TagKeys': keys,
+        ...Object.fromEntries(keys.map((k) => [`aws:RequestTag/${k}`, 'x'])),
+      },
+      identityPolicies: [
+        { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'sts:TagSession', Resource: '*' }] },
+      ],
+      resourcePolicy: f.template.props(id).AssumeRolePolicyDocument,
+    });
+  };
+  test('callers may tag the session with the required keys only, never with a key that grants access', async () => {
+    expect(await tagSession(['team'])).toBe('Allowed');
+    expect(await tagSession(['team', 'classification'])).not.toBe('Allowed');
+    expect(await tagSession(['team', 'job'])).not.toBe('Allowed');
+  });
+});
+
+describe('session tags cannot be self-assigned', () => {
+  const build = (
+    principal: iam.IPrincipal,
+    conditions: { requiredSessionTags?: string[]; classificationTagKey?: string },
+  ) => {
+    const stack = new Stack(new App(), 'T');
+    new ModelInferenceRole(stack, 'R', {
+      assumedBy: principal,
+      targets: [ModelTarget.tagged('team', 'search')],
+      conditions,
+    });
+    return () => Template.fromStack(stack);
+  };
+  test('the classification key is refused as a session tag of callers in AWS', () => {
+    expect(() =>
+      build(new iam.AccountRootPrincipal(), {
+        requiredSessionTags: ['team', 'Classification'],
+        classificationTagKey: 'classification',
+      }),
+    ).toThrow(/requiredSessionTags includes the classification tag 'classification'/);
+  });
+  test('an identity provider may assert the classification tag', () => {
+    const saml = new iam.SamlPrincipal(
+      iam.SamlProvider.fromSamlProviderArn(new Stack(), 'P', `arn:aws:iam::${ACCOUNT}:saml-provider/corp`),
+      {},
+    );
+    expect(
+      build(saml, { requiredSessionTags: ['classification'], classificationTagKey: 'classification' }),
+    ).not.toThrow();
+  });
+  test('a trust that allows sts:TagSession with any key fails synth', () => {
+    const synth = build(new iam.SessionTagsPrincipal(new iam.AccountRootPrincipal()), {
+      classificationTagKey: 'classification',
+    });
+    expect(synth).toThrow(
+      /allows sts:TagSession with any tag key; limit it with ForAllValues:StringEquals on aws:TagKeys/,
+    );
   });
 });
 

@@ -3,6 +3,8 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { isValidTagKey } from '../../capabilities/private/tags';
 import { AccessConditions } from '../access-conditions';
 
+type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
+
 const VPCE_ID = /^vpce-[0-9a-f]{8,17}$/;
 const IPV4_CIDR = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/;
 const IPV6_CIDR = /^[0-9a-fA-F:]+\/(\d{1,3})$/;
@@ -59,6 +61,17 @@ export function validateConditions(where: string, c: AccessConditions, principal
   if (c.requiredSessionTags?.length && service) {
     fail(
       'conditions.requiredSessionTags applies to principals that assume the role themselves, not to an AWS service principal.',
+    );
+  }
+  const classification = c.classificationTagKey?.toLowerCase();
+  if (
+    classification &&
+    !('Federated' in principal.policyFragment.principalJson) &&
+    (c.requiredSessionTags ?? []).some((k) => k.toLowerCase() === classification)
+  ) {
+    fail(
+      `conditions.requiredSessionTags includes the classification tag '${c.classificationTagKey}', so callers would tag their own sessions into any classification. ` +
+        'Tag the people (their IAM user or role) instead, or federate through an identity provider that asserts the tag.',
     );
   }
   for (const key of [c.classificationTagKey, ...(c.requiredSessionTags ?? [])]) {
@@ -118,10 +131,36 @@ export function trustedPrincipal(principal: iam.IPrincipal, c: AccessConditions)
   if (c.requireMfa) conditions.Bool = { 'aws:MultiFactorAuthPresent': 'true' };
   if (c.requiredSessionTags?.length) {
     conditions.Null = Object.fromEntries(c.requiredSessionTags.map((k) => [`aws:RequestTag/${k}`, 'false']));
+    // sts:TagSession for these keys only: no caller may tag a session with a key that grants access.
+    conditions['ForAllValues:StringEquals'] = { 'aws:TagKeys': c.requiredSessionTags };
   }
   let trusted: iam.IPrincipal = Object.keys(conditions).length
     ? new iam.PrincipalWithConditions(principal, conditions)
     : principal;
   if (c.requiredSessionTags?.length) trusted = new iam.SessionTagsPrincipal(trusted);
   return trusted;
+}
+
+const TAG_SESSION = /^(\*|sts:\*|sts:TagSession)$/i;
+
+/**
+ * Why a role's trust policy (resolved JSON) lets callers tag their sessions with keys that may
+ * grant access: sts:TagSession allowed to an AWS principal without a `ForAllValues:StringEquals`
+ * limit on `aws:TagKeys`, or with the classification key among the allowed keys. An identity
+ * provider (SAML, web identity) asserts its own tags and is not limited here.
+ */
+export function sessionTagProblem(trust: Json, classificationTagKey?: string): string | undefined {
+  for (const s of [trust?.Statement ?? []].flat()) {
+    if (s.Effect !== 'Allow' || ![s.Action ?? []].flat().some((a: string) => TAG_SESSION.test(a))) continue;
+    if (s.Principal?.Federated && !s.Principal?.AWS) continue;
+    const keys: string[] = [s.Condition?.['ForAllValues:StringEquals']?.['aws:TagKeys'] ?? []].flat();
+    if (keys.length === 0) {
+      return 'its trust policy allows sts:TagSession with any tag key; limit it with ForAllValues:StringEquals on aws:TagKeys (AccessConditions.requiredSessionTags does)';
+    }
+    const classification = classificationTagKey?.toLowerCase();
+    if (classification && keys.some((k) => typeof k === 'string' && k.toLowerCase() === classification)) {
+      return `its trust policy lets callers tag their session with '${classificationTagKey}', the classification key its access conditions compare`;
+    }
+  }
+  return undefined;
 }
