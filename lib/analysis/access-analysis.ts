@@ -25,7 +25,7 @@ import {
   Statement,
 } from './private/statements';
 import { arnOf, canonicalResource } from './private/template-arns';
-import { reachable, trustGraph } from './private/trust-graph';
+import { OutsideTrust, outsideTrust, reachable, trustGraph } from './private/trust-graph';
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -73,6 +73,18 @@ export interface PrincipalAccess {
   readonly readsEveryObject?: Evidence;
   /** Roles of the template this principal can assume, directly or through a chain. */
   readonly canAssume: string[];
+}
+
+/**
+ * One principal outside the template (an account, an identity provider, a role of another stack,
+ * `*`) trusted by two roles whose capabilities must stay apart: whoever it lets in holds both.
+ */
+export interface SharedTrustMerge {
+  /** The trusted principal, as the template writes it. */
+  readonly principal: string;
+  /** The two roles, by logical id. */
+  readonly roles: [string, string];
+  readonly capabilities: [Capability, Capability];
 }
 
 /** Two capabilities one principal must not hold together, with a granting statement for each. */
@@ -144,6 +156,8 @@ export class AccessAnalysis {
   private readonly targetCache = new Map<string, string[]>();
   private ownMerges?: MergedIdentity[];
   private trustMerges?: MergedIdentity[];
+  private sharedMerges?: SharedTrustMerge[];
+  private readonly outside: Map<string, OutsideTrust[]>;
   private mergesByPrincipal?: Map<string, MergedIdentity[]>;
 
   private constructor(template: Json) {
@@ -174,6 +188,7 @@ export class AccessAnalysis {
       (caller, roleArn) =>
         this.effective.get(caller)!.allows.some((s) => this.grants(caller, s, 'sts:AssumeRole', [roleArn])),
     );
+    this.outside = outsideTrust(this.resources, index, (r) => this.canonical(r));
     this.principals = index
       .all()
       .map((p) => this.access(p, sources.attachedBy.get(p.id)?.[0], reachable(p.id, edges)));
@@ -245,6 +260,57 @@ export class AccessAnalysis {
         });
     });
     return this.trustMerges;
+  }
+
+  /** Whether any principal in any account may assume the role: `*` trusted with no condition on the caller. */
+  public assumableByAnyone(roleId: string): boolean {
+    return (this.outside.get(roleId) ?? []).some((t) => t.anyone);
+  }
+
+  /**
+   * Merges through a principal outside the template that two roles trust: one role or user
+   * trusted by both always; an account, an identity provider or `*` unless each role tells its
+   * callers apart with a different condition (aws:PrincipalTag, a SAML attribute, sts:ExternalId).
+   * A merge either role holds by itself is its own finding, not repeated here.
+   */
+  public sharedTrustMerges(): SharedTrustMerge[] {
+    if (this.sharedMerges) return this.sharedMerges;
+    const byPrincipal = new Map<string, { role: string; trust: OutsideTrust }[]>();
+    for (const [role, trusted] of this.outside) {
+      for (const trust of trusted) {
+        byPrincipal.set(trust.principal, [...(byPrincipal.get(trust.principal) ?? []), { role, trust }]);
+      }
+    }
+    const merges: SharedTrustMerge[] = [];
+    for (const [principal, entries] of byPrincipal) {
+      entries.forEach((a, i) => {
+        for (const b of entries.slice(i + 1)) {
+          if (a.role === b.role) continue;
+          const apart =
+            a.trust.shared &&
+            a.trust.distinguishedBy !== '' &&
+            b.trust.distinguishedBy !== '' &&
+            a.trust.distinguishedBy !== b.trust.distinguishedBy;
+          if (apart) continue;
+          const [pa, pb] = [this.byId.get(a.role)!, this.byId.get(b.role)!];
+          const own = new Set(
+            [...mergedPairs(pa.capabilities), ...mergedPairs(pb.capabilities)].map((p) => p.join()),
+          );
+          for (const pair of mergedPairs([...pa.capabilities, ...pb.capabilities])) {
+            const seen = merges.some(
+              (m) =>
+                m.principal === principal &&
+                m.roles.join() === [a.role, b.role].join() &&
+                m.capabilities.join() === pair.join(),
+            );
+            if (!own.has(pair.join()) && !seen)
+              merges.push({ principal, roles: [a.role, b.role], capabilities: pair });
+          }
+        }
+      });
+    }
+    this.sharedMerges = merges;
+    return merges;
   }
 
   private access(p: Principal, firstPolicy: string | undefined, canAssume: string[]): PrincipalAccess {

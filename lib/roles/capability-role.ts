@@ -13,6 +13,7 @@ import {
   sessionTagProblem,
   trustedPrincipal,
   validateConditions,
+  validateTrust,
 } from './private/conditions';
 import { DEFAULT_MANAGED_POLICIES_PER_ROLE, packStatements, StatementSpec } from './private/policy-packing';
 import { registerForTrustSeparation } from './private/trust-separation';
@@ -104,6 +105,7 @@ export abstract class CapabilityRole extends iam.Role {
       throw new Error(`${where}: targets is empty; name at least one ModelTarget the role may act on.`);
     }
     validateConditions(where, conditions, props.assumedBy);
+    validateTrust(where, props.assumedBy, props.externalIds, Stack.of(scope));
     const maxSession = props.maxSessionDuration ?? ONE_HOUR;
     if (
       capability === Capability.CUSTOMIZATION &&

@@ -4,7 +4,12 @@ import { Construct } from 'constructs';
 import { TAG_CAPABILITY } from '../capabilities/capability';
 import { acknowledgeFinding, acknowledgeWildcardResource } from '../private/compliance-findings';
 import { AccessConditions } from './access-conditions';
-import { conditionDenies, sessionTagProblem, trustedPrincipal, validateConditions } from './private/conditions';
+import {
+  conditionDenies,
+  sessionTagProblem,
+  trustedPrincipal,
+  validateConditions,
+} from './private/conditions';
 
 export interface SelfBoundedRoleProps {
   /** Who may assume the role. */

@@ -23,10 +23,19 @@ const userOf = (policies: Json[]) => ({
   Properties: { Policies: policies.map((PolicyDocument, i) => ({ PolicyName: `u${i}`, PolicyDocument })) },
 });
 
+/** The account as trusted principal, callers told apart by their `job` tag. */
+const jobTrust = (job: string) =>
+  doc({
+    Effect: 'Allow',
+    Principal: accountTrust.Statement[0].Principal,
+    Action: 'sts:AssumeRole',
+    Condition: { StringEquals: { 'aws:PrincipalTag/job': job } },
+  });
+
 /** A chat role that also customizes, a clean invoker, and a user who reaches an inference role through a customizer. */
 const MERGED = template({
   ChatBackend: role([doc(allow(['bedrock:InvokeModel', 'bedrock:CreateModelCustomizationJob']))]),
-  Invoker: role([doc(allow('bedrock:InvokeModel'))], { AssumeRolePolicyDocument: accountTrust }),
+  Invoker: role([doc(allow('bedrock:InvokeModel'))], { AssumeRolePolicyDocument: jobTrust('chat') }),
   // The account trusts its identities' own policies: the analyst may assume the customizer.
   Tuner: role(
     [
@@ -35,7 +44,7 @@ const MERGED = template({
         allow('sts:AssumeRole', { 'Fn::GetAtt': ['Invoker', 'Arn'] }),
       ),
     ],
-    { AssumeRolePolicyDocument: accountTrust },
+    { AssumeRolePolicyDocument: jobTrust('ml') },
   ),
   Analyst: userOf([doc(allow('sts:AssumeRole', { 'Fn::GetAtt': ['Tuner', 'Arn'] }))]),
 });
@@ -103,7 +112,7 @@ describe('model-access report on templates', () => {
     const analyst = report.stacks[0].principals.find((p) => p.id === 'Analyst')!;
     expect(analyst.canAssume.sort()).toEqual(['Invoker', 'Tuner']);
     const tuner = report.stacks[0].principals.find((p) => p.id === 'Tuner')!;
-    expect(tuner.trustedBy).toEqual(['arn:<AWS::Partition>:iam::<AWS::AccountId>:root']);
+    expect(tuner.trustedBy).toEqual(['arn:<AWS::Partition>:iam::<AWS::AccountId>:root (with conditions)']);
     expect(report.stacks[0].findings).toContainEqual(
       expect.objectContaining({
         rule: 'ModelAccess-MergeThroughTrust[inference+customization:Invoker,Tuner]',

@@ -12,7 +12,18 @@ const MERGE_RULES = [
   'ModelAccess-WeightsAccessMerge',
   'ModelAccess-PrivilegeAdminMerge',
   'ModelAccess-MergeThroughTrust',
+  'ModelAccess-SharedTrust',
 ];
+/** The account as trusted principal, with callers told apart by their `job` tag (or not at all). */
+const jobTrust = (job?: string) =>
+  doc({
+    Effect: 'Allow',
+    Principal: accountTrust.Statement[0].Principal,
+    Action: 'sts:AssumeRole',
+    ...(job ? { Condition: { StringEquals: { 'aws:PrincipalTag/job': job } } } : {}),
+  });
+const trustOf = (principal: Json, action = 'sts:AssumeRole') =>
+  doc({ Effect: 'Allow', Principal: principal, Action: action });
 const awsManaged = (name: string) => ({
   ManagedPolicyArns: [{ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:iam::aws:policy/${name}`]] }],
 });
@@ -244,6 +255,41 @@ const MERGED: [string, Json][] = [
       End: role([doc(tune)], { AssumeRolePolicyDocument: accountTrust }),
     }),
   ],
+  [
+    'two roles trusting the account with nothing to tell their callers apart (any admin assumes both)',
+    template({
+      A: role([doc(invoke)], { AssumeRolePolicyDocument: jobTrust() }),
+      B: role([doc(tune)], { AssumeRolePolicyDocument: jobTrust('ml') }),
+    }),
+  ],
+  [
+    'one role of another account trusted by an inference role and a customization role',
+    template({
+      A: role([doc(invoke)], {
+        AssumeRolePolicyDocument: trustOf({ AWS: 'arn:aws:iam::222222222222:role/app' }),
+      }),
+      B: role([doc(tune)], {
+        AssumeRolePolicyDocument: trustOf({ AWS: 'arn:aws:iam::222222222222:role/app' }),
+      }),
+    }),
+  ],
+  [
+    'one SAML provider trusted by an approval-free inference role and a customization role, no attribute apart',
+    template({
+      A: role([doc(invoke)], {
+        AssumeRolePolicyDocument: trustOf(
+          { Federated: 'arn:aws:iam::111111111111:saml-provider/corp' },
+          'sts:AssumeRoleWithSAML',
+        ),
+      }),
+      B: role([doc(tune)], {
+        AssumeRolePolicyDocument: trustOf(
+          { Federated: 'arn:aws:iam::111111111111:saml-provider/corp' },
+          'sts:AssumeRoleWithSAML',
+        ),
+      }),
+    }),
+  ],
 ];
 
 const CLEAN: [string, Json][] = [
@@ -323,10 +369,21 @@ const CLEAN: [string, Json][] = [
     template({ A: role([doc(invoke)]), B: role([doc(tune)]) }),
   ],
   [
-    'two roles trusting the account, no one allowed to assume them',
+    'two roles trusting the account, their callers told apart by tag',
     template({
-      A: role([doc(invoke)], { AssumeRolePolicyDocument: accountTrust }),
-      B: role([doc(tune)], { AssumeRolePolicyDocument: accountTrust }),
+      A: role([doc(invoke)], { AssumeRolePolicyDocument: jobTrust('chat') }),
+      B: role([doc(tune)], { AssumeRolePolicyDocument: jobTrust('ml') }),
+    }),
+  ],
+  [
+    'one role of another account trusted by an inference role and a read role',
+    template({
+      A: role([doc(invoke)], {
+        AssumeRolePolicyDocument: trustOf({ AWS: 'arn:aws:iam::222222222222:role/app' }),
+      }),
+      B: role([doc(allow('bedrock:GetFoundationModel'))], {
+        AssumeRolePolicyDocument: trustOf({ AWS: 'arn:aws:iam::222222222222:role/app' }),
+      }),
     }),
   ],
   [

@@ -17,7 +17,6 @@ const trail = {
   },
 };
 
-/** For each rule: a design it flags, and a design like it that it passes. */
 /** A pipeline handler whose environment names its participant roles, as the construct writes it. */
 function participantsFunction(roles: Record<string, string>): Json {
   return {
@@ -30,6 +29,11 @@ function participantsFunction(roles: Record<string, string>): Json {
   };
 }
 
+const trustOf = (principal: Json, condition?: Json) =>
+  doc({ Effect: 'Allow', Principal: principal, Action: 'sts:AssumeRole', Condition: condition });
+const otherAccountRole = { AWS: 'arn:aws:iam::222222222222:role/app' };
+
+/** For each rule: a design it flags, and a design like it that it passes. */
 const FIXTURES: Record<string, { nonCompliant: Json; compliant: Json }> = {
   MergedCapabilities: {
     nonCompliant: template({ R: role([doc(invoke, tune)]) }),
@@ -112,6 +116,29 @@ const FIXTURES: Record<string, { nonCompliant: Json; compliant: Json }> = {
     // AmazonS3ReadOnlyAccess-like: every object, and no model action.
     nonCompliant: template({ R: role([doc(allow(['s3:Get*', 's3:List*']))]) }),
     compliant: template({ R: role([doc(allow('s3:GetObject', 'arn:aws:s3:::app-uploads/*'))]) }),
+  },
+  SharedTrust: {
+    nonCompliant: template({
+      A: role([doc(invoke)], { AssumeRolePolicyDocument: trustOf(otherAccountRole) }),
+      B: role([doc(tune)], { AssumeRolePolicyDocument: trustOf(otherAccountRole) }),
+    }),
+    compliant: template({
+      A: role([doc(invoke)], { AssumeRolePolicyDocument: trustOf(otherAccountRole) }),
+      B: role([doc(tune)], {
+        AssumeRolePolicyDocument: trustOf({ AWS: 'arn:aws:iam::222222222222:role/ml' }),
+      }),
+    }),
+  },
+  WorldAssumableRole: {
+    nonCompliant: template({ R: role([doc(invoke)], { AssumeRolePolicyDocument: trustOf({ AWS: '*' }) }) }),
+    compliant: template({
+      R: role([doc(invoke)], {
+        AssumeRolePolicyDocument: trustOf(
+          { AWS: '*' },
+          { StringEquals: { 'aws:PrincipalOrgID': 'o-abc123' } },
+        ),
+      }),
+    }),
   },
   UnpinnedParticipants: {
     nonCompliant: template({

@@ -198,6 +198,24 @@ describe('bad input fails at synth time with a clear error', () => {
   test('an invalid tag key', () => {
     expect(make({ classificationTagKey: 'aws:secret' })).toThrow(/'aws:secret' is not a valid tag key/);
   });
+  test.each([
+    ['AnyPrincipal', new iam.AnyPrincipal()],
+    ['StarPrincipal', new iam.StarPrincipal()],
+    ["ArnPrincipal('*')", new iam.ArnPrincipal('*')],
+  ])('anyone in the world (%s)', (_name, anyone) => {
+    expect(make({}, anyone)).toThrow(
+      /assumedBy is '\*', so any principal in any AWS account could assume the role/,
+    );
+  });
+  test('a whole other account with no condition', () => {
+    expect(make({}, new iam.AccountPrincipal('222222222222'))).toThrow(
+      /assumedBy trusts the whole account 222222222222 with no condition/,
+    );
+    const conditioned = new iam.AccountPrincipal('222222222222').withConditions({
+      ArnEquals: { 'aws:PrincipalArn': 'arn:aws:iam::222222222222:role/app' },
+    });
+    expect(make({}, conditioned)).not.toThrow();
+  });
   test('classification on a target that carries no tags', () => {
     expect(
       () =>

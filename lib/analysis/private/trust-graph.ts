@@ -1,10 +1,13 @@
 import { list } from '../../private/intrinsics';
+import { distinguishingConditions, narrowsCallers } from '../../private/trust-conditions';
 import { PrincipalIndex } from './principals';
 import { holdsAction, parseStatements } from './statements';
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 const ASSUME = 'sts:AssumeRole';
+/** An account as a trust policy names it: its root ARN or its id. */
+const ACCOUNT = /:root$|^(\d{12}|\$\{AWS::AccountId\})$/;
 
 /**
  * Who may assume each role of the template: a principal its trust policy names by ARN, or, where
@@ -36,7 +39,7 @@ export function trustGraph(
         const direct = principals.byPrincipalArn(canonical(p));
         if (direct) {
           add(direct.id, role.id);
-        } else if (p === '*' || /:root$/.test(p) || /^(\d{12}|\$\{AWS::AccountId\})$/.test(p)) {
+        } else if (p === '*' || ACCOUNT.test(p)) {
           for (const caller of everyone) {
             if (role.arns.some((arn) => mayAssume(caller.id, arn))) add(caller.id, role.id);
           }
@@ -58,4 +61,52 @@ export function reachable(start: string, edges: Map<string, string[]>): string[]
     queue.push(...(edges.get(next) ?? []));
   }
   return [...seen];
+}
+
+/** A principal outside the template's own principals that a role's trust policy names. */
+export interface OutsideTrust {
+  /** The principal as the template writes it (symbolic): `*`, an ARN, an identity provider. */
+  readonly principal: string;
+  /** `*` with no condition on who the caller is: any principal in any account. */
+  readonly anyone: boolean;
+  /** An account, an identity provider or `*`, whose callers conditions can tell apart; not one role or user. */
+  readonly shared: boolean;
+  /** The statement's distinguishing conditions, as JSON ('' when none). */
+  readonly distinguishedBy: string;
+}
+
+const ASSUME_ACTIONS = [ASSUME, 'sts:AssumeRoleWithSAML', 'sts:AssumeRoleWithWebIdentity'];
+
+/**
+ * The principals each role of the template trusts that are not principals of the template (so
+ * the trust graph cannot follow them): other accounts, identity providers, roles and users
+ * outside, and `*`. Services are left out: a service acts for the resource configured with a role.
+ */
+export function outsideTrust(
+  resources: Record<string, Json>,
+  principals: PrincipalIndex,
+  canonical: (arn: string) => string,
+): Map<string, OutsideTrust[]> {
+  const result = new Map<string, OutsideTrust[]>();
+  for (const role of principals.all().filter((p) => p.type === 'AWS::IAM::Role' && !p.external)) {
+    const document = resources[role.id].Properties?.AssumeRolePolicyDocument;
+    const raw = [document?.Statement ?? []].flat();
+    const parsed = parseStatements(document, `${role.id}/trust`, (r) => r);
+    const trusted: OutsideTrust[] = [];
+    parsed.forEach((s, i) => {
+      if (s.effect !== 'Allow' || !ASSUME_ACTIONS.some((a) => holdsAction(s, a))) return;
+      const condition = raw[i]?.Condition;
+      const distinguishedBy = distinguishingConditions(condition);
+      const named =
+        s.principal === '*' ? ['*'] : [...list(s.principal?.AWS), ...list(s.principal?.Federated)];
+      for (const p of named) {
+        if (p !== '*' && principals.byPrincipalArn(canonical(p))) continue;
+        const anyone = p === '*' && !narrowsCallers(condition);
+        const shared = p === '*' || ACCOUNT.test(p) || list(s.principal?.Federated).includes(p);
+        trusted.push({ principal: p, anyone, shared, distinguishedBy });
+      }
+    });
+    if (trusted.length) result.set(role.id, trusted);
+  }
+  return result;
 }

@@ -8,10 +8,12 @@ import { PrivilegeAdminMerge } from './privilege-admin-merge';
 import { ReadsEveryObject } from './reads-every-object';
 import { RegistryBucketProtection } from './registry-bucket-protection';
 import { RegistryWithoutTrail } from './registry-without-trail';
+import { SharedTrust } from './shared-trust';
 import { UnknownPermissions } from './unknown-permissions';
 import { UnpinnedParticipants } from './unpinned-participants';
 import { WeightsAccessMerge } from './weights-access-merge';
 import { WildcardModelActions } from './wildcard-model-actions';
+import { WorldAssumableRole } from './world-assumable-role';
 
 /** Every rule of the pack, in the order of the README's rules table. */
 export const MODEL_ACCESS_RULES: readonly ModelAccessRule[] = [
@@ -19,6 +21,8 @@ export const MODEL_ACCESS_RULES: readonly ModelAccessRule[] = [
   WeightsAccessMerge,
   PrivilegeAdminMerge,
   MergeThroughTrust,
+  SharedTrust,
+  WorldAssumableRole,
   ReadsEveryObject,
   WildcardModelActions,
   CapabilityExceedsTag,

@@ -1,4 +1,5 @@
-import { Token } from 'aws-cdk-lib';
+import { Stack, Token } from 'aws-cdk-lib';
+import { scalar } from '../../private/intrinsics';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { isValidTagKey } from '../../capabilities/private/tags';
 import { AccessConditions } from '../access-conditions';
@@ -163,4 +164,36 @@ export function sessionTagProblem(trust: Json, classificationTagKey?: string): s
     }
   }
   return undefined;
+}
+
+/**
+ * Throws for a trusted principal that would let strangers in: `*` (anyone, in any account), or a
+ * whole other account with no condition and no external id to say which of its callers.
+ */
+export function validateTrust(
+  where: string,
+  principal: iam.IPrincipal,
+  externalIds: string[] | undefined,
+  stack: Stack,
+): void {
+  const fragment = principal.policyFragment;
+  // StarPrincipal renders as `"Principal": "*"` from its LiteralString form.
+  const json = stack.resolve(fragment.principalJson);
+  const aws = [json.AWS ?? []].flat().map((p: Json) => scalar(p));
+  if (json === '*' || json.LiteralString !== undefined || aws.includes('*')) {
+    throw new Error(
+      `${where}: assumedBy is '*', so any principal in any AWS account could assume the role. Name the account, role or identity provider that may.`,
+    );
+  }
+  const conditioned = Object.keys(fragment.conditions ?? {}).length > 0 || (externalIds ?? []).length > 0;
+  const own = stack.resolve(stack.account);
+  for (const p of aws) {
+    const account = /:iam::(\d{12}):root$/.exec(p)?.[1] ?? (/^\d{12}$/.test(p) ? p : undefined);
+    if (account && account !== own && !conditioned) {
+      throw new Error(
+        `${where}: assumedBy trusts the whole account ${account} with no condition, so anyone there who is allowed sts:AssumeRole could assume the role. ` +
+          'Trust a role of that account by ARN, or add conditions (aws:PrincipalArn, aws:PrincipalTag) or an external id.',
+      );
+    }
+  }
 }

@@ -2,15 +2,12 @@ import { Stack } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { matchesAction } from '../../capabilities/actions';
 import { scalar } from '../../private/intrinsics';
+import { distinguishingConditions } from '../../private/trust-conditions';
 import type { CapabilityRole } from '../capability-role';
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 const ROLES = new WeakMap<IConstruct, CapabilityRole[]>();
-
-/** Condition keys that tell callers from one account or identity provider apart. */
-const DISTINGUISHING_KEY =
-  /^(aws:PrincipalTag\/|aws:PrincipalArn$|aws:userid$|sts:ExternalId$|saml:|sts:RoleSessionName$)/i;
 
 interface Trusted {
   readonly kind: 'AWS' | 'Federated' | 'Service';
@@ -39,13 +36,7 @@ function trustedBy(role: CapabilityRole): Trusted[] {
   const result: Trusted[] = [];
   for (const statement of doc?.Statement ?? []) {
     if (statement.Effect !== 'Allow') continue;
-    const distinguishing: Json = {};
-    for (const [operator, keys] of Object.entries<Json>(statement.Condition ?? {})) {
-      for (const [key, value] of Object.entries<Json>(keys)) {
-        if (DISTINGUISHING_KEY.test(key)) distinguishing[`${operator}:${key}`] = value;
-      }
-    }
-    const distinguishedBy = Object.keys(distinguishing).length ? JSON.stringify(distinguishing) : '';
+    const distinguishedBy = distinguishingConditions(statement.Condition);
     for (const kind of ['AWS', 'Federated', 'Service'] as const) {
       for (const p of [statement.Principal?.[kind] ?? []].flat()) {
         result.push({ kind, id: JSON.stringify(p), name: scalar(p), distinguishedBy });

@@ -1,0 +1,20 @@
+import { CfnResource } from 'aws-cdk-lib';
+import { CfnRole } from 'aws-cdk-lib/aws-iam';
+import { NagMessageLevel, NagRuleCompliance } from 'cdk-nag';
+import { ModelAccessRule, RuleContext } from '../rule';
+
+export const SharedTrust: ModelAccessRule = {
+  id: 'SharedTrust',
+  level: NagMessageLevel.ERROR,
+  mergedIdentity: true,
+  info: 'A principal outside the template (an account, an identity provider, another stack\'s role, "*") is trusted by this role and by a role of a capability that must stay apart from it.',
+  explanation:
+    'Whoever that principal lets in can assume both roles, so they are one identity. Trust each capability from a different principal, or tell callers apart with a different condition on each role (aws:PrincipalTag, a SAML attribute, sts:ExternalId).',
+  check(node: CfnResource, { logicalId, analysis }: RuleContext) {
+    if (!(node instanceof CfnRole)) return NagRuleCompliance.NOT_APPLICABLE;
+    const merges = analysis.sharedTrustMerges().filter((m) => m.roles.includes(logicalId));
+    return merges.length
+      ? merges.map((m) => `${m.principal}:${m.capabilities.join('+')}`)
+      : NagRuleCompliance.COMPLIANT;
+  },
+};

@@ -1,0 +1,20 @@
+import { CfnResource } from 'aws-cdk-lib';
+import { CfnRole } from 'aws-cdk-lib/aws-iam';
+import { NagMessageLevel, NagRuleCompliance } from 'cdk-nag';
+import { ModelAccessRule, RuleContext } from '../rule';
+
+export const WorldAssumableRole: ModelAccessRule = {
+  id: 'WorldAssumableRole',
+  level: NagMessageLevel.ERROR,
+  info: "A role that holds a model capability trusts '*' with no condition on who the caller is: any principal in any AWS account may assume it.",
+  explanation:
+    'Name the accounts, roles or identity providers that may assume the role, or narrow "*" with a condition on the caller (aws:PrincipalOrgID, aws:PrincipalAccount, aws:PrincipalArn).',
+  check(node: CfnResource, { logicalId, principal, analysis }: RuleContext) {
+    if (!(node instanceof CfnRole) || !principal || principal.id !== logicalId)
+      return NagRuleCompliance.NOT_APPLICABLE;
+    if (principal.capabilities.length === 0) return NagRuleCompliance.NOT_APPLICABLE;
+    return analysis.assumableByAnyone(logicalId)
+      ? NagRuleCompliance.NON_COMPLIANT
+      : NagRuleCompliance.COMPLIANT;
+  },
+};
