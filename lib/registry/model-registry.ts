@@ -6,6 +6,7 @@ import { S3_SERVER_ACCESS_LOGS_USE_BUCKET_POLICY } from 'aws-cdk-lib/cx-api';
 import { Construct } from 'constructs';
 import { acknowledgeFinding, acknowledgeWildcardResource } from '../private/compliance-findings';
 import { accessLogsBucket } from '../private/log-storage';
+import { GUARDED_DELETE_ACTIONS, GUARDED_WRITE_ACTIONS } from '../private/registry-writes';
 import { Capability, DataClass, TAG_DATA_CLASS } from '../capabilities/capability';
 import { catalogActions } from '../capabilities/actions';
 import { actionResourceTypes } from '../capabilities/private/iam-data';
@@ -41,9 +42,9 @@ export interface ModelRegistryProps {
   readonly metadataObjectLockRetention?: s3.ObjectLockRetention;
 
   /**
-   * Roles exempt from the deny on reading weights and training data, and allowed to decrypt
-   * through S3, for emergencies. They still need their own `s3:GetObject` permission, and their
-   * use shows in CloudTrail.
+   * Roles exempt from the denies on reading, writing and deleting weights and training data, and
+   * allowed to decrypt through S3, for emergencies. They still need their own S3 permissions,
+   * and their use shows in CloudTrail.
    * @default - none
    */
   readonly breakGlassRoles?: iam.IRole[];
@@ -79,12 +80,14 @@ const KEY_READ_ACTIONS = ['kms:Decrypt'];
 const KEY_WRITE_ACTIONS = ['kms:GenerateDataKey', 'kms:Decrypt'];
 // Writing training data confers no capability of the catalog; it is a registry operation.
 const WRITE_OBJECT_ACTIONS = ['s3:PutObject'];
+
 const KEY_ALIAS = /^alias\/[a-zA-Z0-9/_-]{1,250}$/;
 
 /**
  * KMS-encrypted buckets for model artifacts (weights), training data and metadata, with an
  * access-log bucket, a customer-managed key, and policies that keep weights and training data
- * away from every principal not granted them through this construct.
+ * away from every principal not granted them through this construct: reads and writes to
+ * granted principals only, deletes to break-glass roles only.
  */
 export class ModelRegistry extends Construct {
   /** The key that encrypts the registry buckets. */
@@ -105,6 +108,8 @@ export class ModelRegistry extends Construct {
   public readonly metadataObjectLockRetention?: s3.ObjectLockRetention;
 
   private readonly readersOf = new Map<s3.Bucket, Set<string>>();
+  private readonly writersOf = new Map<s3.Bucket, Set<string>>();
+  private readonly breakGlass = new Set<string>();
   private finalized = false;
 
   constructor(scope: Construct, id: string, props: ModelRegistryProps = {}) {
@@ -180,15 +185,18 @@ export class ModelRegistry extends Construct {
       objectLockDefaultRetention: props.metadataObjectLockRetention,
     });
 
-    this.readersOf.set(this.modelArtifactsBucket, new Set());
-    this.readersOf.set(this.trainingDataBucket, new Set());
+    for (const bucket of [this.modelArtifactsBucket, this.trainingDataBucket]) {
+      this.readersOf.set(bucket, new Set());
+      this.writersOf.set(bucket, new Set());
+    }
     for (const role of props.breakGlassRoles ?? []) {
       for (const readers of this.readersOf.values()) readers.add(role.roleArn);
+      this.breakGlass.add(role.roleArn);
       this.allowKeyViaS3(role, KEY_READ_ACTIONS);
     }
 
-    // Who may read weights is known only once every grant is made: finalize at synthesis.
-    atSynthesis(this, () => this.denyUngrantedReads());
+    // Who may read or write weights is known only once every grant is made: finalize at synthesis.
+    atSynthesis(this, () => this.denyUngrantedAccess());
   }
 
   /** Lets the grantee read models' metadata, lineage and provenance manifests (READ). */
@@ -284,6 +292,7 @@ export class ModelRegistry extends Construct {
     }
     const principalArn = principalArnOf(grantee, method);
     if (reader) this.readersOf.get(bucket)!.add(principalArn);
+    else if (actions.includes('s3:PutObject')) this.writersOf.get(bucket)?.add(principalArn);
     if (Construct.isConstruct(grantee.grantPrincipal)) {
       acknowledgeWildcardResource(
         grantee.grantPrincipal,
@@ -359,21 +368,40 @@ export class ModelRegistry extends Construct {
     return bucket === this.trainingDataBucket ? DataClass.TRAINING_DATA : DataClass.METADATA;
   }
 
-  private denyUngrantedReads() {
+  /**
+   * The bucket policies' denies of weights and training data: reads to every principal not granted
+   * them, writes to every principal not granted them, deletes to all but break-glass roles. With
+   * the capability boundaries' own denies, no role holds them by its identity policies alone.
+   */
+  private denyUngrantedAccess() {
     this.finalized = true;
-    for (const [bucket, readers] of this.readersOf) {
-      const dataClass = this.dataClassOf(bucket);
+    const deny = (bucket: s3.Bucket, sid: string, actions: string[], allowed: Set<string>) =>
       bucket.addToResourcePolicy(
         new iam.PolicyStatement({
-          sid: 'DenyReadsToPrincipalsNotGranted',
+          sid,
           effect: iam.Effect.DENY,
           principals: [new iam.AnyPrincipal()],
-          actions: catalogActions(Capability.WEIGHTS_ACCESS, { dataClasses: [dataClass] }),
+          actions,
           resources: [bucket.arnForObjects('*')],
           // Nobody granted: the deny holds for everyone.
-          conditions: readers.size > 0 ? { ArnNotEquals: { 'aws:PrincipalArn': [...readers] } } : undefined,
+          conditions: allowed.size > 0 ? { ArnNotEquals: { 'aws:PrincipalArn': [...allowed] } } : undefined,
         }),
       );
+    for (const [bucket, readers] of this.readersOf) {
+      const dataClass = this.dataClassOf(bucket);
+      deny(
+        bucket,
+        'DenyReadsToPrincipalsNotGranted',
+        catalogActions(Capability.WEIGHTS_ACCESS, { dataClasses: [dataClass] }),
+        readers,
+      );
+      deny(
+        bucket,
+        'DenyWritesToPrincipalsNotGranted',
+        GUARDED_WRITE_ACTIONS,
+        new Set([...this.writersOf.get(bucket)!, ...this.breakGlass]),
+      );
+      deny(bucket, 'DenyDeletesButBreakGlass', GUARDED_DELETE_ACTIONS, this.breakGlass);
     }
   }
 }

@@ -126,6 +126,37 @@ describe('registry bucket policies', () => {
   test('an artifact writer cannot read weights back', async () => {
     expect(await s3Request(f.ids.artifactWriter, 's3:GetObject', f.ids.artifacts)).toBe('ExplicitlyDenied');
   });
+
+  test('a principal with s3:* but no write grant cannot put, retag or delete weights or training data', async () => {
+    for (const bucket of [f.ids.artifacts, f.ids.training]) {
+      for (const action of [
+        's3:PutObject',
+        's3:PutObjectTagging',
+        's3:DeleteObject',
+        's3:DeleteObjectVersion',
+      ]) {
+        expect([action, await s3Request(f.ids.admin, action, bucket)]).toEqual([action, 'ExplicitlyDenied']);
+      }
+    }
+  });
+
+  test('the artifact writer may put weights, but not training data, and deletes nothing', async () => {
+    expect(await s3Request(f.ids.artifactWriter, 's3:PutObject', f.ids.artifacts)).toBe('Allowed');
+    const everything = [
+      { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 's3:*', Resource: '*' }] },
+    ];
+    const withS3Star = (action: string, bucket: string) =>
+      simulate({
+        principal: arnOf(f.ids.artifactWriter),
+        action,
+        resource: object(bucket),
+        identityPolicies: everything,
+        resourcePolicy: bucketPolicyOf(t, bucket),
+      });
+    expect(await withS3Star('s3:PutObject', f.ids.training)).toBe('ExplicitlyDenied');
+    expect(await withS3Star('s3:DeleteObject', f.ids.artifacts)).toBe('ExplicitlyDenied');
+    expect(await withS3Star('s3:DeleteObjectVersion', f.ids.artifacts)).toBe('ExplicitlyDenied');
+  });
 });
 
 describe('registry key policy', () => {

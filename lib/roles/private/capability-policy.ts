@@ -7,6 +7,7 @@ import {
   TAG_DATA_CLASS,
 } from '../../capabilities/capability';
 import { catalogActions } from '../../capabilities/actions';
+import { GUARDED_DELETE_ACTIONS, GUARDED_WRITE_ACTIONS } from '../../private/registry-writes';
 
 /**
  * Registry data a role of `capability` must never read. A customization job's service role reads
@@ -87,6 +88,32 @@ export function capabilityDenies(capability: Capability): iam.PolicyStatement[] 
       ],
       resources: ['*'],
       conditions: { StringEquals: { [`aws:ResourceTag/${TAG_DATA_CLASS}`]: forbidden } },
+    }),
+    new iam.PolicyStatement({
+      sid: 'DenyWritingWeightsAndTrainingData',
+      effect: iam.Effect.DENY,
+      actions: GUARDED_WRITE_ACTIONS,
+      resources: ['*'],
+      // Customization writes the weights it makes, and no dataset.
+      conditions: {
+        StringEquals: {
+          [`aws:ResourceTag/${TAG_DATA_CLASS}`]:
+            capability === Capability.CUSTOMIZATION
+              ? [DataClass.TRAINING_DATA]
+              : [DataClass.MODEL_ARTIFACTS, DataClass.TRAINING_DATA],
+        },
+      },
+    }),
+    new iam.PolicyStatement({
+      sid: 'DenyDeletingWeightsAndTrainingData',
+      effect: iam.Effect.DENY,
+      actions: GUARDED_DELETE_ACTIONS,
+      resources: ['*'],
+      conditions: {
+        StringEquals: {
+          [`aws:ResourceTag/${TAG_DATA_CLASS}`]: [DataClass.MODEL_ARTIFACTS, DataClass.TRAINING_DATA],
+        },
+      },
     }),
     new iam.PolicyStatement({
       sid: 'DenyOtherCapabilities',
