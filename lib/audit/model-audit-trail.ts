@@ -16,6 +16,7 @@ import { CustomizationPipeline } from '../pipeline/customization-pipeline';
 import { acknowledgeFinding } from '../private/compliance-findings';
 import { accessLogsBucket, allowCloudWatchLogs } from '../private/log-storage';
 import { acceptRoleDependency } from '../private/redundant-dependency';
+import { confineServiceRole } from '../private/service-trust';
 import { ModelRegistry } from '../registry/model-registry';
 import { CapabilityRole } from '../roles/capability-role';
 import { SelfBoundedRole } from '../roles/self-bounded-role';
@@ -263,6 +264,11 @@ export class ModelAuditTrail extends Construct {
       // The role CloudTrail assumes to deliver to the log group: a service's role, watched like the rest.
       const deliveryRole = this.trail.node.findChild('LogsRole') as iam.Role;
       Tags.of(deliveryRole).add(TAG_CAPABILITY, 'service');
+      confineServiceRole(
+        deliveryRole,
+        stack.formatArn({ service: 'cloudtrail', region: '*', resource: 'trail', resourceName: '*' }),
+        false,
+      );
       this.watchRole(deliveryRole);
     }
     if (this.auditorRole) this.watchRole(this.auditorRole);

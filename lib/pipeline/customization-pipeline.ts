@@ -21,6 +21,7 @@ import { Hyperparameter } from './hyperparameter';
 import { handlerFunction } from './private/handler-function';
 import { Participants } from './private/participants';
 import { PARTICIPANT_ROLES_ENV } from '../private/session-names';
+import { confineServiceRole } from '../private/service-trust';
 import { allowCloudWatchLogs } from '../private/log-storage';
 import { acceptRoleDependency } from '../private/redundant-dependency';
 import { customizationWorkflow } from './private/workflow';
@@ -242,6 +243,16 @@ export class CustomizationPipeline extends Construct {
     cfnStateMachine.tags.setTag(TAG_COMPONENT, Component.CUSTOMIZATION_PIPELINE);
     acceptRoleDependency(cfnStateMachine);
     Tags.of(this.stateMachine.role).add(TAG_CAPABILITY, 'pipeline');
+    confineServiceRole(
+      this.stateMachine.role,
+      Stack.of(this).formatArn({
+        service: 'states',
+        resource: 'stateMachine',
+        resourceName: '*',
+        arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+      }),
+      true,
+    );
     this.acknowledgeExecutionRoleFindings(
       [datasetInspector, approvalGate, provenanceWriter],
       backend.wildcardResources,

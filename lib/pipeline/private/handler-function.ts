@@ -8,6 +8,7 @@ import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { TAG_CAPABILITY } from '../../capabilities/capability';
+import { confinedService } from '../../private/service-trust';
 import {
   acknowledgeFinding,
   acknowledgeWildcardResource,
@@ -51,7 +52,7 @@ export function handlerFunction(
   });
   // Its own role, writing only to its own log group: no AWSLambdaBasicExecutionRole (logs on *).
   const role = new iam.Role(scope, `${id}Role`, {
-    assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+    assumedBy: confinedService(scope, 'lambda.amazonaws.com', undefined, false),
     description: `${props.description} (customization pipeline function)`,
   });
   logGroup.grantWrite(role);

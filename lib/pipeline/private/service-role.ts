@@ -3,6 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { TAG_CAPABILITY } from '../../capabilities/capability';
 import { acknowledgeFinding } from '../../private/compliance-findings';
+import { confinedService } from '../../private/service-trust';
 import { ModelRegistry } from '../../registry/model-registry';
 
 /**
@@ -18,12 +19,12 @@ export function customizationServiceRole(
   const stack = Stack.of(scope);
   const role = new iam.Role(scope, 'ServiceRole', {
     description: `Runs the customization pipeline's ${service} jobs`,
-    assumedBy: new iam.ServicePrincipal(`${service}.amazonaws.com`, {
-      conditions: {
-        StringEquals: { 'aws:SourceAccount': stack.account },
-        ArnLike: { 'aws:SourceArn': stack.formatArn({ service, resource: jobResource, resourceName: '*' }) },
-      },
-    }),
+    assumedBy: confinedService(
+      scope,
+      `${service}.amazonaws.com`,
+      stack.formatArn({ service, resource: jobResource, resourceName: '*' }),
+      true,
+    ),
   });
   Tags.of(role).add(TAG_CAPABILITY, 'service');
   acknowledgeFinding(

@@ -1,5 +1,6 @@
-import { Stack, Token } from 'aws-cdk-lib';
+import { Aws, Stack, Token } from 'aws-cdk-lib';
 import { scalar } from '../../private/intrinsics';
+import { serviceTrustConditions } from '../../private/service-trust';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { isValidTagKey } from '../../capabilities/private/tags';
 import { AccessConditions } from '../access-conditions';
@@ -134,6 +135,13 @@ export function trustedPrincipal(principal: iam.IPrincipal, c: AccessConditions)
     conditions.Null = Object.fromEntries(c.requiredSessionTags.map((k) => [`aws:RequestTag/${k}`, 'false']));
     // sts:TagSession for these keys only: no caller may tag a session with a key that grants access.
     conditions['ForAllValues:StringEquals'] = { 'aws:TagKeys': c.requiredSessionTags };
+  }
+  // A service may assume a capability role only when acting for this account (confused deputy).
+  if (
+    isServicePrincipal(principal) &&
+    !JSON.stringify(principal.policyFragment.conditions).includes('aws:SourceAccount')
+  ) {
+    Object.assign(conditions, serviceTrustConditions(Aws.ACCOUNT_ID, undefined, false));
   }
   let trusted: iam.IPrincipal = Object.keys(conditions).length
     ? new iam.PrincipalWithConditions(principal, conditions)
