@@ -102,9 +102,20 @@ export interface ModelAccessControlProps {
    * @default - a new trail with the defaults of ModelAuditTrail
    */
   readonly auditTrail?: ModelAuditTrailProps;
+
+  /**
+   * The object lock mode of the records: the audit logs and the provenance manifests, each kept
+   * 365 days unless `auditTrail.logRetention` or `registry.metadataObjectLockRetention` says
+   * otherwise. GOVERNANCE lets principals allowed `s3:BypassGovernanceRetention` shorten or lift
+   * it (the pack counts that permission on these buckets as privilege administration); COMPLIANCE
+   * lets nobody, the root user included, delete a record before it expires, nor delete the
+   * bucket: choose it once the retention is settled.
+   * @default s3.ObjectLockMode.GOVERNANCE
+   */
+  readonly recordLockMode?: s3.ObjectLockMode;
 }
 
-const PROVENANCE_LOCK = s3.ObjectLockRetention.governance(Duration.days(365));
+const RECORD_RETENTION = Duration.days(365);
 
 /**
  * The whole platform with secure defaults: a registry, a role per capability for the principals
@@ -145,11 +156,15 @@ export class ModelAccessControl extends Construct {
       throw new Error('ModelAccessControl: models is empty; name the models readers and invokers may use.');
     }
     const people = { requireMfa: true, ...props.conditions };
+    const recordLock =
+      props.recordLockMode === s3.ObjectLockMode.COMPLIANCE
+        ? s3.ObjectLockRetention.compliance(RECORD_RETENTION)
+        : s3.ObjectLockRetention.governance(RECORD_RETENTION);
 
     this.registry = new ModelRegistry(this, 'Registry', {
       ...props.registry,
       metadataObjectLockRetention:
-        props.registry?.metadataObjectLockRetention ?? (customizes ? PROVENANCE_LOCK : undefined),
+        props.registry?.metadataObjectLockRetention ?? (customizes ? recordLock : undefined),
     });
     if (props.readers) {
       this.readRole = new ModelReadRole(this, 'Readers', {
@@ -206,6 +221,7 @@ export class ModelAccessControl extends Construct {
     );
     this.auditTrail = new ModelAuditTrail(this, 'Audit', {
       ...props.auditTrail,
+      logRetention: props.auditTrail?.logRetention ?? recordLock,
       auditors: props.auditors ?? props.auditTrail?.auditors,
       registries: [this.registry, ...(props.auditTrail?.registries ?? [])],
       pipelines: [...(this.pipeline ? [this.pipeline] : []), ...(props.auditTrail?.pipelines ?? [])],

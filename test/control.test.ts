@@ -1,6 +1,7 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as s3 from 'aws-cdk-lib/aws-s3';
 import { IConstruct } from 'constructs';
 import { AccessAnalysis, Capability, ModelAccessControl, ModelTarget, SelfBoundedRole } from '../lib';
 import { controlFixture, TITAN } from './audit/fixture';
@@ -50,6 +51,33 @@ describe('ModelAccessControl with every principal named', () => {
 
   test('locks provenance manifests: the metadata bucket has object lock', () => {
     expect(f.template.props(f.id(c.registry.metadataBucket)).ObjectLockEnabled).toBe(true);
+  });
+
+  const lockModes = (control: ModelAccessControl, t: ReturnType<typeof Template.fromStack>) =>
+    [control.registry.metadataBucket, control.auditTrail.logBucket!].map(
+      (b) =>
+        t.toJSON().Resources[Stack.of(b).getLogicalId(b.node.defaultChild as never)].Properties
+          .ObjectLockConfiguration.Rule.DefaultRetention,
+    );
+  test('records are locked in governance mode by default, in compliance mode on request', () => {
+    expect(lockModes(c, Template.fromJSON(f.json))).toEqual([
+      { Mode: 'GOVERNANCE', Days: 365 },
+      { Mode: 'GOVERNANCE', Days: 365 },
+    ]);
+    const stack = new Stack(new App({ context: { 'aws:cdk:bundling-stacks': [] } }), 'Compliance');
+    const control = new ModelAccessControl(stack, 'C', {
+      models: [TITAN],
+      customizationRequesters: new iam.AccountRootPrincipal(),
+      approvers: new iam.AccountRootPrincipal().withConditions({
+        StringEquals: { 'aws:PrincipalTag/job': 'lead' },
+      }),
+      baseModels: [TITAN],
+      recordLockMode: s3.ObjectLockMode.COMPLIANCE,
+    });
+    expect(lockModes(control, Template.fromStack(stack))).toEqual([
+      { Mode: 'COMPLIANCE', Days: 365 },
+      { Mode: 'COMPLIANCE', Days: 365 },
+    ]);
   });
 
   test("people's roles require MFA by default; the invokers' service role does not", () => {

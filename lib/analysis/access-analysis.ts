@@ -142,6 +142,8 @@ export class AccessAnalysis {
   private readonly resources: Record<string, Json>;
   private readonly idsByType = new Map<string, string[]>();
   private readonly registryBuckets = new Map<string, DataClass>();
+  /** Every bucket tagged with a data class (registry or not: audit logs too), for scoped catalog entries. */
+  private readonly dataBuckets = new Map<string, DataClass>();
   private readonly scopeArns = {
     registryKey: [] as string[],
     approvalEndpoint: [] as string[],
@@ -376,6 +378,9 @@ export class AccessAnalysis {
   private indexRegistry() {
     for (const id of this.idsOf('AWS::S3::Bucket')) {
       const dataClass = this.tag(id, TAG_DATA_CLASS);
+      if (dataClass && (Object.values(DataClass) as string[]).includes(dataClass)) {
+        this.dataBuckets.set(id, dataClass as DataClass);
+      }
       if (!dataClass || !(REGISTRY_DATA_CLASSES as string[]).includes(dataClass)) continue;
       this.registryBuckets.set(id, dataClass as DataClass);
       const rules = this.resources[id].Properties?.BucketEncryption?.ServerSideEncryptionConfiguration ?? [];
@@ -398,7 +403,7 @@ export class AccessAnalysis {
     const objects = isObjectAction(action);
     const bucketTargets = (arn: string) => (objects ? `${arn}/${PROBE_KEY}` : arn);
     out = [];
-    for (const [id, dataClass] of this.registryBuckets) {
+    for (const [id, dataClass] of this.dataBuckets) {
       if (on.dataClasses?.includes(dataClass)) out.push(bucketTargets(this.arnOf(id)!));
     }
     if (on.dataClasses?.length) out.push(bucketTargets(ANY_BUCKET));

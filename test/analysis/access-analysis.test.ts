@@ -173,6 +173,21 @@ describe('capabilities of hand-written designs', () => {
     expect(capabilitiesOf(t)).toEqual([WEIGHTS_ACCESS]);
   });
 
+  test('bypassing governance retention on the audit logs or the provenance manifests is privilege administration', () => {
+    for (const dataClass of ['audit-logs', 'metadata']) {
+      const t = template({
+        Locked: bucket(dataClass),
+        R: role([doc(allow('s3:BypassGovernanceRetention', { 'Fn::Sub': '${Locked.Arn}/*' }))]),
+      });
+      expect([dataClass, capabilitiesOf(t)]).toEqual([dataClass, [PRIVILEGE_ADMIN]]);
+    }
+    const elsewhere = template({
+      Other: { Type: 'AWS::S3::Bucket', Properties: {} },
+      R: role([doc(allow('s3:BypassGovernanceRetention', { 'Fn::Sub': '${Other.Arn}/*' }))]),
+    });
+    expect(capabilitiesOf(elsewhere)).toEqual([]);
+  });
+
   test('s3:GetObject on the metadata bucket is read, on an ordinary bucket nothing', () => {
     const t = template({
       Meta: bucket('metadata'),

