@@ -109,7 +109,8 @@ export interface ModelAccessControlProps {
    * otherwise. GOVERNANCE lets principals allowed `s3:BypassGovernanceRetention` shorten or lift
    * it (the pack counts that permission on these buckets as privilege administration); COMPLIANCE
    * lets nobody, the root user included, delete a record before it expires, nor delete the
-   * bucket: choose it once the retention is settled.
+   * bucket: choose it once the retention is settled. With `auditTrail.organizationTrailArn`, the
+   * audit logs are the organization log archive's to lock.
    * @default s3.ObjectLockMode.GOVERNANCE
    */
   readonly recordLockMode?: s3.ObjectLockMode;
@@ -221,7 +222,9 @@ export class ModelAccessControl extends Construct {
     );
     this.auditTrail = new ModelAuditTrail(this, 'Audit', {
       ...props.auditTrail,
-      logRetention: props.auditTrail?.logRetention ?? recordLock,
+      // An organization trail's logs are locked in the organization's log archive, not here.
+      logRetention:
+        props.auditTrail?.logRetention ?? (props.auditTrail?.organizationTrailArn ? undefined : recordLock),
       auditors: props.auditors ?? props.auditTrail?.auditors,
       registries: [this.registry, ...(props.auditTrail?.registries ?? [])],
       pipelines: [...(this.pipeline ? [this.pipeline] : []), ...(props.auditTrail?.pipelines ?? [])],
