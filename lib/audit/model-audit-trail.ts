@@ -137,6 +137,7 @@ export class ModelAuditTrail extends Construct {
   public readonly organizationTrailArn?: string;
 
   private readonly registries: ModelRegistry[] = [];
+  private readonly keys: kms.IKey[] = [];
   private readonly alertOnRoleChanges: boolean;
   private readonly watchedLists = new Map<string, string[][]>();
   private readonly exemptRoleArns: string[] = [];
@@ -273,25 +274,18 @@ export class ModelAuditTrail extends Construct {
     }
     if (this.auditorRole) this.watchRole(this.auditorRole);
 
+    this.watchKey(this.encryptionKey);
     for (const registry of props.registries ?? []) this.watchRegistry(registry);
     for (const pipeline of props.pipelines ?? []) this.watchPipeline(pipeline);
     for (const role of props.roles ?? []) this.watchRole(role);
     this.logInvocations(props.invokedModels ?? []);
   }
 
-  /** Records object-level events on the registry's buckets and alerts on its bucket and key policy changes. */
+  /** Records object-level events on the registry's buckets and alerts on changes to its bucket and key policies and its key. */
   public watchRegistry(registry: ModelRegistry): void {
     if (this.registries.includes(registry)) return;
     this.registries.push(registry);
-    this.registryRule ??= this.rule(
-      'RegistryPolicyChanges',
-      "A change to a model registry's bucket or key policy",
-      () =>
-        registryPolicyPattern(
-          this.registries.flatMap((r) => r.dataBuckets.map((b) => b.bucketName)),
-          this.registries.flatMap((r) => [r.encryptionKey.keyId, r.encryptionKey.keyArn]),
-        ),
-    );
+    this.watchKey(registry.encryptionKey);
     if (this.organizationTrailArn !== undefined) {
       for (const bucket of registry.dataBuckets) {
         Validations.of(bucket).acknowledge({
@@ -304,12 +298,31 @@ export class ModelAuditTrail extends Construct {
 
   /**
    * Lets the pipeline's state machine customize models without an alert, and watches every role
-   * of the pipeline.
+   * of the pipeline and its key.
    */
   public watchPipeline(pipeline: CustomizationPipeline): void {
     const customizer = pipeline.stateMachine.role.roleArn;
     if (!this.exemptRoleArns.includes(customizer)) this.exemptRoleArns.push(customizer);
     for (const role of pipeline.roles) this.watchRole(role);
+    this.watchKey(pipeline.encryptionKey);
+  }
+
+  /**
+   * Alerts when the key's policy changes, a grant is created on it, or it is disabled or
+   * scheduled for deletion (which would make what it encrypts unreadable, or the record with it).
+   */
+  public watchKey(key: kms.IKey): void {
+    if (this.keys.includes(key)) return;
+    this.keys.push(key);
+    this.registryRule ??= this.rule(
+      'RegistryPolicyChanges',
+      "A change to a model registry's bucket policy, or to the policy or state of one of the platform's keys",
+      () =>
+        registryPolicyPattern(
+          this.registries.flatMap((r) => r.dataBuckets.map((b) => b.bucketName)),
+          this.keys.flatMap((k) => [k.keyId, k.keyArn]),
+        ),
+    );
   }
 
   /** Alerts when the role's policies, boundary or trust change; a capability role's boundary and model policies too. */

@@ -145,6 +145,20 @@ describe('a customization call', () => {
     ]);
   });
 
+  test.each([
+    ['bedrock-mantle', 'CreateFineTuningJob'],
+    ['bedrock', 'CreateCustomModelDeployment'],
+    ['sagemaker', 'UpdateEndpoint'],
+    ['sagemaker', 'CreateAutoMLJobV2'],
+  ])(
+    '%s:%s, a catalog action of customization or deployment, raises the alert',
+    async (service, eventName) => {
+      expect(await alertsFor(apiCall(service, eventName, outsider))).toEqual([
+        'CustomizationOutsidePipeline',
+      ]);
+    },
+  );
+
   test('sagemaker:CreateTrainingJob by another role raises the alert', async () => {
     expect(await alertsFor(apiCall('sagemaker', 'CreateTrainingJob', outsider))).toEqual([
       'CustomizationOutsidePipeline',
@@ -167,6 +181,9 @@ describe("a change to a watched role's permissions", () => {
     'PutRolePermissionsBoundary',
     'DeleteRolePermissionsBoundary',
     'UpdateAssumeRolePolicy',
+    'TagRole',
+    'UntagRole',
+    'UpdateRole',
   ])('%s on the inference role raises the privilege alert', async (eventName) => {
     expect(await alertsFor(apiCall('iam', eventName, user, { roleName: watched() }))).toEqual([
       'RoleChanges',
@@ -221,6 +238,21 @@ describe('a change to a registry bucket or key policy', () => {
       ).toEqual(['RegistryPolicyChanges']);
     }
   });
+
+  test.each(['DisableKey', 'ScheduleKeyDeletion', 'DisableKeyRotation'])(
+    "%s on the registry key, the pipeline's key or the trail's key raises it",
+    async (eventName) => {
+      for (const key of [
+        registry.encryptionKey,
+        pipeline.encryptionKey,
+        f.control.auditTrail.encryptionKey,
+      ]) {
+        expect(await alertsFor(apiCall('kms', eventName, outsider, { keyId: arn(key) }))).toEqual([
+          'RegistryPolicyChanges',
+        ]);
+      }
+    },
+  );
 
   test('CreateGrant on the registry key raises it', async () => {
     expect(

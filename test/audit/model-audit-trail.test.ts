@@ -314,6 +314,7 @@ describe('role-change alerts and the region', () => {
     expect(rules.map((r) => r.Properties.Description)).toEqual([
       'A model customization or deployment call by anyone but a customization pipeline',
       'A CloudTrail trail stopped, deleted or reconfigured',
+      "A change to a model registry's bucket policy, or to the policy or state of one of the platform's keys",
     ]);
   });
 

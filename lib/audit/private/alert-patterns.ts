@@ -6,10 +6,11 @@ type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 /** CloudTrail's `detail-type` for API calls, as EventBridge receives them. */
 export const API_CALL = 'AWS API Call via CloudTrail';
 
-/** The model services whose CUSTOMIZATION and DEPLOYMENT calls (by the catalog) raise an alert outside a pipeline. */
-const MODEL_SERVICES = ['bedrock', 'sagemaker'];
-
-/** The catalog's CUSTOMIZATION and DEPLOYMENT calls of the model services, by service: the API names CloudTrail records. */
+/**
+ * The catalog's CUSTOMIZATION and DEPLOYMENT calls, by service: the API names CloudTrail records
+ * as management events (`aws.<service>`, `<service>.amazonaws.com`). Object writes to the
+ * registry are S3 data events, recorded by the trail and not alerted on here.
+ */
 export function customizationEvents(): Record<string, string[]> {
   const byService: Record<string, string[]> = {};
   for (const action of [
@@ -17,12 +18,12 @@ export function customizationEvents(): Record<string, string[]> {
     ...catalogActions(Capability.DEPLOYMENT),
   ]) {
     const [service, name] = action.split(':');
-    if (MODEL_SERVICES.includes(service)) (byService[service] ??= []).push(name);
+    if (service !== 's3') (byService[service] ??= []).push(name);
   }
   return byService;
 }
 
-/** IAM calls that change a role's permissions, trust or boundary (`requestParameters.roleName`). */
+/** IAM calls that change a role's permissions, trust, boundary, tags or sessions (`requestParameters.roleName`). */
 export const ROLE_CHANGE_EVENTS = [
   'PutRolePolicy',
   'AttachRolePolicy',
@@ -31,6 +32,10 @@ export const ROLE_CHANGE_EVENTS = [
   'PutRolePermissionsBoundary',
   'DeleteRolePermissionsBoundary',
   'UpdateAssumeRolePolicy',
+  // Tags declare a role's capability and drive ABAC; UpdateRole lengthens its sessions.
+  'TagRole',
+  'UntagRole',
+  'UpdateRole',
 ];
 
 /** IAM calls that change what a managed policy (a boundary or model policy) says (`requestParameters.policyArn`). */
@@ -44,8 +49,14 @@ export const BUCKET_POLICY_EVENTS = [
   'DeleteBucketTagging',
 ];
 
-/** KMS calls that change who may use a registry key. */
-export const KEY_POLICY_EVENTS = ['PutKeyPolicy', 'CreateGrant'];
+/** KMS calls that change who may use one of the platform's keys, or stop it from working. */
+export const KEY_POLICY_EVENTS = [
+  'PutKeyPolicy',
+  'CreateGrant',
+  'DisableKey',
+  'ScheduleKeyDeletion',
+  'DisableKeyRotation',
+];
 
 /** CloudTrail calls that stop or narrow the record. */
 export const TRAIL_EVENTS = ['StopLogging', 'DeleteTrail', 'UpdateTrail', 'PutEventSelectors'];
