@@ -160,6 +160,9 @@ export class AccessAnalysis {
   private trustMerges?: MergedIdentity[];
   private sharedMerges?: SharedTrustMerge[];
   private readonly outside: Map<string, OutsideTrust[]>;
+  /** Users with an AWS::IAM::AccessKey in the template. */
+  private readonly keyedUsers = new Set<string>();
+  private readonly principalArns = new Map<string, string[]>();
   private mergesByPrincipal?: Map<string, MergedIdentity[]>;
 
   private constructor(template: Json) {
@@ -191,6 +194,12 @@ export class AccessAnalysis {
         this.effective.get(caller)!.allows.some((s) => this.grants(caller, s, 'sts:AssumeRole', [roleArn])),
     );
     this.outside = outsideTrust(this.resources, index, (r) => this.canonical(r));
+    for (const p of index.all()) this.principalArns.set(p.id, p.arns);
+    for (const id of idsOf('AWS::IAM::AccessKey')) {
+      for (const user of index.named(this.resources[id].Properties?.UserName, 'AWS::IAM::User')) {
+        this.keyedUsers.add(user);
+      }
+    }
     this.principals = index
       .all()
       .map((p) => this.access(p, sources.attachedBy.get(p.id)?.[0], reachable(p.id, edges)));
@@ -262,6 +271,21 @@ export class AccessAnalysis {
         });
     });
     return this.trustMerges;
+  }
+
+  /**
+   * How an IAM user holds long-lived credentials: an access key the template creates for it, or
+   * its own permission to create one (iam:CreateAccessKey on itself). Undefined for anyone else.
+   */
+  public longLivedCredentials(userId: string): 'access-key' | 'may-create-access-key' | undefined {
+    const user = this.byId.get(userId);
+    if (user?.type !== 'AWS::IAM::User') return undefined;
+    if (this.keyedUsers.has(userId)) return 'access-key';
+    const arns = this.principalArns.get(userId) ?? [];
+    const mayCreate = this.effective
+      .get(userId)!
+      .allows.some((s) => arns.length > 0 && this.grants(userId, s, 'iam:CreateAccessKey', arns));
+    return mayCreate ? 'may-create-access-key' : undefined;
   }
 
   /** Whether any principal in any account may assume the role: `*` trusted with no condition on the caller. */

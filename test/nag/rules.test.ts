@@ -33,6 +33,12 @@ const trustOf = (principal: Json, condition?: Json) =>
   doc({ Effect: 'Allow', Principal: principal, Action: 'sts:AssumeRole', Condition: condition });
 const otherAccountRole = { AWS: 'arn:aws:iam::222222222222:role/app' };
 
+const userWith = (...statements: Json[]) => ({
+  Type: 'AWS::IAM::User',
+  Properties: { Policies: [{ PolicyName: 'p', PolicyDocument: doc(...statements) }] },
+});
+const accessKeyOf = (userName: Json) => ({ Type: 'AWS::IAM::AccessKey', Properties: { UserName: userName } });
+
 /** For each rule: a design it flags, and a design like it that it passes. */
 const FIXTURES: Record<string, { nonCompliant: Json; compliant: Json }> = {
   MergedCapabilities: {
@@ -140,6 +146,14 @@ const FIXTURES: Record<string, { nonCompliant: Json; compliant: Json }> = {
       }),
     }),
   },
+  LongLivedCredentials: {
+    nonCompliant: template({ Ci: userWith(invoke), CiKey: accessKeyOf({ Ref: 'Ci' }) }),
+    compliant: template({
+      Ci: userWith(allow('s3:PutObject', 'arn:aws:s3:::app-uploads/*')),
+      CiKey: accessKeyOf({ Ref: 'Ci' }),
+      Analyst: userWith(invoke),
+    }),
+  },
   UnpinnedParticipants: {
     nonCompliant: template({
       F: participantsFunction({ '${Leads}': 'unverified', '${Engineers}': 'pinned' }),
@@ -156,6 +170,39 @@ const FIXTURES: Record<string, { nonCompliant: Json; compliant: Json }> = {
 
 const ruleIds = (report: ReturnType<typeof check>) =>
   report.violations.map((v) => v.ruleName.replace(/\[.*$/, ''));
+
+describe('ModelAccess-LongLivedCredentials', () => {
+  const findings = (t: Json) =>
+    check(t)
+      .violations.map((v) => v.ruleName)
+      .filter((n) => n.startsWith('ModelAccess-LongLivedCredentials'));
+  test('a user that may create its own access key is flagged as such', () => {
+    const selfService = {
+      Type: 'AWS::IAM::Policy',
+      Properties: {
+        PolicyName: 'keys',
+        Users: [{ Ref: 'Ci' }],
+        PolicyDocument: doc(allow('iam:CreateAccessKey', { 'Fn::GetAtt': ['Ci', 'Arn'] })),
+      },
+    };
+    expect(findings(template({ Ci: userWith(invoke), SelfService: selfService }))).toEqual([
+      'ModelAccess-LongLivedCredentials[may-create-access-key]',
+    ]);
+  });
+  test('an access key of a user the template only names, whose policy grants a capability', () => {
+    expect(
+      findings(
+        template({
+          P: {
+            Type: 'AWS::IAM::Policy',
+            Properties: { PolicyName: 'p', Users: ['ci-bot'], PolicyDocument: doc(tune) },
+          },
+          Key: accessKeyOf('ci-bot'),
+        }),
+      ),
+    ).toEqual(['ModelAccess-LongLivedCredentials[access-key]']);
+  });
+});
 
 test('every rule has fixtures', () => {
   expect(Object.keys(FIXTURES).sort()).toEqual(MODEL_ACCESS_RULES.map((r) => r.id).sort());

@@ -2,6 +2,7 @@ import { ModelAccessRule } from '../rule';
 import { CapabilityExceedsTag } from './capability-exceeds-tag';
 import { CapabilityRoleLimits } from './capability-role-limits';
 import { CustomizationOutsidePipeline } from './customization-outside-pipeline';
+import { LongLivedCredentials } from './long-lived-credentials';
 import { MergeThroughTrust } from './merge-through-trust';
 import { MergedCapabilities } from './merged-capabilities';
 import { PrivilegeAdminMerge } from './privilege-admin-merge';
@@ -24,6 +25,7 @@ export const MODEL_ACCESS_RULES: readonly ModelAccessRule[] = [
   SharedTrust,
   WorldAssumableRole,
   ReadsEveryObject,
+  LongLivedCredentials,
   WildcardModelActions,
   CapabilityExceedsTag,
   CustomizationOutsidePipeline,

@@ -1,0 +1,19 @@
+import { CfnResource } from 'aws-cdk-lib';
+import { NagMessageLevel, NagRuleCompliance } from 'cdk-nag';
+import { MODEL_CAPABILITIES } from '../../capabilities/capability';
+import { ModelAccessRule, RuleContext } from '../rule';
+
+export const LongLivedCredentials: ModelAccessRule = {
+  id: 'LongLivedCredentials',
+  level: NagMessageLevel.ERROR,
+  info: 'An IAM user that holds a model capability has an access key, or may create its own: static credentials that never expire.',
+  explanation:
+    "Access keys leak through CI variables, laptops and logs, and keep working until someone deletes them. Give the workload a role instead, with sessions of an hour or less: the service's own role (Lambda, ECS, an EC2 instance profile), OIDC federation for CI (GitHub Actions, GitLab), IAM Identity Center for people. Then delete the user's access keys.",
+  check(_node: CfnResource, { principal, analysis }: RuleContext) {
+    if (principal?.type !== 'AWS::IAM::User') return NagRuleCompliance.NOT_APPLICABLE;
+    if (!principal.capabilities.some((c) => MODEL_CAPABILITIES.includes(c)))
+      return NagRuleCompliance.NOT_APPLICABLE;
+    const credentials = analysis.longLivedCredentials(principal.id);
+    return credentials ? [credentials] : NagRuleCompliance.COMPLIANT;
+  },
+};
