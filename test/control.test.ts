@@ -5,7 +5,8 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { IConstruct } from 'constructs';
 import { AccessAnalysis, Capability, ModelAccessControl, ModelTarget, SelfBoundedRole } from '../lib';
 import { controlFixture, TITAN } from './audit/fixture';
-import { boundaryOf, identityPoliciesOf, simulate } from './support/simulate';
+import { boundaryOf, bucketPolicyOf, identityPoliciesOf, simulate } from './support/simulate';
+import { ResolvedTemplate } from './support/template';
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -160,6 +161,55 @@ describe('approvers', () => {
     expect(await can(a, 'bedrock:CreateModelCustomizationJob', TITAN_ARN, [ADMINISTRATOR_ACCESS])).not.toBe(
       'Allowed',
     );
+  });
+});
+
+describe('ModelAccessControl with IAM Identity Center people', () => {
+  const sso = (name: string) =>
+    `arn:aws:iam::111111111111:role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_${name}_0123456789abcdef`;
+  const stack = new Stack(new App({ context: { 'aws:cdk:bundling-stacks': [] } }), 'Sso');
+  const control = new ModelAccessControl(stack, 'C', {
+    models: [TITAN],
+    customizationRequesters: new iam.ArnPrincipal(sso('MlEngineer')),
+    approvers: new iam.ArnPrincipal(sso('MlLead')),
+    baseModels: [TITAN],
+    conditions: { requireMfa: false },
+  });
+  const t = new ResolvedTemplate(Template.fromStack(stack).toJSON());
+
+  test('grants the permission-set roles directly, creating no role for them to chain into', () => {
+    expect([control.requesterRole, control.approverRole]).toEqual([undefined, undefined]);
+    const invokers = t
+      .ofType('AWS::Lambda::Permission')
+      .map((id) => t.props(id))
+      .filter((p) => p.Action === 'lambda:InvokeFunctionUrl')
+      .map((p) => p.Principal);
+    expect(invokers.sort()).toEqual([sso('MlEngineer'), sso('MlLead')]);
+    const env = t
+      .ofType('AWS::Lambda::Function')
+      .map((id) => t.props(id).Environment?.Variables?.PARTICIPANT_ROLES)
+      .find((v) => v);
+    expect(JSON.parse(env)).toEqual({
+      AWSReservedSSO_MlEngineer_0123456789abcdef: 'identity-center',
+      AWSReservedSSO_MlLead_0123456789abcdef: 'identity-center',
+    });
+  });
+
+  test('requesters upload training data through the bucket policy, and nothing is attached to their role', async () => {
+    expect(
+      t
+        .ofType('AWS::IAM::Policy')
+        .map((id) => t.props(id).Roles ?? [])
+        .flat(),
+    ).not.toContain('AWSReservedSSO_MlEngineer_0123456789abcdef');
+    const bucketId = stack.getLogicalId(control.registry.trainingDataBucket.node.defaultChild as never);
+    const decision = await simulate({
+      principal: sso('MlEngineer'),
+      action: 's3:PutObject',
+      resource: `${t.arn(bucketId)}/datasets/train.jsonl`,
+      resourcePolicy: bucketPolicyOf(t, bucketId),
+    });
+    expect(decision).toBe('Allowed');
   });
 });
 

@@ -1,12 +1,9 @@
-import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SendTaskSuccessCommand, SFNClient } from '@aws-sdk/client-sfn';
-import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { mockClient } from 'aws-sdk-client-mock';
-import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import {
   CustomizationApproverRole,
   CustomizationPipeline,
@@ -15,9 +12,8 @@ import {
   ModelTarget,
 } from '../../lib';
 import { simulate } from '../support/simulate';
-import { MotoServer } from '../support/moto-server';
 import { ACCOUNT, ResolvedTemplate } from '../support/template';
-import { setHandlerEnv, urlEvent } from './handlers/events';
+import { DecisionTable, decisionTable } from './handlers/decision-table';
 
 /**
  * People, end to end: the trust policy CDK synthesizes for the approver role, evaluated by
@@ -74,67 +70,21 @@ async function assume(user: string, sessionName: string): Promise<string | undef
     : undefined;
 }
 
-let moto: MotoServer;
-let handler: (e: ReturnType<typeof urlEvent>) => Promise<APIGatewayProxyStructuredResultV2>;
-let documents: typeof import('../../lib/pipeline/handlers/runtime').documents;
+// The approval handler, with the environment the construct synthesized, over moto's DynamoDB.
+let table: DecisionTable;
 const sfn = mockClient(SFNClient);
-const REQUEST_ID = '0d9c6a2e-1b3f-4c5d-9e8f-7a6b5c4d3e2f';
 
 beforeAll(async () => {
-  moto = await MotoServer.start();
-  setHandlerEnv();
-  Object.assign(process.env, {
-    ...t.props(approvalFunction).Environment.Variables,
-    TABLE_NAME: 'decisions',
-    AWS_ENDPOINT_URL_DYNAMODB: moto.endpoint,
-    AWS_ACCESS_KEY_ID: 'testing',
-    AWS_SECRET_ACCESS_KEY: 'testing',
-  });
-  ({ handler } = await import('../../lib/pipeline/handlers/approval-handler'));
-  ({ documents } = await import('../../lib/pipeline/handlers/runtime'));
-  await new DynamoDBClient({}).send(
-    new CreateTableCommand({
-      TableName: 'decisions',
-      KeySchema: [{ AttributeName: 'requestId', KeyType: 'HASH' }],
-      AttributeDefinitions: [{ AttributeName: 'requestId', AttributeType: 'S' }],
-      BillingMode: 'PAY_PER_REQUEST',
-    }),
-  );
+  table = await decisionTable(t.props(approvalFunction).Environment.Variables);
 }, 60_000);
-
-afterAll(() => moto?.stop());
-
+afterAll(() => table?.stop());
 beforeEach(async () => {
   sfn.reset();
-  await documents.send(
-    new PutCommand({
-      TableName: 'decisions',
-      Item: {
-        requestId: REQUEST_ID,
-        status: 'AWAITING_APPROVAL',
-        requester: `arn:aws:sts::${ACCOUNT}:assumed-role/Requesters/alice`,
-        requesterPerson: 'alice',
-        requestedAt: '2026-11-24T00:00:00.000Z',
-        request: {},
-        requiredApprovals: 2,
-        approvals: {},
-        taskToken: 'token',
-        expiresAt: new Date(Date.now() + 3600_000).toISOString(),
-      },
-    }),
-  );
+  await table.reset();
 });
 
-const approveAs = async (session: string | undefined) =>
-  session ? handler(urlEvent(session, { requestId: REQUEST_ID, decision: 'approve' })) : undefined;
-const approvals = async () =>
-  Object.keys(
-    (
-      await documents.send(
-        new GetCommand({ TableName: 'decisions', Key: { requestId: REQUEST_ID }, ConsistentRead: true }),
-      )
-    ).Item!.approvals,
-  );
+const approveAs = async (session: string | undefined) => (session ? table.approve(session) : undefined);
+const approvals = async () => Object.keys((await table.stored()).approvals as object);
 
 describe('one human is one approver', () => {
   test('the synthesized trust lets bob open a session named bob, and no session named carol', async () => {

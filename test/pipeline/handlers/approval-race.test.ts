@@ -1,68 +1,23 @@
-import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SendTaskSuccessCommand, SFNClient } from '@aws-sdk/client-sfn';
-import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
-import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { MotoServer } from '../../support/moto-server';
-import { ALICE, BOB, CAROL, DAVE, setHandlerEnv, urlEvent } from './events';
+import { DecisionTable, decisionTable } from './decision-table';
+import { BOB, CAROL, DAVE } from './events';
 
 // The decision table is a real DynamoDB API (moto) here, so conditional writes behave as in AWS.
-let moto: MotoServer;
-let handler: (e: ReturnType<typeof urlEvent>) => Promise<APIGatewayProxyStructuredResultV2>;
-let documents: typeof import('../../../lib/pipeline/handlers/runtime').documents;
+let table: DecisionTable;
 const sfn = mockClient(SFNClient);
-const REQUEST_ID = '6f1c2d3e-4a5b-4c6d-8e9f-0a1b2c3d4e5f';
 
 beforeAll(async () => {
-  moto = await MotoServer.start();
-  setHandlerEnv();
-  Object.assign(process.env, {
-    AWS_ENDPOINT_URL_DYNAMODB: moto.endpoint,
-    AWS_ACCESS_KEY_ID: 'testing',
-    AWS_SECRET_ACCESS_KEY: 'testing',
-  });
-  ({ handler } = await import('../../../lib/pipeline/handlers/approval-handler'));
-  ({ documents } = await import('../../../lib/pipeline/handlers/runtime'));
-  await new DynamoDBClient({}).send(
-    new CreateTableCommand({
-      TableName: 'decisions',
-      KeySchema: [{ AttributeName: 'requestId', KeyType: 'HASH' }],
-      AttributeDefinitions: [{ AttributeName: 'requestId', AttributeType: 'S' }],
-      BillingMode: 'PAY_PER_REQUEST',
-    }),
-  );
+  table = await decisionTable();
 }, 60_000);
-
-afterAll(() => moto?.stop());
-
+afterAll(() => table?.stop());
 beforeEach(async () => {
   sfn.reset();
-  await documents.send(
-    new PutCommand({
-      TableName: 'decisions',
-      Item: {
-        requestId: REQUEST_ID,
-        status: 'AWAITING_APPROVAL',
-        requester: ALICE,
-        requesterPerson: 'alice',
-        requestedAt: '2026-11-24T00:00:00.000Z',
-        request: {},
-        requiredApprovals: 2,
-        approvals: {},
-        taskToken: 'token',
-        expiresAt: new Date(Date.now() + 3600_000).toISOString(),
-      },
-    }),
-  );
+  await table.reset();
 });
 
-const approve = (caller: string) => handler(urlEvent(caller, { requestId: REQUEST_ID, decision: 'approve' }));
-const stored = async () =>
-  (
-    await documents.send(
-      new GetCommand({ TableName: 'decisions', Key: { requestId: REQUEST_ID }, ConsistentRead: true }),
-    )
-  ).Item!;
+const approve = (caller: string) => table.approve(caller);
+const stored = () => table.stored() as Promise<{ status: string; approvals: Record<string, unknown> }>;
 
 describe('approvals racing on a real conditional-write API', () => {
   test('concurrent approvals, with repeats, resume the pipeline exactly once and count each person once', async () => {
