@@ -301,36 +301,34 @@ export class AccessAnalysis {
    */
   public sharedTrustMerges(): SharedTrustMerge[] {
     if (this.sharedMerges) return this.sharedMerges;
-    const byPrincipal = new Map<string, { role: string; trust: OutsideTrust }[]>();
-    for (const [role, trusted] of this.outside) {
+    // Only roles that hold a capability can merge: the rest (most roles of an app) are left out.
+    const byPrincipal = new Map<string, { role: PrincipalAccess; trust: OutsideTrust }[]>();
+    for (const [id, trusted] of this.outside) {
+      const role = this.byId.get(id)!;
+      if (role.capabilities.length === 0) continue;
       for (const trust of trusted) {
         byPrincipal.set(trust.principal, [...(byPrincipal.get(trust.principal) ?? []), { role, trust }]);
       }
     }
     const merges: SharedTrustMerge[] = [];
+    const seen = new Set<string>();
     for (const [principal, entries] of byPrincipal) {
       entries.forEach((a, i) => {
         for (const b of entries.slice(i + 1)) {
-          if (a.role === b.role) continue;
           const apart =
             a.trust.shared &&
             a.trust.distinguishedBy !== '' &&
             b.trust.distinguishedBy !== '' &&
             a.trust.distinguishedBy !== b.trust.distinguishedBy;
-          if (apart) continue;
-          const [pa, pb] = [this.byId.get(a.role)!, this.byId.get(b.role)!];
+          if (a.role === b.role || apart) continue;
           const own = new Set(
-            [...mergedPairs(pa.capabilities), ...mergedPairs(pb.capabilities)].map((p) => p.join()),
+            [...mergedPairs(a.role.capabilities), ...mergedPairs(b.role.capabilities)].map((p) => p.join()),
           );
-          for (const pair of mergedPairs([...pa.capabilities, ...pb.capabilities])) {
-            const seen = merges.some(
-              (m) =>
-                m.principal === principal &&
-                m.roles.join() === [a.role, b.role].join() &&
-                m.capabilities.join() === pair.join(),
-            );
-            if (!own.has(pair.join()) && !seen)
-              merges.push({ principal, roles: [a.role, b.role], capabilities: pair });
+          for (const pair of mergedPairs([...a.role.capabilities, ...b.role.capabilities])) {
+            const key = [principal, a.role.id, b.role.id, ...pair].join('|');
+            if (own.has(pair.join()) || seen.has(key)) continue;
+            seen.add(key);
+            merges.push({ principal, roles: [a.role.id, b.role.id], capabilities: pair });
           }
         }
       });

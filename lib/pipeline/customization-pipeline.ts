@@ -20,7 +20,7 @@ import type { RequestRules } from './handlers/request-rules';
 import { Hyperparameter } from './hyperparameter';
 import { handlerFunction } from './private/handler-function';
 import { Participants } from './private/participants';
-import { PARTICIPANT_ROLES_ENV } from '../private/session-names';
+import { PARTICIPANT_ROLES_ENV } from '../private/participant-roles';
 import { confineServiceRole } from '../private/service-trust';
 import { allowCloudWatchLogs } from '../private/log-storage';
 import { acceptRoleDependency } from '../private/redundant-dependency';

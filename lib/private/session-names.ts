@@ -11,13 +11,6 @@ type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
  * assumes a role picks the session name itself, unless the trust policy pins it.
  */
 
-/**
- * The pipeline handlers' environment variable naming the roles whose sessions count as people,
- * and how each fixes its session names (role name to `pinned`, `identity-center` or
- * `unverified`); the pack reads it to report unverified ones.
- */
-export const PARTICIPANT_ROLES_ENV = 'PARTICIPANT_ROLES';
-
 /** The condition that pins a role session's name to the IAM user who assumes the role. */
 export const SESSION_NAME_IS_USER_NAME = { StringEquals: { 'sts:RoleSessionName': '${aws:username}' } };
 

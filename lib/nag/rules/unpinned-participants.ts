@@ -2,7 +2,7 @@ import { CfnResource } from 'aws-cdk-lib';
 import { CfnFunction } from 'aws-cdk-lib/aws-lambda';
 import { NagMessageLevel, NagRuleCompliance } from 'cdk-nag';
 import { scalar } from '../../private/intrinsics';
-import { PARTICIPANT_ROLES_ENV } from '../../private/session-names';
+import { PARTICIPANT_ROLES_ENV } from '../../private/participant-roles';
 import { ModelAccessRule, RuleContext } from '../rule';
 
 export const UnpinnedParticipants: ModelAccessRule = {

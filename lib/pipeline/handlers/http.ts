@@ -1,5 +1,6 @@
 import type { LambdaFunctionURLEventWithIAMAuthorizer, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { Caller, callerOf, ParticipantRoles } from './identity';
+import { PARTICIPANT_ROLES_ENV } from '../../private/participant-roles';
 import { env } from './runtime';
 
 /** A JSON response of a function URL. */
@@ -21,7 +22,7 @@ export function readRequest(
   }
   const identified = callerOf(
     event.requestContext.authorizer?.iam?.userArn,
-    JSON.parse(env('PARTICIPANT_ROLES')) as ParticipantRoles,
+    JSON.parse(env(PARTICIPANT_ROLES_ENV)) as ParticipantRoles,
   );
   if ('refusal' in identified) return { refusal: refuse(403, identified.refusal) };
   const { caller } = identified;
