@@ -62,8 +62,11 @@ export function buildFixture(build: (stack: Stack) => Record<string, CapabilityR
     roles,
     can: (name, action, resource, options = {}) => {
       const id = idOf(name);
-      const guard = (template.props(id).Policies ?? []).map((p: Json) => p.PolicyDocument);
-      const own = identityPoliciesOf(template, id).filter((p) => !options.withoutGuard || !guard.includes(p));
+      // Resolved documents are new objects on each call: compare them by content.
+      const guard = (template.props(id).Policies ?? []).map((p: Json) => JSON.stringify(p.PolicyDocument));
+      const own = identityPoliciesOf(template, id).filter(
+        (p) => !options.withoutGuard || !guard.includes(JSON.stringify(p)),
+      );
       return simulate({
         principal: template.arn(id),
         action,
