@@ -56,6 +56,15 @@ describe('who may request and approve: people the caller cannot invent', () => {
     );
   });
 
+  test('IAM users take part as themselves, whether of the app, imported or named by ARN', () => {
+    const { stack, pipeline } = pipelineStack();
+    pipeline.grantApprove(new iam.User(stack, 'Bob'));
+    pipeline.grantApprove(iam.User.fromUserName(stack, 'Carol', 'carol'));
+    pipeline.grantRequest(new iam.ArnPrincipal('arn:aws:iam::111111111111:user/alice'));
+    const t = new ResolvedTemplate(Template.fromStack(stack).toJSON());
+    expect(participantsOf(t)).toEqual({});
+  });
+
   test('an account, a service or anyone cannot be a participant', () => {
     const { stack, pipeline } = pipelineStack();
     expect(() => pipeline.grantApprove(accountRoot())).toThrow(

@@ -45,6 +45,8 @@ export class Participants {
       });
       return;
     }
+    // An IAM user (of the app, imported, or named by ARN) is one person by its name.
+    if ('userArn' in principal) return;
     const arn = principalArn(principal);
     if (arn && /^arn:[^:]+:iam::[^:]*:user\//.test(arn)) return;
     const identityCenter = arn ? identityCenterRoleName(arn) : undefined;
