@@ -53,29 +53,45 @@ export function pinSessionNames(where: string, principal: iam.IPrincipal): iam.I
   return new iam.PrincipalWithConditions(principal, SESSION_NAME_IS_USER_NAME);
 }
 
+/** Where the people IAM users are named by: a role pinned to `${aws:username}`, or an IAM user itself. */
+export const IAM_USERS = 'IAM users';
+/** Where the people of an Identity Center permission-set role come from. */
+export const IDENTITY_CENTER = 'IAM Identity Center';
+
 /**
- * Why a role's trust policy (resolved JSON) lets a caller choose its session name, or undefined
- * when every statement that lets a principal assume it fixes the name: `sts:RoleSessionName`
- * pinned to `${aws:username}` for AWS principals, a SAML provider, or a web identity provider
- * with the name pinned to one of its claims.
+ * How a role's trust policy (resolved JSON) fixes its session names: the sources of identity
+ * whose names its sessions carry (`IAM users`, a SAML or web identity provider by ARN), or why a
+ * caller can choose the name. Every statement that lets a principal assume the role must fix it:
+ * `sts:RoleSessionName` pinned to `${aws:username}` for AWS principals, a SAML provider, or a web
+ * identity provider with the name pinned to one of its claims.
  */
-export function sessionNamingProblem(trust: Json): string | undefined {
+export function sessionNaming(trust: Json): { sources: string[] } | { problem: string } {
+  const sources = new Set<string>();
   for (const s of [trust?.Statement ?? []].flat()) {
     if (s.Effect !== 'Allow' || !list(s.Action).some((a: string) => ASSUME.test(a))) continue;
-    if (s.Principal === '*' || list(s.Principal?.AWS).includes('*')) return 'it trusts any principal (*)';
+    if (s.Principal === '*' || list(s.Principal?.AWS).includes('*'))
+      return { problem: 'it trusts any principal (*)' };
     const service = list(s.Principal?.Service);
-    if (service.length) return `it trusts the service ${service.join(', ')}, which is no person`;
+    if (service.length) return { problem: `it trusts the service ${service.join(', ')}, which is no person` };
     const pin = [s.Condition?.StringEquals?.['sts:RoleSessionName'] ?? []].flat();
     const pinned = pin.length === 1 && typeof pin[0] === 'string';
     for (const federated of list(s.Principal?.Federated)) {
-      if (/:saml-provider\//.test(federated)) continue;
-      if (!pinned || !/^\$\{[^}]+\}$/.test(pin[0])) {
-        return `its web identity provider ${JSON.stringify(federated)} lets the caller choose sts:RoleSessionName; pin it to a claim of the provider`;
+      if (!/:saml-provider\//.test(federated) && !(pinned && /^\$\{[^}]+\}$/.test(pin[0]))) {
+        return {
+          problem: `its web identity provider ${JSON.stringify(federated)} lets the caller choose sts:RoleSessionName; pin it to a claim of the provider`,
+        };
       }
+      sources.add(federated);
     }
-    if (list(s.Principal?.AWS).length && !(pinned && pin[0] === '${aws:username}')) {
-      return "an AWS principal may assume it under any session name; require StringEquals sts:RoleSessionName = '${aws:username}'";
+    if (list(s.Principal?.AWS).length) {
+      if (!(pinned && pin[0] === '${aws:username}')) {
+        return {
+          problem:
+            "an AWS principal may assume it under any session name; require StringEquals sts:RoleSessionName = '${aws:username}'",
+        };
+      }
+      sources.add(IAM_USERS);
     }
   }
-  return undefined;
+  return { sources: [...sources] };
 }

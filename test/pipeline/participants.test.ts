@@ -91,6 +91,15 @@ describe('who may request and approve: people the caller cannot invent', () => {
     ).toThrow(/Grant the pipeline to the permission-set role itself/);
   });
 
+  test('people from two sources of identity are refused: one human with an identity in each would count twice', () => {
+    const { stack, pipeline } = pipelineStack();
+    new CustomizationRequesterRole(stack, 'Requesters', { assumedBy: accountRoot(), pipeline });
+    pipeline.grantApprove(iam.Role.fromRoleArn(stack, 'Leads', IDENTITY_CENTER, { mutable: false }));
+    expect(() => Template.fromStack(stack)).toThrow(
+      /come from more than one source of identity \(IAM users, IAM Identity Center\), so one human with an identity in each would count as two people/,
+    );
+  });
+
   test('SAML federation is accepted as it is (the identity provider sets the session name)', () => {
     const { stack, pipeline } = pipelineStack();
     const provider = iam.SamlProvider.fromSamlProviderArn(

@@ -1,7 +1,13 @@
 import { Lazy, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import { identityCenterRoleName, principalArn, sessionNamingProblem } from '../../private/session-names';
+import {
+  IAM_USERS,
+  IDENTITY_CENTER,
+  identityCenterRoleName,
+  principalArn,
+  sessionNaming,
+} from '../../private/session-names';
 import type { SessionNaming } from '../handlers/identity';
 
 interface Participant {
@@ -17,6 +23,7 @@ interface Participant {
  */
 export class Participants {
   private readonly roles: Participant[] = [];
+  private hasUsers = false;
 
   constructor(
     private readonly owner: Construct,
@@ -46,9 +53,11 @@ export class Participants {
       return;
     }
     // An IAM user (of the app, imported, or named by ARN) is one person by its name.
-    if ('userArn' in principal) return;
     const arn = principalArn(principal);
-    if (arn && /^arn:[^:]+:iam::[^:]*:user\//.test(arn)) return;
+    if ('userArn' in principal || (arn && /^arn:[^:]+:iam::[^:]*:user\//.test(arn))) {
+      this.hasUsers = true;
+      return;
+    }
     const identityCenter = arn ? identityCenterRoleName(arn) : undefined;
     if (identityCenter) {
       this.push({ roleName: identityCenter, naming: 'identity-center' });
@@ -68,16 +77,30 @@ export class Participants {
     if (!this.roles.some((r) => r.roleName === p.roleName)) this.roles.push(p);
   }
 
+  /**
+   * Why the participants do not name people: a role of the app whose trust lets callers choose
+   * session names, or people from more than one source of identity (IAM users and Identity
+   * Center, say), where one human with an identity in each would count as two.
+   */
   private problems(): string[] {
-    return this.roles.flatMap(({ role, naming }) => {
-      if (!role || naming !== 'pinned') return [];
-      const problem = sessionNamingProblem(Stack.of(role).resolve(role.assumeRolePolicy?.toJSON()));
-      return problem
-        ? [
-            `${this.owner.node.path}: ${role.node.path} requests or approves, but its trust policy lets one person take several names: ${problem}. ` +
-              'Pin the session name, or list the role in unverifiedSessionRoles to accept the risk (the pack then reports it).',
-          ]
-        : [];
-    });
+    const problems: string[] = [];
+    const sources = new Set<string>(this.hasUsers ? [IAM_USERS] : []);
+    for (const { role, naming } of this.roles) {
+      if (naming === 'identity-center') sources.add(IDENTITY_CENTER);
+      if (!role || naming !== 'pinned') continue;
+      const named = sessionNaming(Stack.of(role).resolve(role.assumeRolePolicy?.toJSON()));
+      if ('problem' in named) {
+        problems.push(
+          `${this.owner.node.path}: ${role.node.path} requests or approves, but its trust policy lets one person take several names: ${named.problem}. ` +
+            'Pin the session name, or list the role in unverifiedSessionRoles to accept the risk (the pack then reports it).',
+        );
+      } else named.sources.forEach((source) => sources.add(source));
+    }
+    if (sources.size > 1) {
+      problems.push(
+        `${this.owner.node.path}: its requesters and approvers come from more than one source of identity (${[...sources].join(', ')}), so one human with an identity in each would count as two people. Take them all from one source.`,
+      );
+    }
+    return problems;
   }
 }
