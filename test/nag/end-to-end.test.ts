@@ -3,7 +3,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { App, Stack, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { ModelAccessChecks, ModelAccessChecksProps } from '../../lib';
+import { ModelAccessChecks, ModelAccessChecksProps, ModelAccessControl, ModelTarget } from '../../lib';
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -97,4 +97,36 @@ test('with the explicit opt-in it can, and stays visible in the validation repor
   expect(JSON.stringify(report(app))).toMatch(
     /ModelAccess-MergedCapabilities\[inference\+customization\][\s\S]*Legacy batch role, split in Q3/,
   );
+});
+
+describe('ModelAccessControl with one principal for two capabilities', () => {
+  test('the account trusted, untold apart, by the inference role and the approvers: the pack fails synth', () => {
+    const app = new App({
+      outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'e2e-')),
+      context: { 'aws:cdk:bundling-stacks': [] },
+    });
+    const stack = new Stack(app, 'Shared');
+    const titan = ModelTarget.bedrockFoundationModel('amazon.titan-text-express-v1');
+    const everyone = new iam.AccountRootPrincipal();
+    new ModelAccessControl(stack, 'C', {
+      models: [titan],
+      invokers: everyone,
+      customizationRequesters: everyone.withConditions({ StringEquals: { 'aws:PrincipalTag/job': 'ml' } }),
+      approvers: everyone,
+      baseModels: [titan],
+    });
+    const violations = new ModelAccessChecks(app).validateScope(app).violations;
+    expect(violations.map((v) => [v.ruleName, v.severity])).toContainEqual([
+      'ModelAccess-SharedTrust[arn:${AWS::Partition}:iam::${AWS::AccountId}:root:inference+approval]',
+      'fatal',
+    ]);
+  });
+
+  test('anyone as invokers is refused at synth', () => {
+    const stack = new Stack(new App(), 'Anyone');
+    const titan = ModelTarget.bedrockFoundationModel('amazon.titan-text-express-v1');
+    expect(
+      () => new ModelAccessControl(stack, 'C', { models: [titan], invokers: new iam.AnyPrincipal() }),
+    ).toThrow(/assumedBy is '\*', so any principal in any AWS account could assume the role/);
+  });
 });
