@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { Duration, RemovalPolicy, Tags } from 'aws-cdk-lib';
+import { ArnFormat, Duration, RemovalPolicy, Stack, Tags } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -52,7 +52,17 @@ export function handlerFunction(
   });
   // Its own role, writing only to its own log group: no AWSLambdaBasicExecutionRole (logs on *).
   const role = new iam.Role(scope, `${id}Role`, {
-    assumedBy: confinedService(scope, 'lambda.amazonaws.com', undefined, false),
+    assumedBy: confinedService(
+      scope,
+      'lambda.amazonaws.com',
+      Stack.of(scope).formatArn({
+        service: 'lambda',
+        resource: 'function',
+        resourceName: '*',
+        arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+      }),
+      false,
+    ),
     description: `${props.description} (customization pipeline function)`,
   });
   logGroup.grantWrite(role);
