@@ -1,5 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
+import * as cxapi from 'aws-cdk-lib/cx-api';
 import { StackInput } from './report';
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -8,44 +9,56 @@ type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 export class UsageError extends Error {}
 
 /**
- * The stacks in a cdk.out directory (its `*.template.json`, with the acknowledgements of its
- * validation report) or in template files.
+ * The stacks to report on: every stack of a cloud assembly directory (cdk.out), read as the CDK
+ * reads it, with the stacks of nested stages and the acknowledgements of their metadata; or
+ * template files.
  */
 export function readStacks(inputs: string[]): StackInput[] {
   const stacks: StackInput[] = [];
   for (const input of inputs.length ? inputs : ['cdk.out']) {
-    const stat = statOf(input);
-    if (stat.isDirectory()) {
-      const files = fs
-        .readdirSync(input)
-        .filter((f) => f.endsWith('.template.json'))
-        .sort();
-      if (files.length === 0)
-        throw new UsageError(
-          `${input} holds no *.template.json: run cdk synth first, or name template files.`,
-        );
-      for (const file of files) {
-        const name = file.replace(/\.template\.json$/, '');
-        const template = readTemplate(path.join(input, file));
-        const metadata = path.join(input, `${name}.metadata.json`);
-        const acks = packAcknowledgements(metadata);
-        const placed = Object.values<Json>(template.Resources).some((r) => r.Metadata?.['aws:cdk:path']);
-        const notes =
-          !placed && acks.size > 0
-            ? [
-                `${path.basename(metadata)} holds acknowledgements, but the template has no aws:cdk:path metadata to place them: its findings are all listed as unacknowledged (synthesize with the cdk CLI, or set the context aws:cdk:enable-path-metadata).`,
-              ]
-            : [];
-        stacks.push({ name, template, acknowledged: placeAcknowledgements(acks, template), notes });
-      }
+    if (statOf(input).isDirectory()) {
+      stacks.push(...assemblyStacks(input));
     } else {
       stacks.push({
         name: path.basename(input).replace(/(\.template)?\.json$/, ''),
-        template: readTemplate(input),
+        template: checkTemplate(readJson(input), input),
       });
     }
   }
   return stacks;
+}
+
+/** Every stack of a cloud assembly, stages included, in the assembly's order. */
+function assemblyStacks(dir: string): StackInput[] {
+  if (!fs.existsSync(path.join(dir, 'manifest.json'))) {
+    throw new UsageError(
+      `${dir} is not a cloud assembly (it has no manifest.json): run cdk synth first, or name template files.`,
+    );
+  }
+  let stacks: cxapi.CloudFormationStackArtifact[];
+  try {
+    stacks = new cxapi.CloudAssembly(dir).stacksRecursively;
+  } catch (e) {
+    throw new UsageError(`cannot read the cloud assembly ${dir}: ${(e as Error).message.split('\n')[0]}`);
+  }
+  if (stacks.length === 0) throw new UsageError(`the cloud assembly ${dir} holds no stack.`);
+  return stacks.map((artifact) => {
+    const name = artifact.displayName;
+    const template = artifact.template ?? {};
+    if (Object.keys(template.Resources ?? {}).length === 0) {
+      return { name, template: { Resources: {} }, empty: true };
+    }
+    checkTemplate(template, artifact.templateFullPath);
+    const acks = packAcknowledgements(artifact.findMetadataByType(ACKNOWLEDGED));
+    const placed = Object.values<Json>(template.Resources).some((r) => r.Metadata?.['aws:cdk:path']);
+    const notes =
+      !placed && acks.size > 0
+        ? [
+            `${name} has acknowledgements in its metadata, but the template has no aws:cdk:path metadata to place them: its findings are all listed as unacknowledged (synthesize with the cdk CLI, or set the context aws:cdk:enable-path-metadata).`,
+          ]
+        : [];
+    return { name, template, acknowledged: placeAcknowledgements(acks, template), notes };
+  });
 }
 
 function statOf(input: string): fs.Stats {
@@ -58,21 +71,23 @@ function statOf(input: string): fs.Stats {
   }
 }
 
-function readTemplate(file: string): Json {
+function readJson(file: string): Json {
   let text: string;
   try {
     text = fs.readFileSync(file, 'utf8');
   } catch (e) {
     throw new UsageError(`cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
-  let template: Json;
   try {
-    template = JSON.parse(text);
+    return JSON.parse(text);
   } catch {
     throw new UsageError(
       `${file} is not JSON; give a CloudFormation template (JSON) or a cdk.out directory.`,
     );
   }
+}
+
+function checkTemplate(template: Json, file: string): Json {
   if (
     !template ||
     typeof template !== 'object' ||
@@ -85,24 +100,17 @@ function readTemplate(file: string): Json {
 }
 
 /**
- * ModelAccessChecks' acknowledgements in a stack's metadata, by construct path: rule id (without
- * the plugin prefix) and reason. Each acknowledge() call is an entry of its own, so a construct may
- * have several.
+ * ModelAccessChecks' acknowledgements in a stack's metadata entries, by construct path: rule id
+ * (without the plugin prefix) and reason. Each acknowledge() call is an entry of its own, so a
+ * construct may have several.
  */
-function packAcknowledgements(metadataFile: string): Map<string, Map<string, string>> {
+function packAcknowledgements(entries: cxapi.MetadataEntryResult[]): Map<string, Map<string, string>> {
   const acks = new Map<string, Map<string, string>>();
-  if (!fs.existsSync(metadataFile)) return acks;
-  const metadata: Record<string, { type: string; data: Json }[]> = JSON.parse(
-    fs.readFileSync(metadataFile, 'utf8'),
-  );
-  for (const [constructPath, entries] of Object.entries(metadata)) {
-    for (const e of entries) {
-      if (e.type !== 'aws:cdk:acknowledged-rules') continue;
-      for (const [id, reason] of Object.entries<string>(e.data)) {
-        if (!id.startsWith(PACK_PREFIX)) continue;
-        const at = constructPath.replace(/^\//, '');
-        acks.set(at, (acks.get(at) ?? new Map()).set(id.slice(PACK_PREFIX.length), reason));
-      }
+  for (const e of entries) {
+    for (const [id, reason] of Object.entries<string>((e.data ?? {}) as Record<string, string>)) {
+      if (!id.startsWith(PACK_PREFIX)) continue;
+      const at = e.path.replace(/^\//, '');
+      acks.set(at, (acks.get(at) ?? new Map()).set(id.slice(PACK_PREFIX.length), reason));
     }
   }
   return acks;
@@ -134,3 +142,4 @@ function placeAcknowledgements(
 }
 
 const PACK_PREFIX = 'ModelAccess::';
+const ACKNOWLEDGED = 'aws:cdk:acknowledged-rules';

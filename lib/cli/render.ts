@@ -5,6 +5,13 @@ function assumedBy(stack: StackReport, role: string): string[] {
   return stack.principals.filter((p) => p.canAssume.includes(role)).map((p) => p.id);
 }
 
+const EMPTY = 'Empty: the stack has no resources.';
+
+/** The stacks a report read, in order, the empty ones said so: `Prod/Backend, Prod/Empty (empty)`. */
+function stacksRead(report: Report): string {
+  return report.stacks.map((s) => `${s.name}${s.empty ? ' (empty)' : ''}`).join(', ');
+}
+
 /** The report as Markdown, for a pull request or a CI summary. */
 export function renderMarkdown(report: Report): string {
   const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
@@ -20,8 +27,14 @@ export function renderMarkdown(report: Report): string {
     `Source: ${report.source}`,
     '',
     `AWS-managed policies judged as AWS published them by ${report.awsManagedPolicyData}.`,
+    '',
+    `Stacks read: ${stacksRead(report)}.`,
   ];
   for (const stack of report.stacks) {
+    if (stack.empty) {
+      out.push('', `## ${stack.name}`, '', EMPTY);
+      continue;
+    }
     out.push('', `## ${stack.name}`, '', '### Who can do what', '');
     out.push(
       table(
@@ -108,9 +121,14 @@ export function renderHtml(report: Report): string {
     `<h1>Model access report</h1>`,
     `<p>Source: ${escape(report.source)}</p>`,
     `<p>AWS-managed policies judged as AWS published them by ${escape(report.awsManagedPolicyData)}.</p>`,
+    `<p>Stacks read: ${escape(stacksRead(report))}.</p>`,
   ];
   for (const stack of report.stacks) {
     const id = escape(stack.name);
+    if (stack.empty) {
+      body.push(`<h2>${id}</h2>`, `<p>${EMPTY}</p>`);
+      continue;
+    }
     body.push(`<h2>${id}</h2>`, '<h3>Who can do what</h3>');
     body.push(
       table(

@@ -21,6 +21,8 @@ export interface StackInput {
   readonly acknowledged?: { readonly rule: string; readonly logicalId: string; readonly reason: string }[];
   /** What the reader could not make of the input, for the report's "not judged" section. */
   readonly notes?: string[];
+  /** A stack with no resources: reported as empty, judged as nothing. @default false */
+  readonly empty?: boolean;
   /**
    * Judge the principals only: the template knows buckets by their tags alone (an account read
    * from IAM), so rules on a bucket's own configuration would judge what was never read.
@@ -67,6 +69,8 @@ export interface AcknowledgedFinding {
 
 export interface StackReport {
   readonly name: string;
+  /** The stack has no resources. */
+  readonly empty: boolean;
   readonly principals: PrincipalRow[];
   readonly dataClasses: DataClassRow[];
   readonly findings: Finding[];
@@ -150,6 +154,7 @@ function stackReport(input: StackInput, checked: Checked): StackReport {
   });
   return {
     name: input.name,
+    empty: input.empty ?? false,
     principals,
     dataClasses,
     findings,

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { App, Stack, Validations } from 'aws-cdk-lib';
+import { App, Stack, Stage, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { ReferenceStack } from '../../bin/app';
 import { buildApp as bringYourOwn } from '../../examples/bring-your-own/app';
@@ -230,6 +230,52 @@ describe('model-access report on a cdk.out directory', () => {
   });
 });
 
+describe('model-access report on a cloud assembly with stages', () => {
+  // The CDK Pipelines layout: the stacks live in a Stage, in a nested assembly of their own.
+  const outdir = tmp();
+  const app = new App({ outdir, context: { 'aws:cdk:enable-path-metadata': true } });
+  const prod = new Stage(app, 'Prod', { env: { account: '111111111111', region: 'eu-west-1' } });
+  const merged = new iam.Role(new Stack(prod, 'Backend'), 'ChatBackend', {
+    assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+  });
+  merged.addToPolicy(
+    new iam.PolicyStatement({
+      actions: ['bedrock:InvokeModel', 'bedrock:CreateModelCustomizationJob'],
+      resources: ['*'],
+    }),
+  );
+  new Stack(prod, 'Empty');
+  new Stack(app, 'TopLevel').templateOptions.description = 'a stack beside the stage';
+  app.synth();
+
+  test('judges the stacks of a nested stage, exits 1 and names the merged role', async () => {
+    const { code, report } = await jsonReport(outdir);
+    expect(code).toBe(1);
+    expect(report.stacks.map((s) => [s.name, s.empty])).toEqual([
+      ['TopLevel', true],
+      ['Prod/Backend (Prod-Backend)', false],
+      ['Prod/Empty (Prod-Empty)', true],
+    ]);
+    const backend = report.stacks.find((s) => s.name.startsWith('Prod/Backend'))!;
+    expect(backend.findings).toContainEqual(
+      expect.objectContaining({
+        rule: 'ModelAccess-MergedCapabilities[inference+customization]',
+        resource: expect.stringMatching(/^ChatBackend/),
+      }),
+    );
+  });
+
+  test('says which stacks it read, and that the empty ones are empty, in Markdown', async () => {
+    const { code, stdout } = await run('report', outdir);
+    expect(code).toBe(1);
+    expect(stdout).toMatch(
+      /Stacks read: TopLevel \(empty\), Prod\/Backend \(Prod-Backend\), Prod\/Empty \(Prod-Empty\) \(empty\)\./,
+    );
+    expect(stdout).toMatch(/## Prod\/Backend \(Prod-Backend\)\n\n### Who can do what/);
+    expect(stdout).toMatch(/## Prod\/Empty \(Prod-Empty\)\n\nEmpty: the stack has no resources\./);
+  });
+});
+
 test('a merged identity stays a finding even where the app acknowledged it: reviewers always see merges', async () => {
   const outdir = tmp();
   const app = new App({ outdir, context: { 'aws:cdk:enable-path-metadata': true } });
@@ -278,7 +324,7 @@ test('acknowledgements that cannot be placed (no construct paths in the template
   expect(report.stacks[0].acknowledged).toEqual([]);
   expect(report.stacks[0].findings.map((f) => f.rule)).toContain('ModelAccess-RegistryWithoutTrail');
   expect(report.stacks[0].problems[0]).toMatch(
-    /holds acknowledgements, but the template has no aws:cdk:path metadata/,
+    /has acknowledgements in its metadata, but the template has no aws:cdk:path metadata/,
   );
 });
 
@@ -317,7 +363,11 @@ describe('bad arguments and input: one line, exit 2', () => {
       ['report', write(dir, 'y.json', { a: 1 })],
       /is not a CloudFormation template: it has no Resources\.\n$/,
     ],
-    ['a directory without templates', ['report', tmp()], /holds no \*\.template\.json: run cdk synth first/],
+    [
+      'a directory that is no cloud assembly',
+      ['report', tmp()],
+      /is not a cloud assembly \(it has no manifest\.json\): run cdk synth first, or name template files\.\n$/,
+    ],
     ['audit without --region', ['audit'], /^model-access: audit needs --region/],
     [
       'audit with an argument',
