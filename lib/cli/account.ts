@@ -7,7 +7,7 @@ import {
 } from '@aws-sdk/client-iam';
 import { GetBucketTaggingCommand, S3Client } from '@aws-sdk/client-s3';
 import { TAG_CAPABILITY, TAG_DATA_CLASS } from '../capabilities/capability';
-import { StackInput } from './report';
+import { ARN_METADATA, StackInput } from './report';
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -286,6 +286,7 @@ function accountTemplate(
     groupIds.set(group.GroupName, id);
     resources[id] = {
       Type: 'AWS::IAM::Group',
+      Metadata: { [ARN_METADATA]: group.Arn },
       Properties: {
         GroupName: group.GroupName,
         Path: group.Path,
@@ -297,6 +298,7 @@ function accountTemplate(
   for (const role of details.roles) {
     resources[idFor(role.RoleName, 'Role')] = {
       Type: 'AWS::IAM::Role',
+      Metadata: { [ARN_METADATA]: role.Arn },
       Properties: {
         RoleName: role.RoleName,
         Path: role.Path,
@@ -312,6 +314,7 @@ function accountTemplate(
   for (const user of details.users) {
     resources[idFor(user.UserName, 'User')] = {
       Type: 'AWS::IAM::User',
+      Metadata: { [ARN_METADATA]: user.Arn },
       Properties: {
         UserName: user.UserName,
         Path: user.Path,

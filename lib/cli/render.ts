@@ -1,4 +1,4 @@
-import { Report, StackReport } from './report';
+import { Finding, PrincipalRow, Report, StackReport } from './report';
 
 /** Who can assume each role: the principals whose reach (chains included) holds it. */
 function assumedBy(stack: StackReport, role: string): string[] {
@@ -6,6 +6,32 @@ function assumedBy(stack: StackReport, role: string): string[] {
 }
 
 const EMPTY = 'Empty: the stack has no resources.';
+
+/** How a principal reads: its name where known, else its logical id. */
+const label = (p: PrincipalRow) => p.name ?? p.id;
+
+/** Where else to find it: logical id, construct path, ARN (those known and not its label). */
+function whereFound(p: PrincipalRow): string[] {
+  return [
+    p.name ? `logical id ${p.id}` : '',
+    p.constructPath ? `path ${p.constructPath}` : '',
+    p.arn ? p.arn : '',
+  ].filter(Boolean);
+}
+
+/** A finding's resource, by name where the principal has one. */
+const resourceOf = (f: Finding) => (f.resourceName ? `${f.resourceName} (${f.resource})` : f.resource);
+
+/** The summary's lines: stacks, principals, merged ones, findings by severity. */
+function summaryLines(report: Report): string[] {
+  const { summary } = report;
+  const bySeverity = ['fatal', 'error', 'warning'].map((s) => `${summary.findings[s] ?? 0} ${s}`).join(', ');
+  return [
+    `${summary.stacks} stack(s) read (${summary.emptyStacks} empty): ${stacksRead(report)}`,
+    `${summary.principals} principal(s), ${summary.mergedPrincipals} of them merged identities`,
+    `findings: ${bySeverity}; ${summary.acknowledged} acknowledged`,
+  ];
+}
 
 /** The stacks a report read, in order, the empty ones said so: `Prod/Backend, Prod/Empty (empty)`. */
 function stacksRead(report: Report): string {
@@ -28,7 +54,9 @@ export function renderMarkdown(report: Report): string {
     '',
     `AWS-managed policies judged as AWS published them by ${report.awsManagedPolicyData}.`,
     '',
-    `Stacks read: ${stacksRead(report)}.`,
+    '## Summary',
+    '',
+    ...summaryLines(report).map((l) => `- ${l}`),
   ];
   for (const stack of report.stacks) {
     if (stack.empty) {
@@ -38,9 +66,10 @@ export function renderMarkdown(report: Report): string {
     out.push('', `## ${stack.name}`, '', '### Who can do what', '');
     out.push(
       table(
-        ['principal', 'declared', ...report.capabilities, 'finding'],
+        ['principal', 'also known as', 'declared', ...report.capabilities, 'finding'],
         stack.principals.map((p) => [
-          `${p.flagged ? '**' : ''}${p.id}${p.flagged ? '**' : ''}`,
+          `${p.flagged ? '**' : ''}${label(p)}${p.flagged ? '**' : ''}`,
+          whereFound(p).join('; '),
           p.declared ?? '',
           ...report.capabilities.map((c) => (p.cells[c] ? `yes: ${p.cells[c]!.join('; ')}` : '')),
           p.flagged ? 'flagged' : '',
@@ -53,7 +82,7 @@ export function renderMarkdown(report: Report): string {
       table(
         ['role', 'trust policy names', 'assumable by (chains included)', 'can assume'],
         roles.map((r) => [
-          r.id,
+          label(r),
           r.trustedBy.join('; '),
           assumedBy(stack, r.id).join(', '),
           r.canAssume.join(', '),
@@ -77,7 +106,7 @@ export function renderMarkdown(report: Report): string {
       stack.findings.length
         ? table(
             ['rule', 'severity', 'resource', 'what'],
-            stack.findings.map((f) => [f.rule, f.severity, f.resource, f.message]),
+            stack.findings.map((f) => [f.rule, f.severity, resourceOf(f), f.message]),
           )
         : 'None.',
     );
@@ -103,7 +132,8 @@ const escape = (s: string) =>
 const STYLE = `
 body { font: 14px/1.4 system-ui, sans-serif; margin: 2em; color: #111; }
 table { border-collapse: collapse; margin: 0.5em 0 1.5em; width: 100%; }
-th, td { border: 1px solid #999; padding: 4px 6px; vertical-align: top; text-align: left; }
+th, td { border: 1px solid #999; padding: 4px 6px; vertical-align: top; text-align: left; overflow-wrap: anywhere; }
+table.matrix th, table.matrix td { min-width: 4.5em; }
 th { background: #eee; }
 td.held { background: #e8f0fe; }
 tr.flagged td { background: #fde2e1; }
@@ -121,7 +151,10 @@ export function renderHtml(report: Report): string {
     `<h1>Model access report</h1>`,
     `<p>Source: ${escape(report.source)}</p>`,
     `<p>AWS-managed policies judged as AWS published them by ${escape(report.awsManagedPolicyData)}.</p>`,
-    `<p>Stacks read: ${escape(stacksRead(report))}.</p>`,
+    '<h2>Summary</h2>',
+    `<ul class="summary">${summaryLines(report)
+      .map((l) => `<li>${escape(l)}</li>`)
+      .join('')}</ul>`,
   ];
   for (const stack of report.stacks) {
     const id = escape(stack.name);
@@ -133,10 +166,10 @@ export function renderHtml(report: Report): string {
     body.push(
       table(
         `class="matrix" data-stack="${id}"`,
-        ['principal', 'declared', ...report.capabilities, 'finding'],
+        ['principal', 'also known as', 'declared', ...report.capabilities, 'finding'],
         stack.principals.map(
           (p) =>
-            `<tr data-principal="${escape(p.id)}"${p.flagged ? ' class="flagged"' : ''}>${td(p.id)}${td(p.declared ?? '')}${report.capabilities
+            `<tr data-principal="${escape(p.id)}"${p.flagged ? ' class="flagged"' : ''}>${td(label(p))}<td class="evidence">${whereFound(p).map(escape).join('<br>')}</td>${td(p.declared ?? '')}${report.capabilities
               .map((c) =>
                 p.cells[c]
                   ? `<td class="held" data-capability="${c}">yes<div class="evidence">${p.cells[c]!.map(escape).join('<br>')}</div></td>`
@@ -155,7 +188,7 @@ export function renderHtml(report: Report): string {
           .filter((p) => p.type === 'AWS::IAM::Role')
           .map(
             (r) =>
-              `<tr>${td(r.id)}${td(r.trustedBy.join('; '))}${td(assumedBy(stack, r.id).join(', '))}${td(r.canAssume.join(', '))}</tr>`,
+              `<tr>${td(label(r))}${td(r.trustedBy.join('; '))}${td(assumedBy(stack, r.id).join(', '))}${td(r.canAssume.join(', '))}</tr>`,
           ),
       ),
     );
@@ -178,7 +211,7 @@ export function renderHtml(report: Report): string {
             ['rule', 'severity', 'resource', 'what'],
             stack.findings.map(
               (f) =>
-                `<tr class="flagged">${td(f.rule)}${td(f.severity)}${td(f.resource)}${td(f.message)}</tr>`,
+                `<tr class="flagged">${td(f.rule)}${td(f.severity)}${td(resourceOf(f))}${td(f.message)}</tr>`,
             ),
           )
         : '<p>None.</p>',

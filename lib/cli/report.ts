@@ -32,7 +32,14 @@ export interface StackInput {
 }
 
 export interface PrincipalRow {
+  /** Logical id; for a principal the template only names, `role:<name>`. */
   readonly id: string;
+  /** The name people search the console by: the role, user or group name, where it is known. */
+  readonly name?: string;
+  /** Where the CDK app defines it (`aws:cdk:path`, without the trailing `/Resource`). */
+  readonly constructPath?: string;
+  /** Its ARN, where it is known (read from an account). */
+  readonly arn?: string;
   readonly type: string;
   readonly declared?: string;
   /** For each capability held: the grants that confer it. */
@@ -43,6 +50,8 @@ export interface PrincipalRow {
   readonly canAssume: string[];
   /** Whether a finding names this principal. */
   readonly flagged: boolean;
+  /** The resource its findings are reported on: itself, or the first policy attached to it. */
+  readonly reportedOn: string;
 }
 
 export interface DataClassRow {
@@ -55,7 +64,10 @@ export interface DataClassRow {
 export interface Finding {
   readonly rule: string;
   readonly severity: string;
+  /** Logical id of the resource the finding is on. */
   readonly resource: string;
+  /** The principal's name, when the finding is on a principal that has one. */
+  readonly resourceName?: string;
   readonly message: string;
   /** A merged-identity finding. */
   readonly merged: boolean;
@@ -79,14 +91,35 @@ export interface StackReport {
   readonly problems: string[];
 }
 
+/** What a report holds, in numbers, for its first lines. */
+export interface ReportSummary {
+  readonly stacks: number;
+  readonly emptyStacks: number;
+  readonly principals: number;
+  /** Principals named by a merged-identity finding. */
+  readonly mergedPrincipals: number;
+  /** Unacknowledged findings by severity (`fatal`, `error`, `warning`). */
+  readonly findings: Record<string, number>;
+  readonly acknowledged: number;
+}
+
 export interface Report {
   /** What was read: template files, or an account and region. */
   readonly source: string;
+  readonly summary: ReportSummary;
   readonly capabilities: Capability[];
   /** The day of the AWS-managed policy data the analysis judged with (YYYY-MM-DD). */
   readonly awsManagedPolicyData: string;
   readonly stacks: StackReport[];
 }
+
+/** Where an account read keeps each principal's ARN in its template (see account.ts). */
+export const ARN_METADATA = 'model-access:arn';
+const NAME_PROPERTY: Record<string, string> = {
+  'AWS::IAM::Role': 'RoleName',
+  'AWS::IAM::User': 'UserName',
+  'AWS::IAM::Group': 'GroupName',
+};
 
 const MERGE_RULES = new Set(
   MODEL_ACCESS_RULES.filter((r) => r.mergedIdentity).map((r) => `ModelAccess-${r.id}`),
@@ -95,11 +128,31 @@ const MERGE_RULES = new Set(
 /** The report on some stacks: the analysis for the matrix, ModelAccessChecks itself for the findings. */
 export function buildReport(source: string, stacks: StackInput[]): Report {
   const checked = checkedFindings(stacks);
+  const reports = stacks.map((s, i) => stackReport(s, checked[i]));
   return {
     source,
+    summary: summarize(reports),
     capabilities: [...MODEL_CAPABILITIES],
     awsManagedPolicyData: AwsManagedPolicies.dataDate(),
-    stacks: stacks.map((s, i) => stackReport(s, checked[i])),
+    stacks: reports,
+  };
+}
+
+function summarize(stacks: StackReport[]): ReportSummary {
+  const findings: Record<string, number> = {};
+  for (const f of stacks.flatMap((s) => s.findings)) findings[f.severity] = (findings[f.severity] ?? 0) + 1;
+  return {
+    stacks: stacks.length,
+    emptyStacks: stacks.filter((s) => s.empty).length,
+    principals: stacks.reduce((n, s) => n + s.principals.length, 0),
+    mergedPrincipals: stacks.reduce(
+      (n, s) =>
+        n +
+        s.principals.filter((p) => s.findings.some((f) => f.merged && f.resource === p.reportedOn)).length,
+      0,
+    ),
+    findings,
+    acknowledged: stacks.reduce((n, s) => n + s.acknowledged.length, 0),
   };
 }
 
@@ -124,8 +177,14 @@ function stackReport(input: StackInput, checked: Checked): StackReport {
     const cells: Partial<Record<Capability, string[]>> = {};
     for (const c of new Set(p.grants.map((g) => g.capability)))
       cells[c] = describe(p.grants.filter((g) => g.capability === c).map((g) => g.evidence));
+    const own = p.external ? undefined : resources[p.id];
+    const path = own?.Metadata?.['aws:cdk:path'];
+    const physical = own?.Properties?.[NAME_PROPERTY[p.type]];
     return {
       id: p.id,
+      name: p.external ? p.name : typeof physical === 'string' ? physical : undefined,
+      constructPath: typeof path === 'string' ? path.replace(/\/Resource$/, '') : undefined,
+      arn: typeof own?.Metadata?.[ARN_METADATA] === 'string' ? own.Metadata[ARN_METADATA] : undefined,
       type: p.type,
       declared: p.declaredCapability,
       cells,
@@ -135,8 +194,13 @@ function stackReport(input: StackInput, checked: Checked): StackReport {
           : [],
       canAssume: p.canAssume,
       flagged: flagged.has(p.reportedOn),
+      reportedOn: p.reportedOn,
     };
   });
+  const nameOf = new Map(principals.filter((p) => p.name).map((p) => [p.reportedOn, p.name!]));
+  const named = findings.map((f) =>
+    nameOf.has(f.resource) ? { ...f, resourceName: nameOf.get(f.resource) } : f,
+  );
   const dataClasses = REGISTRY_DATA_CLASSES.map((dataClass): DataClassRow => {
     const who = (access: 'read' | 'write') => [
       ...new Set(
@@ -157,7 +221,7 @@ function stackReport(input: StackInput, checked: Checked): StackReport {
     empty: input.empty ?? false,
     principals,
     dataClasses,
-    findings,
+    findings: named,
     acknowledged,
     problems: [...(input.notes ?? []), ...analysis.problems.map((p) => `${p.principal}: ${p.message}`)],
   };

@@ -54,6 +54,7 @@ test('the matrix renders: a row per principal, a column per capability, evidence
   await matrix.waitFor({ state: 'visible' });
   expect(await matrix.locator('thead th').allInnerTexts()).toEqual([
     'principal',
+    'also known as',
     'declared',
     'read',
     'inference',
@@ -90,5 +91,38 @@ test('the page is self-contained and prints', async () => {
   expect(requests).toEqual([`file://${file}`]);
   const pdf = await page.pdf({ format: 'A4' });
   expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
+  await page.close();
+});
+
+test('at 1280 px wide every column of a wide report stays readable: nothing overflows the page or a cell', async () => {
+  // Long names, paths and evidence: a role named at IAM's 64-character limit with many long ARNs.
+  const longArn = (i: number) =>
+    `arn:aws:bedrock:eu-central-1:111122223333:provisioned-model/very-long-provisioned-throughput-name-${i}`;
+  const wide = template({
+    ['R'.repeat(40)]: role(
+      [doc(allow(['bedrock:InvokeModel', 'bedrock:CreateModelCustomizationJob'], [1, 2, 3, 4].map(longArn)))],
+      {
+        RoleName: `${'model-access-'.repeat(4)}chat-backend`.slice(0, 64),
+      },
+    ),
+    Reader: role([doc(allow(['bedrock:GetFoundationModel', 'bedrock:ListFoundationModels']))]),
+  });
+  const input = path.join(dir, 'Wide.template.json');
+  fs.writeFileSync(input, JSON.stringify(wide));
+  const out = path.join(dir, 'wide.html');
+  await run('report', input, '--format', 'html', '--out', out, '--fail-on', 'never');
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  await page.goto(`file://${out}`);
+  const layout = await page.evaluate(() => ({
+    page: document.documentElement.scrollWidth,
+    headers: Array.from(document.querySelectorAll('table.matrix th')).map(
+      (th) => th.getBoundingClientRect().width,
+    ),
+    clipped: Array.from(document.querySelectorAll('td, th')).filter((c) => c.scrollWidth > c.clientWidth + 1)
+      .length,
+  }));
+  expect(layout.page).toBeLessThanOrEqual(1280);
+  expect(Math.min(...layout.headers)).toBeGreaterThanOrEqual(50);
+  expect(layout.clipped).toBe(0);
   await page.close();
 });

@@ -257,6 +257,18 @@ describe('model-access report on a cloud assembly with stages', () => {
       ['Prod/Empty (Prod-Empty)', true],
     ]);
     const backend = report.stacks.find((s) => s.name.startsWith('Prod/Backend'))!;
+    expect(backend.principals[0]).toMatchObject({
+      id: expect.stringMatching(/^ChatBackend/),
+      constructPath: 'Prod/Backend/ChatBackend',
+    });
+    expect(report.summary).toEqual({
+      stacks: 3,
+      emptyStacks: 2,
+      principals: 1,
+      mergedPrincipals: 1,
+      findings: { fatal: 1, warning: 1 },
+      acknowledged: 0,
+    });
     expect(backend.findings).toContainEqual(
       expect.objectContaining({
         rule: 'ModelAccess-MergedCapabilities[inference+customization]',
@@ -268,8 +280,14 @@ describe('model-access report on a cloud assembly with stages', () => {
   test('says which stacks it read, and that the empty ones are empty, in Markdown', async () => {
     const { code, stdout } = await run('report', outdir);
     expect(code).toBe(1);
-    expect(stdout).toMatch(
-      /Stacks read: TopLevel \(empty\), Prod\/Backend \(Prod-Backend\), Prod\/Empty \(Prod-Empty\) \(empty\)\./,
+    expect(stdout).toContain(
+      [
+        '## Summary',
+        '',
+        '- 3 stack(s) read (2 empty): TopLevel (empty), Prod/Backend (Prod-Backend), Prod/Empty (Prod-Empty) (empty)',
+        '- 1 principal(s), 1 of them merged identities',
+        '- findings: 1 fatal, 0 error, 1 warning; 0 acknowledged',
+      ].join('\n'),
     );
     expect(stdout).toMatch(/## Prod\/Backend \(Prod-Backend\)\n\n### Who can do what/);
     expect(stdout).toMatch(/## Prod\/Empty \(Prod-Empty\)\n\nEmpty: the stack has no resources\./);

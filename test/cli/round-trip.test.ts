@@ -230,3 +230,58 @@ test('the command does the same through --endpoint-url: exit 1 for the merged de
     process.env = saved;
   }
 }, 60_000);
+
+test('audit names principals by their IAM name and ARN, as reviewers search the console', async () => {
+  const client = new IAMClient({
+    region: 'us-east-1',
+    endpoint: moto.endpoint,
+    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+  });
+  await client.send(
+    new CreateRoleCommand({
+      RoleName: 'held-out-merged-role',
+      Path: '/ml/',
+      AssumeRolePolicyDocument: JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [
+          { Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' },
+        ],
+      }),
+    }),
+  );
+  await client.send(
+    new PutRolePolicyCommand({
+      RoleName: 'held-out-merged-role',
+      PolicyName: 'both',
+      PolicyDocument: JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [
+          {
+            Effect: 'Allow',
+            Action: ['bedrock:InvokeModel', 'bedrock:CreateModelCustomizationJob'],
+            Resource: '*',
+          },
+        ],
+      }),
+    }),
+  );
+  const s3 = new S3Client({
+    region: 'us-east-1',
+    endpoint: moto.endpoint,
+    forcePathStyle: true,
+    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+  });
+  const report = buildReport('account', [await readAccount({ region: 'us-east-1', client, s3 })]);
+  const row = report.stacks[0].principals.find((p) => p.name === 'held-out-merged-role')!;
+  expect(row).toMatchObject({
+    name: 'held-out-merged-role',
+    arn: `arn:aws:iam::${MOTO_ACCOUNT}:role/ml/held-out-merged-role`,
+    flagged: true,
+  });
+  expect(report.stacks[0].findings).toContainEqual(
+    expect.objectContaining({
+      rule: 'ModelAccess-MergedCapabilities[inference+customization]',
+      resourceName: 'held-out-merged-role',
+    }),
+  );
+}, 60_000);
