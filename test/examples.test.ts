@@ -29,6 +29,14 @@ const APPS: Record<string, { stack: string; build: (app: App) => void; ownPack: 
     ownPack: true,
   },
   'examples/bring-your-own': { stack: 'BringYourOwnExample', build: bringYourOwn, ownPack: true },
+  // The whole platform where a team in Europe deploys it, role-change alerts on: IAM's events come
+  // through the forwarder stack the audit trail adds in us-east-1.
+  'the reference app in eu-west-1': {
+    stack: 'ReferenceEu',
+    build: (app) =>
+      new ReferenceStack(app, 'ReferenceEu', { env: { account: '111122223333', region: 'eu-west-1' } }),
+    ownPack: false,
+  },
 };
 
 interface Checked {

@@ -30,6 +30,7 @@ import {
   trailTamperingPattern,
 } from './private/alert-patterns';
 import { auditorRole } from './private/auditor-role';
+import { acknowledgeDeadLetterQueue, iamEventForwarder } from './private/iam-event-forwarder';
 import { invocationSelector, managementSelector, objectSelector } from './private/event-selectors';
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -104,8 +105,9 @@ export interface ModelAuditTrailProps {
 
   /**
    * Alerts on changes to the watched roles and policies. IAM sends its events to EventBridge in
-   * us-east-1 only (cn-north-1, us-gov-west-1 in those partitions), so a stack in another region
-   * must set this to false and watch the roles from a stack there.
+   * us-east-1 only (cn-north-1, us-gov-west-1 in those partitions): for a stack in another region
+   * the construct adds a stack there (`iamEventForwarder`), in the same app or stage, that forwards
+   * IAM's role and policy changes to this region's default event bus. Deploy both.
    * @default true
    */
   readonly alertOnRoleChanges?: boolean;
@@ -131,6 +133,11 @@ export class ModelAuditTrail extends Construct {
   public readonly alertTopic: sns.Topic;
   /** The key of the logs and the topic. */
   public readonly encryptionKey: kms.IKey;
+  /**
+   * The stack in us-east-1 (IAM's region for EventBridge) that forwards IAM role and policy
+   * changes to this stack's region, when this stack lives elsewhere and alerts on role changes.
+   */
+  public readonly iamEventForwarder?: Stack;
   /** The role that reads the logs and nothing else (tagged `auditor`), when auditors are named. */
   public readonly auditorRole?: SelfBoundedRole;
   /** The organization trail that records this account, when one is used instead of a trail of this construct's own. */
@@ -173,9 +180,7 @@ export class ModelAuditTrail extends Construct {
     const alertOnRoleChanges = props.alertOnRoleChanges ?? true;
     const iamRegion = iamEventRegion(stack.region);
     if (alertOnRoleChanges && iamRegion && iamRegion !== stack.region) {
-      throw new Error(
-        `ModelAuditTrail: IAM sends its events to EventBridge only in ${iamRegion}, so role-change alerts in ${stack.region} would never fire. Deploy this stack in ${iamRegion}, or set alertOnRoleChanges: false and watch the roles from a stack in ${iamRegion}.`,
-      );
+      this.iamEventForwarder = iamEventForwarder(this, iamRegion);
     }
 
     this.encryptionKey =
@@ -401,10 +406,7 @@ export class ModelAuditTrail extends Construct {
       enforceSSL: true,
       retentionPeriod: Duration.days(14),
     });
-    const reason =
-      'This queue is itself the dead-letter queue of the alert rules; nothing reads it to fail again.';
-    acknowledgeFinding(queue, 'SQS3', reason);
-    acknowledgeFinding(queue, 'SQSRedrivePolicy', reason);
+    acknowledgeDeadLetterQueue(queue);
     return queue;
   }
 

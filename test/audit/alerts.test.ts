@@ -11,6 +11,9 @@ import {
   PutRuleCommand,
   PutTargetsCommand,
 } from '@aws-sdk/client-eventbridge';
+import { App, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { ModelAuditTrail } from '../../lib';
 import { MotoServer } from '../support/moto-server';
 import { ACCOUNT, REGION } from '../support/template';
 import { controlFixture } from './fixture';
@@ -288,5 +291,49 @@ describe('tampering with the record', () => {
 
   test('reading the trail status raises nothing', async () => {
     expect(await alertsFor(apiCall('cloudtrail', 'GetTrailStatus', outsider, {}))).toEqual([]);
+  });
+});
+
+describe('outside us-east-1, the forwarder sends IAM changes home', () => {
+  // The forwarder stack of a trail in eu-west-1: its rule's pattern, tested by moto's EventBridge.
+  const app = new App();
+  const eu = new Stack(app, 'Eu', { env: { account: ACCOUNT, region: 'eu-west-1' } });
+  const forwarder = new ModelAuditTrail(eu, 'Audit').iamEventForwarder!;
+  const forwarded = Template.fromStack(forwarder).toJSON().Resources;
+  const pattern = Object.values<Json>(forwarded).find((r) => r.Type === 'AWS::Events::Rule').Properties
+    .EventPattern;
+  let queue: string;
+  beforeAll(async () => {
+    const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: 'Forwarder' }));
+    const { Attributes } = await sqs.send(
+      new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['QueueArn'] }),
+    );
+    await events.send(new PutRuleCommand({ Name: 'Forwarder', EventPattern: JSON.stringify(pattern) }));
+    await events.send(
+      new PutTargetsCommand({ Rule: 'Forwarder', Targets: [{ Id: 'queue', Arn: Attributes!.QueueArn }] }),
+    );
+    queue = QueueUrl!;
+  });
+  /** Whether the forwarder's rule takes the event (the other rules' queues are drained too). */
+  const matches = async (event: Json) => {
+    await alertsFor(event);
+    const { Messages } = await sqs.send(
+      new ReceiveMessageCommand({ QueueUrl: queue, MaxNumberOfMessages: 10, WaitTimeSeconds: 0 }),
+    );
+    for (const m of Messages ?? [])
+      await sqs.send(new DeleteMessageCommand({ QueueUrl: queue, ReceiptHandle: m.ReceiptHandle }));
+    return (Messages ?? []).length > 0;
+  };
+
+  test.each(['PutRolePolicy', 'TagRole', 'UntagRole', 'UpdateAssumeRolePolicy', 'CreatePolicyVersion'])(
+    'iam:%s on any role or policy is forwarded',
+    async (eventName) => {
+      expect(await matches(apiCall('iam', eventName, user, { roleName: 'AnyRole' }))).toBe(true);
+    },
+  );
+
+  test('other IAM calls and other services stay where they are', async () => {
+    expect(await matches(apiCall('iam', 'CreateUser', user, { userName: 'x' }))).toBe(false);
+    expect(await matches(apiCall('bedrock', 'CreateModelCustomizationJob', outsider))).toBe(false);
   });
 });

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { App, Duration, Stack, Validations } from 'aws-cdk-lib';
+import { App, Duration, Stack, Stage, Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
@@ -21,7 +21,7 @@ import {
   ROLES_PER_RULE,
 } from '../../lib/audit/private/alert-patterns';
 import { boundaryOf, identityPoliciesOf, simulate } from '../support/simulate';
-import { ACCOUNT } from '../support/template';
+import { ACCOUNT, ResolvedTemplate } from '../support/template';
 import { controlFixture, ENDPOINT } from './fixture';
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -300,16 +300,66 @@ describe('with an organization trail', () => {
 });
 
 describe('role-change alerts and the region', () => {
-  test('a stack outside us-east-1 is refused, since IAM events never reach its EventBridge', () => {
-    const stack = new Stack(new App(), 'Eu', { env: { region: 'eu-west-1' } });
-    expect(() => new ModelAuditTrail(stack, 'Audit')).toThrow(
-      /IAM sends its events to EventBridge only in us-east-1, so role-change alerts in eu-west-1 would never fire/,
-    );
+  test('a stack outside us-east-1 gets a forwarder stack there, in the same stage, and keeps its role alerts', () => {
+    const app = new App();
+    const stage = new Stage(app, 'Prod', { env: { account: '111111111111', region: 'eu-west-1' } });
+    const stack = new Stack(stage, 'Platform');
+    const trail = new ModelAuditTrail(stack, 'Audit');
+    const forwarder = trail.iamEventForwarder!;
+    expect([forwarder.region, forwarder.account, Stage.of(forwarder)]).toEqual([
+      'us-east-1',
+      '111111111111',
+      stage,
+    ]);
+    expect(stack.dependencies).toContain(forwarder);
+    const home = Template.fromStack(stack);
+    expect(
+      Object.values<Json>(home.findResources('AWS::Events::Rule')).map((r) => r.Properties.Description),
+    ).toContain("A change to a model-access role's policies, boundary or trust");
+
+    const t = new ResolvedTemplate(Template.fromStack(forwarder).toJSON());
+    const [rule] = t.ofType('AWS::Events::Rule').map((id) => t.props(id));
+    expect(rule.EventPattern.source).toEqual(['aws.iam']);
+    expect(rule.Targets).toEqual([
+      expect.objectContaining({
+        Arn: 'arn:aws:events:eu-west-1:111111111111:event-bus/default',
+        DeadLetterConfig: expect.anything(),
+      }),
+    ]);
   });
 
-  test('there, alertOnRoleChanges: false keeps the other alerts', () => {
+  test("the forwarder's role may put events on the home region's default bus, and do nothing else", async () => {
+    const app = new App();
+    const stack = new Stack(app, 'Eu', { env: { account: '111111111111', region: 'eu-west-1' } });
+    const forwarder = new ModelAuditTrail(stack, 'Audit').iamEventForwarder!;
+    const t = new ResolvedTemplate(Template.fromStack(forwarder).toJSON());
+    const roleId = t.ofType('AWS::IAM::Role')[0];
+    const can = (action: string, resource: string) =>
+      simulate({
+        principal: t.arn(roleId),
+        action,
+        resource,
+        identityPolicies: identityPoliciesOf(t, roleId),
+      });
+    expect(await can('events:PutEvents', 'arn:aws:events:eu-west-1:111111111111:event-bus/default')).toBe(
+      'Allowed',
+    );
+    expect(await can('events:PutEvents', 'arn:aws:events:us-west-2:111111111111:event-bus/default')).not.toBe(
+      'Allowed',
+    );
+    expect(await can('iam:PutRolePolicy', 'arn:aws:iam::111111111111:role/x')).not.toBe('Allowed');
+    const trust = t.props(roleId).AssumeRolePolicyDocument.Statement[0];
+    expect(trust.Condition).toEqual({
+      StringEquals: { 'aws:SourceAccount': '111111111111' },
+      ArnLike: { 'aws:SourceArn': 'arn:aws:events:us-east-1:111111111111:rule/*' },
+    });
+  });
+
+  test('there, alertOnRoleChanges: false keeps the other alerts, and adds no forwarder', () => {
     const stack = new Stack(new App(), 'Eu', { env: { region: 'eu-west-1' } });
-    new ModelAuditTrail(stack, 'Audit', { alertOnRoleChanges: false });
+    expect(
+      new ModelAuditTrail(stack, 'Audit', { alertOnRoleChanges: false }).iamEventForwarder,
+    ).toBeUndefined();
     const rules = Object.values<Json>(Template.fromStack(stack).findResources('AWS::Events::Rule'));
     expect(rules.map((r) => r.Properties.Description)).toEqual([
       'A model customization or deployment call by anyone but a customization pipeline',
@@ -318,10 +368,10 @@ describe('role-change alerts and the region', () => {
     ]);
   });
 
-  test('us-east-1, cn-north-1 and an environment-agnostic stack are accepted', () => {
+  test('us-east-1, cn-north-1 and an environment-agnostic stack need no forwarder', () => {
     for (const region of ['us-east-1', 'cn-north-1', undefined]) {
       const stack = new Stack(new App(), 'S', { env: region ? { region } : undefined });
-      expect(() => new ModelAuditTrail(stack, 'Audit')).not.toThrow();
+      expect(new ModelAuditTrail(stack, 'Audit').iamEventForwarder).toBeUndefined();
     }
   });
 });

@@ -104,6 +104,14 @@ export function roleChangePattern(roleNames: string[]): Json {
   return apiCalls(['iam'], { eventName: ROLE_CHANGE_EVENTS, requestParameters: { roleName: roleNames } });
 }
 
+/**
+ * Every IAM call that the role and policy change alerts look for, whatever role or policy it
+ * names: what a forwarder sends from the region where IAM's events reach EventBridge.
+ */
+export function iamChangesPattern(): Json {
+  return apiCalls(['iam'], { eventName: [...ROLE_CHANGE_EVENTS, ...POLICY_CHANGE_EVENTS] });
+}
+
 /** New or restored versions of the named managed policies (boundaries, model policies). */
 export function policyChangePattern(policyArns: string[]): Json {
   return apiCalls(['iam'], { eventName: POLICY_CHANGE_EVENTS, requestParameters: { policyArn: policyArns } });
