@@ -1,6 +1,7 @@
 import { Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { list } from './intrinsics';
+import { statementCovers } from './trust-conditions';
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -17,7 +18,7 @@ export const SESSION_NAME_IS_USER_NAME = { StringEquals: { 'sts:RoleSessionName'
 // Identity Center creates its roles under this path, which IAM reserves for AWS.
 const IDENTITY_CENTER_ROLE =
   /^arn:aws[a-z-]*:iam::\d{12}:role\/aws-reserved\/sso\.amazonaws\.com\/(?:[a-z0-9-]+\/)?(AWSReservedSSO_[\w+=,.@-]+)$/;
-const ASSUME = /^(\*|sts:\*|sts:AssumeRole\*?|sts:AssumeRoleWith(SAML|WebIdentity))$/i;
+const ASSUME_ACTIONS = ['sts:AssumeRole', 'sts:AssumeRoleWithSAML', 'sts:AssumeRoleWithWebIdentity'];
 
 /** The role name of an Identity Center permission-set role ARN, or undefined for any other ARN. */
 export function identityCenterRoleName(arn: string): string | undefined {
@@ -68,7 +69,7 @@ export const IDENTITY_CENTER = 'IAM Identity Center';
 export function sessionNaming(trust: Json): { sources: string[] } | { problem: string } {
   const sources = new Set<string>();
   for (const s of [trust?.Statement ?? []].flat()) {
-    if (s.Effect !== 'Allow' || !list(s.Action).some((a: string) => ASSUME.test(a))) continue;
+    if (s.Effect !== 'Allow' || !ASSUME_ACTIONS.some((a) => statementCovers(s, a))) continue;
     if (s.Principal === '*' || list(s.Principal?.AWS).includes('*'))
       return { problem: 'it trusts any principal (*)' };
     const service = list(s.Principal?.Service);

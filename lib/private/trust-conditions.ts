@@ -1,3 +1,5 @@
+import { globRegExp } from './glob';
+
 /**
  * Condition keys in trust policies, shared by the construct-time trust separation check and the
  * template analysis, so both tell callers apart the same way.
@@ -12,6 +14,14 @@ const CALLER_KEY =
   /^(aws:PrincipalOrgID|aws:PrincipalOrgPaths|aws:PrincipalAccount|aws:PrincipalArn|aws:userid|aws:username|aws:SourceAccount|aws:SourceArn|aws:SourceOrgID|aws:SourceOrgPaths|aws:SourceOwner)$/i;
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+/** Whether a statement (resolved JSON) covers `action`, by its Action or, the complement, its NotAction. */
+export function statementCovers(statement: Json, action: string): boolean {
+  const matches = (pattern: unknown) => typeof pattern === 'string' && globRegExp(pattern, true).test(action);
+  if (statement.Action !== undefined) return [statement.Action].flat().some(matches);
+  if (statement.NotAction !== undefined) return ![statement.NotAction].flat().some(matches);
+  return false;
+}
 
 /** Whether a statement's conditions narrow its principal to known callers (a positive test of who they are). */
 export function narrowsCallers(condition: Json): boolean {

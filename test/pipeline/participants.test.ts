@@ -32,6 +32,18 @@ describe('who may request and approve: people the caller cannot invent', () => {
     );
   });
 
+  test('a second trust statement by NotAction cannot slip an unpinned AssumeRole past the check', () => {
+    const { stack, pipeline } = pipelineStack();
+    const leads = new iam.Role(stack, 'Leads', {
+      assumedBy: accountRoot().withConditions({ StringEquals: { 'sts:RoleSessionName': '${aws:username}' } }),
+    });
+    leads.assumeRolePolicy!.addStatements(
+      new iam.PolicyStatement({ principals: [accountRoot()], notActions: ['sts:TagSession'] }),
+    );
+    pipeline.grantApprove(leads);
+    expect(() => Template.fromStack(stack)).toThrow(/an AWS principal may assume it under any session name/);
+  });
+
   test("the library's participant roles pin session names to the IAM user's name", () => {
     const { stack, pipeline } = pipelineStack();
     const approvers = new CustomizationApproverRole(stack, 'Approvers', {

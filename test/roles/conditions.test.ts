@@ -161,6 +161,22 @@ describe('session tags cannot be self-assigned', () => {
       build(saml, { requiredSessionTags: ['classification'], classificationTagKey: 'classification' }),
     ).not.toThrow();
   });
+  test('sts:TagSession allowed through NotAction is seen too', () => {
+    const stack = new Stack(new App(), 'T');
+    const role = new ModelInferenceRole(stack, 'R', {
+      assumedBy: new iam.AccountRootPrincipal(),
+      targets: [ModelTarget.tagged('team', 'search')],
+      conditions: { classificationTagKey: 'classification' },
+    });
+    role.assumeRolePolicy!.addStatements(
+      new iam.PolicyStatement({
+        principals: [new iam.AccountRootPrincipal()],
+        notActions: ['sts:AssumeRole'],
+      }),
+    );
+    expect(() => Template.fromStack(stack)).toThrow(/allows sts:TagSession with any tag key/);
+  });
+
   test('a trust that allows sts:TagSession with any key fails synth', () => {
     const synth = build(new iam.SessionTagsPrincipal(new iam.AccountRootPrincipal()), {
       classificationTagKey: 'classification',

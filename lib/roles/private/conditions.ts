@@ -1,6 +1,7 @@
 import { Aws, Stack, Token } from 'aws-cdk-lib';
 import { scalar } from '../../private/intrinsics';
 import { serviceTrustConditions } from '../../private/service-trust';
+import { statementCovers } from '../../private/trust-conditions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { isValidTagKey } from '../../capabilities/private/tags';
 import { AccessConditions } from '../access-conditions';
@@ -150,8 +151,6 @@ export function trustedPrincipal(principal: iam.IPrincipal, c: AccessConditions)
   return trusted;
 }
 
-const TAG_SESSION = /^(\*|sts:\*|sts:TagSession)$/i;
-
 /**
  * Why a role's trust policy (resolved JSON) lets callers tag their sessions with keys that may
  * grant access: sts:TagSession allowed to an AWS principal without a `ForAllValues:StringEquals`
@@ -160,7 +159,7 @@ const TAG_SESSION = /^(\*|sts:\*|sts:TagSession)$/i;
  */
 export function sessionTagProblem(trust: Json, classificationTagKey?: string): string | undefined {
   for (const s of [trust?.Statement ?? []].flat()) {
-    if (s.Effect !== 'Allow' || ![s.Action ?? []].flat().some((a: string) => TAG_SESSION.test(a))) continue;
+    if (s.Effect !== 'Allow' || !statementCovers(s, 'sts:TagSession')) continue;
     if (s.Principal?.Federated && !s.Principal?.AWS) continue;
     const keys: string[] = [s.Condition?.['ForAllValues:StringEquals']?.['aws:TagKeys'] ?? []].flat();
     if (keys.length === 0) {
