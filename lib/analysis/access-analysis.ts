@@ -12,6 +12,7 @@ import { actionPatternProblem } from '../capabilities/actions';
 import { mergedPairs } from '../capabilities/merge';
 import { actionResourceTypes, resourceArnPatterns } from '../capabilities/private/iam-data';
 import { scalar } from '../private/intrinsics';
+import { toldApart } from '../private/trust-conditions';
 import { AnalysisProblem } from './problem';
 import { PolicySources } from './private/policy-sources';
 import { Principal, PrincipalIndex, PrincipalType } from './private/principals';
@@ -295,8 +296,8 @@ export class AccessAnalysis {
 
   /**
    * Merges through a principal outside the template that two roles trust: one role or user
-   * trusted by both always; an account, an identity provider or `*` unless each role tells its
-   * callers apart with a different condition (aws:PrincipalTag, a SAML attribute, sts:ExternalId).
+   * trusted by both always; an account, an identity provider or `*` unless the roles' conditions
+   * exclude each other (`aws:PrincipalTag/job` = `chat` against `ml`; see `toldApart`).
    * A merge either role holds by itself is its own finding, not repeated here.
    */
   public sharedTrustMerges(): SharedTrustMerge[] {
@@ -315,11 +316,7 @@ export class AccessAnalysis {
     for (const [principal, entries] of byPrincipal) {
       entries.forEach((a, i) => {
         for (const b of entries.slice(i + 1)) {
-          const apart =
-            a.trust.shared &&
-            a.trust.distinguishedBy !== '' &&
-            b.trust.distinguishedBy !== '' &&
-            a.trust.distinguishedBy !== b.trust.distinguishedBy;
+          const apart = a.trust.shared && toldApart(a.trust.distinguishedBy, b.trust.distinguishedBy);
           if (a.role === b.role || apart) continue;
           const own = new Set(
             [...mergedPairs(a.role.capabilities), ...mergedPairs(b.role.capabilities)].map((p) => p.join()),

@@ -41,3 +41,27 @@ export function distinguishingConditions(condition: Json): string {
   }
   return Object.keys(distinguishing).length ? JSON.stringify(distinguishing) : '';
 }
+
+/** Operators whose values a caller's key must equal exactly: two of them with no value in common exclude each other. */
+const EXACT = /^(StringEquals|StringEqualsIgnoreCase|ArnEquals)$/;
+
+/**
+ * Whether two trust statements' distinguishing conditions (as `distinguishingConditions` writes
+ * them) let no caller satisfy both: they test one key exactly, each with literal values, and no
+ * value is common (`aws:PrincipalTag/job` = `chat` against `ml`). A condition only one statement
+ * has, or a policy variable (`sts:RoleSessionName` = `${aws:username}`, which every IAM user meets
+ * in its own name), tells nobody apart.
+ */
+export function toldApart(a: string, b: string): boolean {
+  if (!a || !b) return false;
+  const [ca, cb] = [JSON.parse(a) as Record<string, Json>, JSON.parse(b) as Record<string, Json>];
+  return Object.keys(ca).some((k) => {
+    const [operator] = k.split(':');
+    if (!EXACT.test(operator) || !(k in cb)) return false;
+    const values = (v: Json) => [v].flat().map((x: Json) => (typeof x === 'string' ? x : JSON.stringify(x)));
+    const [va, vb] = [values(ca[k]), values(cb[k])];
+    if ([...va, ...vb].some((v) => v.includes('${'))) return false;
+    const norm = (v: string) => (operator === 'StringEqualsIgnoreCase' ? v.toLowerCase() : v);
+    return !va.some((v) => vb.map(norm).includes(norm(v)));
+  });
+}

@@ -263,6 +263,20 @@ const MERGED: [string, Json][] = [
     }),
   ],
   [
+    'two roles trusting the account, one told apart by a tag, the other by a session-name pin every user meets',
+    template({
+      A: role([doc(invoke)], { AssumeRolePolicyDocument: jobTrust('chat') }),
+      B: role([doc(tune)], {
+        AssumeRolePolicyDocument: doc({
+          Effect: 'Allow',
+          Principal: accountTrust.Statement[0].Principal,
+          Action: 'sts:AssumeRole',
+          Condition: { StringEquals: { 'sts:RoleSessionName': '${aws:username}' } },
+        }),
+      }),
+    }),
+  ],
+  [
     'one role of another account trusted by an inference role and a customization role',
     template({
       A: role([doc(invoke)], {

@@ -47,7 +47,9 @@ describe('merges through trust fail synth', () => {
         targets: [targets.fm],
       });
     });
-    expect(run).toThrow(/Tell the callers apart with a different condition on each role/);
+    expect(run).toThrow(
+      /Tell the callers apart with conditions that exclude each other: the same key with different values on each role/,
+    );
   });
 
   test('the account root trusted by both, only one of them with a condition', () => {
@@ -64,6 +66,32 @@ describe('merges through trust fail synth', () => {
   test('the account root trusted by both with the same condition', () => {
     const run = synth((stack) => {
       inferenceRole(stack, tagged('ml'));
+      new ModelCustomizationRole(stack, 'Tuner', { assumedBy: tagged('ml'), targets: [targets.fm] });
+    });
+    expect(run).toThrow(/Trust separation/);
+  });
+
+  test('the account root trusted by both, conditions that differ but do not exclude each other', () => {
+    // A tag on one role and a different key on the other: a caller tagged `app` meets both.
+    const run = synth((stack) => {
+      inferenceRole(stack, tagged('app'));
+      new ModelCustomizationRole(stack, 'Tuner', {
+        assumedBy: new iam.AccountRootPrincipal().withConditions({
+          StringEquals: { 'aws:PrincipalTag/team': 'ml' },
+        }),
+        targets: [targets.fm],
+      });
+    });
+    expect(run).toThrow(/Trust separation/);
+  });
+
+  test('the account root trusted by both, the one condition a session-name pin every user meets', () => {
+    const pinned = () =>
+      new iam.AccountRootPrincipal().withConditions({
+        StringEquals: { 'sts:RoleSessionName': '${aws:username}' },
+      });
+    const run = synth((stack) => {
+      inferenceRole(stack, pinned());
       new ModelCustomizationRole(stack, 'Tuner', { assumedBy: tagged('ml'), targets: [targets.fm] });
     });
     expect(run).toThrow(/Trust separation/);

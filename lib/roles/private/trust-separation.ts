@@ -2,7 +2,7 @@ import { Stack } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { matchesAction } from '../../capabilities/actions';
 import { scalar } from '../../private/intrinsics';
-import { distinguishingConditions } from '../../private/trust-conditions';
+import { distinguishingConditions, toldApart } from '../../private/trust-conditions';
 import type { CapabilityRole } from '../capability-role';
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -82,17 +82,11 @@ function trustSeparationErrors(role: CapabilityRole, roles: CapabilityRole[]): s
       // A service acts only for the resource configured with each role: not a merge by itself.
       if (!same || same.kind === 'Service') continue;
       const shared = same.kind === 'Federated' || isAccountRoot(same.id);
-      if (
-        shared &&
-        same.distinguishedBy &&
-        theirs.distinguishedBy &&
-        same.distinguishedBy !== theirs.distinguishedBy
-      )
-        continue;
+      if (shared && toldApart(same.distinguishedBy, theirs.distinguishedBy)) continue;
       errors.push(
         `Trust separation: ${same.name} is trusted by ${describe(other)} and ${describe(role)}, so one caller can hold both capabilities. ` +
           (shared
-            ? 'Tell the callers apart with a different condition on each role (aws:PrincipalTag, a SAML attribute, sts:ExternalId), or trust different principals.'
+            ? 'Tell the callers apart with conditions that exclude each other: the same key with different values on each role (aws:PrincipalTag/job = chat on one, ml on the other; a SAML attribute; sts:ExternalId), or trust different principals.'
             : 'Give each capability its own principal.'),
       );
     }
