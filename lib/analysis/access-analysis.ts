@@ -26,7 +26,7 @@ import {
   Statement,
 } from './private/statements';
 import { arnOf, canonicalResource } from './private/template-arns';
-import { OutsideTrust, outsideTrust, reachable, trustGraph } from './private/trust-graph';
+import { OutsideTrust, outsideTrust, reachable, roleTrusts, trustGraph } from './private/trust-graph';
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -163,7 +163,7 @@ export class AccessAnalysis {
   private readonly outside: Map<string, OutsideTrust[]>;
   /** Users with an AWS::IAM::AccessKey in the template. */
   private readonly keyedUsers = new Set<string>();
-  private readonly principalArns = new Map<string, string[]>();
+  private readonly index: PrincipalIndex;
   private mergesByPrincipal?: Map<string, MergedIdentity[]>;
 
   private constructor(template: Json) {
@@ -187,15 +187,16 @@ export class AccessAnalysis {
       });
     }
     this.problems.push(...sources.problems);
+    const trusts = roleTrusts(this.resources, index);
     const edges = trustGraph(
-      this.resources,
+      trusts,
       index,
       (r) => this.canonical(r),
       (caller, roleArn) =>
         this.effective.get(caller)!.allows.some((s) => this.grants(caller, s, 'sts:AssumeRole', [roleArn])),
     );
-    this.outside = outsideTrust(this.resources, index, (r) => this.canonical(r));
-    for (const p of index.all()) this.principalArns.set(p.id, p.arns);
+    this.outside = outsideTrust(trusts, index, (r) => this.canonical(r));
+    this.index = index;
     for (const id of idsOf('AWS::IAM::AccessKey')) {
       for (const user of index.named(this.resources[id].Properties?.UserName, 'AWS::IAM::User')) {
         this.keyedUsers.add(user);
@@ -282,7 +283,7 @@ export class AccessAnalysis {
     const user = this.byId.get(userId);
     if (user?.type !== 'AWS::IAM::User') return undefined;
     if (this.keyedUsers.has(userId)) return 'access-key';
-    const arns = this.principalArns.get(userId) ?? [];
+    const arns = this.index.get(userId)?.arns ?? [];
     const mayCreate = this.effective
       .get(userId)!
       .allows.some((s) => arns.length > 0 && this.grants(userId, s, 'iam:CreateAccessKey', arns));

@@ -13,7 +13,7 @@ import { Construct } from 'constructs';
 import { DataClass, TAG_CAPABILITY, TAG_DATA_CLASS } from '../capabilities/capability';
 import { ModelTarget } from '../capabilities/model-target';
 import { CustomizationPipeline } from '../pipeline/customization-pipeline';
-import { acknowledgeFinding } from '../private/compliance-findings';
+import { acknowledgeDeadLetterQueue, acknowledgeFinding } from '../private/compliance-findings';
 import { accessLogsBucket, allowCloudWatchLogs } from '../private/log-storage';
 import { acceptRoleDependency } from '../private/redundant-dependency';
 import { confineServiceRole } from '../private/service-trust';
@@ -30,7 +30,7 @@ import {
   trailTamperingPattern,
 } from './private/alert-patterns';
 import { auditorRole } from './private/auditor-role';
-import { acknowledgeDeadLetterQueue, iamEventForwarder } from './private/iam-event-forwarder';
+import { iamEventForwarder } from './private/iam-event-forwarder';
 import { invocationSelector, managementSelector, objectSelector } from './private/event-selectors';
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any

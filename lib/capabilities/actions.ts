@@ -37,6 +37,17 @@ export function matchesAction(pattern: string, action: string): boolean {
   return globRegExp(pattern, true).test(action);
 }
 
+/** Whether a statement's `Action` patterns, or else the complement of its `NotAction`, cover an action. */
+export function coversAction(
+  actions: readonly string[] | undefined,
+  notActions: readonly string[] | undefined,
+  action: string,
+): boolean {
+  return actions
+    ? actions.some((p) => matchesAction(p, action))
+    : !(notActions ?? []).some((p) => matchesAction(p, action));
+}
+
 function servicesMatching(servicePattern: string): string[] {
   return isGlob(servicePattern)
     ? allServices().filter((s) => matchesAction(servicePattern, s))

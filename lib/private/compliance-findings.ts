@@ -49,3 +49,11 @@ export function acknowledgeFinding(
 export function acknowledgeWildcardResource(scope: IConstruct, resourceArn: string, reason: string): void {
   acknowledgeFinding(scope, 'IAM5', reason, `Resource::${nagName(Stack.of(scope).resolve(resourceArn))}`);
 }
+
+/** A dead-letter queue of alert rules has no dead-letter queue of its own: said once, for each. */
+export function acknowledgeDeadLetterQueue(queue: IConstruct): void {
+  const reason =
+    'This queue is itself the dead-letter queue of the alert rules; nothing reads it to fail again.';
+  acknowledgeFinding(queue, 'SQS3', reason);
+  acknowledgeFinding(queue, 'SQSRedrivePolicy', reason);
+}

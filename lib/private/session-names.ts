@@ -1,7 +1,7 @@
 import { Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { list } from './intrinsics';
-import { statementCovers } from './trust-conditions';
+import { ASSUME_ACTIONS, statementCovers } from './trust-conditions';
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -18,7 +18,6 @@ export const SESSION_NAME_IS_USER_NAME = { StringEquals: { 'sts:RoleSessionName'
 // Identity Center creates its roles under this path, which IAM reserves for AWS.
 const IDENTITY_CENTER_ROLE =
   /^arn:aws[a-z-]*:iam::\d{12}:role\/aws-reserved\/sso\.amazonaws\.com\/(?:[a-z0-9-]+\/)?(AWSReservedSSO_[\w+=,.@-]+)$/;
-const ASSUME_ACTIONS = ['sts:AssumeRole', 'sts:AssumeRoleWithSAML', 'sts:AssumeRoleWithWebIdentity'];
 
 /** The role name of an Identity Center permission-set role ARN, or undefined for any other ARN. */
 export function identityCenterRoleName(arn: string): string | undefined {
@@ -42,7 +41,7 @@ export function pinSessionNames(where: string, principal: iam.IPrincipal): iam.I
   }
   if (json.Federated) return principal; // SAML sets the name; web identity must pin it (checked at the grant)
   const arn = principalArn(principal);
-  if (arn === '*' || list(json.AWS).includes('*')) {
+  if (list(json.AWS).includes('*')) {
     throw new Error(`${where}: '*' lets anyone assume the role; name the account or the people.`);
   }
   if (arn && identityCenterRoleName(arn)) {

@@ -1,4 +1,4 @@
-import { globRegExp } from './glob';
+import { coversAction } from '../capabilities/actions';
 
 /**
  * Condition keys in trust policies, shared by the construct-time trust separation check and the
@@ -15,12 +15,15 @@ const CALLER_KEY =
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
+/** The actions that let a principal assume a role, as trust policies allow them. */
+export const ASSUME_ACTIONS = ['sts:AssumeRole', 'sts:AssumeRoleWithSAML', 'sts:AssumeRoleWithWebIdentity'];
+
 /** Whether a statement (resolved JSON) covers `action`, by its Action or, the complement, its NotAction. */
 export function statementCovers(statement: Json, action: string): boolean {
-  const matches = (pattern: unknown) => typeof pattern === 'string' && globRegExp(pattern, true).test(action);
-  if (statement.Action !== undefined) return [statement.Action].flat().some(matches);
-  if (statement.NotAction !== undefined) return ![statement.NotAction].flat().some(matches);
-  return false;
+  if (statement.Action === undefined && statement.NotAction === undefined) return false;
+  const patterns = (value: Json) =>
+    value === undefined ? undefined : [value].flat().filter((p): p is string => typeof p === 'string');
+  return coversAction(patterns(statement.Action), patterns(statement.NotAction), action);
 }
 
 /** Whether a statement's conditions narrow its principal to known callers (a positive test of who they are). */

@@ -30,6 +30,21 @@ export const accountTrust = doc({
   Action: 'sts:AssumeRole',
 });
 
+/** A trust policy: `principal` may take `action` (sts:AssumeRole by default), under `condition` if given. */
+export const trustOf = (principal: Json, options: { action?: string; condition?: Json } = {}) =>
+  doc({
+    Effect: 'Allow',
+    Principal: principal,
+    Action: options.action ?? 'sts:AssumeRole',
+    ...(options.condition ? { Condition: options.condition } : {}),
+  });
+
+/** The account trusted, its callers told apart by their `job` tag (or, with no job, not at all). */
+export const jobTrust = (job?: string) =>
+  trustOf(accountTrust.Statement[0].Principal, {
+    condition: job ? { StringEquals: { 'aws:PrincipalTag/job': job } } : undefined,
+  });
+
 export const role = (policies: Json[] = [], extra: Json = {}) => ({
   Type: 'AWS::IAM::Role',
   Properties: {

@@ -7,7 +7,7 @@ import { ReferenceStack } from '../../bin/app';
 import { buildApp as bringYourOwn } from '../../examples/bring-your-own/app';
 import { AwsManagedPolicies, ModelAccessChecks } from '../../lib';
 import { Report } from '../../lib/cli/report';
-import { accountTrust, allow, bucket, doc, role, template } from '../analysis/designs';
+import { allow, bucket, doc, jobTrust, role, template } from '../analysis/designs';
 import { run } from './run';
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -22,15 +22,6 @@ const userOf = (policies: Json[]) => ({
   Type: 'AWS::IAM::User',
   Properties: { Policies: policies.map((PolicyDocument, i) => ({ PolicyName: `u${i}`, PolicyDocument })) },
 });
-
-/** The account as trusted principal, callers told apart by their `job` tag. */
-const jobTrust = (job: string) =>
-  doc({
-    Effect: 'Allow',
-    Principal: accountTrust.Statement[0].Principal,
-    Action: 'sts:AssumeRole',
-    Condition: { StringEquals: { 'aws:PrincipalTag/job': job } },
-  });
 
 /** A chat role that also customizes, a clean invoker, and a user who reaches an inference role through a customizer. */
 const MERGED = template({

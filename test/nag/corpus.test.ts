@@ -2,7 +2,17 @@ import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { ReferenceStack } from '../../bin/app';
 import { threeRoles } from '../roles/fixture';
-import { accountTrust, allow, deny, doc, protectedBucket, role, template } from '../analysis/designs';
+import {
+  accountTrust,
+  allow,
+  deny,
+  doc,
+  jobTrust,
+  protectedBucket,
+  role,
+  template,
+  trustOf,
+} from '../analysis/designs';
 import { check, rulesOf } from './include';
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -14,16 +24,6 @@ const MERGE_RULES = [
   'ModelAccess-MergeThroughTrust',
   'ModelAccess-SharedTrust',
 ];
-/** The account as trusted principal, with callers told apart by their `job` tag (or not at all). */
-const jobTrust = (job?: string) =>
-  doc({
-    Effect: 'Allow',
-    Principal: accountTrust.Statement[0].Principal,
-    Action: 'sts:AssumeRole',
-    ...(job ? { Condition: { StringEquals: { 'aws:PrincipalTag/job': job } } } : {}),
-  });
-const trustOf = (principal: Json, action = 'sts:AssumeRole') =>
-  doc({ Effect: 'Allow', Principal: principal, Action: action });
 const awsManaged = (name: string) => ({
   ManagedPolicyArns: [{ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:iam::aws:policy/${name}`]] }],
 });
@@ -267,11 +267,8 @@ const MERGED: [string, Json][] = [
     template({
       A: role([doc(invoke)], { AssumeRolePolicyDocument: jobTrust('chat') }),
       B: role([doc(tune)], {
-        AssumeRolePolicyDocument: doc({
-          Effect: 'Allow',
-          Principal: accountTrust.Statement[0].Principal,
-          Action: 'sts:AssumeRole',
-          Condition: { StringEquals: { 'sts:RoleSessionName': '${aws:username}' } },
+        AssumeRolePolicyDocument: trustOf(accountTrust.Statement[0].Principal, {
+          condition: { StringEquals: { 'sts:RoleSessionName': '${aws:username}' } },
         }),
       }),
     }),
@@ -293,13 +290,13 @@ const MERGED: [string, Json][] = [
       A: role([doc(invoke)], {
         AssumeRolePolicyDocument: trustOf(
           { Federated: 'arn:aws:iam::111111111111:saml-provider/corp' },
-          'sts:AssumeRoleWithSAML',
+          { action: 'sts:AssumeRoleWithSAML' },
         ),
       }),
       B: role([doc(tune)], {
         AssumeRolePolicyDocument: trustOf(
           { Federated: 'arn:aws:iam::111111111111:saml-provider/corp' },
-          'sts:AssumeRoleWithSAML',
+          { action: 'sts:AssumeRoleWithSAML' },
         ),
       }),
     }),

@@ -1,5 +1,14 @@
 import { MODEL_ACCESS_RULES } from '../../lib';
-import { accountTrust, allow, bucket, doc, protectedBucket, role, template } from '../analysis/designs';
+import {
+  accountTrust,
+  allow,
+  bucket,
+  doc,
+  protectedBucket,
+  role,
+  template,
+  trustOf,
+} from '../analysis/designs';
 import { check } from './include';
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -29,8 +38,6 @@ function participantsFunction(roles: Record<string, string>): Json {
   };
 }
 
-const trustOf = (principal: Json, condition?: Json) =>
-  doc({ Effect: 'Allow', Principal: principal, Action: 'sts:AssumeRole', Condition: condition });
 const otherAccountRole = { AWS: 'arn:aws:iam::222222222222:role/app' };
 
 const userWith = (...statements: Json[]) => ({
@@ -141,7 +148,7 @@ const FIXTURES: Record<string, { nonCompliant: Json; compliant: Json }> = {
       R: role([doc(invoke)], {
         AssumeRolePolicyDocument: trustOf(
           { AWS: '*' },
-          { StringEquals: { 'aws:PrincipalOrgID': 'o-abc123' } },
+          { condition: { StringEquals: { 'aws:PrincipalOrgID': 'o-abc123' } } },
         ),
       }),
     }),

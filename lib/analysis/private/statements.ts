@@ -1,4 +1,4 @@
-import { matchesAction } from '../../capabilities/actions';
+import { coversAction, matchesAction } from '../../capabilities/actions';
 import { list } from '../../private/intrinsics';
 import { resourceMatches, resourcesOverlap } from './resource-match';
 
@@ -20,6 +20,8 @@ export interface Statement {
   readonly sid: string;
   /** The `Principal` element, in trust and resource policies. */
   readonly principal?: Json;
+  /** The `Condition` element, as written. */
+  readonly condition?: Json;
   /** From an AWS-managed policy: an action IAM no longer lists is AWS's, not the user's, to fix. */
   readonly awsManaged: boolean;
 }
@@ -45,6 +47,7 @@ export function parseStatements(
       policy,
       sid: typeof s.Sid === 'string' && s.Sid ? s.Sid : `#${i + 1}`,
       principal: s.Principal,
+      condition: s.Condition,
       awsManaged,
     };
   });
@@ -52,9 +55,7 @@ export function parseStatements(
 
 /** Whether the statement's Action (or NotAction) covers an action. */
 export function holdsAction(s: Statement, action: string): boolean {
-  return s.actions
-    ? s.actions.some((p) => matchesAction(p, action))
-    : !(s.notActions ?? []).some((p) => matchesAction(p, action));
+  return coversAction(s.actions, s.notActions, action);
 }
 
 /** The action pattern of a statement that covers an action, as evidence writes it. */

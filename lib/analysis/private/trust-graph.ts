@@ -1,13 +1,33 @@
 import { list } from '../../private/intrinsics';
-import { distinguishingConditions, narrowsCallers } from '../../private/trust-conditions';
+import { ASSUME_ACTIONS, distinguishingConditions, narrowsCallers } from '../../private/trust-conditions';
 import { PrincipalIndex } from './principals';
-import { holdsAction, parseStatements } from './statements';
+import { holdsAction, parseStatements, Statement } from './statements';
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 const ASSUME = 'sts:AssumeRole';
 /** An account as a trust policy names it: its root ARN or its id. */
 const ACCOUNT = /:root$|^(\d{12}|\$\{AWS::AccountId\})$/;
+
+/** The trust policy statements of each role the template defines, parsed once for both views below. */
+export function roleTrusts(
+  resources: Record<string, Json>,
+  principals: PrincipalIndex,
+): Map<string, Statement[]> {
+  return new Map(
+    principals
+      .all()
+      .filter((p) => p.type === 'AWS::IAM::Role' && !p.external)
+      .map((role) => [
+        role.id,
+        parseStatements(
+          resources[role.id].Properties?.AssumeRolePolicyDocument,
+          `${role.id}/trust`,
+          (r) => r,
+        ),
+      ]),
+  );
+}
 
 /**
  * Who may assume each role of the template: a principal its trust policy names by ARN, or, where
@@ -17,7 +37,7 @@ const ACCOUNT = /:root$|^(\d{12}|\$\{AWS::AccountId\})$/;
  * sts:AssumeRole count. Edges run from the caller to the role.
  */
 export function trustGraph(
-  resources: Record<string, Json>,
+  trusts: Map<string, Statement[]>,
   principals: PrincipalIndex,
   canonical: (arn: string) => string,
   mayAssume: (principal: string, roleArn: string) => boolean,
@@ -27,12 +47,8 @@ export function trustGraph(
     if (from !== to) edges.set(from, (edges.get(from) ?? new Set()).add(to));
   };
   const everyone = principals.all().filter((p) => p.type !== 'AWS::IAM::Group');
-  for (const role of principals.all().filter((p) => p.type === 'AWS::IAM::Role' && !p.external)) {
-    const trust = parseStatements(
-      resources[role.id].Properties?.AssumeRolePolicyDocument,
-      `${role.id}/trust`,
-      (r) => r,
-    );
+  for (const [id, trust] of trusts) {
+    const role = principals.get(id)!;
     for (const s of trust) {
       if (s.effect !== 'Allow' || !holdsAction(s, ASSUME)) continue;
       for (const p of list(s.principal === '*' ? '*' : s.principal?.AWS)) {
@@ -75,27 +91,22 @@ export interface OutsideTrust {
   readonly distinguishedBy: string;
 }
 
-const ASSUME_ACTIONS = [ASSUME, 'sts:AssumeRoleWithSAML', 'sts:AssumeRoleWithWebIdentity'];
-
 /**
  * The principals each role of the template trusts that are not principals of the template (so
  * the trust graph cannot follow them): other accounts, identity providers, roles and users
  * outside, and `*`. Services are left out: a service acts for the resource configured with a role.
  */
 export function outsideTrust(
-  resources: Record<string, Json>,
+  trusts: Map<string, Statement[]>,
   principals: PrincipalIndex,
   canonical: (arn: string) => string,
 ): Map<string, OutsideTrust[]> {
   const result = new Map<string, OutsideTrust[]>();
-  for (const role of principals.all().filter((p) => p.type === 'AWS::IAM::Role' && !p.external)) {
-    const document = resources[role.id].Properties?.AssumeRolePolicyDocument;
-    const raw = [document?.Statement ?? []].flat();
-    const parsed = parseStatements(document, `${role.id}/trust`, (r) => r);
+  for (const [id, trust] of trusts) {
     const trusted: OutsideTrust[] = [];
-    parsed.forEach((s, i) => {
-      if (s.effect !== 'Allow' || !ASSUME_ACTIONS.some((a) => holdsAction(s, a))) return;
-      const condition = raw[i]?.Condition;
+    for (const s of trust) {
+      if (s.effect !== 'Allow' || !ASSUME_ACTIONS.some((a) => holdsAction(s, a))) continue;
+      const condition = s.condition;
       const distinguishedBy = distinguishingConditions(condition);
       const named =
         s.principal === '*' ? ['*'] : [...list(s.principal?.AWS), ...list(s.principal?.Federated)];
@@ -105,8 +116,8 @@ export function outsideTrust(
         const shared = p === '*' || ACCOUNT.test(p) || list(s.principal?.Federated).includes(p);
         trusted.push({ principal: p, anyone, shared, distinguishedBy });
       }
-    });
-    if (trusted.length) result.set(role.id, trusted);
+    }
+    if (trusted.length) result.set(id, trusted);
   }
   return result;
 }

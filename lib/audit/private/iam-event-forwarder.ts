@@ -5,7 +5,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { TAG_CAPABILITY } from '../../capabilities/capability';
-import { acknowledgeFinding } from '../../private/compliance-findings';
+import { acknowledgeDeadLetterQueue, acknowledgeFinding } from '../../private/compliance-findings';
 import { confinedService } from '../../private/service-trust';
 import { iamChangesPattern } from './alert-patterns';
 
@@ -63,12 +63,4 @@ export function iamEventForwarder(trail: Construct, iamRegion: string): Stack {
     targets: [new targets.EventBus(homeBus, { role, deadLetterQueue: undelivered })],
   });
   return forwarder;
-}
-
-/** A dead-letter queue of alert rules has no dead-letter queue of its own: said once, for each. */
-export function acknowledgeDeadLetterQueue(queue: sqs.IQueue): void {
-  const reason =
-    'This queue is itself the dead-letter queue of the alert rules; nothing reads it to fail again.';
-  acknowledgeFinding(queue, 'SQS3', reason);
-  acknowledgeFinding(queue, 'SQSRedrivePolicy', reason);
 }
