@@ -242,5 +242,8 @@ function identityCenterRole(scope: Construct, id: string, principal: iam.IPrinci
   const arn = principalArn(principal);
   if (arn === undefined || identityCenterRoleName(arn) === undefined) return undefined;
   // Immutable: Identity Center owns the role's policies, so grants go to resource policies.
-  return iam.Role.fromRoleArn(scope, `${id}IdentityCenterRole`, arn, { mutable: false });
+  return iam.Role.fromRoleArn(scope, `${id}IdentityCenterRole`, arn, {
+    mutable: false,
+    addGrantsToResources: true,
+  });
 }

@@ -1,17 +1,64 @@
-import { Aws, Duration, Names, RemovalPolicy, Tags, Token } from 'aws-cdk-lib';
+import { Duration, Names, RemovalPolicy, Tags, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { S3_SERVER_ACCESS_LOGS_USE_BUCKET_POLICY } from 'aws-cdk-lib/cx-api';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { acknowledgeFinding, acknowledgeWildcardResource } from '../private/compliance-findings';
 import { accessLogsBucket } from '../private/log-storage';
+import { namedPrincipal } from '../private/named-principal';
 import { GUARDED_DELETE_ACTIONS, GUARDED_WRITE_ACTIONS } from '../private/registry-writes';
 import { Capability, DataClass, TAG_DATA_CLASS } from '../capabilities/capability';
 import { catalogActions } from '../capabilities/actions';
-import { actionResourceTypes } from '../capabilities/private/iam-data';
 import { atSynthesis } from './private/at-synthesis';
-import { principalArnOf } from './private/principal-arn';
+import {
+  grantKeyViaS3,
+  grantOnRegistry,
+  KEY_READ_ACTIONS,
+  REGISTRY_GRANTS,
+  RegistryGrantMethod,
+  RegistryGrantSpec,
+  WRITE_OBJECT_ACTIONS,
+} from './private/registry-grants';
+
+/**
+ * A model registry: its buckets, its key and its grants. `ModelRegistry` creates one;
+ * `ModelRegistry.fromRegistryAttributes` names one that another app created.
+ */
+export interface IModelRegistry extends IConstruct {
+  /** The key that encrypts the registry buckets. */
+  readonly encryptionKey: kms.IKey;
+  /** Model weights and other training outputs. */
+  readonly modelArtifactsBucket: s3.IBucket;
+  /** Datasets for customization. */
+  readonly trainingDataBucket: s3.IBucket;
+  /** Model cards, lineage and provenance manifests. */
+  readonly metadataBucket: s3.IBucket;
+  /** Lets the grantee read models' metadata, lineage and provenance manifests (READ). */
+  grantReadMetadata(grantee: iam.IGrantable): iam.Grant;
+  /** Lets the grantee write metadata and provenance manifests. */
+  grantWriteMetadata(grantee: iam.IGrantable): iam.Grant;
+  /** Lets the grantee download model weights (WEIGHTS_ACCESS). */
+  grantReadWeights(grantee: iam.IGrantable): iam.Grant;
+  /** Lets the grantee write model artifacts, as a customization job does (CUSTOMIZATION). */
+  grantWriteArtifacts(grantee: iam.IGrantable): iam.Grant;
+  /** Lets the grantee read training data (WEIGHTS_ACCESS). */
+  grantReadTrainingData(grantee: iam.IGrantable): iam.Grant;
+  /** Lets the grantee upload training data. */
+  grantWriteTrainingData(grantee: iam.IGrantable): iam.Grant;
+}
+
+/** What names a registry that another app created: its bucket names and its key. */
+export interface ModelRegistryAttributes {
+  /** Name of the registry's model-artifacts bucket. */
+  readonly modelArtifactsBucketName: string;
+  /** Name of the registry's training-data bucket. */
+  readonly trainingDataBucketName: string;
+  /** Name of the registry's metadata bucket. */
+  readonly metadataBucketName: string;
+  /** ARN of the key that encrypts the registry buckets. */
+  readonly encryptionKeyArn: string;
+}
 
 export interface ModelRegistryProps {
   /**
@@ -75,12 +122,6 @@ const KEY_ADMIN_ACTIONS = [
   'kms:CancelKeyDeletion',
   'kms:RotateKeyOnDemand',
 ];
-const KEY_READ_ACTIONS = ['kms:Decrypt'];
-// Multipart uploads of SSE-KMS objects need Decrypt as well as GenerateDataKey.
-const KEY_WRITE_ACTIONS = ['kms:GenerateDataKey', 'kms:Decrypt'];
-// Writing training data confers no capability of the catalog; it is a registry operation.
-const WRITE_OBJECT_ACTIONS = ['s3:PutObject'];
-
 const KEY_ALIAS = /^alias\/[a-zA-Z0-9/_-]{1,250}$/;
 
 /**
@@ -89,7 +130,67 @@ const KEY_ALIAS = /^alias\/[a-zA-Z0-9/_-]{1,250}$/;
  * away from every principal not granted them through this construct: reads and writes to
  * granted principals only, deletes to break-glass roles only.
  */
-export class ModelRegistry extends Construct {
+export class ModelRegistry extends Construct implements IModelRegistry {
+  /**
+   * A registry another app created, named by its buckets and key, for stacks that are not in its
+   * app. Its grants write only the grantee's identity policy: the registry's bucket and key
+   * policies admit only the principals its own stack granted, so grant the same role there too
+   * (by ARN, with `iam.Role.fromRoleArn(..., { mutable: false })`). Within one app, share the
+   * `ModelRegistry` object itself: its grants to roles of other stacks need no import.
+   */
+  public static fromRegistryAttributes(
+    scope: Construct,
+    id: string,
+    attrs: ModelRegistryAttributes,
+  ): IModelRegistry {
+    for (const [name, value] of Object.entries(attrs)) {
+      if (typeof value !== 'string' || value === '') {
+        throw new Error(`ModelRegistry.fromRegistryAttributes: ${name} is required.`);
+      }
+    }
+    if (
+      !Token.isUnresolved(attrs.encryptionKeyArn) &&
+      !/^arn:[\w-]+:kms:[\w-]+:\d{12}:key\/[\w-]+$/.test(attrs.encryptionKeyArn)
+    ) {
+      throw new Error(
+        `ModelRegistry.fromRegistryAttributes: encryptionKeyArn '${attrs.encryptionKeyArn}' is not a KMS key ARN (arn:<partition>:kms:<region>:<account>:key/<id>); an alias will not do, since key policies name the key.`,
+      );
+    }
+    class Import extends Construct implements IModelRegistry {
+      public readonly encryptionKey = kms.Key.fromKeyArn(this, 'Key', attrs.encryptionKeyArn);
+      public readonly modelArtifactsBucket = this.bucket('ModelArtifacts', attrs.modelArtifactsBucketName);
+      public readonly trainingDataBucket = this.bucket('TrainingData', attrs.trainingDataBucketName);
+      public readonly metadataBucket = this.bucket('Metadata', attrs.metadataBucketName);
+      public grantReadMetadata(grantee: iam.IGrantable) {
+        return this.grant(grantee, 'grantReadMetadata');
+      }
+      public grantWriteMetadata(grantee: iam.IGrantable) {
+        return this.grant(grantee, 'grantWriteMetadata');
+      }
+      public grantReadWeights(grantee: iam.IGrantable) {
+        return this.grant(grantee, 'grantReadWeights');
+      }
+      public grantWriteArtifacts(grantee: iam.IGrantable) {
+        return this.grant(grantee, 'grantWriteArtifacts');
+      }
+      public grantReadTrainingData(grantee: iam.IGrantable) {
+        return this.grant(grantee, 'grantReadTrainingData');
+      }
+      public grantWriteTrainingData(grantee: iam.IGrantable) {
+        return this.grant(grantee, 'grantWriteTrainingData');
+      }
+      private bucket(id: string, bucketName: string): s3.IBucket {
+        return s3.Bucket.fromBucketAttributes(this, id, { bucketName, encryptionKey: this.encryptionKey });
+      }
+      private grant(grantee: iam.IGrantable, method: RegistryGrantMethod): iam.Grant {
+        const spec = REGISTRY_GRANTS[method];
+        namedPrincipal(this, grantee, `ModelRegistry.${method}`); // a role or user, as the registry's own grants require
+        return grantOnRegistry(grantee, spec, bucketOf(this, spec.dataClass), this.encryptionKey);
+      }
+    }
+    return new Import(scope, id);
+  }
+
   /** The key that encrypts the registry buckets. */
   public readonly encryptionKey: kms.IKey;
   /** Model weights and other training outputs. Tagged `model-artifacts`. */
@@ -192,7 +293,7 @@ export class ModelRegistry extends Construct {
     for (const role of props.breakGlassRoles ?? []) {
       for (const readers of this.readersOf.values()) readers.add(role.roleArn);
       this.breakGlass.add(role.roleArn);
-      this.allowKeyViaS3(role, KEY_READ_ACTIONS);
+      grantKeyViaS3(role, this.encryptionKey, KEY_READ_ACTIONS, { principal: role, otherAccount: false });
     }
 
     // Who may read or write weights is known only once every grant is made: finalize at synthesis.
@@ -201,136 +302,62 @@ export class ModelRegistry extends Construct {
 
   /** Lets the grantee read models' metadata, lineage and provenance manifests (READ). */
   public grantReadMetadata(grantee: iam.IGrantable): iam.Grant {
-    return this.grantData(
-      grantee,
-      'grantReadMetadata',
-      this.metadataBucket,
-      catalogActions(Capability.READ, {
-        dataClasses: [DataClass.METADATA],
-      }),
-      KEY_READ_ACTIONS,
-    );
+    return this.grant(grantee, 'grantReadMetadata');
   }
 
   /** Lets the grantee write metadata and provenance manifests. */
   public grantWriteMetadata(grantee: iam.IGrantable): iam.Grant {
-    return this.grantData(
-      grantee,
-      'grantWriteMetadata',
-      this.metadataBucket,
-      WRITE_OBJECT_ACTIONS,
-      KEY_WRITE_ACTIONS,
-    );
+    return this.grant(grantee, 'grantWriteMetadata');
   }
 
   /** Lets the grantee download model weights (WEIGHTS_ACCESS): the only way past the bucket's deny. */
   public grantReadWeights(grantee: iam.IGrantable): iam.Grant {
-    return this.grantReader(
-      grantee,
-      'grantReadWeights',
-      this.modelArtifactsBucket,
-      DataClass.MODEL_ARTIFACTS,
-    );
+    return this.grant(grantee, 'grantReadWeights');
   }
 
   /** Lets the grantee write model artifacts, as a customization job does (CUSTOMIZATION). */
   public grantWriteArtifacts(grantee: iam.IGrantable): iam.Grant {
-    const actions = catalogActions(Capability.CUSTOMIZATION, { dataClasses: [DataClass.MODEL_ARTIFACTS] });
-    return this.grantData(
-      grantee,
-      'grantWriteArtifacts',
-      this.modelArtifactsBucket,
-      actions,
-      KEY_WRITE_ACTIONS,
-    );
+    return this.grant(grantee, 'grantWriteArtifacts');
   }
 
   /** Lets the grantee read training data (WEIGHTS_ACCESS): the only way past the bucket's deny. */
   public grantReadTrainingData(grantee: iam.IGrantable): iam.Grant {
-    return this.grantReader(
-      grantee,
-      'grantReadTrainingData',
-      this.trainingDataBucket,
-      DataClass.TRAINING_DATA,
-    );
+    return this.grant(grantee, 'grantReadTrainingData');
   }
 
   /** Lets the grantee upload training data. */
   public grantWriteTrainingData(grantee: iam.IGrantable): iam.Grant {
-    return this.grantData(
-      grantee,
-      'grantWriteTrainingData',
-      this.trainingDataBucket,
-      WRITE_OBJECT_ACTIONS,
-      KEY_WRITE_ACTIONS,
-    );
+    return this.grant(grantee, 'grantWriteTrainingData');
   }
 
-  private grantReader(
-    grantee: iam.IGrantable,
-    method: string,
-    bucket: s3.Bucket,
-    dataClass: DataClass,
-  ): iam.Grant {
-    const actions = catalogActions(Capability.WEIGHTS_ACCESS, { dataClasses: [dataClass] });
-    return this.grantData(grantee, method, bucket, actions, KEY_READ_ACTIONS, true);
-  }
-
-  /** Grants `actions` on the bucket and `keyActions` on the key; a reader also gets past the read deny. */
-  private grantData(
-    grantee: iam.IGrantable,
-    method: string,
-    bucket: s3.Bucket,
-    actions: string[],
-    keyActions: string[],
-    reader = false,
-  ): iam.Grant {
+  /**
+   * Grants in the grantee's identity policy and in the key policy (and the bucket policy for
+   * another account); a reader or writer also gets past the bucket's deny. A grantee this stack
+   * does not create (another stack's, or imported) is named by a condition on `aws:PrincipalArn`
+   * with its account as the principal: no reference to its stack, and a policy that deploys before
+   * it exists.
+   */
+  private grant(grantee: iam.IGrantable, method: RegistryGrantMethod): iam.Grant {
     if (this.finalized) {
       throw new Error(
         `ModelRegistry.${method}: called after synthesis began; make every grant while building the app.`,
       );
     }
-    const principalArn = principalArnOf(grantee, method);
-    if (reader) this.readersOf.get(bucket)!.add(principalArn);
-    else if (actions.includes('s3:PutObject')) this.writersOf.get(bucket)?.add(principalArn);
+    const spec: RegistryGrantSpec = REGISTRY_GRANTS[method];
+    const bucket = bucketOf(this, spec.dataClass) as s3.Bucket;
+    const named = namedPrincipal(this, grantee, `ModelRegistry.${method}`);
+    if (spec.passes === 'reads') this.readersOf.get(bucket)!.add(named.arn);
+    if (spec.passes === 'writes') this.writersOf.get(bucket)!.add(named.arn);
     if (Construct.isConstruct(grantee.grantPrincipal)) {
       acknowledgeWildcardResource(
         grantee.grantPrincipal,
         bucket.arnForObjects('*'),
-        `Every object of the registry's ${this.dataClassOf(bucket)} bucket: registry access is granted per data class, and each class has a bucket of its own.`,
+        `Every object of the registry's ${spec.dataClass} bucket: registry access is granted per data class, and each class has a bucket of its own.`,
       );
     }
-    // Bucket-level actions (ListBucket) take the bucket ARN, object-level ones the objects.
-    const onBucket = actions.filter((a) => actionResourceTypes(a).includes('bucket'));
-    const onObjects = actions.filter((a) => !onBucket.includes(a));
-    let grant = iam.Grant.addToPrincipalOrResource({
-      grantee,
-      actions: onObjects,
-      resourceArns: [bucket.arnForObjects('*')],
-      resource: bucket,
-    });
-    if (onBucket.length > 0) {
-      grant = grant.combine(
-        iam.Grant.addToPrincipalOrResource({
-          grantee,
-          actions: onBucket,
-          resourceArns: [bucket.bucketArn],
-          resource: bucket,
-        }),
-      );
-    }
-    return grant.combine(this.allowKeyViaS3(grantee, keyActions));
-  }
-
-  /** The key policy names the grantee, and only for requests S3 makes on its behalf. */
-  private allowKeyViaS3(grantee: iam.IGrantable, actions: string[]): iam.Grant {
-    return iam.Grant.addToPrincipalAndResource({
-      grantee,
-      actions,
-      resourceArns: [this.encryptionKey.keyArn],
-      resource: this.encryptionKey,
-      resourceSelfArns: ['*'],
-      conditions: { StringEquals: { 'kms:ViaService': `s3.${Aws.REGION}.amazonaws.com` } },
+    return grantOnRegistry(grantee, spec, bucket, this.encryptionKey, {
+      principal: named.outside ? byArnCondition(named.account, named.arn) : grantee.grantPrincipal,
+      otherAccount: named.otherAccount,
     });
   }
 
@@ -363,11 +390,6 @@ export class ModelRegistry extends Construct {
     });
   }
 
-  private dataClassOf(bucket: s3.Bucket): DataClass {
-    if (bucket === this.modelArtifactsBucket) return DataClass.MODEL_ARTIFACTS;
-    return bucket === this.trainingDataBucket ? DataClass.TRAINING_DATA : DataClass.METADATA;
-  }
-
   /**
    * The bucket policies' denies of weights and training data: reads to every principal not granted
    * them, writes to every principal not granted them, deletes to all but break-glass roles. With
@@ -388,7 +410,8 @@ export class ModelRegistry extends Construct {
         }),
       );
     for (const [bucket, readers] of this.readersOf) {
-      const dataClass = this.dataClassOf(bucket);
+      const dataClass =
+        bucket === this.modelArtifactsBucket ? DataClass.MODEL_ARTIFACTS : DataClass.TRAINING_DATA;
       deny(
         bucket,
         'DenyReadsToPrincipalsNotGranted',
@@ -404,4 +427,15 @@ export class ModelRegistry extends Construct {
       deny(bucket, 'DenyDeletesButBreakGlass', GUARDED_DELETE_ACTIONS, this.breakGlass);
     }
   }
+}
+
+/** The bucket of a registry that holds a data class. */
+function bucketOf(registry: IModelRegistry, dataClass: DataClass): s3.IBucket {
+  if (dataClass === DataClass.MODEL_ARTIFACTS) return registry.modelArtifactsBucket;
+  return dataClass === DataClass.TRAINING_DATA ? registry.trainingDataBucket : registry.metadataBucket;
+}
+
+/** A role or user named by its ARN in a condition, with its account as the policy's principal. */
+function byArnCondition(account: string, arn: string): iam.IPrincipal {
+  return new iam.AccountPrincipal(account).withConditions({ ArnEquals: { 'aws:PrincipalArn': arn } });
 }

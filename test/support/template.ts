@@ -1,6 +1,7 @@
 /**
  * Resolves a synthesized CloudFormation template's intrinsics to plain strings, as they would be
- * in an account, so policies can be evaluated by iam-simulate. Names are the logical ids.
+ * in an account, so policies can be evaluated by iam-simulate. Names are the logical ids, but for
+ * roles and users with a fixed name; `Fn::ImportValue` reads the exports of the templates given.
  */
 export const ACCOUNT = '111111111111';
 export const REGION = 'us-east-1';
@@ -14,9 +15,22 @@ export interface Resource {
 
 export class ResolvedTemplate {
   public readonly resources: Record<string, Resource>;
+  private readonly outputs: Record<string, Json>;
+  private readonly imports: Record<string, Json>;
 
-  constructor(template: Json) {
+  constructor(template: Json, exporters: ResolvedTemplate[] = []) {
     this.resources = template.Resources ?? {};
+    this.outputs = template.Outputs ?? {};
+    this.imports = Object.assign({}, ...exporters.map((t) => t.exports()));
+  }
+
+  /** The template's exports, by name, resolved. */
+  public exports(): Record<string, Json> {
+    return Object.fromEntries(
+      Object.values(this.outputs)
+        .filter((o) => o.Export)
+        .map((o) => [this.resolve(o.Export.Name), this.resolve(o.Value)]),
+    );
   }
 
   /** The resolved properties of one resource. */
@@ -52,6 +66,11 @@ export class ResolvedTemplate {
           return this.resolve(arg[1])[Number(this.resolve(arg[0]))];
         case 'Fn::Split':
           return (this.resolve(arg[1]) as string).split(arg[0]);
+        case 'Fn::ImportValue': {
+          const name = this.resolve(arg);
+          if (!(name in this.imports)) throw new Error(`no export ${name}`);
+          return this.imports[name];
+        }
         case 'Fn::Sub': {
           const [text, vars] = typeof arg === 'string' ? [arg, {}] : [arg[0], this.resolve(arg[1])];
           return (text as string).replace(/\$\{([^}]+)\}/g, (_, name: string) =>
@@ -93,6 +112,10 @@ export class ResolvedTemplate {
         return this.getAtt(name, 'Arn');
       case 'AWS::IAM::ManagedPolicy':
         return `arn:aws:iam::${ACCOUNT}:policy/${name}`;
+      case 'AWS::IAM::Role':
+        return r.Properties?.RoleName ?? name;
+      case 'AWS::IAM::User':
+        return r.Properties?.UserName ?? name;
       default:
         return name;
     }
@@ -112,9 +135,9 @@ export class ResolvedTemplate {
       case 'AWS::KMS::Key':
         return `arn:aws:kms:${REGION}:${ACCOUNT}:key/${this.ref(name)}`;
       case 'AWS::IAM::Role':
-        return `arn:aws:iam::${ACCOUNT}:role${path}${name}`;
+        return `arn:aws:iam::${ACCOUNT}:role${path}${r.Properties?.RoleName ?? name}`;
       case 'AWS::IAM::User':
-        return `arn:aws:iam::${ACCOUNT}:user${path}${name}`;
+        return `arn:aws:iam::${ACCOUNT}:user${path}${r.Properties?.UserName ?? name}`;
       case 'AWS::Lambda::Function':
         return `arn:aws:lambda:${REGION}:${ACCOUNT}:function:${name}`;
       case 'AWS::StepFunctions::StateMachine':

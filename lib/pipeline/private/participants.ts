@@ -1,6 +1,7 @@
 import { Lazy, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
+import { namedPrincipal } from '../../private/named-principal';
 import {
   IAM_USERS,
   IDENTITY_CENTER,
@@ -46,7 +47,8 @@ export class Participants {
     const accepted = this.unverified.some((r) => r === principal || r.roleArn === principalArn(principal));
     if (principal instanceof iam.Role) {
       this.push({
-        roleName: principal.roleName,
+        // Written out for a role of another stack: the handlers' environment must not refer to it.
+        roleName: namedPrincipal(this.owner, principal, `${this.owner.node.path}.${method}`).name,
         naming: accepted ? 'unverified' : 'pinned',
         role: principal,
       });
