@@ -7,6 +7,7 @@ import { ReferenceStack, registerChecks, unacknowledgedFindings } from '../bin/a
 import { CustomizationPipeline, ModelAccessControl, ModelAuditTrail, ModelRegistry } from '../lib';
 import { buildApp as bedrockFineTuning } from '../examples/bedrock-fine-tuning/app';
 import { buildApp as bringYourOwn } from '../examples/bring-your-own/app';
+import { buildApp as platformAndAppTeam } from '../examples/platform-and-app-team/app';
 import { buildApp as sagemakerEndpoint } from '../examples/sagemaker-endpoint/app';
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -29,6 +30,7 @@ const APPS: Record<string, { stack: string; build: (app: App) => void; ownPack: 
     ownPack: true,
   },
   'examples/bring-your-own': { stack: 'BringYourOwnExample', build: bringYourOwn, ownPack: true },
+  'examples/platform-and-app-team': { stack: 'ChatbotTeam', build: platformAndAppTeam, ownPack: true },
   // The whole platform where a team in Europe deploys it, role-change alerts on: IAM's events come
   // through the forwarder stack the audit trail adds in us-east-1.
   'the reference app in eu-west-1': {

@@ -1,34 +1,24 @@
 import { Aws, Duration, Lazy, RemovalPolicy, Stack, Tags, Token, Validations } from 'aws-cdk-lib';
 import * as cloudtrail from 'aws-cdk-lib/aws-cloudtrail';
 import * as events from 'aws-cdk-lib/aws-events';
-import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
-import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { S3_SERVER_ACCESS_LOGS_USE_BUCKET_POLICY } from 'aws-cdk-lib/cx-api';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { DataClass, TAG_CAPABILITY, TAG_DATA_CLASS } from '../capabilities/capability';
 import { ModelTarget } from '../capabilities/model-target';
 import { CustomizationPipeline } from '../pipeline/customization-pipeline';
-import { acknowledgeDeadLetterQueue, acknowledgeFinding } from '../private/compliance-findings';
+import { acknowledgeFinding } from '../private/compliance-findings';
 import { accessLogsBucket, allowCloudWatchLogs } from '../private/log-storage';
 import { acceptRoleDependency } from '../private/redundant-dependency';
 import { confineServiceRole } from '../private/service-trust';
 import { ModelRegistry } from '../registry/model-registry';
-import { CapabilityRole } from '../roles/capability-role';
 import { SelfBoundedRole } from '../roles/self-bounded-role';
-import {
-  customizationPattern,
-  policyChangePattern,
-  POLICIES_PER_RULE,
-  registryPolicyPattern,
-  roleChangePattern,
-  ROLES_PER_RULE,
-  trailTamperingPattern,
-} from './private/alert-patterns';
+import { alertRule, RoleAlerts } from './private/role-alerts';
+import { customizationPattern, registryPolicyPattern, trailTamperingPattern } from './private/alert-patterns';
 import { auditorRole } from './private/auditor-role';
 import { iamEventForwarder } from './private/iam-event-forwarder';
 import { invocationSelector, managementSelector, objectSelector } from './private/event-selectors';
@@ -113,6 +103,29 @@ export interface ModelAuditTrailProps {
   readonly alertOnRoleChanges?: boolean;
 }
 
+/**
+ * What other stacks and apps use of an audit trail: its alert topic, and alerts on their roles.
+ * `ModelAuditTrail` creates one; `ModelAuditTrail.fromAuditTrailAttributes` names one another app created.
+ */
+export interface IModelAuditTrail extends IConstruct {
+  /** Where alerts go. */
+  readonly alertTopic: sns.ITopic;
+  /**
+   * Alerts on the topic when the role's policies, boundary or trust change (and a capability
+   * role's boundary and model policies), by rules made in the role's own stack.
+   */
+  watchRole(role: iam.IRole): void;
+}
+
+/** What names an audit trail that another app created. */
+export interface ModelAuditTrailAttributes {
+  /**
+   * ARN of the trail's alert topic. Its policy must let EventBridge publish, and its key let
+   * EventBridge use it, as `ModelAuditTrail` sets up for its own topic and account.
+   */
+  readonly alertTopicArn: string;
+}
+
 const DEFAULT_LOG_RETENTION = s3.ObjectLockRetention.governance(Duration.days(365));
 
 /**
@@ -122,7 +135,37 @@ const DEFAULT_LOG_RETENTION = s3.ObjectLockRetention.governance(Duration.days(36
  * when anyone but the pipeline customizes a model, when the watched roles, boundaries, bucket or
  * key policies change, and when a trail is stopped or changed.
  */
-export class ModelAuditTrail extends Construct {
+export class ModelAuditTrail extends Construct implements IModelAuditTrail {
+  /**
+   * A trail another app created, for alerts on the roles of this one: `watchRole` makes the rules
+   * in the role's stack, publishing to the trail's topic. IAM's events reach EventBridge in
+   * us-east-1 only: outside it, the trail's own stack must be in this account and region, where
+   * its forwarder brings them.
+   */
+  public static fromAuditTrailAttributes(
+    scope: Construct,
+    id: string,
+    attrs: ModelAuditTrailAttributes,
+  ): IModelAuditTrail {
+    if (
+      !Token.isUnresolved(attrs.alertTopicArn) &&
+      !/^arn:[\w-]+:sns:[\w-]+:\d{12}:[\w-]{1,256}$/.test(attrs.alertTopicArn)
+    ) {
+      throw new Error(
+        `ModelAuditTrail.fromAuditTrailAttributes: alertTopicArn '${attrs.alertTopicArn}' is not an SNS topic ARN (arn:<partition>:sns:<region>:<account>:<name>).`,
+      );
+    }
+    class Import extends Construct implements IModelAuditTrail {
+      public readonly alertTopic = sns.Topic.fromTopicArn(this, 'Alerts', attrs.alertTopicArn);
+      public watchRole(role: iam.IRole): void {
+        RoleAlerts.forRole(this, role, undefined, this.alertTopic, `${this.node.path}.watchRole`).watchRole(
+          role,
+        );
+      }
+    }
+    return new Import(scope, id);
+  }
+
   /** The trail, unless an organization trail is used. */
   public readonly trail?: cloudtrail.Trail;
   /** The object-locked log bucket (tagged `audit-logs`), unless an organization trail is used. */
@@ -146,7 +189,7 @@ export class ModelAuditTrail extends Construct {
   private readonly registries: ModelRegistry[] = [];
   private readonly keys: kms.IKey[] = [];
   private readonly alertOnRoleChanges: boolean;
-  private readonly watchedLists = new Map<string, string[][]>();
+  private ownRoleAlerts?: RoleAlerts;
   private readonly exemptRoleArns: string[] = [];
   private readonly endpointArns: string[] = [];
   private allEndpoints = false;
@@ -330,40 +373,23 @@ export class ModelAuditTrail extends Construct {
     );
   }
 
-  /** Alerts when the role's policies, boundary or trust change; a capability role's boundary and model policies too. */
+  /**
+   * Alerts when the role's policies, boundary or trust change; a capability role's boundary and
+   * model policies too. For a role of another stack (same account and region), the rules are made
+   * in that stack and publish to this trail's topic, so this stack refers to nothing of it.
+   */
   public watchRole(role: iam.IRole): void {
     if (!this.alertOnRoleChanges) return;
-    this.watchIn('RoleChanges', role.roleName, ROLES_PER_RULE, roleChangePattern);
-    const policies: iam.IManagedPolicy[] = [];
-    if (role instanceof iam.Role && role.permissionsBoundary) policies.push(role.permissionsBoundary);
-    if (CapabilityRole.isCapabilityRole(role)) policies.push(...role.modelPolicies);
-    if (role instanceof SelfBoundedRole) policies.push(role.boundary);
-    for (const policy of policies) {
-      this.watchIn('PolicyChanges', policy.managedPolicyArn, POLICIES_PER_RULE, policyChangePattern);
-    }
-  }
-
-  /**
-   * Adds `item` to the rules of `kind`, starting a new rule when the last holds `perRule`: an
-   * event pattern may hold 2,048 characters.
-   */
-  private watchIn(kind: string, item: string, perRule: number, pattern: (items: string[]) => Json) {
-    const lists = this.watchedLists.get(kind) ?? [];
-    this.watchedLists.set(kind, lists);
-    if (lists.some((l) => l.includes(item))) return;
-    let last = lists[lists.length - 1];
-    if (!last || last.length >= perRule) {
-      const items: string[] = [];
-      const id = lists.length === 0 ? kind : `${kind}${lists.length + 1}`;
-      const what =
-        kind === 'RoleChanges'
-          ? "a model-access role's policies, boundary or trust"
-          : 'a model-access boundary or model policy';
-      this.rule(id, `A change to ${what}`, () => pattern(items));
-      lists.push(items);
-      last = items;
-    }
-    last.push(item);
+    this.ownRoleAlerts ??= new RoleAlerts(this, (_, id, description, pattern) =>
+      this.rule(id, description, pattern),
+    );
+    RoleAlerts.forRole(
+      this,
+      role,
+      this.ownRoleAlerts,
+      this.alertTopic,
+      `${this.node.path}.watchRole`,
+    ).watchRole(role);
   }
 
   /** Records the invocations of these models' SageMaker endpoints as data events. */
@@ -387,27 +413,7 @@ export class ModelAuditTrail extends Construct {
 
   /** A rule whose pattern is completed at synthesis, after every watch call, publishing to the topic. */
   private rule(id: string, description: string, pattern: () => Json): events.Rule {
-    const { source, 'detail-type': detailType } = pattern();
-    const rule = new events.Rule(this, id, {
-      description,
-      eventPattern: { source, detailType, detail: Lazy.any({ produce: () => pattern().detail }) as Json },
-    });
-    rule.addTarget(new targets.SnsTopic(this.alertTopic, { deadLetterQueue: this.undeliveredAlerts() }));
-    return rule;
-  }
-
-  /** Alerts EventBridge could not deliver to the topic, kept 14 days: an alarm on its depth is the user's. */
-  private undeliveredAlerts(): sqs.IQueue {
-    const existing = this.node.tryFindChild('UndeliveredAlerts') as sqs.Queue | undefined;
-    if (existing) return existing;
-    const queue = new sqs.Queue(this, 'UndeliveredAlerts', {
-      encryption: sqs.QueueEncryption.KMS,
-      encryptionMasterKey: this.encryptionKey,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-    });
-    acknowledgeDeadLetterQueue(queue);
-    return queue;
+    return alertRule(this, id, description, pattern, this.alertTopic, this.encryptionKey);
   }
 
   /** CloudTrail writes log files, CloudWatch Logs its log group, EventBridge to the topic: each for this account only. */

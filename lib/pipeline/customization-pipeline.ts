@@ -1,4 +1,4 @@
-import { ArnFormat, Duration, RemovalPolicy, Stack, Tags, Token } from 'aws-cdk-lib';
+import { Arn, ArnFormat, Duration, RemovalPolicy, Stack, Tags, Token } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -6,7 +6,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { Component, TAG_CAPABILITY, TAG_COMPONENT } from '../capabilities/capability';
 import { ModelTarget } from '../capabilities/model-target';
 import {
@@ -93,7 +93,90 @@ const MAX_RULES_BYTES = 3072;
  * SHA-256 before and after approval; the job runs to completion and a provenance manifest is
  * written under object lock.
  */
-export class CustomizationPipeline extends Construct {
+/**
+ * What other stacks and apps use of a customization pipeline: grants to call its endpoints and
+ * follow its executions. `CustomizationPipeline` creates one;
+ * `CustomizationPipeline.fromPipelineAttributes` names one another app created.
+ */
+export interface ICustomizationPipeline extends IConstruct {
+  /** Lets the grantee submit customization requests through the request URL, and nothing more. */
+  grantRequest(grantee: iam.IGrantable): iam.Grant;
+  /** Lets the grantee approve or reject other people's requests through the approval URL (APPROVAL only). */
+  grantApprove(grantee: iam.IGrantable): iam.Grant;
+  /** Lets the grantee list and describe the pipeline's executions, not their history. */
+  grantReadStatus(grantee: iam.IGrantable): iam.Grant;
+}
+
+/** What names a customization pipeline that another app created. */
+export interface CustomizationPipelineAttributes {
+  /** ARN of the function behind the request URL (`pipeline.requestUrl.functionArn`). */
+  readonly requestFunctionArn: string;
+  /** ARN of the function behind the approval URL (`pipeline.approvalUrl.functionArn`). */
+  readonly approvalFunctionArn: string;
+  /** ARN of the pipeline's state machine. */
+  readonly stateMachineArn: string;
+}
+
+export class CustomizationPipeline extends Construct implements ICustomizationPipeline {
+  /**
+   * A pipeline another app created. Its grants write only the grantee's identity policy; the
+   * handlers count a caller as a person only by a role the pipeline's own app granted (a role of
+   * that app whose trust it checked, an IAM Identity Center role, or one listed in its
+   * `unverifiedSessionRoles`) or as an IAM user. So grant the same role in the pipeline's app too:
+   * the pipeline cannot read the trust policy of a role of another app.
+   */
+  public static fromPipelineAttributes(
+    scope: Construct,
+    id: string,
+    attrs: CustomizationPipelineAttributes,
+  ): ICustomizationPipeline {
+    const arnOf = (name: keyof CustomizationPipelineAttributes, service: string, resource: string) => {
+      const arn = attrs[name];
+      if (typeof arn !== 'string' || arn === '') {
+        throw new Error(`CustomizationPipeline.fromPipelineAttributes: ${name} is required.`);
+      }
+      if (
+        !Token.isUnresolved(arn) &&
+        !new RegExp(`^arn:[\\w-]+:${service}:[\\w-]+:\\d{12}:${resource}:[\\w-]+$`).test(arn)
+      ) {
+        throw new Error(
+          `CustomizationPipeline.fromPipelineAttributes: ${name} '${arn}' is not a ${service} ${resource} ARN.`,
+        );
+      }
+      return arn;
+    };
+    const requestArn = arnOf('requestFunctionArn', 'lambda', 'function');
+    const approvalArn = arnOf('approvalFunctionArn', 'lambda', 'function');
+    const stateMachineArn = arnOf('stateMachineArn', 'states', 'stateMachine');
+    class Import extends Construct implements ICustomizationPipeline {
+      // The function URLs' own policies are the pipeline app's: only identity policies are written here.
+      private readonly request = lambda.Function.fromFunctionAttributes(this, 'RequestHandler', {
+        functionArn: requestArn,
+        skipPermissions: true,
+      });
+      private readonly approval = lambda.Function.fromFunctionAttributes(this, 'ApprovalHandler', {
+        functionArn: approvalArn,
+        skipPermissions: true,
+      });
+      public grantRequest(grantee: iam.IGrantable) {
+        return this.request.grantInvokeUrl(grantee);
+      }
+      public grantApprove(grantee: iam.IGrantable) {
+        return this.approval.grantInvokeUrl(grantee);
+      }
+      public grantReadStatus(grantee: iam.IGrantable) {
+        const parts = Arn.split(stateMachineArn, ArnFormat.COLON_RESOURCE_NAME);
+        const executions = Arn.format({
+          ...parts,
+          resource: 'execution',
+          resourceName: `${parts.resourceName}:*`,
+        });
+        return grantReadStatus(this, grantee, stateMachineArn, executions);
+      }
+    }
+    return new Import(scope, id);
+  }
+
   /** The customization state machine, tagged `model-access:component=customization-pipeline`. */
   public readonly stateMachine: sfn.StateMachine;
   /** Requests, decisions and outcomes; the task tokens live here and nowhere readable by people. */
@@ -376,25 +459,35 @@ export class CustomizationPipeline extends Construct {
       resourceName: `${this.stateMachine.stateMachineName}:*`,
       arnFormat: ArnFormat.COLON_RESOURCE_NAME,
     });
-    if (Construct.isConstruct(grantee.grantPrincipal)) {
-      acknowledgeWildcardResource(
-        grantee.grantPrincipal,
-        executions,
-        `The executions of ${this.node.path} only: their names are chosen when each request starts.`,
-      );
-    }
-    return iam.Grant.addToPrincipal({
-      grantee,
-      actions: ['states:ListExecutions', 'states:DescribeStateMachine'],
-      resourceArns: [this.stateMachine.stateMachineArn],
-    }).combine(
-      iam.Grant.addToPrincipal({
-        grantee,
-        actions: ['states:DescribeExecution'],
-        resourceArns: [executions],
-      }),
+    return grantReadStatus(this, grantee, this.stateMachine.stateMachineArn, executions);
+  }
+}
+
+/** Execution list and descriptions of one state machine; not their history, which holds the approval step's task token. */
+function grantReadStatus(
+  scope: Construct,
+  grantee: iam.IGrantable,
+  stateMachineArn: string,
+  executions: string,
+): iam.Grant {
+  if (Construct.isConstruct(grantee.grantPrincipal)) {
+    acknowledgeWildcardResource(
+      grantee.grantPrincipal,
+      executions,
+      `The executions of ${scope.node.path} only: their names are chosen when each request starts.`,
     );
   }
+  return iam.Grant.addToPrincipal({
+    grantee,
+    actions: ['states:ListExecutions', 'states:DescribeStateMachine'],
+    resourceArns: [stateMachineArn],
+  }).combine(
+    iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['states:DescribeExecution'],
+      resourceArns: [executions],
+    }),
+  );
 }
 
 function checkApprovals(props: CustomizationPipelineProps): number {

@@ -45,9 +45,18 @@ export function acknowledgeFinding(
   );
 }
 
-/** Acknowledges AwsSolutions-IAM5 for one wildcard resource, named as cdk-nag names it. */
+/**
+ * Acknowledges AwsSolutions-IAM5 for one wildcard resource, named as cdk-nag names it. Named when
+ * the app is validated, after CDK has turned references to other stacks into imports, which is how
+ * the template (and cdk-nag) spells them.
+ */
 export function acknowledgeWildcardResource(scope: IConstruct, resourceArn: string, reason: string): void {
-  acknowledgeFinding(scope, 'IAM5', reason, `Resource::${nagName(Stack.of(scope).resolve(resourceArn))}`);
+  scope.node.addValidation({
+    validate: () => {
+      acknowledgeFinding(scope, 'IAM5', reason, `Resource::${nagName(Stack.of(scope).resolve(resourceArn))}`);
+      return [];
+    },
+  });
 }
 
 /** A dead-letter queue of alert rules has no dead-letter queue of its own: said once, for each. */

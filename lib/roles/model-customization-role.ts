@@ -2,7 +2,7 @@ import { Aws } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { Capability } from '../capabilities/capability';
-import { ModelRegistry } from '../registry/model-registry';
+import { IModelRegistry } from '../registry/model-registry';
 import { CapabilityRole, CapabilityRoleProps } from './capability-role';
 import { StatementSpec } from './private/policy-packing';
 
@@ -11,7 +11,7 @@ export interface ModelCustomizationRoleProps extends CapabilityRoleProps {
    * A registry from which the role reads training data and to which it writes model artifacts.
    * @default - no registry access
    */
-  readonly registry?: ModelRegistry;
+  readonly registry?: IModelRegistry;
 
   /**
    * Service roles the role may pass to Bedrock or SageMaker as a customization job's role.

@@ -3,15 +3,16 @@ import { Capability } from '../capabilities/capability';
 import { catalogActions } from '../capabilities/actions';
 import { takesOnlyStar } from '../capabilities/private/iam-data';
 import { acknowledgeWildcardResource } from '../private/compliance-findings';
-import { ModelRegistry } from '../registry/model-registry';
+import { IModelRegistry } from '../registry/model-registry';
 import { CapabilityRole, CapabilityRoleProps } from './capability-role';
 
 export interface ModelReadRoleProps extends CapabilityRoleProps {
   /**
-   * A registry whose metadata (model cards, lineage, provenance manifests) the role may read.
+   * A registry whose metadata (model cards, lineage, provenance manifests) the role may read:
+   * this app's, or one imported with `ModelRegistry.fromRegistryAttributes`.
    * @default - no registry access
    */
-  readonly registry?: ModelRegistry;
+  readonly registry?: IModelRegistry;
 }
 
 /**

@@ -26,6 +26,13 @@ export interface SelfBoundedRoleProps {
 
   /** @default - a description naming the role's part */
   readonly description?: string;
+
+  /**
+   * A fixed name for the role. Give one when a resource of another stack grants to the role (a
+   * pipeline, a registry, a trail's alerts): its policies name the role by it, not by a reference.
+   * @default - a name CloudFormation generates
+   */
+  readonly roleName?: string;
 }
 
 /**
@@ -50,6 +57,7 @@ export class SelfBoundedRole extends iam.Role {
       assumedBy: trustedPrincipal(props.assumedBy, conditions),
       maxSessionDuration: props.maxSessionDuration ?? Duration.hours(1),
       description: props.description ?? `cdk-model-access ${declaredCapability} role`,
+      roleName: props.roleName,
     });
     // The boundary names no resource: resources are the grants' business, and naming them here
     // would make the boundary depend on the keys whose policies name this role.
