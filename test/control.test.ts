@@ -164,10 +164,15 @@ describe('approvers', () => {
   });
 });
 
-describe('ModelAccessControl with IAM Identity Center people', () => {
+// In a stack of any account, and in one of the people's own account (where a grant to the
+// immutable role by identity policy alone would be dropped, and with it the people's access).
+describe.each([
+  ['any account', undefined],
+  ["the people's own account", { account: '111111111111', region: 'us-east-1' }],
+])('ModelAccessControl with IAM Identity Center people, in a stack of %s', (_, env) => {
   const sso = (name: string) =>
     `arn:aws:iam::111111111111:role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_${name}_0123456789abcdef`;
-  const stack = new Stack(new App({ context: { 'aws:cdk:bundling-stacks': [] } }), 'Sso');
+  const stack = new Stack(new App({ context: { 'aws:cdk:bundling-stacks': [] } }), 'Sso', { env });
   const control = new ModelAccessControl(stack, 'C', {
     models: [TITAN],
     customizationRequesters: new iam.ArnPrincipal(sso('MlEngineer')),
