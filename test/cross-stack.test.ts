@@ -92,9 +92,16 @@ test("the request handler counts the engineers' sessions as people, by the role'
   expect(roles).toEqual(expect.objectContaining({ 'chatbot-ml-engineers': 'pinned' }));
 });
 
-test("the chatbot invokes its model and nothing reads the platform's weights for it", async () => {
-  const haiku = `arn:aws:bedrock:${REGION}::foundation-model/anthropic.claude-3-haiku-20240307-v1:0`;
-  expect(await can(team.chatbot, 'bedrock:InvokeModel', haiku)).toBe('Allowed');
+test("the chatbot invokes its model through the inference profile, and nothing reads the platform's weights for it", async () => {
+  const profile = `arn:aws:bedrock:${REGION}:${ACCOUNT}:inference-profile/us.anthropic.claude-3-haiku-20240307-v1:0`;
+  const haiku = 'arn:aws:bedrock:us-west-2::foundation-model/anthropic.claude-3-haiku-20240307-v1:0';
+  expect(await can(team.chatbot, 'bedrock:InvokeModel', profile)).toBe('Allowed');
+  expect(
+    await can(team.chatbot, 'bedrock:InvokeModel', haiku, undefined, {
+      'bedrock:InferenceProfileArn': profile,
+    }),
+  ).toBe('Allowed');
+  expect(await can(team.chatbot, 'bedrock:InvokeModel', haiku)).not.toBe('Allowed');
   expect(await s3(team.chatbot, 's3:GetObject', registry.modelArtifactsBucket)).not.toBe('Allowed');
 });
 

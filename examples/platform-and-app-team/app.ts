@@ -10,7 +10,8 @@ import {
   ModelTarget,
 } from 'cdk-model-access';
 
-const HAIKU = ModelTarget.bedrockFoundationModel('anthropic.claude-3-haiku-20240307-v1:0');
+// Invoked on demand through the US cross-Region inference profile, as current models are.
+const HAIKU = ModelTarget.bedrockInferenceProfile('us.anthropic.claude-3-haiku-20240307-v1:0');
 const TITAN = ModelTarget.bedrockFoundationModel('amazon.titan-text-express-v1');
 
 const people = (job: string) =>

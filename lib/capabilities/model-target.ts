@@ -2,7 +2,7 @@ import { Aws, Token } from 'aws-cdk-lib';
 import { Capability } from './capability';
 import { catalogActions } from './actions';
 import { CATALOG } from './catalog';
-import { actionResourceTypes } from './private/iam-data';
+import { actionConditionKeys, actionResourceTypes } from './private/iam-data';
 import { isValidTagKey, isValidTagValue } from './private/tags';
 
 /** One IAM resource a model target stands for. */
@@ -13,6 +13,24 @@ export interface ModelResource {
   readonly resourceType: string;
   /** The resource's ARN; may contain `*` for tag-selected targets. */
   readonly arn: string;
+  /**
+   * Conditions every statement on this resource must carry (a foundation model reached only
+   * through an inference profile). Actions whose requests carry none of their keys do not apply.
+   * @default - none
+   */
+  readonly conditions?: { [operator: string]: { [key: string]: string } };
+}
+
+/** How a system-defined inference profile is named and where its requests may go. */
+export interface InferenceProfileOptions extends ModelLocation {
+  /**
+   * The Regions the profile routes requests to, as the Bedrock console or `GetInferenceProfile`
+   * lists them: the foundation model is granted in these alone. Requests Bedrock routes elsewhere
+   * are then denied. Not for `global.` profiles, which route to any commercial Region.
+   * @default - every Region, and only for requests made through this profile
+   * (`bedrock:InferenceProfileArn`): Bedrock itself keeps them to the profile's destinations
+   */
+  readonly destinationRegions?: string[];
 }
 
 /** Where a model lives, when it is not the stack's own region and account. */
@@ -24,7 +42,11 @@ export interface ModelLocation {
 }
 
 const FOUNDATION_MODEL_ID = /^[a-z0-9][a-z0-9-]*\.[a-z0-9][a-zA-Z0-9._:-]*$/;
-const CROSS_REGION_PREFIX = /^(us|eu|apac|global|us-gov|jp|au|ca)\./;
+// The geographies of system-defined inference profiles, as Bedrock prefixes their ids
+// (https://docs.aws.amazon.com/bedrock/latest/userguide/inference-profiles-support.html).
+const PROFILE_GEOGRAPHIES = ['us', 'us-gov', 'eu', 'apac', 'jp', 'au', 'ca', 'global'];
+const CROSS_REGION_PREFIX = new RegExp(`^(${PROFILE_GEOGRAPHIES.join('|')})\\.`);
+const REGION = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
 const SAGEMAKER_ENDPOINT_NAME = /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/;
 const ARN =
   /^arn:(aws|aws-cn|aws-us-gov|aws-iso|aws-iso-b|aws-iso-e|aws-iso-f|aws-eusc):([a-z0-9-]+):([a-z0-9-]*):(\d{12}|):([a-z-]+)\/(.+)$/;
@@ -44,7 +66,7 @@ export class ModelTarget {
       if (CROSS_REGION_PREFIX.test(modelId)) {
         throw new Error(
           `ModelTarget.bedrockFoundationModel: '${modelId}' is a cross-region inference profile id, not a model id. ` +
-            'Use the model id without the geographic prefix, or an application inference profile.',
+            'Use ModelTarget.bedrockInferenceProfile to invoke through it, or the model id without the geographic prefix.',
         );
       }
       if (!FOUNDATION_MODEL_ID.test(modelId) || modelId.length > 200) {
@@ -61,6 +83,65 @@ export class ModelTarget {
         resourceType: 'foundation-model',
         arn: `arn:${Aws.PARTITION}:bedrock:${region}::foundation-model/${modelId}`,
       },
+    ]);
+  }
+
+  /**
+   * A system-defined (cross-Region or global) inference profile, by id
+   * (`us.anthropic.claude-sonnet-4-5-20250929-v1:0`): how most current Bedrock models are invoked
+   * on demand. Invoking needs the profile in the source Region and the foundation model in every
+   * Region the profile routes to. The foundation model is granted for requests made through this
+   * profile only (`bedrock:InferenceProfileArn`), in `destinationRegions` or else in any Region,
+   * where Bedrock keeps them to the profile's destinations. Neither carries tags: for tag-based
+   * access, create an application inference profile from it.
+   */
+  public static bedrockInferenceProfile(
+    profileId: string,
+    options: InferenceProfileOptions = {},
+  ): ModelTarget {
+    const where = 'ModelTarget.bedrockInferenceProfile';
+    let geography: string | undefined;
+    let modelId = profileId;
+    if (!Token.isUnresolved(profileId)) {
+      const prefix = /^([a-z-]+)\.(.*)$/.exec(profileId);
+      geography = prefix?.[1];
+      if (!prefix || !PROFILE_GEOGRAPHIES.includes(prefix[1]) || !FOUNDATION_MODEL_ID.test(prefix[2])) {
+        throw new Error(
+          FOUNDATION_MODEL_ID.test(profileId) && !(geography && PROFILE_GEOGRAPHIES.includes(geography))
+            ? `${where}: '${profileId}' has no known geographic prefix (${PROFILE_GEOGRAPHIES.map((g) => `${g}.`).join(', ')}). ` +
+                'A model id without one is a foundation model: use ModelTarget.bedrockFoundationModel.'
+            : `${where}: '${profileId}' is not an inference profile id (expected '<geography>.<provider>.<model>', e.g. 'us.amazon.nova-lite-v1:0').`,
+        );
+      }
+      modelId = prefix[2];
+    }
+    ModelTarget.checkAccount('bedrockInferenceProfile', options.account);
+    const regions = options.destinationRegions;
+    if (regions !== undefined) {
+      if (geography === 'global') {
+        throw new Error(
+          `${where}: '${profileId}' is a global profile, which routes to any commercial Region; omit destinationRegions.`,
+        );
+      }
+      const bad = regions.find((r) => !Token.isUnresolved(r) && !REGION.test(r));
+      if (regions.length === 0 || bad !== undefined) {
+        throw new Error(
+          `${where}: destinationRegions must list Region codes such as 'us-east-1'${bad === undefined ? '' : `; '${bad}' is not one`}.`,
+        );
+      }
+    } else if (Token.isUnresolved(profileId)) {
+      throw new Error(`${where}: a profile id known only at deployment needs destinationRegions.`);
+    }
+    const profileArn = `arn:${Aws.PARTITION}:bedrock:${options.region ?? Aws.REGION}:${options.account ?? Aws.ACCOUNT_ID}:inference-profile/${profileId}`;
+    const models: ModelResource[] = [...new Set(regions ?? [ANY])].map((region) => ({
+      service: 'bedrock',
+      resourceType: 'foundation-model',
+      arn: `arn:${Aws.PARTITION}:bedrock:${region}::foundation-model/${modelId}`,
+      conditions: { ArnEquals: { 'bedrock:InferenceProfileArn': profileArn } },
+    }));
+    return new ModelTarget(profileId, `Bedrock inference profile ${profileId}`, [
+      { service: 'bedrock', resourceType: 'inference-profile', arn: profileArn },
+      ...models,
     ]);
   }
 
@@ -267,10 +348,18 @@ export class ModelTarget {
     return [...arns];
   }
 
-  /** This target's resources that `action` can be authorized against. */
+  /**
+   * This target's resources that `action` can be authorized against: of a type the action takes,
+   * and whose conditions the action's requests can meet (they carry every key).
+   */
   public resourcesFor(action: string): ModelResource[] {
     const [service] = action.split(':');
     const types = actionResourceTypes(action);
-    return this.resources.filter((r) => r.service === service && types.includes(r.resourceType));
+    const keys = actionConditionKeys(action).map((k) => k.toLowerCase());
+    const meets = (r: ModelResource) =>
+      Object.values(r.conditions ?? {}).every((block) =>
+        Object.keys(block).every((key) => keys.includes(key.toLowerCase())),
+      );
+    return this.resources.filter((r) => r.service === service && types.includes(r.resourceType) && meets(r));
   }
 }

@@ -3,7 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { Capability, TAG_CAPABILITY } from '../capabilities/capability';
 import { ModelTarget } from '../capabilities/model-target';
-import { acknowledgeFinding } from '../private/compliance-findings';
+import { acknowledgeFinding, acknowledgeWildcardResource } from '../private/compliance-findings';
 import { AccessConditions } from './access-conditions';
 import { CapabilityBoundary } from './capability-boundary';
 import { capabilityDenies } from './private/capability-policy';
@@ -157,7 +157,13 @@ export abstract class CapabilityRole extends iam.Role {
       "The role's guard denies are inline in the role resource, so the role never exists without them; grants made to it go to its own AWS::IAM::Policy, attachable to no other principal.",
     );
 
-    const specs = [...targetStatements(capability, props.targets, classification), ...extraStatements];
+    const onTargets = targetStatements(capability, props.targets, classification);
+    for (const spec of onTargets) {
+      for (const arn of spec.resources.filter((r) => r.includes('*'))) {
+        acknowledgeWildcardResource(this, arn, wildcardReason(spec.conditions));
+      }
+    }
+    const specs = [...onTargets, ...extraStatements];
     const documents = packStatements(Stack.of(this), specs);
     if (documents.length > maxPolicies) {
       throw new Error(
@@ -233,7 +239,7 @@ function targetStatements(
     for (const resource of target.resources) {
       const actions = target.actionsFor(capability).filter((a) => target.resourcesFor(a).includes(resource));
       if (actions.length === 0) continue;
-      const conditions = mergeConditions(target.conditions, classification);
+      const conditions = mergeConditions(target.conditions, resource.conditions, classification);
       const key = JSON.stringify([actions, conditions]);
       const group = grouped.get(key) ?? { actions, resources: [], conditions };
       if (!group.resources.includes(resource.arn)) group.resources.push(resource.arn);
@@ -241,6 +247,15 @@ function targetStatements(
     }
   }
   return [...grouped.values()];
+}
+
+/** Why a target's ARN with a wildcard is as narrow as the statement: its conditions select the resources. */
+function wildcardReason(conditions: Record<string, unknown> | undefined): string {
+  const keys = Object.values(conditions ?? {}).flatMap((block) => Object.keys(block as object));
+  if (keys.includes('bedrock:InferenceProfileArn')) {
+    return 'The foundation model in whichever Region the system-defined inference profile routes to, and only for requests through that profile (bedrock:InferenceProfileArn).';
+  }
+  return `The model resources the statement's conditions (${keys.join(', ')}) select: ModelTarget.tagged.`;
 }
 
 /** Merges condition blocks operator by operator, so neither overwrites the other's keys. */

