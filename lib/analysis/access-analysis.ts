@@ -1,3 +1,4 @@
+import { withImports } from './private/imports';
 import {
   Component,
   Capability,
@@ -122,6 +123,16 @@ const ANY_ROLE = 'arn:aws:iam::${AWS::AccountId}:role/model-access-any-role';
 const ANY_BUCKET = 'arn:aws:s3:::model-access-any-bucket';
 const EVERY_OBJECT_READS = new Set(['s3:GetObject', 's3:GetObjectVersion', 's3:ListBucket']);
 
+/** What else an analysis reads besides its template. */
+export interface AnalysisOptions {
+  /**
+   * The other templates of the app or cloud assembly (with their `Outputs`), whose exports the
+   * template may import.
+   * @default - none: imports stay unresolved
+   */
+  readonly otherTemplates?: Json[];
+}
+
 /**
  * The effective model capabilities of every principal (role, user, group) of a CloudFormation
  * template, with evidence, and the merged identities among them. Works on plain template JSON, as
@@ -130,9 +141,13 @@ const EVERY_OBJECT_READS = new Set(['s3:GetObject', 's3:GetObjectVersion', 's3:L
  * matches resources (`private/resource-match`), and who can assume what (`private/trust-graph`).
  */
 export class AccessAnalysis {
-  /** Analyses one template. */
-  public static fromTemplate(template: Json): AccessAnalysis {
-    return new AccessAnalysis(template ?? {});
+  /**
+   * Analyses one template. With the other templates of its app or cloud assembly, a grant on a
+   * resource it imports from one of them (another stack's registry bucket, a pipeline's function)
+   * is judged by what that resource is there.
+   */
+  public static fromTemplate(template: Json, options: AnalysisOptions = {}): AccessAnalysis {
+    return new AccessAnalysis(withImports(template ?? {}, options.otherTemplates ?? []));
   }
 
   public readonly principals: PrincipalAccess[];

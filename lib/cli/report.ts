@@ -128,7 +128,13 @@ const MERGE_RULES = new Set(
 /** The report on some stacks: the analysis for the matrix, ModelAccessChecks itself for the findings. */
 export function buildReport(source: string, stacks: StackInput[]): Report {
   const checked = checkedFindings(stacks);
-  const reports = stacks.map((s, i) => stackReport(s, checked[i]));
+  const reports = stacks.map((s, i) =>
+    stackReport(
+      s,
+      checked[i],
+      stacks.filter((o) => o !== s).map((o) => o.template),
+    ),
+  );
   return {
     source,
     summary: summarize(reports),
@@ -164,8 +170,9 @@ export function fails(report: Report, failOn: 'merged' | 'error' | 'never'): boo
   return false;
 }
 
-function stackReport(input: StackInput, checked: Checked): StackReport {
-  const analysis = AccessAnalysis.fromTemplate(input.template);
+/** One stack's report; `otherTemplates` are the rest of the assembly, whose exports it may import. */
+function stackReport(input: StackInput, checked: Checked, otherTemplates: Json[]): StackReport {
+  const analysis = AccessAnalysis.fromTemplate(input.template, { otherTemplates });
   const resources: Record<string, Json> = input.template.Resources ?? {};
   const principalIds = new Set(analysis.principals.map((p) => p.id));
   const findings = input.principalsOnly

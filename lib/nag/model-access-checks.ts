@@ -1,4 +1,4 @@
-import { CfnResource, PolicyValidationPluginReport, PolicyViolation, Stack } from 'aws-cdk-lib';
+import { CfnOutput, CfnResource, PolicyValidationPluginReport, PolicyViolation, Stack } from 'aws-cdk-lib';
 import { NagPack, NagPackProps } from 'cdk-nag';
 import { IConstruct } from 'constructs';
 import { AccessAnalysis, MergedIdentity, PrincipalAccess } from '../analysis/access-analysis';
@@ -36,6 +36,7 @@ export class ModelAccessChecks extends NagPack {
 
   private readonly allowAcknowledgingMerges: boolean;
   private stacks = new Map<Stack, StackAnalysis>();
+  private templates = new Map<Stack, Json>();
   private appHasValidatedTrail = false;
   private merged = new Map<string, PolicyViolation>();
 
@@ -48,10 +49,13 @@ export class ModelAccessChecks extends NagPack {
   public validateScope(scope: IConstruct): PolicyValidationPluginReport {
     this.stacks = new Map();
     this.merged = new Map();
-    const templates = scope.node.root.node
-      .findAll()
-      .filter((c): c is Stack => Stack.isStack(c))
-      .map((s) => this.stackAnalysis(s).template);
+    this.templates = new Map(
+      scope.node.root.node
+        .findAll()
+        .filter((c): c is Stack => Stack.isStack(c))
+        .map((s) => [s, analysedTemplate(s)]),
+    );
+    const templates = [...this.templates.values()];
     this.appHasValidatedTrail = templates.some((t) =>
       Object.values<Json>(t.Resources ?? {}).some(
         (r) => r.Type === 'AWS::CloudTrail::Trail' && r.Properties?.EnableLogFileValidation === true,
@@ -98,7 +102,7 @@ export class ModelAccessChecks extends NagPack {
   private stackAnalysis(stack: Stack): StackAnalysis {
     let entry = this.stacks.get(stack);
     if (!entry) {
-      const template = analysedTemplate(stack);
+      const template = this.templates.get(stack) ?? analysedTemplate(stack);
       const bucketPolicyStatements = new Map<string, Json[]>();
       for (const r of Object.values<Json>(template.Resources ?? {})) {
         const bucket = r.Type === 'AWS::S3::BucketPolicy' ? r.Properties?.Bucket?.Ref : undefined;
@@ -107,7 +111,13 @@ export class ModelAccessChecks extends NagPack {
           bucketPolicyStatements.set(bucket, [...(bucketPolicyStatements.get(bucket) ?? []), ...statements]);
         }
       }
-      entry = { template, analysis: AccessAnalysis.fromTemplate(template), bucketPolicyStatements };
+      // Another stack's exports: a grant on its registry bucket is judged by the bucket's data class.
+      const otherTemplates = [...this.templates].filter(([s]) => s !== stack).map(([, t]) => t);
+      entry = {
+        template,
+        analysis: AccessAnalysis.fromTemplate(template, { otherTemplates }),
+        bucketPolicyStatements,
+      };
       this.stacks.set(stack, entry);
     }
     return entry;
@@ -144,15 +154,22 @@ export class ModelAccessChecks extends NagPack {
 const ANALYSED_TYPES =
   /^AWS::(IAM::|S3::Bucket$|S3::BucketPolicy$|KMS::Key$|Lambda::Function$|DynamoDB::Table$|CloudTrail::Trail$)/;
 
-/** The stack's template as synthesis writes it, limited to the resource types the pack reads. */
+/**
+ * The stack's template as synthesis writes it, limited to the resource types the pack reads, and
+ * its exports, which other stacks' analyses read.
+ */
 function analysedTemplate(stack: Stack): Json {
   const resources: Record<string, Json> = {};
+  const outputs: Record<string, Json> = {};
   for (const c of stack.node.findAll()) {
-    if (!CfnResource.isCfnResource(c) || !ANALYSED_TYPES.test(c.cfnResourceType) || Stack.of(c) !== stack)
-      continue;
-    Object.assign(resources, stack.resolve(c._toCloudFormation()).Resources);
+    if (Stack.of(c) !== stack) continue;
+    if (CfnResource.isCfnResource(c) && ANALYSED_TYPES.test(c.cfnResourceType)) {
+      Object.assign(resources, stack.resolve(c._toCloudFormation()).Resources);
+    } else if (c instanceof CfnOutput && c.exportName !== undefined) {
+      Object.assign(outputs, stack.resolve(c._toCloudFormation()).Outputs);
+    }
   }
-  return { Resources: resources };
+  return { Resources: resources, Outputs: outputs };
 }
 
 /** How a finding names a principal the template does not define: `imported role ${RoleName}`. */
