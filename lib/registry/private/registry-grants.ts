@@ -21,17 +21,16 @@ export interface RegistryGrantSpec {
   readonly passes?: 'reads' | 'writes';
 }
 
-const KEY_READ = ['kms:Decrypt'];
+export const KEY_READ_ACTIONS = ['kms:Decrypt'];
 // Multipart uploads of SSE-KMS objects need Decrypt as well as GenerateDataKey.
 const KEY_WRITE = ['kms:GenerateDataKey', 'kms:Decrypt'];
 // Writing objects confers no capability of the catalog; it is a registry operation.
 export const WRITE_OBJECT_ACTIONS = ['s3:PutObject'];
-export const KEY_READ_ACTIONS = KEY_READ;
 
 const weights = (dataClass: DataClass): RegistryGrantSpec => ({
   dataClass,
   actions: catalogActions(Capability.WEIGHTS_ACCESS, { dataClasses: [dataClass] }),
-  keyActions: KEY_READ,
+  keyActions: KEY_READ_ACTIONS,
   passes: 'reads',
 });
 
@@ -40,7 +39,7 @@ export const REGISTRY_GRANTS = {
   grantReadMetadata: {
     dataClass: DataClass.METADATA,
     actions: catalogActions(Capability.READ, { dataClasses: [DataClass.METADATA] }),
-    keyActions: KEY_READ,
+    keyActions: KEY_READ_ACTIONS,
   },
   grantWriteMetadata: { dataClass: DataClass.METADATA, actions: WRITE_OBJECT_ACTIONS, keyActions: KEY_WRITE },
   grantReadWeights: weights(DataClass.MODEL_ARTIFACTS),
@@ -82,17 +81,18 @@ function grantOn(
   resourceArns: string[],
   resource: iam.IResourceWithPolicy,
   side: ResourceSide | undefined,
-  key?: { conditions: Conditions },
+  keyConditions?: Conditions,
 ): iam.Grant {
-  const conditions = key?.conditions;
-  const identity = iam.Grant.addToPrincipal({ grantee, actions, resourceArns, conditions });
-  if (!side || (!key && !side.otherAccount && identity.success)) return identity;
+  // A key policy names every grantee; a bucket policy only those the identity policy cannot grant.
+  const isKey = keyConditions !== undefined;
+  const identity = iam.Grant.addToPrincipal({ grantee, actions, resourceArns, conditions: keyConditions });
+  if (!side || (!isKey && !side.otherAccount && identity.success)) return identity;
   const statement = new iam.PolicyStatement({
     actions,
     // A key policy's resource is the key itself.
-    resources: key ? ['*'] : resourceArns,
+    resources: isKey ? ['*'] : resourceArns,
     principals: [identity.success ? side.principal : grantee.grantPrincipal],
-    conditions,
+    conditions: keyConditions,
   });
   return identity.combine(
     iam.Grant.addStatementToResourcePolicy({ grantee, actions, resourceArns, resource, statement }),
@@ -107,7 +107,7 @@ export function grantKeyViaS3(
   side?: ResourceSide,
 ): iam.Grant {
   return grantOn(grantee, actions, [key.keyArn], key, side, {
-    conditions: { StringEquals: { 'kms:ViaService': `s3.${Aws.REGION}.amazonaws.com` } },
+    StringEquals: { 'kms:ViaService': `s3.${Aws.REGION}.amazonaws.com` },
   });
 }
 
