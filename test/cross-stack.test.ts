@@ -1,23 +1,10 @@
-import {
-  CreateQueueCommand,
-  DeleteMessageCommand,
-  GetQueueAttributesCommand,
-  ReceiveMessageCommand,
-  SQSClient,
-} from '@aws-sdk/client-sqs';
-import {
-  EventBridgeClient,
-  PutEventsCommand,
-  PutRuleCommand,
-  PutTargetsCommand,
-} from '@aws-sdk/client-eventbridge';
 import { App, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { IConstruct } from 'constructs';
 import { AppTeamStack, buildApp, ModelPlatformStack } from '../examples/platform-and-app-team/app';
 import { CustomizationPipeline, ModelAuditTrail } from '../lib';
 import { PARTICIPANT_ROLES_ENV } from '../lib/private/participant-roles';
-import { MotoServer } from './support/moto-server';
+import { RuleBus } from './support/rule-bus';
 import { bucketPolicyOf, boundaryOf, identityPoliciesOf, simulate } from './support/simulate';
 import { ACCOUNT, REGION, ResolvedTemplate } from './support/template';
 
@@ -107,61 +94,24 @@ test("the chatbot invokes its model through the inference profile, and nothing r
 
 describe("alerts on the team's roles", () => {
   const rules = t.ofType('AWS::Events::Rule');
-  let moto: MotoServer;
-  let events: EventBridgeClient;
-  let sqs: SQSClient;
-  const queues: Record<string, string> = {};
-
+  let bus: RuleBus;
   beforeAll(async () => {
-    moto = await MotoServer.start();
-    const client = {
-      endpoint: moto.endpoint,
-      region: REGION,
-      credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
-    };
-    events = new EventBridgeClient(client);
-    sqs = new SQSClient(client);
-    for (const rule of rules) {
-      const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: rule }));
-      const { Attributes } = await sqs.send(
-        new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['QueueArn'] }),
-      );
-      await events.send(
-        new PutRuleCommand({ Name: rule, EventPattern: JSON.stringify(t.props(rule).EventPattern) }),
-      );
-      await events.send(
-        new PutTargetsCommand({ Rule: rule, Targets: [{ Id: 'queue', Arn: Attributes!.QueueArn }] }),
-      );
-      queues[rule] = QueueUrl!;
-    }
+    bus = await RuleBus.start(Object.fromEntries(rules.map((rule) => [rule, t.props(rule).EventPattern])));
   }, 60_000);
-  afterAll(async () => moto?.stop());
+  afterAll(async () => bus?.stop());
 
-  async function alertsFor(eventName: string, requestParameters: Json): Promise<string[]> {
-    const detail = {
-      eventSource: 'iam.amazonaws.com',
-      eventName,
-      requestParameters,
-      userIdentity: { type: 'IAMUser', arn: `arn:aws:iam::${ACCOUNT}:user/mallory` },
-    };
-    await events.send(
-      new PutEventsCommand({
-        Entries: [
-          { Source: 'aws.iam', DetailType: 'AWS API Call via CloudTrail', Detail: JSON.stringify(detail) },
-        ],
+  /** The rules a call to IAM by someone raises an alert on. */
+  const alertsFor = (eventName: string, requestParameters: Json) =>
+    bus.matches({
+      Source: 'aws.iam',
+      DetailType: 'AWS API Call via CloudTrail',
+      Detail: JSON.stringify({
+        eventSource: 'iam.amazonaws.com',
+        eventName,
+        requestParameters,
+        userIdentity: { type: 'IAMUser', arn: `arn:aws:iam::${ACCOUNT}:user/mallory` },
       }),
-    );
-    const raised: string[] = [];
-    for (const rule of rules) {
-      const { Messages } = await sqs.send(
-        new ReceiveMessageCommand({ QueueUrl: queues[rule], MaxNumberOfMessages: 10, WaitTimeSeconds: 0 }),
-      );
-      if ((Messages ?? []).length > 0) raised.push(rule);
-      for (const m of Messages ?? [])
-        await sqs.send(new DeleteMessageCommand({ QueueUrl: queues[rule], ReceiptHandle: m.ReceiptHandle }));
-    }
-    return raised;
-  }
+    });
 
   test("are rules in the team's stack, publishing to the platform's topic", () => {
     expect(rules.length).toBeGreaterThan(0);

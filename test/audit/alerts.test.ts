@@ -1,20 +1,7 @@
-import {
-  CreateQueueCommand,
-  DeleteMessageCommand,
-  GetQueueAttributesCommand,
-  ReceiveMessageCommand,
-  SQSClient,
-} from '@aws-sdk/client-sqs';
-import {
-  EventBridgeClient,
-  PutEventsCommand,
-  PutRuleCommand,
-  PutTargetsCommand,
-} from '@aws-sdk/client-eventbridge';
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { ModelAuditTrail } from '../../lib';
-import { MotoServer } from '../support/moto-server';
+import { RuleBus } from '../support/rule-bus';
 import { ACCOUNT, REGION } from '../support/template';
 import { controlFixture } from './fixture';
 
@@ -74,50 +61,26 @@ const user = {
 };
 const outsider = assumed(`arn:aws:iam::${ACCOUNT}:role/SomeoneElse`);
 
-let moto: MotoServer;
-let events: EventBridgeClient;
-let sqs: SQSClient;
-const queues: Record<string, string> = {};
+// The forwarder stack of a trail in eu-west-1: its rule is loaded beside the alert rules.
+const FORWARDER = 'Forwarder';
+const forwarderPattern = () => {
+  const eu = new Stack(new App(), 'Eu', { env: { account: ACCOUNT, region: 'eu-west-1' } });
+  const forwarder = new ModelAuditTrail(eu, 'Audit').iamEventForwarder!;
+  const resources = Template.fromStack(forwarder).toJSON().Resources;
+  return Object.values<Json>(resources).find((r) => r.Type === 'AWS::Events::Rule').Properties.EventPattern;
+};
 
+let bus: RuleBus;
 beforeAll(async () => {
-  moto = await MotoServer.start();
-  const client = {
-    endpoint: moto.endpoint,
-    region: REGION,
-    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
-  };
-  events = new EventBridgeClient(client);
-  sqs = new SQSClient(client);
-  for (const rule of RULES) {
-    const pattern = f.template.props(ruleId(rule)).EventPattern;
-    const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: rule }));
-    const { Attributes } = await sqs.send(
-      new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['QueueArn'] }),
-    );
-    await events.send(new PutRuleCommand({ Name: rule, EventPattern: JSON.stringify(pattern) }));
-    await events.send(
-      new PutTargetsCommand({ Rule: rule, Targets: [{ Id: 'queue', Arn: Attributes!.QueueArn }] }),
-    );
-    queues[rule] = QueueUrl!;
-  }
+  bus = await RuleBus.start({
+    ...Object.fromEntries(RULES.map((rule) => [rule, f.template.props(ruleId(rule)).EventPattern])),
+    [FORWARDER]: forwarderPattern(),
+  });
 }, 60_000);
-afterAll(async () => moto?.stop());
+afterAll(async () => bus?.stop());
 
-/** The rules an event raises an alert on. */
-async function alertsFor(event: Json): Promise<string[]> {
-  const { FailedEntryCount } = await events.send(new PutEventsCommand({ Entries: [event] }));
-  expect(FailedEntryCount).toBe(0);
-  const raised: string[] = [];
-  for (const rule of RULES) {
-    const { Messages } = await sqs.send(
-      new ReceiveMessageCommand({ QueueUrl: queues[rule], MaxNumberOfMessages: 10, WaitTimeSeconds: 0 }),
-    );
-    if ((Messages ?? []).length > 0) raised.push(rule);
-    for (const m of Messages ?? [])
-      await sqs.send(new DeleteMessageCommand({ QueueUrl: queues[rule], ReceiptHandle: m.ReceiptHandle }));
-  }
-  return raised;
-}
+/** The rules an event raises an alert on (the forwarder is no alert). */
+const alertsFor = async (event: Json) => (await bus.matches(event)).filter((r) => r !== FORWARDER);
 
 describe('a customization call', () => {
   test("by the pipeline's state machine raises no alert at all", async () => {
@@ -295,35 +258,8 @@ describe('tampering with the record', () => {
 });
 
 describe('outside us-east-1, the forwarder sends IAM changes home', () => {
-  // The forwarder stack of a trail in eu-west-1: its rule's pattern, tested by moto's EventBridge.
-  const app = new App();
-  const eu = new Stack(app, 'Eu', { env: { account: ACCOUNT, region: 'eu-west-1' } });
-  const forwarder = new ModelAuditTrail(eu, 'Audit').iamEventForwarder!;
-  const forwarded = Template.fromStack(forwarder).toJSON().Resources;
-  const pattern = Object.values<Json>(forwarded).find((r) => r.Type === 'AWS::Events::Rule').Properties
-    .EventPattern;
-  let queue: string;
-  beforeAll(async () => {
-    const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: 'Forwarder' }));
-    const { Attributes } = await sqs.send(
-      new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['QueueArn'] }),
-    );
-    await events.send(new PutRuleCommand({ Name: 'Forwarder', EventPattern: JSON.stringify(pattern) }));
-    await events.send(
-      new PutTargetsCommand({ Rule: 'Forwarder', Targets: [{ Id: 'queue', Arn: Attributes!.QueueArn }] }),
-    );
-    queue = QueueUrl!;
-  });
-  /** Whether the forwarder's rule takes the event (the other rules' queues are drained too). */
-  const matches = async (event: Json) => {
-    await alertsFor(event);
-    const { Messages } = await sqs.send(
-      new ReceiveMessageCommand({ QueueUrl: queue, MaxNumberOfMessages: 10, WaitTimeSeconds: 0 }),
-    );
-    for (const m of Messages ?? [])
-      await sqs.send(new DeleteMessageCommand({ QueueUrl: queue, ReceiptHandle: m.ReceiptHandle }));
-    return (Messages ?? []).length > 0;
-  };
+  /** Whether the forwarder's rule takes the event. */
+  const matches = async (event: Json) => (await bus.matches(event)).includes(FORWARDER);
 
   test.each(['PutRolePolicy', 'TagRole', 'UntagRole', 'UpdateAssumeRolePolicy', 'CreatePolicyVersion'])(
     'iam:%s on any role or policy is forwarded',
