@@ -107,13 +107,14 @@ export abstract class CapabilityRole extends iam.Role {
     validateConditions(where, conditions, props.assumedBy);
     validateTrust(where, props.assumedBy, props.externalIds, Stack.of(scope));
     const maxSession = props.maxSessionDuration ?? ONE_HOUR;
+    // What changes a model or what production serves is done in short sessions.
     if (
-      capability === Capability.CUSTOMIZATION &&
+      (capability === Capability.CUSTOMIZATION || capability === Capability.DEPLOYMENT) &&
       !Token.isUnresolved(maxSession.toSeconds()) &&
       maxSession.toSeconds() > 3600
     ) {
       throw new Error(
-        `${where}: maxSessionDuration is ${maxSession.toHumanString()}; a customization session may last at most 1 hour.`,
+        `${where}: maxSessionDuration is ${maxSession.toHumanString()}; a ${capability} session may last at most 1 hour.`,
       );
     }
     const maxPolicies = props.maxManagedPolicies ?? DEFAULT_MANAGED_POLICIES_PER_ROLE;

@@ -6,3 +6,4 @@ export * from './model-inference-role';
 export * from './model-customization-role';
 export * from './self-bounded-role';
 export * from './customization-participant-roles';
+export * from './model-deployment-role';

@@ -108,6 +108,10 @@ const FIXTURES: Record<string, { nonCompliant: Json; compliant: Json }> = {
     nonCompliant: template({ R: role([doc(tune)]) }),
     compliant: template({ R: role([doc(tune)], tagged('pipeline')) }),
   },
+  DeploymentOutsidePipeline: {
+    nonCompliant: template({ R: role([doc(allow('sagemaker:UpdateEndpoint'))], tagged('deployment')) }),
+    compliant: template({ R: role([doc(allow('sagemaker:UpdateEndpoint'))], tagged('pipeline')) }),
+  },
   RegistryBucketProtection: {
     nonCompliant: template({ W: bucket('model-artifacts') }),
     compliant: template({ ...protectedBucket('W', 'model-artifacts'), ...trail }),
@@ -240,6 +244,22 @@ describe('findings', () => {
   test('a capability exceeding its tag names the excess', () => {
     expect(check(FIXTURES.CapabilityExceedsTag.nonCompliant).violations.map((v) => v.ruleName)).toContain(
       'ModelAccess-CapabilityExceedsTag[read]',
+    );
+  });
+
+  test('a deployment role allowing sessions over one hour is named, as a customization role is', () => {
+    const deploy = allow('sagemaker:UpdateEndpoint');
+    const long = template({
+      R: role(
+        [doc(deploy)],
+        tagged('deployment', {
+          MaxSessionDuration: 7200,
+          PermissionsBoundary: 'arn:aws:iam::111111111111:policy/b',
+        }),
+      ),
+    });
+    expect(check(long).violations.map((v) => v.ruleName)).toContain(
+      'ModelAccess-CapabilityRoleLimits[session-over-1h]',
     );
   });
 

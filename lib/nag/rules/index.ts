@@ -1,10 +1,10 @@
 import { ModelAccessRule } from '../rule';
 import { CapabilityExceedsTag } from './capability-exceeds-tag';
 import { CapabilityRoleLimits } from './capability-role-limits';
-import { CustomizationOutsidePipeline } from './customization-outside-pipeline';
 import { LongLivedCredentials } from './long-lived-credentials';
 import { MergeThroughTrust } from './merge-through-trust';
 import { MergedCapabilities } from './merged-capabilities';
+import { CustomizationOutsidePipeline, DeploymentOutsidePipeline } from './outside-pipeline';
 import { PrivilegeAdminMerge } from './privilege-admin-merge';
 import { ReadsEveryObject } from './reads-every-object';
 import { RegistryBucketProtection } from './registry-bucket-protection';
@@ -29,6 +29,7 @@ export const MODEL_ACCESS_RULES: readonly ModelAccessRule[] = [
   WildcardModelActions,
   CapabilityExceedsTag,
   CustomizationOutsidePipeline,
+  DeploymentOutsidePipeline,
   UnpinnedParticipants,
   RegistryBucketProtection,
   RegistryWithoutTrail,
