@@ -1,4 +1,5 @@
 import { Arn, ArnFormat, Duration, RemovalPolicy, Stack, Tags, Token } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -25,6 +26,10 @@ import { confineServiceRole } from '../private/service-trust';
 import { allowCloudWatchLogs } from '../private/log-storage';
 import { acceptRoleDependency } from '../private/redundant-dependency';
 import { customizationWorkflow } from './private/workflow';
+import { IGovernedPipeline } from './governance-dashboard';
+import { allowGovernanceMetrics, governanceMetric } from './private/governance-metrics';
+import { GovernanceMetric } from './handlers/governance-metrics';
+import { RequestStatus } from './handlers/request-record';
 
 export interface CustomizationPipelineProps {
   /**
@@ -117,7 +122,7 @@ export interface CustomizationPipelineAttributes {
   readonly stateMachineArn: string;
 }
 
-export class CustomizationPipeline extends Construct implements ICustomizationPipeline {
+export class CustomizationPipeline extends Construct implements ICustomizationPipeline, IGovernedPipeline {
   /**
    * A pipeline another app created. Its grants write only the grantee's identity policy; the
    * handlers count a caller as a person only by a role the pipeline's own app granted (a role of
@@ -342,6 +347,7 @@ export class CustomizationPipeline extends Construct implements ICustomizationPi
     );
     this.grantPublish(this.stateMachine);
     this.grantKey(this.stateMachine);
+    allowGovernanceMetrics(this.stateMachine.role);
 
     const rules: RequestRules = {
       baseModels: Object.keys(backend.baseModelArns),
@@ -358,6 +364,7 @@ export class CustomizationPipeline extends Construct implements ICustomizationPi
     const requestFunction = fn('RequestHandler', 'request-handler', 'Takes customization requests', {
       ...tableEnv,
       STATE_MACHINE_ARN: this.stateMachine.stateMachineArn,
+      PIPELINE_NAME: this.stateMachine.stateMachineName,
       REQUEST_RULES: rulesJson,
       REQUIRED_APPROVALS: String(this.requiredApprovals),
       [PARTICIPANT_ROLES_ENV]: this.participants.environment,
@@ -369,6 +376,7 @@ export class CustomizationPipeline extends Construct implements ICustomizationPi
 
     const approvalFunction = fn('ApprovalHandler', 'approval-handler', 'Takes approvals and rejections', {
       ...tableEnv,
+      PIPELINE_NAME: this.stateMachine.stateMachineName,
       [PARTICIPANT_ROLES_ENV]: this.participants.environment,
     });
     this.table.grant(approvalFunction, 'dynamodb:GetItem', 'dynamodb:UpdateItem');
@@ -427,6 +435,45 @@ export class CustomizationPipeline extends Construct implements ICustomizationPi
   /** The key's cryptographic operations the table, topic and environments need, named one by one. */
   private grantKey(grantee: iam.IGrantable) {
     this.encryptionKey.grant(grantee, ...PIPELINE_KEY_ACTIONS);
+  }
+
+  /** Requests accepted and started (governance metric `Requested`, summed per day by default). */
+  public metricRequested(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric(GovernanceMetric.REQUESTED, props);
+  }
+
+  /** Requests that got their last required approval (`Approved`). */
+  public metricApproved(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric(GovernanceMetric.APPROVED, props);
+  }
+
+  /** Requests rejected by an approver (`Rejected`). */
+  public metricRejected(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric(GovernanceMetric.REJECTED, props);
+  }
+
+  /** Seconds from a request to its approval or rejection (`TimeToDecision`, averaged by default). */
+  public metricTimeToDecision(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric(GovernanceMetric.TIME_TO_DECISION, props);
+  }
+
+  /** Requests nobody decided in time, which failed closed (`Outcome`, `Status` = `EXPIRED`). */
+  public metricExpired(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric(GovernanceMetric.OUTCOME, props, RequestStatus.EXPIRED);
+  }
+
+  /** Requests whose job, or the pipeline itself, failed (`Outcome`, `Status` = `FAILED`). */
+  public metricFailed(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric(GovernanceMetric.OUTCOME, props, RequestStatus.FAILED);
+  }
+
+  /** Requests that ended with a customized model (`Outcome`, `Status` = `SUCCEEDED`). */
+  public metricSucceeded(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric(GovernanceMetric.OUTCOME, props, RequestStatus.SUCCEEDED);
+  }
+
+  private metric(name: string, props?: cloudwatch.MetricOptions, status?: string): cloudwatch.Metric {
+    return governanceMetric(this.stateMachine.stateMachineName, name, props, status);
   }
 
   /**

@@ -32,7 +32,9 @@ export interface LocalRun {
   callsTo(state: string): Json[];
 }
 
-export const EXECUTION_ARN = `arn:aws:states:${REGION}:${ACCOUNT}:execution:Pipeline:req`;
+export const STATE_MACHINE_NAME = 'Pipeline';
+export const STATE_MACHINE_ARN = `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:${STATE_MACHINE_NAME}`;
+export const EXECUTION_ARN = `arn:aws:states:${REGION}:${ACCOUNT}:execution:${STATE_MACHINE_NAME}:req`;
 export const TASK_TOKEN = 'task-token-of-await-approval';
 
 /**
@@ -69,6 +71,7 @@ export async function runLocally(
     overrides: { taskResourceLocalHandlers: overrides, retryIntervalOverrides: {} },
     context: {
       Execution: { Id: EXECUTION_ARN, Input: input, StartTime: new Date().toISOString() },
+      StateMachine: { Id: STATE_MACHINE_ARN, Name: STATE_MACHINE_NAME },
       Task: { Token: TASK_TOKEN },
     } as Json,
   });

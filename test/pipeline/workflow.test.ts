@@ -121,7 +121,7 @@ describe('the synthesized customization state machine', () => {
     const result = await run(() => twoApprovals);
     const order = result.calls
       .map((c) => c.state)
-      .filter((s) => s !== 'RecordOutcome' && s !== 'NotifyOutcome');
+      .filter((s) => !['RecordOutcome', 'CountOutcome', 'NotifyOutcome'].includes(s));
     expect(order).toEqual([
       'VerifyDatasetsInspect',
       'VerifyDatasetsInspect',
@@ -145,7 +145,7 @@ describe('the synthesized customization state machine', () => {
   test('a base model outside the allowlist ends the request before anything else', async () => {
     const result = await run(() => twoApprovals, undefined, input({ baseModel: 'anthropic.claude-v2' }));
     expect(result.error).toBe('INVALID');
-    expect(result.calls.map((c) => c.state)).toEqual(['RecordOutcome', 'NotifyOutcome']);
+    expect(result.calls.map((c) => c.state)).toEqual(['RecordOutcome', 'CountOutcome', 'NotifyOutcome']);
   });
 
   test('a rejection ends the request without launching a job', async () => {

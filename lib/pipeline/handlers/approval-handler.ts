@@ -1,5 +1,6 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { SendTaskSuccessCommand, SFNClient, TaskTimedOut } from '@aws-sdk/client-sfn';
+import { emitMetric, GovernanceMetric } from './governance-metrics';
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { LambdaFunctionURLEventWithIAMAuthorizer, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { readRequest, refuse, respond } from './http';
@@ -112,6 +113,7 @@ async function approve(
     reason: `approved by ${approvers.join(', ')}`,
   };
   if (closed && !(await resume(updated, decision))) return expired(record);
+  if (closed) decided(updated, GovernanceMetric.APPROVED, now);
   return respond(200, status({ ...updated, status: RequestStatus.APPROVED }, approvers.length));
 }
 
@@ -140,10 +142,21 @@ async function reject(
     reason: `rejected by ${caller.arn}: ${reason}`,
   });
   if (!resumed) return expired(record);
+  decided(record, GovernanceMetric.REJECTED, now);
   return respond(
     200,
     status({ ...record, status: RequestStatus.REJECTED }, Object.keys(record.approvals).length),
   );
+}
+
+/** Counts the decision, and how long people took to make it. */
+function decided(record: RequestRecord, metric: string, now: string) {
+  const pipeline = env('PIPELINE_NAME');
+  emitMetric(pipeline, metric, 1, 'Count');
+  const seconds = (Date.parse(now) - Date.parse(record.requestedAt)) / 1000;
+  if (Number.isFinite(seconds) && seconds >= 0) {
+    emitMetric(pipeline, GovernanceMetric.TIME_TO_DECISION, seconds, 'Seconds');
+  }
 }
 
 /** Ends the approval wait in the table; false if someone else already did. */

@@ -4,6 +4,7 @@ import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { LambdaFunctionURLEventWithIAMAuthorizer, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { readRequest, refuse, respond } from './http';
 import { datasetsOf, PipelineInput, RequestRecord, RequestStatus } from './request-record';
+import { emitMetric, GovernanceMetric } from './governance-metrics';
 import { documents, env } from './runtime';
 import { checkRequest, RequestRules } from './request-rules';
 
@@ -69,6 +70,7 @@ export async function handler(
     return refuse(500, reason);
   }
   await updateRecord(requestId, 'SET executionArn = :arn', { ':arn': executionArn });
+  emitMetric(env('PIPELINE_NAME'), GovernanceMetric.REQUESTED, 1, 'Count');
   return respond(202, { requestId, executionArn, status: RequestStatus.SUBMITTED });
 }
 

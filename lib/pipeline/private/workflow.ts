@@ -5,6 +5,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
+import { countOutcome } from './governance-metrics';
 import { ModelRegistry } from '../../registry/model-registry';
 import { BoundBackend } from './bound-backend';
 import { RequestStatus } from '../handlers/request-record';
@@ -66,10 +67,12 @@ export function customizationWorkflow(scope: Construct, props: WorkflowProps): s
     .otherwise(
       new sfn.Fail(scope, 'NotCustomized', { errorPath: '$.outcome.status', causePath: '$.outcome.reason' }),
     );
-  // Recording or announcing may fail; the outcome still decides how the execution ends.
-  record.addCatch(notify, { resultPath: '$.recordError' });
+  const count = countOutcome(scope);
+  // Recording, counting or announcing may fail; the outcome still decides how the execution ends.
+  record.addCatch(count, { resultPath: '$.recordError' });
+  count.addCatch(notify, { resultPath: '$.countError' });
   notify.addCatch(finished, { resultPath: '$.notifyError' });
-  const tail = record.next(notify).next(finished);
+  const tail = record.next(count).next(notify).next(finished);
 
   // A caught error, whole: its Cause is not always present, and a path to nothing would fail the state.
   const caught = sfn.JsonPath.jsonToString(sfn.JsonPath.objectAt('$.error'));

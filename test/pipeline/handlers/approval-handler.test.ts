@@ -4,7 +4,7 @@ import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-
 import { mockClient } from 'aws-sdk-client-mock';
 import { handler } from '../../../lib/pipeline/handlers/approval-handler';
 import { RequestRecord, RequestStatus } from '../../../lib/pipeline/handlers/request-record';
-import { ALICE, ALICE_AS_APPROVER, BOB, CAROL, setHandlerEnv, urlEvent } from './events';
+import { ALICE, ALICE_AS_APPROVER, BOB, CAROL, emittedMetrics, setHandlerEnv, urlEvent } from './events';
 
 setHandlerEnv();
 const dynamo = mockClient(DynamoDBDocumentClient);
@@ -209,5 +209,42 @@ describe('approval handler', () => {
     const result = await approve(CAROL);
     expect(result.statusCode).toBe(409);
     expect(body(result).errors).toEqual([`${REQUEST_ID} expired before the decision could take effect`]);
+  });
+});
+
+describe('governance metrics of decisions', () => {
+  test('the approval that closes the request counts it approved, with the seconds since it was asked', async () => {
+    carolApprovesAfterBob().resolves({});
+    const metrics = await emittedMetrics(() => approve(CAROL));
+    expect(Object.keys(metrics).sort()).toEqual(['Approved', 'TimeToDecision']);
+    expect(metrics.Approved).toBe(1);
+    const since = (Date.now() - Date.parse('2026-11-24T00:00:00.000Z')) / 1000;
+    expect(metrics.TimeToDecision).toBeGreaterThan(since - 60);
+    expect(metrics.TimeToDecision).toBeLessThanOrEqual(since);
+  });
+
+  test('an approval short of the count, or one that lost the race to close, counts nothing', async () => {
+    dynamo.on(GetCommand).resolves({ Item: record() });
+    const bob = { approver: BOB, approvedAt: '2026-11-24T00:01:00.000Z' };
+    dynamo.on(UpdateCommand).resolves({ Attributes: record({ approvals: { bob } }) });
+    expect(await emittedMetrics(() => approve(BOB))).toEqual({});
+    dynamo.reset();
+    carolApprovesAfterBob().rejects(conditionFailed());
+    expect(await emittedMetrics(() => approve(CAROL))).toEqual({});
+  });
+
+  test('a rejection counts it rejected, with the time to decide', async () => {
+    dynamo.on(GetCommand).resolves({ Item: record() });
+    dynamo.on(UpdateCommand).resolves({});
+    const metrics = await emittedMetrics(() =>
+      handler(urlEvent(BOB, { requestId: REQUEST_ID, decision: 'reject', reason: 'unreviewed data' })),
+    );
+    expect(Object.keys(metrics).sort()).toEqual(['Rejected', 'TimeToDecision']);
+  });
+
+  test('a decision arriving after expiry counts nothing: the state machine counts the expiry', async () => {
+    carolApprovesAfterBob().resolves({});
+    sfn.on(SendTaskSuccessCommand).rejects(new TaskTimedOut({ message: 'timed out', $metadata: {} }));
+    expect(await emittedMetrics(() => approve(CAROL))).toEqual({});
   });
 });

@@ -82,6 +82,7 @@ export function setHandlerEnv() {
   Object.assign(process.env, {
     TABLE_NAME: 'decisions',
     STATE_MACHINE_ARN: 'arn:aws:states:us-east-1:111111111111:stateMachine:Pipeline',
+    PIPELINE_NAME: 'Pipeline',
     REQUEST_RULES: JSON.stringify(RULES),
     REQUIRED_APPROVALS: '2',
     PARTICIPANT_ROLES: JSON.stringify({ Requester: 'pinned', Approver: 'pinned' }),
@@ -91,4 +92,28 @@ export function setHandlerEnv() {
     METADATA_BUCKET: 'metadata',
     AWS_REGION: 'us-east-1',
   });
+}
+
+/**
+ * The governance metrics a handler wrote while `act` ran, in CloudWatch's embedded metric format,
+ * as name -> value; each line is checked to be a well-formed metric of the pipeline's namespace.
+ */
+export async function emittedMetrics(act: () => Promise<unknown>): Promise<Record<string, number>> {
+  const lines: string[] = [];
+  const log = jest.spyOn(console, 'log').mockImplementation((line: string) => void lines.push(line));
+  try {
+    await act();
+  } finally {
+    log.mockRestore();
+  }
+  const metrics: Record<string, number> = {};
+  for (const line of lines) {
+    const emf = JSON.parse(line);
+    const [directive] = emf._aws.CloudWatchMetrics;
+    expect(directive).toMatchObject({ Namespace: 'ModelAccess/Pipelines', Dimensions: [['Pipeline']] });
+    expect(typeof emf._aws.Timestamp).toBe('number');
+    expect(emf.Pipeline).toBe('Pipeline');
+    for (const { Name } of directive.Metrics) metrics[Name] = emf[Name];
+  }
+  return metrics;
 }

@@ -2,7 +2,7 @@ import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { handler } from '../../../lib/pipeline/handlers/request-handler';
-import { ALICE, setHandlerEnv, SHA_B64, urlEvent, validRequest } from './events';
+import { ALICE, emittedMetrics, setHandlerEnv, SHA_B64, urlEvent, validRequest } from './events';
 
 setHandlerEnv();
 
@@ -145,5 +145,17 @@ describe('request handler', () => {
   test('a custom model name longer than the rule allows is refused', async () => {
     const result = await handler(urlEvent(ALICE, validRequest({ customModelName: 'a'.repeat(64) })));
     expect(result.statusCode).toBe(400);
+  });
+});
+
+describe('governance metrics of requests', () => {
+  test('a request whose execution started counts as requested', async () => {
+    expect(await emittedMetrics(() => handler(urlEvent(ALICE, validRequest())))).toEqual({ Requested: 1 });
+  });
+
+  test('a refused request, or one whose execution could not start, counts nothing', async () => {
+    expect(await emittedMetrics(() => handler(urlEvent(ALICE, { baseModel: 'nope' })))).toEqual({});
+    sfn.on(StartExecutionCommand).rejects(new Error('throttled'));
+    expect(await emittedMetrics(() => handler(urlEvent(ALICE, validRequest())))).toEqual({});
   });
 });
