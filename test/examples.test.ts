@@ -122,6 +122,7 @@ test('examples/bedrock-fine-tuning composes everything: pipeline, roles, trail, 
   template.resourceCountIs('AWS::StepFunctions::StateMachine', 1);
   template.resourceCountIs('AWS::CloudTrail::Trail', 1);
   template.resourceCountIs('AWS::Events::Rule', 5);
+  template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
 });
 
 test('examples/sagemaker-endpoint has no pipeline, and records the invocations of its two endpoints', () => {

@@ -1,6 +1,12 @@
 import { App, CfnOutput, Duration, Stack, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { Hyperparameter, ModelAccessChecks, ModelAccessControl, ModelTarget } from 'cdk-model-access';
+import {
+  GovernanceDashboard,
+  Hyperparameter,
+  ModelAccessChecks,
+  ModelAccessControl,
+  ModelTarget,
+} from 'cdk-model-access';
 
 /**
  * The whole platform for Bedrock: analysts read, a chat service invokes, ML engineers request
@@ -42,6 +48,8 @@ export function buildApp(app = new App()): App {
   new CfnOutput(stack, 'RequestUrl', { value: control.pipeline!.requestUrl.url });
   new CfnOutput(stack, 'ApprovalUrl', { value: control.pipeline!.approvalUrl.url });
   new CfnOutput(stack, 'AlertTopic', { value: control.auditTrail.alertTopic.topicArn });
+  // Requests, decisions, outcomes and the share approved, for the people who govern the models.
+  new GovernanceDashboard(stack, 'Governance', { pipelines: [control.pipeline!] });
   return app;
 }
 
