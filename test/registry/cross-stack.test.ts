@@ -1,4 +1,4 @@
-import { App, Stack } from 'aws-cdk-lib';
+import { App, NestedStack, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { ModelRegistry } from '../../lib';
@@ -279,5 +279,28 @@ describe('ModelRegistry.fromRegistryAttributes', () => {
     expect(() => registry.grantReadMetadata(new iam.AccountRootPrincipal())).toThrow(
       /must be an IAM role or user/,
     );
+  });
+});
+
+describe('a role in a nested stack', () => {
+  // The key policy is part of the key resource: naming a nested stack's role there by reference
+  // would make the key wait for the nested stack, which waits for the key's ARN. So a role of a
+  // nested stack is named by its fixed name, as one of any other stack.
+  test.each([
+    ['the registry in the parent, the role nested', true],
+    ['the registry nested, the role in the parent', false],
+  ])('%s: synthesizes by the fixed name, and asks for one without it', (_, registryInParent) => {
+    const app = new App();
+    const parent = new Stack(app, 'Parent');
+    const nested = new NestedStack(parent, 'Nested');
+    const registry = new ModelRegistry(registryInParent ? parent : nested, 'Registry');
+    const role = (id: string, roleName?: string) =>
+      new iam.Role(registryInParent ? nested : parent, id, {
+        assumedBy: new iam.ServicePrincipal('sagemaker.amazonaws.com'),
+        roleName,
+      });
+    expect(() => registry.grantReadWeights(role('Unnamed'))).toThrow(/give it a fixed roleName/);
+    registry.grantReadWeights(role('Serving', 'serving'));
+    expect(() => app.synth()).not.toThrow();
   });
 });
