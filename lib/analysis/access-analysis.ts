@@ -228,6 +228,14 @@ export class AccessAnalysis {
     return this.registryBuckets.get(logicalId);
   }
 
+  /**
+   * The logical ids of the registry buckets of a data class: the template's own, and those of other
+   * templates it imports (`otherTemplates`).
+   */
+  public registryBucketIds(dataClass: DataClass): string[] {
+    return [...this.registryBuckets].filter(([, c]) => c === dataClass).map(([id]) => id);
+  }
+
   /** One principal's access, by id. */
   public principal(id: string): PrincipalAccess | undefined {
     return this.byId.get(id);

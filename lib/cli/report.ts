@@ -132,7 +132,7 @@ export function buildReport(source: string, stacks: StackInput[]): Report {
     stackReport(
       s,
       checked[i],
-      stacks.filter((o) => o !== s).map((o) => o.template),
+      stacks.filter((o) => o !== s),
     ),
   );
   return {
@@ -170,9 +170,12 @@ export function fails(report: Report, failOn: 'merged' | 'error' | 'never'): boo
   return false;
 }
 
-/** One stack's report; `otherTemplates` are the rest of the assembly, whose exports it may import. */
-function stackReport(input: StackInput, checked: Checked, otherTemplates: Json[]): StackReport {
-  const analysis = AccessAnalysis.fromTemplate(input.template, { otherTemplates });
+/** One stack's report; `others` are the rest of the assembly, whose exports it may import. */
+function stackReport(input: StackInput, checked: Checked, others: StackInput[]): StackReport {
+  const analysis = AccessAnalysis.fromTemplate(input.template, {
+    otherTemplates: others.map((o) => o.template),
+  });
+  const exporterOf = (id: string) => others.find((o) => o.template.Resources?.[id])?.name;
   const resources: Record<string, Json> = input.template.Resources ?? {};
   const principalIds = new Set(analysis.principals.map((p) => p.id));
   const findings = input.principalsOnly
@@ -208,17 +211,21 @@ function stackReport(input: StackInput, checked: Checked, otherTemplates: Json[]
   const named = findings.map((f) =>
     nameOf.has(f.resource) ? { ...f, resourceName: nameOf.get(f.resource) } : f,
   );
+  // Principals by the names people know them by; another stack's buckets with that stack's name.
+  const principalName = new Map(principals.map((p) => [p.id, p.name ?? p.id]));
   const dataClasses = REGISTRY_DATA_CLASSES.map((dataClass): DataClassRow => {
     const who = (access: 'read' | 'write') => [
       ...new Set(
         analysis.registryAccess
           .filter((a) => a.dataClass === dataClass && a.access === access)
-          .map((a) => a.principal),
+          .map((a) => principalName.get(a.principal) ?? a.principal),
       ),
     ];
     return {
       dataClass,
-      buckets: Object.keys(resources).filter((id) => analysis.registryDataClass(id) === dataClass),
+      buckets: analysis
+        .registryBucketIds(dataClass)
+        .map((id) => (resources[id] ? id : `${id} (${exporterOf(id) ?? 'another stack'})`)),
       readers: who('read'),
       writers: who('write'),
     };
