@@ -18,7 +18,13 @@ import { confineServiceRole } from '../private/service-trust';
 import { ModelRegistry } from '../registry/model-registry';
 import { SelfBoundedRole } from '../roles/self-bounded-role';
 import { alertRule, RoleAlerts } from './private/role-alerts';
-import { customizationPattern, registryPolicyPattern, trailTamperingPattern } from './private/alert-patterns';
+import {
+  BUCKETS_PER_RULE,
+  customizationPattern,
+  KEYS_PER_RULE,
+  registryPolicyPattern,
+  trailTamperingPattern,
+} from './private/alert-patterns';
 import { auditorRole } from './private/auditor-role';
 import { iamEventForwarder } from './private/iam-event-forwarder';
 import { invocationSelector, managementSelector, objectSelector } from './private/event-selectors';
@@ -193,7 +199,7 @@ export class ModelAuditTrail extends Construct implements IModelAuditTrail {
   private readonly exemptRoleArns: string[] = [];
   private readonly endpointArns: string[] = [];
   private allEndpoints = false;
-  private registryRule?: events.Rule;
+  private readonly registryRules: { buckets: string[]; keys: string[] }[] = [];
 
   constructor(scope: Construct, id: string, props: ModelAuditTrailProps = {}) {
     super(scope, id);
@@ -334,6 +340,11 @@ export class ModelAuditTrail extends Construct implements IModelAuditTrail {
     if (this.registries.includes(registry)) return;
     this.registries.push(registry);
     this.watchKey(registry.encryptionKey);
+    this.watchRegistryItem(
+      'buckets',
+      registry.dataBuckets.map((b) => b.bucketName),
+      BUCKETS_PER_RULE,
+    );
     if (this.organizationTrailArn !== undefined) {
       for (const bucket of registry.dataBuckets) {
         Validations.of(bucket).acknowledge({
@@ -362,15 +373,27 @@ export class ModelAuditTrail extends Construct implements IModelAuditTrail {
   public watchKey(key: kms.IKey): void {
     if (this.keys.includes(key)) return;
     this.keys.push(key);
-    this.registryRule ??= this.rule(
-      'RegistryPolicyChanges',
-      "A change to a model registry's bucket policy, or to the policy or state of one of the platform's keys",
-      () =>
-        registryPolicyPattern(
-          this.registries.flatMap((r) => r.dataBuckets.map((b) => b.bucketName)),
-          this.keys.flatMap((k) => [k.keyId, k.keyArn]),
-        ),
-    );
+    this.watchRegistryItem('keys', [key.keyId, key.keyArn], KEYS_PER_RULE * 2);
+  }
+
+  /**
+   * Adds bucket names or key names to the registry rules, starting a new rule when none has room:
+   * an event pattern may hold 2,048 characters.
+   */
+  private watchRegistryItem(kind: 'buckets' | 'keys', items: string[], perRule: number) {
+    let rule = this.registryRules.find((r) => r[kind].length + items.length <= perRule);
+    if (!rule) {
+      const watched = { buckets: [] as string[], keys: [] as string[] };
+      const n = this.registryRules.length;
+      this.rule(
+        n === 0 ? 'RegistryPolicyChanges' : `RegistryPolicyChanges${n + 1}`,
+        "A change to a model registry's bucket policy, or to the policy or state of one of the platform's keys",
+        () => registryPolicyPattern(watched.buckets, watched.keys),
+      );
+      this.registryRules.push(watched);
+      rule = watched;
+    }
+    rule[kind].push(...items);
   }
 
   /**

@@ -14,8 +14,11 @@ import {
   TAG_DATA_CLASS,
 } from '../../lib';
 import {
+  BUCKETS_PER_RULE,
+  KEYS_PER_RULE,
   MAX_PATTERN_LENGTH,
   policyChangePattern,
+  registryPolicyPattern,
   POLICIES_PER_RULE,
   roleChangePattern,
   ROLES_PER_RULE,
@@ -385,6 +388,43 @@ describe("the alert patterns fit EventBridge's 2,048 characters", () => {
     );
     expect(JSON.stringify(roleChangePattern(roleNames)).length).toBeLessThanOrEqual(MAX_PATTERN_LENGTH);
     expect(JSON.stringify(policyChangePattern(policyArns)).length).toBeLessThanOrEqual(MAX_PATTERN_LENGTH);
+  });
+
+  test('a full registry rule, of the longest bucket names and key ARNs, fits', () => {
+    const buckets = Array.from({ length: BUCKETS_PER_RULE }, (_, i) => `${i}`.padEnd(63, 'b'));
+    const keys = Array.from({ length: KEYS_PER_RULE }, (_, i) => {
+      const id = `${i}`.padEnd(36, 'k');
+      return [id, `arn:aws-us-gov:kms:us-gov-west-1:123456789012:key/${id}`];
+    }).flat();
+    expect(JSON.stringify(registryPolicyPattern(buckets, keys)).length).toBeLessThanOrEqual(
+      MAX_PATTERN_LENGTH,
+    );
+  });
+
+  test('watching more registries and keys than a rule holds starts other rules; no list is ever empty', () => {
+    const stack = new Stack(new App(), 'Many');
+    const trail = new ModelAuditTrail(stack, 'Audit');
+    for (let i = 0; i < 7; i++) trail.watchRegistry(new ModelRegistry(stack, `Registry${i}`));
+    const patterns = Object.values<Json>(Template.fromStack(stack).findResources('AWS::Events::Rule'))
+      .map((r) => r.Properties.EventPattern)
+      .filter((p) => p.source?.includes('aws.kms'));
+    const count = (p: Json, key: 'bucketName' | 'keyId') =>
+      [p.detail, ...(p.detail.$or ?? [])].reduce((n, b) => n + (b.requestParameters?.[key]?.length ?? 0), 0);
+    // The trail's key and seven registries' keys (each by id and ARN); seven registries' 21 buckets.
+    expect(patterns.map((p) => count(p, 'keyId'))).toEqual([12, 4, 0]);
+    expect(patterns.map((p) => count(p, 'bucketName'))).toEqual([9, 9, 3]);
+    for (const p of patterns) expect(JSON.stringify(p)).not.toContain('[]');
+  });
+
+  test('a trail watching keys and no registry names no bucket list', () => {
+    const stack = new Stack(new App(), 'Alone');
+    new ModelAuditTrail(stack, 'Audit');
+    const [pattern] = Object.values<Json>(Template.fromStack(stack).findResources('AWS::Events::Rule'))
+      .map((r) => r.Properties.EventPattern)
+      .filter((p) => p.source?.includes('aws.kms'));
+    expect(pattern.detail.$or).toBeUndefined();
+    expect(pattern.detail.requestParameters.bucketName).toBeUndefined();
+    expect(pattern.detail.requestParameters.keyId).toHaveLength(2);
   });
 
   test('watching more roles than a rule holds starts another rule, each with its share', () => {

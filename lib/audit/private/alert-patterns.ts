@@ -117,28 +117,35 @@ export function policyChangePattern(policyArns: string[]): Json {
   return apiCalls(['iam'], { eventName: POLICY_CHANGE_EVENTS, requestParameters: { policyArn: policyArns } });
 }
 
+/** Registry bucket names per rule (three registries): at 63 characters each (S3's longest), with the keys below, the pattern fits. */
+export const BUCKETS_PER_RULE = 9;
+/** Keys per rule, each named by its id and its ARN (up to 86 characters in the longest partition). */
+export const KEYS_PER_RULE = 6;
+
 /**
  * Policy changes of the named buckets and keys. A key is named in a call by its id or its ARN,
- * so both are listed.
+ * so both are listed. A kind with nothing named is left out: EventBridge refuses an empty list.
  */
 export function registryPolicyPattern(bucketNames: string[], keyIdsAndArns: string[]): Json {
+  const branches: Json[] = [];
+  if (bucketNames.length > 0) {
+    branches.push({
+      eventSource: ['s3.amazonaws.com'],
+      eventName: BUCKET_POLICY_EVENTS,
+      requestParameters: { bucketName: bucketNames },
+    });
+  }
+  if (keyIdsAndArns.length > 0) {
+    branches.push({
+      eventSource: ['kms.amazonaws.com'],
+      eventName: KEY_POLICY_EVENTS,
+      requestParameters: { keyId: keyIdsAndArns },
+    });
+  }
   return {
     source: ['aws.s3', 'aws.kms'],
     'detail-type': [API_CALL],
-    detail: {
-      $or: [
-        {
-          eventSource: ['s3.amazonaws.com'],
-          eventName: BUCKET_POLICY_EVENTS,
-          requestParameters: { bucketName: bucketNames },
-        },
-        {
-          eventSource: ['kms.amazonaws.com'],
-          eventName: KEY_POLICY_EVENTS,
-          requestParameters: { keyId: keyIdsAndArns },
-        },
-      ],
-    },
+    detail: branches.length === 1 ? branches[0] : { $or: branches },
   };
 }
 
