@@ -102,6 +102,31 @@ describe.each(Object.keys(APPS))('%s', (name) => {
   });
 });
 
+test('no alert rule of any app has an empty list in its event pattern, which EventBridge refuses', () => {
+  const emptyLists = (value: Json, at: string): string[] =>
+    Array.isArray(value)
+      ? value.length === 0
+        ? [at]
+        : value.flatMap((v, i) => emptyLists(v, `${at}[${i}]`))
+      : value && typeof value === 'object'
+        ? Object.entries(value).flatMap(([k, v]) => emptyLists(v, `${at}.${k}`))
+        : [];
+  let rules = 0;
+  for (const name of Object.keys(APPS)) {
+    for (const stack of check(name)
+      .app.node.findAll()
+      .filter((c): c is Stack => Stack.isStack(c))) {
+      for (const [id, rule] of Object.entries<Json>(
+        Template.fromStack(stack).findResources('AWS::Events::Rule'),
+      )) {
+        rules++;
+        expect(emptyLists(rule.Properties.EventPattern, `${stack.stackName}/${id}`)).toEqual([]);
+      }
+    }
+  }
+  expect(rules).toBeGreaterThan(20);
+});
+
 test('the acknowledgements across all apps come down to a short list of distinct reasons', () => {
   const reasons = new Set(
     Object.keys(APPS).flatMap((name) =>
