@@ -19,15 +19,11 @@ import { ModelRegistry } from '../registry/model-registry';
 import { CustomizationBackend } from './customization-backend';
 import type { RequestRules } from './handlers/request-rules';
 import { Hyperparameter } from './hyperparameter';
-import { handlerFunction } from './private/handler-function';
-import { Participants } from './private/participants';
-import { PARTICIPANT_ROLES_ENV } from '../private/participant-roles';
 import { confineServiceRole } from '../private/service-trust';
-import { allowCloudWatchLogs } from '../private/log-storage';
 import { acceptRoleDependency } from '../private/redundant-dependency';
 import { customizationWorkflow } from './private/workflow';
 import { IGovernedPipeline } from './governance-dashboard';
-import { allowGovernanceMetrics, governanceMetric } from './private/governance-metrics';
+import { ApprovalGate } from './private/approval-gate';
 import { GovernanceMetric } from './handlers/governance-metrics';
 import { RequestStatus } from './handlers/request-record';
 
@@ -87,7 +83,6 @@ export interface CustomizationPipelineProps {
 }
 
 // Decrypt (table, environments), GenerateDataKey and Encrypt (table writes, encrypted topic).
-const PIPELINE_KEY_ACTIONS = ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey', 'kms:DescribeKey'];
 const MAX_APPROVAL_TIMEOUT = Duration.days(365);
 const MAX_RULES_BYTES = 3072;
 
@@ -203,9 +198,7 @@ export class CustomizationPipeline extends Construct implements ICustomizationPi
   /** Every role of the pipeline: its state machine's, its functions' and the service role. */
   public readonly roles: iam.IRole[];
 
-  private readonly requestFunction: lambda.IFunction;
-  private readonly approvalFunction: lambda.IFunction;
-  private readonly participants: Participants;
+  private readonly gate: ApprovalGate;
 
   constructor(scope: Construct, id: string, props: CustomizationPipelineProps) {
     super(scope, id);
@@ -233,39 +226,21 @@ export class CustomizationPipeline extends Construct implements ICustomizationPi
 
     const { registry } = props;
     this.registry = registry;
-    this.participants = new Participants(this, props.unverifiedSessionRoles ?? []);
     const logRetention = props.logRetention ?? logs.RetentionDays.ONE_YEAR;
-    this.encryptionKey =
-      props.encryptionKey ??
-      new kms.Key(this, 'Key', {
-        description: 'Customization pipeline: decisions, notifications, logs',
-        enableKeyRotation: true,
-        removalPolicy: RemovalPolicy.RETAIN,
-      });
+    // Requests, decisions, the people who make them, and the endpoints: the gate every pipeline has.
+    const gate = new ApprovalGate(this, {
+      subject: 'customization',
+      requiredApprovals: this.requiredApprovals,
+      approvalTimeout,
+      encryptionKey: props.encryptionKey,
+      logRetention,
+      unverifiedSessionRoles: props.unverifiedSessionRoles ?? [],
+    });
+    this.gate = gate;
+    this.encryptionKey = gate.encryptionKey;
+    this.table = gate.table;
+    this.topic = gate.topic;
     const key = this.encryptionKey;
-    allowCloudWatchLogs(key, this);
-
-    this.table = new dynamodb.Table(this, 'Decisions', {
-      partitionKey: { name: 'requestId', type: dynamodb.AttributeType.STRING },
-      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
-      encryption: dynamodb.TableEncryption.CUSTOMER_MANAGED,
-      encryptionKey: key,
-      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
-      deletionProtection: true,
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
-    acknowledgeFinding(
-      this.table,
-      'DynamoDBInBackupPlan',
-      "Point-in-time recovery keeps 35 days of the table's requests and decisions; each finished job's record is its provenance manifest under object lock in the registry.",
-    );
-    // Whoever can read this table and send task success can approve: the analysis must know it.
-    (this.table.node.defaultChild as dynamodb.CfnTable).tags.setTag(TAG_COMPONENT, Component.DECISION_TABLE);
-    this.topic = new sns.Topic(this, 'Notifications', {
-      displayName: 'Model customization requests',
-      masterKey: key,
-      enforceSSL: true,
-    });
 
     const backend = (props.backend ?? CustomizationBackend.bedrock())._bind(this, {
       registry,
@@ -273,19 +248,10 @@ export class CustomizationPipeline extends Construct implements ICustomizationPi
     });
     this.serviceRole = backend.serviceRole;
 
-    const fn = (fid: string, handler: string, description: string, environment: Record<string, string>) =>
-      handlerFunction(this, fid, { handler, description, environment, encryptionKey: key, logRetention });
     const tableEnv = { TABLE_NAME: this.table.tableName };
+    const approvalGate = gate.gateFunction;
 
-    const approvalGate = fn('ApprovalGate', 'approval-gate', 'Holds a request for approval', {
-      ...tableEnv,
-      TOPIC_ARN: this.topic.topicArn,
-      APPROVAL_TIMEOUT_SECONDS: String(approvalTimeout.toSeconds()),
-    });
-    this.table.grant(approvalGate, 'dynamodb:UpdateItem');
-    this.grantPublish(approvalGate);
-
-    const datasetInspector = fn(
+    const datasetInspector = gate.fn(
       'DatasetInspector',
       'dataset-inspector',
       "Reads a dataset's version and SHA-256",
@@ -295,7 +261,7 @@ export class CustomizationPipeline extends Construct implements ICustomizationPi
     );
     registry.grantReadTrainingData(datasetInspector);
 
-    const provenanceWriter = fn('ProvenanceWriter', 'provenance-writer', 'Writes provenance manifests', {
+    const provenanceWriter = gate.fn('ProvenanceWriter', 'provenance-writer', 'Writes provenance manifests', {
       ...tableEnv,
       TRAINING_DATA_BUCKET: registry.trainingDataBucket.bucketName,
       METADATA_BUCKET: registry.metadataBucket.bucketName,
@@ -345,9 +311,7 @@ export class CustomizationPipeline extends Construct implements ICustomizationPi
       [datasetInspector, approvalGate, provenanceWriter],
       backend.wildcardResources,
     );
-    this.grantPublish(this.stateMachine);
-    this.grantKey(this.stateMachine);
-    allowGovernanceMetrics(this.stateMachine.role);
+    gate.grantKey(this.stateMachine);
 
     const rules: RequestRules = {
       baseModels: Object.keys(backend.baseModelArns),
@@ -361,44 +325,12 @@ export class CustomizationPipeline extends Construct implements ICustomizationPi
         `CustomizationPipeline: the allowlist and hyperparameters take ${Buffer.byteLength(rulesJson)} bytes, more than the ${MAX_RULES_BYTES} the request handler's environment can hold; allow fewer base models or hyperparameters per pipeline.`,
       );
     }
-    const requestFunction = fn('RequestHandler', 'request-handler', 'Takes customization requests', {
-      ...tableEnv,
-      STATE_MACHINE_ARN: this.stateMachine.stateMachineArn,
-      PIPELINE_NAME: this.stateMachine.stateMachineName,
-      REQUEST_RULES: rulesJson,
-      REQUIRED_APPROVALS: String(this.requiredApprovals),
-      [PARTICIPANT_ROLES_ENV]: this.participants.environment,
-    });
-    this.table.grant(requestFunction, 'dynamodb:PutItem', 'dynamodb:UpdateItem');
-    this.stateMachine.grantStartExecution(requestFunction);
-    this.requestFunction = requestFunction;
-    this.requestUrl = requestFunction.addFunctionUrl({ authType: lambda.FunctionUrlAuthType.AWS_IAM });
+    gate.attach(this.stateMachine, { REQUEST_RULES: rulesJson });
+    this.requestUrl = gate.requestUrl;
+    this.approvalUrl = gate.approvalUrl;
 
-    const approvalFunction = fn('ApprovalHandler', 'approval-handler', 'Takes approvals and rejections', {
-      ...tableEnv,
-      PIPELINE_NAME: this.stateMachine.stateMachineName,
-      [PARTICIPANT_ROLES_ENV]: this.participants.environment,
-    });
-    this.table.grant(approvalFunction, 'dynamodb:GetItem', 'dynamodb:UpdateItem');
-    // SendTaskSuccess takes no resource (CDK's grantTaskResponse names the state machine, which
-    // IAM never matches): who may resume a wait is decided by who can read its token, here alone.
-    approvalFunction.addToRolePolicy(
-      new iam.PolicyStatement({ actions: ['states:SendTaskSuccess'], resources: ['*'] }),
-    );
-    acknowledgeWildcardResource(
-      approvalFunction.role!,
-      '*',
-      `states:SendTaskSuccess accepts only Resource "*"; who may resume a wait is decided by who can read its token, this function alone. ${XRAY_TAKES_ONLY_STAR}`,
-    );
-    (approvalFunction.node.defaultChild as lambda.CfnFunction).tags.setTag(
-      TAG_COMPONENT,
-      Component.APPROVAL_ENDPOINT,
-    );
-    this.approvalFunction = approvalFunction;
-    this.approvalUrl = approvalFunction.addFunctionUrl({ authType: lambda.FunctionUrlAuthType.AWS_IAM });
-
-    for (const f of [approvalGate, provenanceWriter, requestFunction, approvalFunction]) this.grantKey(f);
-    const functions = [approvalGate, datasetInspector, provenanceWriter, requestFunction, approvalFunction];
+    gate.grantKey(provenanceWriter);
+    const functions = [...gate.functions, datasetInspector, provenanceWriter];
     this.roles = [this.stateMachine.role, this.serviceRole, ...functions.map((f) => f.role!)];
   }
 
@@ -422,19 +354,6 @@ export class CustomizationPipeline extends Construct implements ICustomizationPi
       );
     }
     for (const { arn, reason } of jobResources) acknowledgeWildcardResource(role, arn, reason);
-  }
-
-  /** sns:Publish on the topic, with the key: CDK's grantPublish would add kms:GenerateDataKey*. */
-  private grantPublish(grantee: iam.IGrantable) {
-    grantee.grantPrincipal.addToPrincipalPolicy(
-      new iam.PolicyStatement({ actions: ['sns:Publish'], resources: [this.topic.topicArn] }),
-    );
-    this.grantKey(grantee);
-  }
-
-  /** The key's cryptographic operations the table, topic and environments need, named one by one. */
-  private grantKey(grantee: iam.IGrantable) {
-    this.encryptionKey.grant(grantee, ...PIPELINE_KEY_ACTIONS);
   }
 
   /** Requests accepted and started (governance metric `Requested`, summed per day by default). */
@@ -473,7 +392,7 @@ export class CustomizationPipeline extends Construct implements ICustomizationPi
   }
 
   private metric(name: string, props?: cloudwatch.MetricOptions, status?: string): cloudwatch.Metric {
-    return governanceMetric(this.stateMachine.stateMachineName, name, props, status);
+    return this.gate.metric(name, props, status);
   }
 
   /**
@@ -482,8 +401,7 @@ export class CustomizationPipeline extends Construct implements ICustomizationPi
    * Identity Center permission-set role (granted through the URL's resource policy).
    */
   public grantRequest(grantee: iam.IGrantable): iam.Grant {
-    this.participants.add(grantee, 'grantRequest');
-    return this.requestFunction.grantInvokeUrl(grantee);
+    return this.gate.grantRequest(grantee);
   }
 
   /**
@@ -491,8 +409,7 @@ export class CustomizationPipeline extends Construct implements ICustomizationPi
    * (APPROVAL only). The grantee must name people, as for `grantRequest`.
    */
   public grantApprove(grantee: iam.IGrantable): iam.Grant {
-    this.participants.add(grantee, 'grantApprove');
-    return this.approvalFunction.grantInvokeUrl(grantee);
+    return this.gate.grantApprove(grantee);
   }
 
   /**
@@ -500,13 +417,7 @@ export class CustomizationPipeline extends Construct implements ICustomizationPi
    * history, which holds the approval step's task token.
    */
   public grantReadStatus(grantee: iam.IGrantable): iam.Grant {
-    const executions = Stack.of(this).formatArn({
-      service: 'states',
-      resource: 'execution',
-      resourceName: `${this.stateMachine.stateMachineName}:*`,
-      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-    });
-    return grantReadStatus(this, grantee, this.stateMachine.stateMachineArn, executions);
+    return grantReadStatus(this, grantee, this.stateMachine.stateMachineArn, this.gate.executionsArn());
   }
 }
 

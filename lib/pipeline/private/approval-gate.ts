@@ -1,0 +1,224 @@
+import { ArnFormat, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import { Construct } from 'constructs';
+import { Component, TAG_COMPONENT } from '../../capabilities/capability';
+import {
+  acknowledgeFinding,
+  acknowledgeWildcardResource,
+  XRAY_TAKES_ONLY_STAR,
+} from '../../private/compliance-findings';
+import { allowCloudWatchLogs } from '../../private/log-storage';
+import { PARTICIPANT_ROLES_ENV } from '../../private/participant-roles';
+import { handlerFunction } from './handler-function';
+import { allowGovernanceMetrics, governanceMetric } from './governance-metrics';
+import { Participants } from './participants';
+
+const GATE_KEY_ACTIONS = ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey', 'kms:DescribeKey'];
+
+export interface ApprovalGateProps {
+  /** What the requests are for, in descriptions: `customization`, `deployment`. */
+  readonly subject: string;
+  /** How many distinct people must approve; checked by the pipeline, as the timeout is. */
+  readonly requiredApprovals: number;
+  readonly approvalTimeout: Duration;
+  readonly encryptionKey?: kms.IKey;
+  readonly logRetention: logs.RetentionDays;
+  readonly unverifiedSessionRoles: iam.IRole[];
+}
+
+/**
+ * The approval gate of a pipeline, one part for every pipeline: the decision table (where task
+ * tokens live, readable by the gate's functions alone), the notification topic, the function that
+ * holds a request for approval, the request and approval endpoints with the people they count
+ * (`Participants`), and the governance metrics. Its resources are made in the pipeline's own scope.
+ * The two-person rule, no self-approval and expiry are the handlers' and the state machine's.
+ */
+export class ApprovalGate {
+  public readonly encryptionKey: kms.IKey;
+  public readonly table: dynamodb.Table;
+  public readonly topic: sns.Topic;
+  /** The function the state machine invokes to wait for approval, with a task token. */
+  public readonly gateFunction: lambda.Function;
+  public requestUrl!: lambda.FunctionUrl;
+  public approvalUrl!: lambda.FunctionUrl;
+  /** The gate's functions, once `attach` has made the endpoints. */
+  public readonly functions: lambda.Function[] = [];
+
+  private readonly participants: Participants;
+  private stateMachine?: sfn.StateMachine;
+  private requestFunction?: lambda.Function;
+  private approvalFunction?: lambda.Function;
+
+  constructor(
+    private readonly scope: Construct,
+    private readonly props: ApprovalGateProps,
+  ) {
+    this.participants = new Participants(scope, props.unverifiedSessionRoles);
+    this.encryptionKey =
+      props.encryptionKey ??
+      new kms.Key(scope, 'Key', {
+        description: `${capitalized(props.subject)} pipeline: decisions, notifications, logs`,
+        enableKeyRotation: true,
+        removalPolicy: RemovalPolicy.RETAIN,
+      });
+    allowCloudWatchLogs(this.encryptionKey, scope);
+
+    this.table = new dynamodb.Table(scope, 'Decisions', {
+      partitionKey: { name: 'requestId', type: dynamodb.AttributeType.STRING },
+      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+      encryption: dynamodb.TableEncryption.CUSTOMER_MANAGED,
+      encryptionKey: this.encryptionKey,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      deletionProtection: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    acknowledgeFinding(
+      this.table,
+      'DynamoDBInBackupPlan',
+      "Point-in-time recovery keeps 35 days of the table's requests and decisions; each finished job's record is its provenance manifest under object lock in the registry.",
+    );
+    // Whoever can read this table and send task success can approve: the analysis must know it.
+    (this.table.node.defaultChild as dynamodb.CfnTable).tags.setTag(TAG_COMPONENT, Component.DECISION_TABLE);
+    this.topic = new sns.Topic(scope, 'Notifications', {
+      displayName: `Model ${props.subject} requests`,
+      masterKey: this.encryptionKey,
+      enforceSSL: true,
+    });
+
+    this.gateFunction = this.fn('ApprovalGate', 'approval-gate', 'Holds a request for approval', {
+      TABLE_NAME: this.table.tableName,
+      TOPIC_ARN: this.topic.topicArn,
+      APPROVAL_TIMEOUT_SECONDS: String(props.approvalTimeout.toSeconds()),
+    });
+    this.table.grant(this.gateFunction, 'dynamodb:UpdateItem');
+    this.grantPublish(this.gateFunction);
+    this.functions.push(this.gateFunction);
+  }
+
+  /** One of the pipeline's functions: its environment and logs under the gate's key. */
+  public fn(id: string, handler: string, description: string, environment: Record<string, string>) {
+    return handlerFunction(this.scope, id, {
+      handler,
+      description,
+      environment,
+      encryptionKey: this.encryptionKey,
+      logRetention: this.props.logRetention,
+    });
+  }
+
+  /**
+   * Makes the request and approval endpoints for the pipeline's state machine, which only the
+   * request function starts, and lets the state machine publish and count outcomes.
+   * `requestEnvironment` is what the request handler checks requests against.
+   */
+  public attach(stateMachine: sfn.StateMachine, requestEnvironment: Record<string, string>): void {
+    this.stateMachine = stateMachine;
+    this.grantPublish(stateMachine);
+    allowGovernanceMetrics(stateMachine.role);
+    const common = {
+      TABLE_NAME: this.table.tableName,
+      PIPELINE_NAME: stateMachine.stateMachineName,
+      [PARTICIPANT_ROLES_ENV]: this.participants.environment,
+    };
+    const requestFunction = this.fn(
+      'RequestHandler',
+      'request-handler',
+      `Takes ${this.props.subject} requests`,
+      {
+        ...common,
+        STATE_MACHINE_ARN: stateMachine.stateMachineArn,
+        REQUIRED_APPROVALS: String(this.props.requiredApprovals),
+        ...requestEnvironment,
+      },
+    );
+    this.table.grant(requestFunction, 'dynamodb:PutItem', 'dynamodb:UpdateItem');
+    stateMachine.grantStartExecution(requestFunction);
+    this.requestFunction = requestFunction;
+    this.requestUrl = requestFunction.addFunctionUrl({ authType: lambda.FunctionUrlAuthType.AWS_IAM });
+
+    const approvalFunction = this.fn(
+      'ApprovalHandler',
+      'approval-handler',
+      'Takes approvals and rejections',
+      common,
+    );
+    this.table.grant(approvalFunction, 'dynamodb:GetItem', 'dynamodb:UpdateItem');
+    // SendTaskSuccess takes no resource (CDK's grantTaskResponse names the state machine, which
+    // IAM never matches): who may resume a wait is decided by who can read its token, here alone.
+    approvalFunction.addToRolePolicy(
+      new iam.PolicyStatement({ actions: ['states:SendTaskSuccess'], resources: ['*'] }),
+    );
+    acknowledgeWildcardResource(
+      approvalFunction.role!,
+      '*',
+      `states:SendTaskSuccess accepts only Resource "*"; who may resume a wait is decided by who can read its token, this function alone. ${XRAY_TAKES_ONLY_STAR}`,
+    );
+    (approvalFunction.node.defaultChild as lambda.CfnFunction).tags.setTag(
+      TAG_COMPONENT,
+      Component.APPROVAL_ENDPOINT,
+    );
+    this.approvalFunction = approvalFunction;
+    this.approvalUrl = approvalFunction.addFunctionUrl({ authType: lambda.FunctionUrlAuthType.AWS_IAM });
+    for (const f of [requestFunction, approvalFunction]) {
+      this.grantKey(f);
+      this.functions.push(f);
+    }
+  }
+
+  /** Lets the grantee submit requests through the request URL, and nothing more. */
+  public grantRequest(grantee: iam.IGrantable): iam.Grant {
+    this.participants.add(grantee, 'grantRequest');
+    return this.attached(this.requestFunction).grantInvokeUrl(grantee);
+  }
+
+  /** Lets the grantee approve or reject other people's requests through the approval URL. */
+  public grantApprove(grantee: iam.IGrantable): iam.Grant {
+    this.participants.add(grantee, 'grantApprove');
+    return this.attached(this.approvalFunction).grantInvokeUrl(grantee);
+  }
+
+  /** The executions of the state machine, for `grantReadStatus`. */
+  public executionsArn(): string {
+    return Stack.of(this.scope).formatArn({
+      service: 'states',
+      resource: 'execution',
+      resourceName: `${this.attached(this.stateMachine).stateMachineName}:*`,
+      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    });
+  }
+
+  /** One of the pipeline's governance metrics. */
+  public metric(name: string, props?: cloudwatch.MetricOptions, status?: string): cloudwatch.Metric {
+    return governanceMetric(this.attached(this.stateMachine).stateMachineName, name, props, status);
+  }
+
+  /** sns:Publish on the topic, with the key: CDK's grantPublish would add kms:GenerateDataKey*. */
+  public grantPublish(grantee: iam.IGrantable): void {
+    grantee.grantPrincipal.addToPrincipalPolicy(
+      new iam.PolicyStatement({ actions: ['sns:Publish'], resources: [this.topic.topicArn] }),
+    );
+    this.grantKey(grantee);
+  }
+
+  /** The key's cryptographic operations the table, topic and environments need, named one by one. */
+  public grantKey(grantee: iam.IGrantable): void {
+    this.encryptionKey.grant(grantee, ...GATE_KEY_ACTIONS);
+  }
+
+  private attached<T>(part: T | undefined): T {
+    if (part === undefined)
+      throw new Error(`${this.scope.node.path}: the approval gate is not attached yet.`);
+    return part;
+  }
+}
+
+function capitalized(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1);
+}
