@@ -14,6 +14,9 @@ import {
 import { simulate } from '../support/simulate';
 import { ACCOUNT, ResolvedTemplate } from '../support/template';
 import { DecisionTable, decisionTable } from './handlers/decision-table';
+import { quietMetricLines } from './handlers/events';
+
+quietMetricLines();
 
 /**
  * People, end to end: the trust policy CDK synthesizes for the approver role, evaluated by

@@ -4,7 +4,18 @@ import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-
 import { mockClient } from 'aws-sdk-client-mock';
 import { handler } from '../../../lib/pipeline/handlers/approval-handler';
 import { RequestRecord, RequestStatus } from '../../../lib/pipeline/handlers/request-record';
-import { ALICE, ALICE_AS_APPROVER, BOB, CAROL, emittedMetrics, setHandlerEnv, urlEvent } from './events';
+import {
+  ALICE,
+  ALICE_AS_APPROVER,
+  BOB,
+  CAROL,
+  emittedMetrics,
+  setHandlerEnv,
+  urlEvent,
+  quietMetricLines,
+} from './events';
+
+quietMetricLines();
 
 setHandlerEnv();
 const dynamo = mockClient(DynamoDBDocumentClient);

@@ -1,7 +1,9 @@
 import { SendTaskSuccessCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
 import { DecisionTable, decisionTable } from './decision-table';
-import { BOB, CAROL, DAVE } from './events';
+import { BOB, CAROL, DAVE, quietMetricLines } from './events';
+
+quietMetricLines();
 
 // The decision table is a real DynamoDB API (moto) here, so conditional writes behave as in AWS.
 let table: DecisionTable;

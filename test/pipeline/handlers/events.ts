@@ -117,3 +117,15 @@ export async function emittedMetrics(act: () => Promise<unknown>): Promise<Recor
   }
   return metrics;
 }
+
+/**
+ * Keeps the handlers' metric lines (CloudWatch's embedded metric format, written to stdout) out of
+ * the test output; `emittedMetrics` still reads them where a test asks.
+ */
+export function quietMetricLines(): void {
+  let spy: jest.SpyInstance | undefined;
+  beforeEach(() => {
+    spy = jest.spyOn(console, 'log').mockImplementation(() => undefined);
+  });
+  afterEach(() => spy?.mockRestore());
+}

@@ -2,7 +2,17 @@ import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { handler } from '../../../lib/pipeline/handlers/request-handler';
-import { ALICE, emittedMetrics, setHandlerEnv, SHA_B64, urlEvent, validRequest } from './events';
+import {
+  ALICE,
+  emittedMetrics,
+  setHandlerEnv,
+  SHA_B64,
+  urlEvent,
+  validRequest,
+  quietMetricLines,
+} from './events';
+
+quietMetricLines();
 
 setHandlerEnv();
 
