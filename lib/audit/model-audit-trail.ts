@@ -11,6 +11,7 @@ import { Construct, IConstruct } from 'constructs';
 import { DataClass, TAG_CAPABILITY, TAG_DATA_CLASS } from '../capabilities/capability';
 import { ModelTarget } from '../capabilities/model-target';
 import { CustomizationPipeline } from '../pipeline/customization-pipeline';
+import { requireArn } from '../private/arns';
 import { acknowledgeFinding } from '../private/compliance-findings';
 import { accessLogsBucket, allowCloudWatchLogs } from '../private/log-storage';
 import { acceptRoleDependency } from '../private/redundant-dependency';
@@ -153,14 +154,14 @@ export class ModelAuditTrail extends Construct implements IModelAuditTrail {
     id: string,
     attrs: ModelAuditTrailAttributes,
   ): IModelAuditTrail {
-    if (
-      !Token.isUnresolved(attrs.alertTopicArn) &&
-      !/^arn:[\w-]+:sns:[\w-]+:\d{12}:[\w-]{1,256}$/.test(attrs.alertTopicArn)
-    ) {
-      throw new Error(
-        `ModelAuditTrail.fromAuditTrailAttributes: alertTopicArn '${attrs.alertTopicArn}' is not an SNS topic ARN (arn:<partition>:sns:<region>:<account>:<name>).`,
-      );
-    }
+    requireArn(
+      'ModelAuditTrail.fromAuditTrailAttributes',
+      'alertTopicArn',
+      attrs.alertTopicArn,
+      'sns',
+      '[\\w-]{1,256}',
+      'an SNS topic ARN (arn:<partition>:sns:<region>:<account>:<name>)',
+    );
     class Import extends Construct implements IModelAuditTrail {
       public readonly alertTopic = sns.Topic.fromTopicArn(this, 'Alerts', attrs.alertTopicArn);
       public watchRole(role: iam.IRole): void {

@@ -15,6 +15,7 @@ import {
   acknowledgeWildcardResource,
   XRAY_TAKES_ONLY_STAR,
 } from '../private/compliance-findings';
+import { requireArn } from '../private/arns';
 import { ModelRegistry } from '../registry/model-registry';
 import { CustomizationBackend } from './customization-backend';
 import type { RequestRules } from './handlers/request-rules';
@@ -130,21 +131,15 @@ export class CustomizationPipeline extends Construct implements ICustomizationPi
     id: string,
     attrs: CustomizationPipelineAttributes,
   ): ICustomizationPipeline {
-    const arnOf = (name: keyof CustomizationPipelineAttributes, service: string, resource: string) => {
-      const arn = attrs[name];
-      if (typeof arn !== 'string' || arn === '') {
-        throw new Error(`CustomizationPipeline.fromPipelineAttributes: ${name} is required.`);
-      }
-      if (
-        !Token.isUnresolved(arn) &&
-        !new RegExp(`^arn:[\\w-]+:${service}:[\\w-]+:\\d{12}:${resource}:[\\w-]+$`).test(arn)
-      ) {
-        throw new Error(
-          `CustomizationPipeline.fromPipelineAttributes: ${name} '${arn}' is not a ${service} ${resource} ARN.`,
-        );
-      }
-      return arn;
-    };
+    const arnOf = (name: keyof CustomizationPipelineAttributes, service: string, resource: string) =>
+      requireArn(
+        'CustomizationPipeline.fromPipelineAttributes',
+        name,
+        attrs[name],
+        service,
+        `${resource}:[\\w-]+`,
+        `a ${service} ${resource} ARN`,
+      );
     const requestArn = arnOf('requestFunctionArn', 'lambda', 'function');
     const approvalArn = arnOf('approvalFunctionArn', 'lambda', 'function');
     const stateMachineArn = arnOf('stateMachineArn', 'states', 'stateMachine');
@@ -311,7 +306,6 @@ export class CustomizationPipeline extends Construct implements ICustomizationPi
       [datasetInspector, approvalGate, provenanceWriter],
       backend.wildcardResources,
     );
-    gate.grantKey(this.stateMachine);
 
     const rules: RequestRules = {
       baseModels: Object.keys(backend.baseModelArns),

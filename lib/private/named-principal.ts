@@ -1,6 +1,7 @@
 import { Stack, Token, TokenComparison } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { IConstruct } from 'constructs';
+import { differentEnvironments } from './environments';
 
 /**
  * How a resource's own policies (bucket, key, function URL, event rule) name an IAM role or user
@@ -56,8 +57,7 @@ export function namedPrincipal(home: IConstruct, grantee: iam.IGrantable, where:
           `Policies there must name it without a reference to the other stack, which would make each stack depend on the other: give it a fixed ${kind}Name.`,
       );
     }
-    const differ = (a: string, b: string) => Token.compareStrings(a, b) === TokenComparison.DIFFERENT;
-    if (differ(stack.account, homeStack.account) || differ(stack.region, homeStack.region)) {
+    if (differentEnvironments(stack, homeStack)) {
       throw new Error(
         `${where}: the ${kind} ${principal.node.path} is in another environment (${stack.account}/${stack.region}) than ${homeStack.node.path} (${homeStack.account}/${homeStack.region}), and CloudFormation cannot refer across environments. ` +
           `Grant it in ${homeStack.node.path} by ARN (iam.Role.fromRoleArn(..., { mutable: false })), and in its own stack through the resource imported by attributes.`,

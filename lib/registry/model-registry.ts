@@ -6,10 +6,10 @@ import { S3_SERVER_ACCESS_LOGS_USE_BUCKET_POLICY } from 'aws-cdk-lib/cx-api';
 import { Construct, IConstruct } from 'constructs';
 import { acknowledgeFinding, acknowledgeWildcardResource } from '../private/compliance-findings';
 import { accessLogsBucket } from '../private/log-storage';
+import { requireArn } from '../private/arns';
 import { namedPrincipal } from '../private/named-principal';
 import { GUARDED_DELETE_ACTIONS, GUARDED_WRITE_ACTIONS } from '../private/registry-writes';
-import { Capability, DataClass, TAG_DATA_CLASS } from '../capabilities/capability';
-import { catalogActions } from '../capabilities/actions';
+import { DataClass, TAG_DATA_CLASS } from '../capabilities/capability';
 import { atSynthesis } from './private/at-synthesis';
 import {
   grantKeyViaS3,
@@ -58,6 +58,47 @@ export interface ModelRegistryAttributes {
   readonly metadataBucketName: string;
   /** ARN of the key that encrypts the registry buckets. */
   readonly encryptionKeyArn: string;
+}
+
+/** The grants every registry has, its own or imported: each one is a spec of `REGISTRY_GRANTS`. */
+abstract class ModelRegistryBase extends Construct implements IModelRegistry {
+  public abstract readonly encryptionKey: kms.IKey;
+  public abstract readonly modelArtifactsBucket: s3.IBucket;
+  public abstract readonly trainingDataBucket: s3.IBucket;
+  public abstract readonly metadataBucket: s3.IBucket;
+
+  /** Lets the grantee read models' metadata, lineage and provenance manifests (READ). */
+  public grantReadMetadata(grantee: iam.IGrantable): iam.Grant {
+    return this._grant(grantee, 'grantReadMetadata');
+  }
+
+  /** Lets the grantee write metadata and provenance manifests. */
+  public grantWriteMetadata(grantee: iam.IGrantable): iam.Grant {
+    return this._grant(grantee, 'grantWriteMetadata');
+  }
+
+  /** Lets the grantee download model weights (WEIGHTS_ACCESS): the only way past the bucket's deny. */
+  public grantReadWeights(grantee: iam.IGrantable): iam.Grant {
+    return this._grant(grantee, 'grantReadWeights');
+  }
+
+  /** Lets the grantee write model artifacts, as a customization job does (CUSTOMIZATION). */
+  public grantWriteArtifacts(grantee: iam.IGrantable): iam.Grant {
+    return this._grant(grantee, 'grantWriteArtifacts');
+  }
+
+  /** Lets the grantee read training data (WEIGHTS_ACCESS): the only way past the bucket's deny. */
+  public grantReadTrainingData(grantee: iam.IGrantable): iam.Grant {
+    return this._grant(grantee, 'grantReadTrainingData');
+  }
+
+  /** Lets the grantee upload training data. */
+  public grantWriteTrainingData(grantee: iam.IGrantable): iam.Grant {
+    return this._grant(grantee, 'grantWriteTrainingData');
+  }
+
+  /** @internal */
+  protected abstract _grant(grantee: iam.IGrantable, method: RegistryGrantMethod): iam.Grant;
 }
 
 export interface ModelRegistryProps {
@@ -130,7 +171,7 @@ const KEY_ALIAS = /^alias\/[a-zA-Z0-9/_-]{1,250}$/;
  * away from every principal not granted them through this construct: reads and writes to
  * granted principals only, deletes to break-glass roles only.
  */
-export class ModelRegistry extends Construct implements IModelRegistry {
+export class ModelRegistry extends ModelRegistryBase {
   /**
    * A registry another app created, named by its buckets and key, for stacks that are not in its
    * app. Its grants write only the grantee's identity policy: the registry's bucket and key
@@ -148,41 +189,23 @@ export class ModelRegistry extends Construct implements IModelRegistry {
         throw new Error(`ModelRegistry.fromRegistryAttributes: ${name} is required.`);
       }
     }
-    if (
-      !Token.isUnresolved(attrs.encryptionKeyArn) &&
-      !/^arn:[\w-]+:kms:[\w-]+:\d{12}:key\/[\w-]+$/.test(attrs.encryptionKeyArn)
-    ) {
-      throw new Error(
-        `ModelRegistry.fromRegistryAttributes: encryptionKeyArn '${attrs.encryptionKeyArn}' is not a KMS key ARN (arn:<partition>:kms:<region>:<account>:key/<id>); an alias will not do, since key policies name the key.`,
-      );
-    }
-    class Import extends Construct implements IModelRegistry {
+    requireArn(
+      'ModelRegistry.fromRegistryAttributes',
+      'encryptionKeyArn',
+      attrs.encryptionKeyArn,
+      'kms',
+      'key/[\\w-]+',
+      'a KMS key ARN (arn:<partition>:kms:<region>:<account>:key/<id>); an alias will not do, since key policies name the key',
+    );
+    class Import extends ModelRegistryBase {
       public readonly encryptionKey = kms.Key.fromKeyArn(this, 'Key', attrs.encryptionKeyArn);
       public readonly modelArtifactsBucket = this.bucket('ModelArtifacts', attrs.modelArtifactsBucketName);
       public readonly trainingDataBucket = this.bucket('TrainingData', attrs.trainingDataBucketName);
       public readonly metadataBucket = this.bucket('Metadata', attrs.metadataBucketName);
-      public grantReadMetadata(grantee: iam.IGrantable) {
-        return this.grant(grantee, 'grantReadMetadata');
-      }
-      public grantWriteMetadata(grantee: iam.IGrantable) {
-        return this.grant(grantee, 'grantWriteMetadata');
-      }
-      public grantReadWeights(grantee: iam.IGrantable) {
-        return this.grant(grantee, 'grantReadWeights');
-      }
-      public grantWriteArtifacts(grantee: iam.IGrantable) {
-        return this.grant(grantee, 'grantWriteArtifacts');
-      }
-      public grantReadTrainingData(grantee: iam.IGrantable) {
-        return this.grant(grantee, 'grantReadTrainingData');
-      }
-      public grantWriteTrainingData(grantee: iam.IGrantable) {
-        return this.grant(grantee, 'grantWriteTrainingData');
-      }
       private bucket(id: string, bucketName: string): s3.IBucket {
         return s3.Bucket.fromBucketAttributes(this, id, { bucketName, encryptionKey: this.encryptionKey });
       }
-      private grant(grantee: iam.IGrantable, method: RegistryGrantMethod): iam.Grant {
+      protected _grant(grantee: iam.IGrantable, method: RegistryGrantMethod): iam.Grant {
         const spec = REGISTRY_GRANTS[method];
         namedPrincipal(this, grantee, `ModelRegistry.${method}`); // a role or user, as the registry's own grants require
         return grantOnRegistry(grantee, spec, bucketOf(this, spec.dataClass), this.encryptionKey);
@@ -300,36 +323,6 @@ export class ModelRegistry extends Construct implements IModelRegistry {
     atSynthesis(this, () => this.denyUngrantedAccess());
   }
 
-  /** Lets the grantee read models' metadata, lineage and provenance manifests (READ). */
-  public grantReadMetadata(grantee: iam.IGrantable): iam.Grant {
-    return this.grant(grantee, 'grantReadMetadata');
-  }
-
-  /** Lets the grantee write metadata and provenance manifests. */
-  public grantWriteMetadata(grantee: iam.IGrantable): iam.Grant {
-    return this.grant(grantee, 'grantWriteMetadata');
-  }
-
-  /** Lets the grantee download model weights (WEIGHTS_ACCESS): the only way past the bucket's deny. */
-  public grantReadWeights(grantee: iam.IGrantable): iam.Grant {
-    return this.grant(grantee, 'grantReadWeights');
-  }
-
-  /** Lets the grantee write model artifacts, as a customization job does (CUSTOMIZATION). */
-  public grantWriteArtifacts(grantee: iam.IGrantable): iam.Grant {
-    return this.grant(grantee, 'grantWriteArtifacts');
-  }
-
-  /** Lets the grantee read training data (WEIGHTS_ACCESS): the only way past the bucket's deny. */
-  public grantReadTrainingData(grantee: iam.IGrantable): iam.Grant {
-    return this.grant(grantee, 'grantReadTrainingData');
-  }
-
-  /** Lets the grantee upload training data. */
-  public grantWriteTrainingData(grantee: iam.IGrantable): iam.Grant {
-    return this.grant(grantee, 'grantWriteTrainingData');
-  }
-
   /**
    * Grants in the grantee's identity policy and in the key policy (and the bucket policy for
    * another account); a reader or writer also gets past the bucket's deny. A grantee this stack
@@ -337,7 +330,8 @@ export class ModelRegistry extends Construct implements IModelRegistry {
    * with its account as the principal: no reference to its stack, and a policy that deploys before
    * it exists.
    */
-  private grant(grantee: iam.IGrantable, method: RegistryGrantMethod): iam.Grant {
+  /** @internal */
+  protected _grant(grantee: iam.IGrantable, method: RegistryGrantMethod): iam.Grant {
     if (this.finalized) {
       throw new Error(
         `ModelRegistry.${method}: called after synthesis began; make every grant while building the app.`,
@@ -409,15 +403,11 @@ export class ModelRegistry extends Construct implements IModelRegistry {
           conditions: allowed.size > 0 ? { ArnNotEquals: { 'aws:PrincipalArn': [...allowed] } } : undefined,
         }),
       );
-    for (const [bucket, readers] of this.readersOf) {
-      const dataClass =
-        bucket === this.modelArtifactsBucket ? DataClass.MODEL_ARTIFACTS : DataClass.TRAINING_DATA;
-      deny(
-        bucket,
-        'DenyReadsToPrincipalsNotGranted',
-        catalogActions(Capability.WEIGHTS_ACCESS, { dataClasses: [dataClass] }),
-        readers,
-      );
+    // The buckets whose reads are granted one principal at a time: weights and training data.
+    const reads = Object.values<RegistryGrantSpec>(REGISTRY_GRANTS).filter((spec) => spec.passes === 'reads');
+    for (const spec of reads) {
+      const bucket = bucketOf(this, spec.dataClass) as s3.Bucket;
+      deny(bucket, 'DenyReadsToPrincipalsNotGranted', spec.actions, this.readersOf.get(bucket)!);
       deny(
         bucket,
         'DenyWritesToPrincipalsNotGranted',

@@ -1,4 +1,4 @@
-import { Duration, Lazy, Names, Stack, Token, TokenComparison } from 'aws-cdk-lib';
+import { Duration, Lazy, Names, Stack } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -7,6 +7,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct, IConstruct } from 'constructs';
 import { acknowledgeDeadLetterQueue } from '../../private/compliance-findings';
+import { differentEnvironments } from '../../private/environments';
 import { CapabilityRole } from '../../roles/capability-role';
 import { SelfBoundedRole } from '../../roles/self-bounded-role';
 import { policyChangePattern, POLICIES_PER_RULE, roleChangePattern, ROLES_PER_RULE } from './alert-patterns';
@@ -71,8 +72,7 @@ export class RoleAlerts {
     const stack = Stack.of(role);
     if (own && stack === Stack.of(owner)) return own;
     const home = topic.env;
-    const differ = (a: string, b: string) => Token.compareStrings(a, b) === TokenComparison.DIFFERENT;
-    if (differ(stack.account, home.account) || differ(stack.region, home.region)) {
+    if (differentEnvironments(stack, home)) {
       throw new Error(
         `${where}: ${role.node.path} is in another environment (${stack.account}/${stack.region}) than the alert topic (${home.account}/${home.region}); EventBridge rules publish to topics of their own account and region. ` +
           'Watch it with a trail of its own environment.',
