@@ -206,3 +206,18 @@ describe('CustomizationPipeline.fromPipelineAttributes', () => {
     ).toThrow(/stateMachineArn .* is not a states stateMachine ARN/);
   });
 });
+
+test('a requester role of another stack whose trust lets callers choose session names still fails synth', () => {
+  const other = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+  const p = new ModelPlatformStack(other, 'ModelPlatform');
+  const team = new Stack(other, 'Team');
+  // No sts:RoleSessionName pin: one person could approve or request under two names.
+  const loose = new iam.Role(team, 'Loose', {
+    assumedBy: new iam.AccountRootPrincipal(),
+    roleName: 'team-loose',
+  });
+  p.control.pipeline!.grantRequest(loose);
+  expect(() => other.synth()).toThrow(
+    /Team\/Loose requests or approves, but its trust policy lets one person take several names/,
+  );
+});
