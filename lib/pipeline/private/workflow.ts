@@ -5,7 +5,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
-import { countOutcome } from './governance-metrics';
+import { approvalSteps, ending, statusChange } from './workflow-parts';
 import { ModelRegistry } from '../../registry/model-registry';
 import { BoundBackend } from './bound-backend';
 import { RequestStatus } from '../handlers/request-record';
@@ -33,52 +33,14 @@ const { stringAt, format, DISCARD } = sfn.JsonPath;
 export function customizationWorkflow(scope: Construct, props: WorkflowProps): sfn.IChainable {
   const { backend, registry, table } = props;
 
-  // Every path ends here: the outcome is recorded, announced, and decides success or failure.
-  const record = new tasks.DynamoUpdateItem(scope, 'RecordOutcome', {
+  const end = ending(scope, {
     table,
-    key: { requestId: tasks.DynamoAttributeValue.fromString(stringAt('$.requestId')) },
-    updateExpression: 'SET #status = :status, outcome = :reason',
-    expressionAttributeNames: { '#status': 'status' },
-    expressionAttributeValues: {
-      ':status': tasks.DynamoAttributeValue.fromString(stringAt('$.outcome.status')),
-      ':reason': tasks.DynamoAttributeValue.fromString(stringAt('$.outcome.reason')),
-    },
-    resultPath: DISCARD,
-  });
-  const notify = new tasks.SnsPublish(scope, 'NotifyOutcome', {
     topic: props.topic,
     subject: 'Model customization request finished',
-    message: sfn.TaskInput.fromText(
-      format(
-        'Request {} by {}: {}. {}',
-        stringAt('$.requestId'),
-        stringAt('$.requester'),
-        stringAt('$.outcome.status'),
-        stringAt('$.outcome.reason'),
-      ),
-    ),
-    resultPath: DISCARD,
+    succeeded: 'Customized',
+    failed: 'NotCustomized',
   });
-  const finished = new sfn.Choice(scope, 'Finished')
-    .when(
-      sfn.Condition.stringEquals('$.outcome.status', RequestStatus.SUCCEEDED),
-      new sfn.Succeed(scope, 'Customized'),
-    )
-    .otherwise(
-      new sfn.Fail(scope, 'NotCustomized', { errorPath: '$.outcome.status', causePath: '$.outcome.reason' }),
-    );
-  const count = countOutcome(scope);
-  // Recording, counting or announcing may fail; the outcome still decides how the execution ends.
-  record.addCatch(count, { resultPath: '$.recordError' });
-  count.addCatch(notify, { resultPath: '$.countError' });
-  notify.addCatch(finished, { resultPath: '$.notifyError' });
-  const tail = record.next(count).next(notify).next(finished);
-
-  // A caught error, whole: its Cause is not always present, and a path to nothing would fail the state.
-  const caught = sfn.JsonPath.jsonToString(sfn.JsonPath.objectAt('$.error'));
-  const outcome = (id: string, status: RequestStatus, reason: string) =>
-    new sfn.Pass(scope, id, { parameters: { status, reason }, resultPath: '$.outcome' }).next(tail);
-  const fault = outcome('PipelineFault', RequestStatus.FAILED, caught);
+  const { outcome, fault, caught } = end;
 
   // 1. Only an allowlisted base model; its ARN comes from here, never from the request.
   const select = new sfn.Choice(scope, 'SelectBaseModel');
@@ -120,49 +82,18 @@ export function customizationWorkflow(scope: Construct, props: WorkflowProps): s
     resultPath: '$.error',
   });
 
-  // 3. Record, then wait for the approval handler; an unanswered request expires and fails closed.
-  const recordValidated = statusChange(
-    scope,
-    'RecordValidated',
-    table,
-    RequestStatus.SUBMITTED,
-    RequestStatus.VALIDATED,
-  );
-  recordValidated.addCatch(fault, { resultPath: '$.error' });
-  const awaitApproval = new tasks.LambdaInvoke(scope, 'AwaitApproval', {
-    lambdaFunction: props.approvalGate,
-    integrationPattern: sfn.IntegrationPattern.WAIT_FOR_TASK_TOKEN,
-    payload: sfn.TaskInput.fromObject({
-      requestId: stringAt('$.requestId'),
-      taskToken: sfn.JsonPath.taskToken,
-    }),
-    taskTimeout: sfn.Timeout.duration(props.approvalTimeout),
-    resultPath: '$.decision',
-  });
-  awaitApproval.addCatch(
-    outcome(
-      'ApprovalExpired',
-      RequestStatus.EXPIRED,
-      `no decision within ${props.approvalTimeout.toHumanString()}`,
-    ),
-    { errors: [sfn.Errors.TIMEOUT], resultPath: '$.error' },
-  );
-  awaitApproval.addCatch(fault, { resultPath: '$.error' });
-
-  // 4. Any rejection ends it; the launch needs an approval by the required number of people.
+  // 3. Record, wait for approval, decide; 4. verify the datasets again before anything runs.
   const reverify = verifyDatasets(scope, 'ReverifyDatasets', props.datasetInspector);
   reverify.addCatch(outcome('DatasetsChanged', RequestStatus.INVALID, caught), {
     resultPath: '$.error',
   });
-  const decide = new sfn.Choice(scope, 'Decide')
-    .when(
-      sfn.Condition.and(
-        sfn.Condition.stringEquals('$.decision.decision', 'approved'),
-        sfn.Condition.numberGreaterThanEquals('$.decision.approvalCount', props.requiredApprovals),
-      ),
-      reverify,
-    )
-    .otherwise(outcome('NotApproved', RequestStatus.REJECTED, stringAt('$.decision.reason')));
+  const approval = approvalSteps(scope, end, {
+    table,
+    approvalGate: props.approvalGate,
+    requiredApprovals: props.requiredApprovals,
+    approvalTimeout: props.approvalTimeout,
+    approved: reverify,
+  });
 
   // 5. Launch and wait for the job; then provenance.
   const recordLaunch = statusChange(
@@ -208,7 +139,7 @@ export function customizationWorkflow(scope: Construct, props: WorkflowProps): s
   }
   reverify.next(afterReverify);
 
-  locate.next(verify).next(recordValidated).next(awaitApproval).next(decide);
+  locate.next(verify).next(approval);
   return select;
 }
 
@@ -249,26 +180,4 @@ function verifyDatasets(scope: Construct, id: string, inspector: lambda.IFunctio
   const map = new sfn.Map(scope, id, { itemsPath: '$.datasets', resultPath: DISCARD });
   map.itemProcessor(inspect.next(matches));
   return map;
-}
-
-/** Moves the request's record from one status to the next, only if it is where the pipeline left it. */
-function statusChange(
-  scope: Construct,
-  id: string,
-  table: dynamodb.ITable,
-  from: RequestStatus,
-  to: RequestStatus,
-): tasks.DynamoUpdateItem {
-  return new tasks.DynamoUpdateItem(scope, id, {
-    table,
-    key: { requestId: tasks.DynamoAttributeValue.fromString(stringAt('$.requestId')) },
-    updateExpression: 'SET #status = :to',
-    conditionExpression: '#status = :from',
-    expressionAttributeNames: { '#status': 'status' },
-    expressionAttributeValues: {
-      ':to': tasks.DynamoAttributeValue.fromString(to),
-      ':from': tasks.DynamoAttributeValue.fromString(from),
-    },
-    resultPath: DISCARD,
-  });
 }
