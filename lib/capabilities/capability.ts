@@ -60,6 +60,8 @@ export const TAG_COMPONENT = 'model-access:component';
 export enum Component {
   /** The customization state machine. */
   CUSTOMIZATION_PIPELINE = 'customization-pipeline',
+  /** The deployment state machine. */
+  DEPLOYMENT_PIPELINE = 'deployment-pipeline',
   /** The function behind the approval endpoint: invoking its URL is APPROVAL. */
   APPROVAL_ENDPOINT = 'approval-endpoint',
   /** The table of decisions, which holds the approval step's task tokens. */

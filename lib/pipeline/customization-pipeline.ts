@@ -1,11 +1,8 @@
 import { Arn, ArnFormat, Duration, RemovalPolicy, Stack, Tags, Token } from 'aws-cdk-lib';
-import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct, IConstruct } from 'constructs';
 import { Component, TAG_CAPABILITY, TAG_COMPONENT } from '../capabilities/capability';
@@ -23,10 +20,7 @@ import { Hyperparameter } from './hyperparameter';
 import { confineServiceRole } from '../private/service-trust';
 import { acceptRoleDependency } from '../private/redundant-dependency';
 import { customizationWorkflow } from './private/workflow';
-import { IGovernedPipeline } from './governance-dashboard';
-import { ApprovalGate } from './private/approval-gate';
-import { GovernanceMetric } from './handlers/governance-metrics';
-import { RequestStatus } from './handlers/request-record';
+import { GatedPipeline, grantReadStatus } from './private/gated-pipeline';
 
 export interface CustomizationPipelineProps {
   /**
@@ -83,8 +77,6 @@ export interface CustomizationPipelineProps {
   readonly unverifiedSessionRoles?: iam.IRole[];
 }
 
-// Decrypt (table, environments), GenerateDataKey and Encrypt (table writes, encrypted topic).
-const MAX_APPROVAL_TIMEOUT = Duration.days(365);
 const MAX_RULES_BYTES = 3072;
 
 /**
@@ -118,7 +110,7 @@ export interface CustomizationPipelineAttributes {
   readonly stateMachineArn: string;
 }
 
-export class CustomizationPipeline extends Construct implements ICustomizationPipeline, IGovernedPipeline {
+export class CustomizationPipeline extends GatedPipeline implements ICustomizationPipeline {
   /**
    * A pipeline another app created. Its grants write only the grantee's identity policy; the
    * handlers count a caller as a person only by a role the pipeline's own app granted (a role of
@@ -174,39 +166,29 @@ export class CustomizationPipeline extends Construct implements ICustomizationPi
 
   /** The customization state machine, tagged `model-access:component=customization-pipeline`. */
   public readonly stateMachine: sfn.StateMachine;
-  /** Requests, decisions and outcomes; the task tokens live here and nowhere readable by people. */
-  public readonly table: dynamodb.Table;
-  /** Approval requests and outcomes. Subscribe approvers and owners to it. */
-  public readonly topic: sns.Topic;
   /** Where requesters POST requests (IAM-authenticated). */
   public readonly requestUrl: lambda.FunctionUrl;
   /** Where approvers POST decisions (IAM-authenticated). */
   public readonly approvalUrl: lambda.FunctionUrl;
   /** The role Bedrock or SageMaker runs the jobs as. */
   public readonly serviceRole: iam.IRole;
-  /** The key of the table, topic, logs and function environments. */
-  public readonly encryptionKey: kms.IKey;
-  /** How many distinct people must approve a request. */
-  public readonly requiredApprovals: number;
   /** The registry of the datasets, the jobs' output and the provenance manifests. */
   public readonly registry: ModelRegistry;
   /** Every role of the pipeline: its state machine's, its functions' and the service role. */
   public readonly roles: iam.IRole[];
 
-  private readonly gate: ApprovalGate;
-
   constructor(scope: Construct, id: string, props: CustomizationPipelineProps) {
-    super(scope, id);
-    this.requiredApprovals = checkApprovals(props);
-    const approvalTimeout = props.approvalTimeout ?? Duration.days(3);
-    if (
-      !Token.isUnresolved(approvalTimeout.toSeconds()) &&
-      (approvalTimeout.toSeconds() < 1 || approvalTimeout.toSeconds() > MAX_APPROVAL_TIMEOUT.toSeconds())
-    ) {
-      throw new Error(
-        `CustomizationPipeline: approvalTimeout must be from 1 second to 365 days, got ${approvalTimeout.toHumanString()}.`,
-      );
-    }
+    const logRetention = props.logRetention ?? logs.RetentionDays.ONE_YEAR;
+    super(scope, id, {
+      owner: 'CustomizationPipeline',
+      subject: 'customization',
+      requiredApprovals: props.requiredApprovals,
+      allowSingleApprover: props.allowSingleApprover,
+      approvalTimeout: props.approvalTimeout,
+      encryptionKey: props.encryptionKey,
+      logRetention,
+      unverifiedSessionRoles: props.unverifiedSessionRoles ?? [],
+    });
     if (!props.registry.metadataObjectLockRetention) {
       throw new Error(
         "CustomizationPipeline: the registry's metadata bucket has no object lock, so provenance manifests could be changed; set metadataObjectLockRetention on the ModelRegistry.",
@@ -221,20 +203,7 @@ export class CustomizationPipeline extends Construct implements ICustomizationPi
 
     const { registry } = props;
     this.registry = registry;
-    const logRetention = props.logRetention ?? logs.RetentionDays.ONE_YEAR;
-    // Requests, decisions, the people who make them, and the endpoints: the gate every pipeline has.
-    const gate = new ApprovalGate(this, {
-      subject: 'customization',
-      requiredApprovals: this.requiredApprovals,
-      approvalTimeout,
-      encryptionKey: props.encryptionKey,
-      logRetention,
-      unverifiedSessionRoles: props.unverifiedSessionRoles ?? [],
-    });
-    this.gate = gate;
-    this.encryptionKey = gate.encryptionKey;
-    this.table = gate.table;
-    this.topic = gate.topic;
+    const gate = this.gate;
     const key = this.encryptionKey;
 
     const backend = (props.backend ?? CustomizationBackend.bedrock())._bind(this, {
@@ -281,7 +250,7 @@ export class CustomizationPipeline extends Construct implements ICustomizationPi
           datasetInspector,
           provenanceWriter,
           requiredApprovals: this.requiredApprovals,
-          approvalTimeout,
+          approvalTimeout: gate.approvalTimeout,
         }),
       ),
       tracingEnabled: true,
@@ -349,110 +318,4 @@ export class CustomizationPipeline extends Construct implements ICustomizationPi
     }
     for (const { arn, reason } of jobResources) acknowledgeWildcardResource(role, arn, reason);
   }
-
-  /** Requests accepted and started (governance metric `Requested`, summed per day by default). */
-  public metricRequested(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return this.metric(GovernanceMetric.REQUESTED, props);
-  }
-
-  /** Requests that got their last required approval (`Approved`). */
-  public metricApproved(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return this.metric(GovernanceMetric.APPROVED, props);
-  }
-
-  /** Requests rejected by an approver (`Rejected`). */
-  public metricRejected(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return this.metric(GovernanceMetric.REJECTED, props);
-  }
-
-  /** Seconds from a request to its approval or rejection (`TimeToDecision`, averaged by default). */
-  public metricTimeToDecision(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return this.metric(GovernanceMetric.TIME_TO_DECISION, props);
-  }
-
-  /** Requests nobody decided in time, which failed closed (`Outcome`, `Status` = `EXPIRED`). */
-  public metricExpired(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return this.metric(GovernanceMetric.OUTCOME, props, RequestStatus.EXPIRED);
-  }
-
-  /** Requests whose job, or the pipeline itself, failed (`Outcome`, `Status` = `FAILED`). */
-  public metricFailed(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return this.metric(GovernanceMetric.OUTCOME, props, RequestStatus.FAILED);
-  }
-
-  /** Requests that ended with a customized model (`Outcome`, `Status` = `SUCCEEDED`). */
-  public metricSucceeded(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return this.metric(GovernanceMetric.OUTCOME, props, RequestStatus.SUCCEEDED);
-  }
-
-  private metric(name: string, props?: cloudwatch.MetricOptions, status?: string): cloudwatch.Metric {
-    return this.gate.metric(name, props, status);
-  }
-
-  /**
-   * Lets the grantee submit customization requests through the request URL, and nothing more.
-   * The grantee must name people: an IAM user, a role whose trust pins session names, or an IAM
-   * Identity Center permission-set role (granted through the URL's resource policy).
-   */
-  public grantRequest(grantee: iam.IGrantable): iam.Grant {
-    return this.gate.grantRequest(grantee);
-  }
-
-  /**
-   * Lets the grantee approve or reject other people's requests through the approval URL
-   * (APPROVAL only). The grantee must name people, as for `grantRequest`.
-   */
-  public grantApprove(grantee: iam.IGrantable): iam.Grant {
-    return this.gate.grantApprove(grantee);
-  }
-
-  /**
-   * Lets the grantee follow requests: list and describe the pipeline's executions. Not their
-   * history, which holds the approval step's task token.
-   */
-  public grantReadStatus(grantee: iam.IGrantable): iam.Grant {
-    return grantReadStatus(this, grantee, this.stateMachine.stateMachineArn, this.gate.executionsArn());
-  }
-}
-
-/** Execution list and descriptions of one state machine; not their history, which holds the approval step's task token. */
-function grantReadStatus(
-  scope: Construct,
-  grantee: iam.IGrantable,
-  stateMachineArn: string,
-  executions: string,
-): iam.Grant {
-  if (Construct.isConstruct(grantee.grantPrincipal)) {
-    acknowledgeWildcardResource(
-      grantee.grantPrincipal,
-      executions,
-      `The executions of ${scope.node.path} only: their names are chosen when each request starts.`,
-    );
-  }
-  return iam.Grant.addToPrincipal({
-    grantee,
-    actions: ['states:ListExecutions', 'states:DescribeStateMachine'],
-    resourceArns: [stateMachineArn],
-  }).combine(
-    iam.Grant.addToPrincipal({
-      grantee,
-      actions: ['states:DescribeExecution'],
-      resourceArns: [executions],
-    }),
-  );
-}
-
-function checkApprovals(props: CustomizationPipelineProps): number {
-  const n = props.requiredApprovals ?? 2;
-  if (!Number.isInteger(n) || n < 1 || n > 10) {
-    throw new Error(
-      `CustomizationPipeline: requiredApprovals must be a whole number from 1 to 10, got ${n}.`,
-    );
-  }
-  if (n === 1 && !props.allowSingleApprover) {
-    throw new Error(
-      'CustomizationPipeline: requiredApprovals 1 gives up the two-person rule; set allowSingleApprover: true to accept that.',
-    );
-  }
-  return n;
 }

@@ -1,4 +1,6 @@
 export * from './customization-pipeline';
 export * from './customization-backend';
+export * from './deployment-pipeline';
+export * from './deployment-target';
 export * from './hyperparameter';
 export * from './governance-dashboard';

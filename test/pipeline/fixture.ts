@@ -1,10 +1,14 @@
 import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import {
   CustomizationPipeline,
   CustomizationPipelineProps,
+  DeploymentPipeline,
+  DeploymentPipelineProps,
+  DeploymentTarget,
   Hyperparameter,
   ModelRegistry,
   ModelTarget,
@@ -93,5 +97,60 @@ export function executionInput(request: {
     requestedAt: '2026-11-24T00:00:00.000Z',
     request,
     datasets: datasetsOf(request as unknown as CustomizationRequest),
+  };
+}
+
+export const ENDPOINT = 'churn-predictor';
+export const MODEL_PACKAGE = 'arn:aws:sagemaker:us-east-1:111111111111:model-package/churn/3';
+
+/** A stack with a registry and a deployment pipeline to one SageMaker endpoint, with its people. */
+export function deploymentFixture(props: Partial<DeploymentPipelineProps> = {}) {
+  const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+  const stack = new Stack(app, 'Test');
+  const registry = new ModelRegistry(stack, 'Registry', {
+    metadataObjectLockRetention: s3.ObjectLockRetention.governance(Duration.days(365)),
+  });
+  const pipeline = new DeploymentPipeline(stack, 'Deployment', {
+    registry,
+    targets: [
+      DeploymentTarget.sageMakerEndpoint(ENDPOINT, {
+        instanceType: ec2.InstanceType.of(ec2.InstanceClass.M5, ec2.InstanceSize.LARGE),
+        initialInstanceCount: 2,
+      }),
+    ],
+    ...props,
+  });
+  const role = (id: string) =>
+    new iam.Role(stack, id, {
+      assumedBy: new iam.AccountRootPrincipal().withConditions({
+        StringEquals: { 'sts:RoleSessionName': '${aws:username}' },
+      }),
+    });
+  const deployer = role('Deployer');
+  const approver = role('DeploymentApprover');
+  pipeline.grantRequest(deployer);
+  pipeline.grantApprove(approver);
+  const json = Template.fromStack(stack).toJSON();
+  const id = (c: { node: { defaultChild?: unknown } }) => stack.getLogicalId(c.node.defaultChild as never);
+  const fn = (name: string) => stack.getLogicalId(pipeline.node.findChild(name).node.defaultChild as never);
+  return {
+    app,
+    stack,
+    registry,
+    pipeline,
+    json,
+    template: new ResolvedTemplate(json),
+    ids: {
+      stateMachine: id(pipeline.stateMachine),
+      stateMachineRole: id(pipeline.stateMachine.role),
+      hostingRole: id(pipeline.hostingRole as iam.Role),
+      deployer: id(deployer),
+      approver: id(approver),
+      table: id(pipeline.table),
+      packageApprovalRole: fn('PackageApprovalRole'),
+      hostingModelRole: fn('HostingModelRole'),
+      provenanceCheckRole: fn('ProvenanceCheckRole'),
+      deploymentRecordRole: fn('DeploymentRecordRole'),
+    },
   };
 }

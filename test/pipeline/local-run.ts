@@ -40,6 +40,7 @@ export const TASK_TOKEN = 'task-token-of-await-approval';
 /**
  * Runs a synthesized definition locally. Every Task state is replaced by `handlers[state]` (or
  * returns `{}`), and each call is recorded with the parameters the definition rendered for it.
+ * Wait states do not wait.
  */
 export async function runLocally(
   definition: Json,
@@ -48,9 +49,11 @@ export async function runLocally(
 ): Promise<LocalRun> {
   const calls: TaskCall[] = [];
   const taskStates = new Set<string>();
+  const waitStates = new Set<string>();
   const collect = (states: Record<string, Json>) => {
     for (const [name, s] of Object.entries(states)) {
       if (s.Type === 'Task') taskStates.add(name);
+      if (s.Type === 'Wait') waitStates.add(name);
       for (const sub of [s.ItemProcessor, s.Iterator, ...(s.Branches ?? [])]) if (sub) collect(sub.States);
     }
   };
@@ -68,7 +71,12 @@ export async function runLocally(
     validationOptions: { checkArn: false },
   });
   const execution = machine.run(input, {
-    overrides: { taskResourceLocalHandlers: overrides, retryIntervalOverrides: {} },
+    overrides: {
+      taskResourceLocalHandlers: overrides,
+      retryIntervalOverrides: {},
+      // Wait states pass at once: what they wait for is the tasks' answers, which the test gives.
+      waitTimeOverrides: Object.fromEntries([...waitStates].map((state) => [state, 0])),
+    },
     context: {
       Execution: { Id: EXECUTION_ARN, Input: input, StartTime: new Date().toISOString() },
       StateMachine: { Id: STATE_MACHINE_ARN, Name: STATE_MACHINE_NAME },

@@ -1,6 +1,6 @@
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { RequestRecord, RequestStatus } from './request-record';
+import { isDeployment, PipelineRequest, RequestRecord, RequestStatus } from './request-record';
 import { documents, env } from './runtime';
 
 const sns = new SNSClient({});
@@ -29,17 +29,34 @@ export async function handler(event: { requestId: string; taskToken: string }): 
   );
   const record = result.Attributes as RequestRecord;
   const { request } = record;
+  const excluded = Object.entries(record.excludedPersons ?? {}).map(
+    ([person, why]) => `${person} may not approve: ${why}.`,
+  );
   await sns.send(
     new PublishCommand({
       TopicArn: env('TOPIC_ARN'),
-      Subject: 'Model customization awaiting approval',
+      Subject: `Model ${isDeployment(request) ? 'deployment' : 'customization'} awaiting approval`,
       Message: [
         `Request ${record.requestId} by ${record.requester} needs ${record.requiredApprovals} approvals by ${expiresAt}.`,
-        `Base model: ${request.baseModel}; custom model name: ${request.customModelName}.`,
-        `Training data: ${request.trainingData.key} version ${request.trainingData.versionId} (SHA-256 ${request.trainingData.sha256}).`,
-        `Validation data: ${request.validationData.key} version ${request.validationData.versionId} (SHA-256 ${request.validationData.sha256}).`,
-        `Hyperparameters: ${JSON.stringify(request.hyperParameters)}.`,
+        ...describe(request),
+        ...excluded,
       ].join('\n'),
     }),
   );
+}
+
+/** What the approvers are asked to approve. */
+function describe(request: PipelineRequest): string[] {
+  if (isDeployment(request)) {
+    return [
+      `Deploy ${request.model} to ${request.target} (${request.environment}).`,
+      `Reason: ${request.reason}`,
+    ];
+  }
+  return [
+    `Base model: ${request.baseModel}; custom model name: ${request.customModelName}.`,
+    `Training data: ${request.trainingData.key} version ${request.trainingData.versionId} (SHA-256 ${request.trainingData.sha256}).`,
+    `Validation data: ${request.validationData.key} version ${request.validationData.versionId} (SHA-256 ${request.validationData.sha256}).`,
+    `Hyperparameters: ${JSON.stringify(request.hyperParameters)}.`,
+  ];
 }

@@ -51,6 +51,8 @@ export async function handler(
   if (record.requesterPerson === read.caller.person) {
     return refuse(403, `${read.caller.arn} requested ${requestId} and may not decide it`);
   }
+  const excluded = record.excludedPersons?.[read.caller.person];
+  if (excluded) return refuse(403, `${read.caller.arn} may not decide ${requestId}: ${excluded}`);
   const now = new Date().toISOString();
   const open = openProblem(record, read.caller, now);
   if (open) return refuse(409, open);
@@ -73,7 +75,7 @@ async function approve(
         Key: { requestId: record.requestId },
         UpdateExpression: 'SET approvals.#person = :approval',
         ConditionExpression:
-          '#status = :awaiting AND expiresAt > :now AND requesterPerson <> :person AND attribute_not_exists(approvals.#person)',
+          '#status = :awaiting AND expiresAt > :now AND requesterPerson <> :person AND attribute_not_exists(approvals.#person) AND attribute_not_exists(excludedPersons.#person)',
         ExpressionAttributeNames: { '#person': caller.person, '#status': 'status' },
         ExpressionAttributeValues: {
           ':approval': { approver: caller.arn, approvedAt: now },
@@ -222,6 +224,8 @@ function openProblem(record: RequestRecord, caller: Caller, now: string): string
   if (!record.expiresAt || record.expiresAt <= now)
     return `${record.requestId} expired at ${record.expiresAt}`;
   if (record.requesterPerson === caller.person) return `${caller.arn} may not decide their own request`;
+  const excluded = record.excludedPersons?.[caller.person];
+  if (excluded) return `${caller.arn} may not decide ${record.requestId}: ${excluded}`;
   return undefined;
 }
 

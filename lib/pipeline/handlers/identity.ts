@@ -56,3 +56,14 @@ export function callerOf(
   }
   return { caller: { arn, person: sessionName.toLowerCase() } };
 }
+
+/**
+ * The person an ARN the pipeline recorded names, as `callerOf` counted them: for records written
+ * before they carried the person (the ARN itself was checked when it was recorded).
+ */
+export function personOf(arn: string): string {
+  const user = IAM_USER.exec(arn);
+  if (user) return user[1].toLowerCase();
+  const session = ASSUMED_ROLE.exec(arn);
+  return (session ? session[2] : arn).toLowerCase();
+}

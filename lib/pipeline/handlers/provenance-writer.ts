@@ -1,6 +1,6 @@
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { Dataset, datasetsOf, RequestRecord } from './request-record';
+import { Dataset, datasetsOf, isDeployment, RequestRecord } from './request-record';
 import { documents, env } from './runtime';
 
 const s3 = new S3Client({});
@@ -40,7 +40,8 @@ export interface ProvenanceManifest {
   readonly schemaVersion: 1;
   readonly requestId: string;
   readonly executionArn: string;
-  readonly requester: { readonly identity: string; readonly requestedAt: string };
+  /** `person` is who the pipeline counted: the deployment pipeline keeps them from approving the model. */
+  readonly requester: { readonly identity: string; readonly person: string; readonly requestedAt: string };
   readonly approvals: { readonly approver: string; readonly approvedAt: string }[];
   readonly requiredApprovals: number;
   readonly baseModel: { readonly name: string; readonly arn: string };
@@ -66,11 +67,16 @@ export async function handler(event: FinishedJob): Promise<{ manifestKey: string
   const record = Item as RequestRecord;
   const bucket = env('TRAINING_DATA_BUCKET');
   const { request } = record;
+  if (isDeployment(request)) throw new Error(`request ${event.requestId} is not a customization`);
   const manifest: ProvenanceManifest = {
     schemaVersion: 1,
     requestId: record.requestId,
     executionArn: event.executionArn,
-    requester: { identity: record.requester, requestedAt: record.requestedAt },
+    requester: {
+      identity: record.requester,
+      person: record.requesterPerson,
+      requestedAt: record.requestedAt,
+    },
     approvals: Object.values(record.approvals)
       .map((a) => ({ approver: a.approver, approvedAt: a.approvedAt }))
       .sort((a, b) => a.approvedAt.localeCompare(b.approvedAt)),

@@ -3,7 +3,15 @@ import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { LambdaFunctionURLEventWithIAMAuthorizer, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { readRequest, refuse, respond } from './http';
-import { datasetsOf, PipelineInput, RequestRecord, RequestStatus } from './request-record';
+import { checkDeploymentRequest, DeploymentRules } from './deployment-rules';
+import {
+  datasetsOf,
+  isDeployment,
+  PipelineInput,
+  PipelineRequest,
+  RequestRecord,
+  RequestStatus,
+} from './request-record';
 import { emitMetric, GovernanceMetric } from './governance-metrics';
 import { documents, env } from './runtime';
 import { checkRequest, RequestRules } from './request-rules';
@@ -11,7 +19,7 @@ import { checkRequest, RequestRules } from './request-rules';
 const sfn = new SFNClient({});
 
 /**
- * POST a customization request. The caller is who IAM authenticated; the request is recorded
+ * POST a customization or deployment request (the pipeline's rules say which). The caller is who IAM authenticated; the request is recorded
  * with that identity and the pipeline started for it. Nobody else starts the pipeline.
  */
 export async function handler(
@@ -19,8 +27,7 @@ export async function handler(
 ): Promise<APIGatewayProxyStructuredResultV2> {
   const read = readRequest(event);
   if ('refusal' in read) return read.refusal;
-  const rules = JSON.parse(env('REQUEST_RULES')) as RequestRules;
-  const checked = checkRequest(read.body, rules);
+  const checked = check(read.body);
   if ('errors' in checked) return refuse(400, ...checked.errors);
 
   const { request } = checked;
@@ -49,7 +56,7 @@ export async function handler(
     requester: read.caller.arn,
     requestedAt,
     request,
-    datasets: datasetsOf(request),
+    ...(isDeployment(request) ? {} : { datasets: datasetsOf(request) }),
   };
   let executionArn: string | undefined;
   try {
@@ -72,6 +79,14 @@ export async function handler(
   await updateRecord(requestId, 'SET executionArn = :arn', { ':arn': executionArn });
   emitMetric(env('PIPELINE_NAME'), GovernanceMetric.REQUESTED, 1, 'Count');
   return respond(202, { requestId, executionArn, status: RequestStatus.SUBMITTED });
+}
+
+/** The request checked against the rules of this pipeline: a deployment's, or a customization's. */
+function check(body: unknown): { request: PipelineRequest } | { errors: string[] } {
+  const deployment = process.env.DEPLOYMENT_RULES;
+  return deployment
+    ? checkDeploymentRequest(body, JSON.parse(deployment) as DeploymentRules)
+    : checkRequest(body, JSON.parse(env('REQUEST_RULES')) as RequestRules);
 }
 
 function updateRecord(requestId: string, update: string, values: Record<string, unknown>) {

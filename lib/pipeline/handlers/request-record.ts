@@ -1,3 +1,4 @@
+import type { DeploymentRequest } from './deployment-rules';
 import type { CustomizationRequest, DatasetRef } from './request-rules';
 
 /** Where a request stands. Only the pipeline moves a request on; handlers only record decisions. */
@@ -14,6 +15,14 @@ export enum RequestStatus {
   FAILED = 'FAILED',
 }
 
+/** What a pipeline is asked to do: customize a model, or deploy a model version. */
+export type PipelineRequest = CustomizationRequest | DeploymentRequest;
+
+/** Whether the request is a deployment's. */
+export function isDeployment(request: PipelineRequest): request is DeploymentRequest {
+  return 'environment' in request;
+}
+
 /** One approval, keyed by the approving person in the record. */
 export interface Approval {
   readonly approver: string;
@@ -27,9 +36,14 @@ export interface RequestRecord {
   readonly requester: string;
   readonly requesterPerson: string;
   readonly requestedAt: string;
-  readonly request: CustomizationRequest;
+  readonly request: PipelineRequest;
   readonly requiredApprovals: number;
   readonly approvals: Record<string, Approval>;
+  /**
+   * People besides the requester who may not approve, each with why: for a deployment, whoever
+   * requested the model's training. Written before the request awaits approval.
+   */
+  readonly excludedPersons?: Record<string, string>;
   readonly executionArn?: string;
   readonly taskToken?: string;
   readonly expiresAt?: string;
@@ -43,9 +57,9 @@ export interface PipelineInput {
   readonly requestId: string;
   readonly requester: string;
   readonly requestedAt: string;
-  readonly request: CustomizationRequest;
-  /** Training then validation data, for the pipeline's checksum checks. */
-  readonly datasets: Dataset[];
+  readonly request: PipelineRequest;
+  /** Training then validation data, for the customization pipeline's checksum checks. */
+  readonly datasets?: Dataset[];
 }
 
 /** A dataset of a request with the job channel it feeds. */

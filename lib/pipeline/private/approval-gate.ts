@@ -1,4 +1,4 @@
-import { ArnFormat, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { ArnFormat, Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -22,12 +22,18 @@ import { Participants } from './participants';
 
 const GATE_KEY_ACTIONS = ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey', 'kms:DescribeKey'];
 
+const MAX_APPROVAL_TIMEOUT = Duration.days(365);
+
 export interface ApprovalGateProps {
+  /** The construct the gate belongs to, for error messages: `CustomizationPipeline`. */
+  readonly owner: string;
   /** What the requests are for, in descriptions: `customization`, `deployment`. */
   readonly subject: string;
-  /** How many distinct people must approve; checked by the pipeline, as the timeout is. */
-  readonly requiredApprovals: number;
-  readonly approvalTimeout: Duration;
+  /** How many distinct people must approve, 2 unless said; 1 only with `allowSingleApprover`. */
+  readonly requiredApprovals?: number;
+  readonly allowSingleApprover?: boolean;
+  /** @default Duration.days(3) */
+  readonly approvalTimeout?: Duration;
   readonly encryptionKey?: kms.IKey;
   readonly logRetention: logs.RetentionDays;
   readonly unverifiedSessionRoles: iam.IRole[];
@@ -41,6 +47,10 @@ export interface ApprovalGateProps {
  * The two-person rule, no self-approval and expiry are the handlers' and the state machine's.
  */
 export class ApprovalGate {
+  /** How many distinct people, none of them the requester, must approve a request. */
+  public readonly requiredApprovals: number;
+  /** How long a request waits for its approvals before it expires and fails closed. */
+  public readonly approvalTimeout: Duration;
   public readonly encryptionKey: kms.IKey;
   public readonly table: dynamodb.Table;
   public readonly topic: sns.Topic;
@@ -60,6 +70,8 @@ export class ApprovalGate {
     private readonly scope: Construct,
     private readonly props: ApprovalGateProps,
   ) {
+    this.requiredApprovals = checkApprovals(props);
+    this.approvalTimeout = checkTimeout(props);
     this.participants = new Participants(scope, props.unverifiedSessionRoles);
     this.encryptionKey =
       props.encryptionKey ??
@@ -95,7 +107,7 @@ export class ApprovalGate {
     this.gateFunction = this.fn('ApprovalGate', 'approval-gate', 'Holds a request for approval', {
       TABLE_NAME: this.table.tableName,
       TOPIC_ARN: this.topic.topicArn,
-      APPROVAL_TIMEOUT_SECONDS: String(props.approvalTimeout.toSeconds()),
+      APPROVAL_TIMEOUT_SECONDS: String(this.approvalTimeout.toSeconds()),
     });
     this.table.grant(this.gateFunction, 'dynamodb:UpdateItem');
     this.grantPublish(this.gateFunction);
@@ -105,6 +117,8 @@ export class ApprovalGate {
   /** One of the pipeline's functions: its environment and logs under the gate's key. */
   public fn(id: string, handler: string, description: string, environment: Record<string, string>) {
     return handlerFunction(this.scope, id, {
+      owner: this.props.owner,
+      subject: this.props.subject,
       handler,
       description,
       environment,
@@ -134,7 +148,7 @@ export class ApprovalGate {
       {
         ...common,
         STATE_MACHINE_ARN: stateMachine.stateMachineArn,
-        REQUIRED_APPROVALS: String(this.props.requiredApprovals),
+        REQUIRED_APPROVALS: String(this.requiredApprovals),
         ...requestEnvironment,
       },
     );
@@ -221,4 +235,28 @@ export class ApprovalGate {
 
 function capitalized(s: string): string {
   return s.charAt(0).toUpperCase() + s.slice(1);
+}
+
+function checkApprovals(props: ApprovalGateProps): number {
+  const n = props.requiredApprovals ?? 2;
+  if (!Number.isInteger(n) || n < 1 || n > 10) {
+    throw new Error(`${props.owner}: requiredApprovals must be a whole number from 1 to 10, got ${n}.`);
+  }
+  if (n === 1 && !props.allowSingleApprover) {
+    throw new Error(
+      `${props.owner}: requiredApprovals 1 gives up the two-person rule; set allowSingleApprover: true to accept that.`,
+    );
+  }
+  return n;
+}
+
+function checkTimeout(props: ApprovalGateProps): Duration {
+  const timeout = props.approvalTimeout ?? Duration.days(3);
+  const seconds = timeout.toSeconds();
+  if (!Token.isUnresolved(seconds) && (seconds < 1 || seconds > MAX_APPROVAL_TIMEOUT.toSeconds())) {
+    throw new Error(
+      `${props.owner}: approvalTimeout must be from 1 second to 365 days, got ${timeout.toHumanString()}.`,
+    );
+  }
+  return timeout;
 }

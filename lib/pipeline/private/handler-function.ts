@@ -17,6 +17,10 @@ import {
 import { acceptRoleDependency } from '../../private/redundant-dependency';
 
 export interface HandlerFunctionProps {
+  /** The construct, for messages: `CustomizationPipeline`. */
+  readonly owner: string;
+  /** Which pipeline, for descriptions: `customization`, `deployment`. */
+  readonly subject: string;
   /** The file in handlers/, without extension. */
   readonly handler: string;
   readonly description: string;
@@ -26,13 +30,10 @@ export interface HandlerFunctionProps {
 }
 
 /** The handler's source: TypeScript in a checkout, compiled JavaScript in the published package. */
-function entryOf(handler: string): string {
+function entryOf(owner: string, handler: string): string {
   const candidates = ['.ts', '.js'].map((ext) => path.join(__dirname, '..', 'handlers', `${handler}${ext}`));
   const entry = candidates.find((c) => fs.existsSync(c));
-  if (!entry)
-    throw new Error(
-      `CustomizationPipeline: handler ${handler} is missing from ${path.dirname(candidates[0])}.`,
-    );
+  if (!entry) throw new Error(`${owner}: handler ${handler} is missing from ${path.dirname(candidates[0])}.`);
   return entry;
 }
 
@@ -63,7 +64,7 @@ export function handlerFunction(
       }),
       false,
     ),
-    description: `${props.description} (customization pipeline function)`,
+    description: `${props.description} (${props.subject} pipeline function)`,
   });
   logGroup.grantWrite(role);
   Tags.of(role).add(TAG_CAPABILITY, 'pipeline');
@@ -75,7 +76,7 @@ export function handlerFunction(
   acknowledgeWildcardResource(role, '*', XRAY_TAKES_ONLY_STAR);
   const fn = new nodejs.NodejsFunction(scope, id, {
     role,
-    entry: entryOf(props.handler),
+    entry: entryOf(props.owner, props.handler),
     handler: 'handler',
     description: props.description,
     runtime: lambda.Runtime.NODEJS_24_X,

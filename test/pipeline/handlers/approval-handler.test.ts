@@ -75,7 +75,7 @@ describe('approval handler', () => {
     const update = dynamo.commandCalls(UpdateCommand)[0].args[0].input;
     expect(update.ExpressionAttributeNames).toEqual({ '#person': 'bob', '#status': 'status' });
     expect(update.ConditionExpression).toBe(
-      '#status = :awaiting AND expiresAt > :now AND requesterPerson <> :person AND attribute_not_exists(approvals.#person)',
+      '#status = :awaiting AND expiresAt > :now AND requesterPerson <> :person AND attribute_not_exists(approvals.#person) AND attribute_not_exists(excludedPersons.#person)',
     );
     expect(update.ExpressionAttributeValues![':approval']).toMatchObject({ approver: BOB });
     expect(sfn.calls()).toHaveLength(0);

@@ -1,0 +1,344 @@
+import { ArnFormat, Aws, Duration, RemovalPolicy, Stack, Tags, Token } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import { Construct } from 'constructs';
+import { Component, TAG_CAPABILITY, TAG_COMPONENT } from '../capabilities/capability';
+import {
+  acknowledgeFinding,
+  acknowledgeWildcardResource,
+  XRAY_TAKES_ONLY_STAR,
+} from '../private/compliance-findings';
+import { acceptRoleDependency } from '../private/redundant-dependency';
+import { confinedService, confineServiceRole } from '../private/service-trust';
+import { ModelRegistry } from '../registry/model-registry';
+import { DeploymentTarget } from './deployment-target';
+import type { DeploymentRules } from './handlers/deployment-rules';
+import { deploymentWorkflow } from './private/deployment-workflow';
+import { GatedPipeline } from './private/gated-pipeline';
+
+export interface DeploymentPipelineProps {
+  /**
+   * The registry whose metadata bucket (with object lock) holds the customization manifests the
+   * pipeline checks and receives its deployment records, and whose artifacts the served models
+   * are read from.
+   */
+  readonly registry: ModelRegistry;
+
+  /** What requests may deploy to; a request names one by `DeploymentTarget.name`. */
+  readonly targets: DeploymentTarget[];
+
+  /**
+   * The environment this pipeline deploys to, which requests must name. Give each environment
+   * its own pipeline, with its own approvers and required approvals: people granted the staging
+   * pipeline's approval URL cannot approve production.
+   * @default 'production'
+   */
+  readonly environment?: string;
+
+  /**
+   * How many distinct people, none of them the requester nor whoever requested the model's
+   * training, must approve a deployment. 1 is refused unless `allowSingleApprover` is set.
+   * @default 2
+   */
+  readonly requiredApprovals?: number;
+
+  /** Allows `requiredApprovals: 1`, giving up the two-person rule (for staging, say). @default false */
+  readonly allowSingleApprover?: boolean;
+
+  /** How long a request waits for its approvals before it expires and fails. @default Duration.days(3) */
+  readonly approvalTimeout?: Duration;
+
+  /**
+   * Deploy only models with provenance: a SageMaker model package whose artifacts a
+   * `CustomizationPipeline` of this registry produced, with its approved manifest. Without it, a
+   * model package from elsewhere can be deployed after approval; one with a manifest is still
+   * checked against it, and its trainer still kept from approving.
+   * @default true
+   */
+  readonly requireProvenance?: boolean;
+
+  /**
+   * How long the endpoint may take to come into service with the new model before the deployment
+   * counts as failed and is rolled back to what it served before.
+   * @default Duration.hours(1)
+   */
+  readonly deploymentTimeout?: Duration;
+
+  /**
+   * The ECR repositories the served models' images come from, which the hosting role may pull.
+   * @default - every repository of this region, in any account (AWS's own inference images
+   * live in AWS accounts)
+   */
+  readonly imageRepositoryArns?: string[];
+
+  /** How long the pipeline's logs are kept. @default logs.RetentionDays.ONE_YEAR */
+  readonly logRetention?: logs.RetentionDays;
+
+  /**
+   * The key for the decision table, the topic, the logs and the functions' environment.
+   * @default - a new KMS key with rotation, retained on stack deletion
+   */
+  readonly encryptionKey?: kms.IKey;
+
+  /**
+   * Roles whose session names the pipeline takes as people although their trust policy does not
+   * pin them (reported by `ModelAccess-UnpinnedParticipants`), as for `CustomizationPipeline`.
+   * @default - none
+   */
+  readonly unverifiedSessionRoles?: iam.IRole[];
+}
+
+const POLL_INTERVAL = Duration.minutes(1);
+const ENVIRONMENT_NAME = /^[a-z0-9][a-z0-9-]{0,31}$/;
+
+/**
+ * The only way a model reaches an endpoint: a request, authenticated by IAM, names a model
+ * package, a target of this pipeline and its environment; the package's provenance is checked
+ * (its customization manifest, whose requester may then not approve); the required number of
+ * other people approve it; the package is set Approved and served from a new endpoint
+ * configuration; the endpoint must come into service with it, or it is rolled back; and a
+ * record of the promotion is written under object lock. The state machine can deploy and do
+ * nothing else: setting the approval status and creating the model are each a function's only
+ * permission.
+ */
+export class DeploymentPipeline extends GatedPipeline {
+  /** The deployment state machine, tagged `model-access:component=deployment-pipeline`. */
+  public readonly stateMachine: sfn.StateMachine;
+  /** Where requesters POST deployment requests (IAM-authenticated). */
+  public readonly requestUrl: lambda.FunctionUrl;
+  /** Where approvers POST decisions (IAM-authenticated). */
+  public readonly approvalUrl: lambda.FunctionUrl;
+  /** The environment requests must name. */
+  public readonly environment: string;
+  /** The role SageMaker serves the deployed models as: it reads their artifacts and images. */
+  public readonly hostingRole: iam.IRole;
+  /** The targets, as requests name them. */
+  public readonly targets: DeploymentTarget[];
+  /** Every role of the pipeline: its state machine's, its functions' and the hosting role. */
+  public readonly roles: iam.IRole[];
+
+  constructor(scope: Construct, id: string, props: DeploymentPipelineProps) {
+    const logRetention = props.logRetention ?? logs.RetentionDays.ONE_YEAR;
+    super(scope, id, {
+      owner: 'DeploymentPipeline',
+      subject: 'deployment',
+      requiredApprovals: props.requiredApprovals,
+      allowSingleApprover: props.allowSingleApprover,
+      approvalTimeout: props.approvalTimeout,
+      encryptionKey: props.encryptionKey,
+      logRetention,
+      unverifiedSessionRoles: props.unverifiedSessionRoles ?? [],
+    });
+    const { registry } = props;
+    this.environment = props.environment ?? 'production';
+    this.targets = checkTargets(props.targets);
+    if (!Token.isUnresolved(this.environment) && !ENVIRONMENT_NAME.test(this.environment)) {
+      throw new Error(
+        `DeploymentPipeline: environment must be 1-32 lower-case letters, digits and hyphens, got '${this.environment}'.`,
+      );
+    }
+    if (!registry.metadataObjectLockRetention) {
+      throw new Error(
+        "DeploymentPipeline: the registry's metadata bucket has no object lock, so deployment records could be changed; set metadataObjectLockRetention on the ModelRegistry.",
+      );
+    }
+    const deploymentTimeout = props.deploymentTimeout ?? Duration.hours(1);
+    const maxPolls = Math.ceil(deploymentTimeout.toSeconds() / POLL_INTERVAL.toSeconds());
+    if (maxPolls < 1 || maxPolls > 24 * 60) {
+      throw new Error(
+        `DeploymentPipeline: deploymentTimeout must be from 1 minute to 24 hours, got ${deploymentTimeout.toHumanString()}.`,
+      );
+    }
+    const gate = this.gate;
+    const stack = Stack.of(this);
+    const tableEnv = { TABLE_NAME: this.table.tableName };
+
+    // The role SageMaker serves the models as: their artifacts from the registry, their images from ECR.
+    const hostingRole = new iam.Role(this, 'HostingRole', {
+      description: 'Serves the models the deployment pipeline deploys (SageMaker)',
+      assumedBy: confinedService(this, 'sagemaker.amazonaws.com', undefined, false),
+    });
+    Tags.of(hostingRole).add(TAG_CAPABILITY, 'service');
+    acknowledgeFinding(
+      hostingRole,
+      'IAMNoInlinePolicy',
+      "The hosting role's registry and image grants go to its own AWS::IAM::Policy; unlike a managed policy it can be attached to no other principal.",
+    );
+    registry.grantReadWeights(hostingRole);
+    const repositories = props.imageRepositoryArns ?? [
+      stack.formatArn({ service: 'ecr', account: '*', resource: 'repository', resourceName: '*' }),
+    ];
+    hostingRole.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer', 'ecr:BatchCheckLayerAvailability'],
+        resources: repositories,
+      }),
+    );
+    hostingRole.addToPrincipalPolicy(
+      new iam.PolicyStatement({ actions: ['ecr:GetAuthorizationToken'], resources: ['*'] }),
+    );
+    acknowledgeWildcardResource(
+      hostingRole,
+      '*',
+      'ecr:GetAuthorizationToken accepts only Resource "*"; the images themselves are pulled only from the repositories named.',
+    );
+    for (const repository of repositories.filter((r) => r.includes('*'))) {
+      acknowledgeWildcardResource(
+        hostingRole,
+        repository,
+        "Served models' images come from the model packages, some from AWS's own repositories in AWS accounts; set imageRepositoryArns to narrow it.",
+      );
+    }
+    this.hostingRole = hostingRole;
+
+    const provenanceCheck = gate.fn('ProvenanceCheck', 'provenance-check', "Checks a model's provenance", {
+      ...tableEnv,
+      METADATA_BUCKET: registry.metadataBucket.bucketName,
+      REQUIRE_PROVENANCE: String(props.requireProvenance ?? true),
+    });
+    this.table.grant(provenanceCheck, 'dynamodb:UpdateItem');
+    registry.grantReadMetadata(provenanceCheck);
+
+    const packages = stack.formatArn({ service: 'sagemaker', resource: 'model-package', resourceName: '*' });
+    const packageApproval = gate.fn(
+      'PackageApproval',
+      'model-package-approval',
+      "Sets an approved deployment's model package Approved",
+      {},
+    );
+    packageApproval.addToRolePolicy(
+      new iam.PolicyStatement({ actions: ['sagemaker:UpdateModelPackage'], resources: [packages] }),
+    );
+    acknowledgeWildcardResource(
+      packageApproval.role!,
+      packages,
+      "Requests name the model package; the function runs only after the deployment's approval step and sets the package Approved.",
+    );
+
+    const models = stack.formatArn({ service: 'sagemaker', resource: 'model', resourceName: 'deploy-*' });
+    const hostingModel = gate.fn('HostingModel', 'hosting-model', 'Creates the model an endpoint serves', {
+      HOSTING_ROLE_ARN: hostingRole.roleArn,
+    });
+    hostingModel.addToRolePolicy(
+      new iam.PolicyStatement({ actions: ['sagemaker:CreateModel'], resources: [models] }),
+    );
+    hostingModel.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['iam:PassRole'],
+        resources: [hostingRole.roleArn],
+        conditions: { StringEquals: { 'iam:PassedToService': 'sagemaker.amazonaws.com' } },
+      }),
+    );
+    acknowledgeWildcardResource(
+      hostingModel.role!,
+      models,
+      "Each deployment's model is named deploy-<request id>, which the request handler assigns.",
+    );
+
+    const deploymentRecord = gate.fn('DeploymentRecord', 'deployment-record', 'Writes deployment records', {
+      ...tableEnv,
+      METADATA_BUCKET: registry.metadataBucket.bucketName,
+    });
+    this.table.grant(deploymentRecord, 'dynamodb:GetItem', 'dynamodb:UpdateItem');
+    registry.grantWriteMetadata(deploymentRecord);
+
+    const logGroup = new logs.LogGroup(this, 'ExecutionLogs', {
+      encryptionKey: this.encryptionKey,
+      retention: logRetention,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    this.stateMachine = new sfn.StateMachine(this, 'Resource', {
+      stateMachineType: sfn.StateMachineType.STANDARD,
+      definitionBody: sfn.DefinitionBody.fromChainable(
+        deploymentWorkflow(this, {
+          targets: this.targets,
+          table: this.table,
+          topic: this.topic,
+          approvalGate: gate.gateFunction,
+          provenanceCheck,
+          packageApproval,
+          hostingModel,
+          deploymentRecord,
+          requiredApprovals: this.requiredApprovals,
+          approvalTimeout: gate.approvalTimeout,
+          pollInterval: POLL_INTERVAL,
+          maxPolls,
+        }),
+      ),
+      tracingEnabled: true,
+      // Execution data would put task tokens in the logs: whoever reads them could resume a wait.
+      logs: { destination: logGroup, level: sfn.LogLevel.ALL, includeExecutionData: false },
+    });
+    const cfnStateMachine = this.stateMachine.node.defaultChild as sfn.CfnStateMachine;
+    cfnStateMachine.tags.setTag(TAG_COMPONENT, Component.DEPLOYMENT_PIPELINE);
+    acceptRoleDependency(cfnStateMachine);
+    const role = this.stateMachine.role;
+    Tags.of(role).add(TAG_CAPABILITY, 'pipeline');
+    confineServiceRole(
+      role,
+      stack.formatArn({
+        service: 'states',
+        resource: 'stateMachine',
+        resourceName: '*',
+        arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+      }),
+      true,
+    );
+    acknowledgeFinding(
+      role,
+      'IAMNoInlinePolicy',
+      "CDK writes the state machine's task permissions to its role's own AWS::IAM::Policy, scoped to this pipeline's resources; unlike a managed policy it can be attached to no other principal.",
+    );
+    acknowledgeWildcardResource(role, '*', XRAY_TAKES_ONLY_STAR);
+    const invoked = [gate.gateFunction, provenanceCheck, packageApproval, hostingModel, deploymentRecord];
+    for (const fn of invoked) {
+      acknowledgeWildcardResource(
+        role,
+        `${fn.functionArn}:*`,
+        `CDK's LambdaInvoke grant covers the versions and aliases of ${fn.node.id}, the one function it invokes.`,
+      );
+    }
+    const sagemakerArn = (resource: string, name: string) =>
+      stack.formatArn({ service: 'sagemaker', resource, resourceName: name });
+    for (const [arn, reason] of [
+      [packages, 'Requests name the model package; the state machine only describes it.'],
+      [
+        sagemakerArn('endpoint-config', 'deploy-*'),
+        "Each deployment's endpoint configuration is named deploy-<request id>, which the request handler assigns.",
+      ],
+      [
+        sagemakerArn('endpoint-config', '*'),
+        'CreateEndpoint and UpdateEndpoint are authorized against the endpoint configuration too; a roll-back returns to whatever configuration the endpoint served before. The endpoints are only the targets.',
+      ],
+    ]) {
+      acknowledgeWildcardResource(role, arn, reason);
+    }
+
+    const rules: DeploymentRules = {
+      environment: this.environment,
+      targets: this.targets.map((t) => t.name),
+      model: {
+        pattern: `^arn:${Aws.PARTITION}:sagemaker:${stack.region}:${stack.account}:model-package/[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}/[0-9]+$`,
+        description: "the ARN of a versioned SageMaker model package of this pipeline's account and region",
+      },
+    };
+    gate.attach(this.stateMachine, { DEPLOYMENT_RULES: stack.toJsonString(rules) });
+    this.requestUrl = gate.requestUrl;
+    this.approvalUrl = gate.approvalUrl;
+
+    for (const fn of [provenanceCheck, deploymentRecord]) gate.grantKey(fn);
+    const functions = [...gate.functions, provenanceCheck, packageApproval, hostingModel, deploymentRecord];
+    this.roles = [role, hostingRole, ...functions.map((f) => f.role!)];
+  }
+}
+
+function checkTargets(targets: DeploymentTarget[]): DeploymentTarget[] {
+  if (targets.length === 0) throw new Error('DeploymentPipeline: targets must name at least one target.');
+  const names = targets.map((t) => t.name.toLowerCase());
+  const twice = names.find((n, i) => names.indexOf(n) !== i);
+  if (twice) throw new Error(`DeploymentPipeline: target ${twice} is listed twice.`);
+  return targets;
+}

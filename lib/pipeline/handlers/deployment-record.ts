@@ -1,0 +1,102 @@
+import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { CheckedProvenance } from './provenance-check';
+import { isDeployment, RequestRecord } from './request-record';
+import { documents, env } from './runtime';
+
+const s3 = new S3Client({});
+
+/** What the pipeline knows when a deployment has ended in service, or been rolled back. */
+export interface FinishedDeployment {
+  readonly requestId: string;
+  readonly executionArn: string;
+  readonly outcome: 'deployed' | 'rolled-back';
+  /** The target's name and the resource it changed (endpoint or provisioned throughput ARN). */
+  readonly target: { readonly name: string; readonly resource: string };
+  /** What the target serves now that the pipeline deployed: an endpoint configuration, a model ARN. */
+  readonly deployed: string;
+  /** What it served before, or '' when the pipeline created it. */
+  readonly replaced: string;
+}
+
+/** The record of one promotion (schema in the README). */
+export interface DeploymentRecord {
+  readonly schemaVersion: 1;
+  readonly kind: 'deployment';
+  readonly requestId: string;
+  readonly executionArn: string;
+  readonly outcome: FinishedDeployment['outcome'];
+  readonly environment: string;
+  readonly target: FinishedDeployment['target'];
+  readonly model: string;
+  readonly reason: string;
+  readonly requester: { readonly identity: string; readonly person: string; readonly requestedAt: string };
+  readonly approvals: { readonly approver: string; readonly approvedAt: string }[];
+  readonly requiredApprovals: number;
+  readonly excludedPersons: Record<string, string>;
+  readonly provenance: CheckedProvenance;
+  readonly deployed: string;
+  readonly replaced: string | null;
+  readonly recordedAt: string;
+}
+
+/**
+ * Writes the record of a deployment into the metadata bucket, whose object lock keeps it: who
+ * asked, who approved, who could not, what now serves and what it replaced. Who asked and who
+ * approved come from the decision table, not from the execution's own state. Never overwrites.
+ */
+export async function handler(event: FinishedDeployment): Promise<{ recordKey: string }> {
+  const table = env('TABLE_NAME');
+  const { Item } = await documents.send(
+    new GetCommand({ TableName: table, Key: { requestId: event.requestId }, ConsistentRead: true }),
+  );
+  if (!Item) throw new Error(`no request ${event.requestId} in the decision table`);
+  const record = Item as RequestRecord & { provenance?: CheckedProvenance };
+  const { request } = record;
+  if (!isDeployment(request)) throw new Error(`request ${event.requestId} is not a deployment`);
+  const body: DeploymentRecord = {
+    schemaVersion: 1,
+    kind: 'deployment',
+    requestId: record.requestId,
+    executionArn: event.executionArn,
+    outcome: event.outcome,
+    environment: request.environment,
+    target: event.target,
+    model: request.model,
+    reason: request.reason,
+    requester: {
+      identity: record.requester,
+      person: record.requesterPerson,
+      requestedAt: record.requestedAt,
+    },
+    approvals: Object.values(record.approvals)
+      .map((a) => ({ approver: a.approver, approvedAt: a.approvedAt }))
+      .sort((a, b) => a.approvedAt.localeCompare(b.approvedAt)),
+    requiredApprovals: record.requiredApprovals,
+    excludedPersons: record.excludedPersons ?? {},
+    provenance: record.provenance ?? { manifestKey: 'none' },
+    deployed: event.deployed,
+    replaced: event.replaced === '' ? null : event.replaced,
+    recordedAt: new Date().toISOString(),
+  };
+  const recordKey = `deployments/${record.requestId}.json`;
+  await s3.send(
+    new PutObjectCommand({
+      Bucket: env('METADATA_BUCKET'),
+      Key: recordKey,
+      Body: JSON.stringify(body, null, 2),
+      ContentType: 'application/json',
+      ChecksumAlgorithm: 'SHA256',
+      IfNoneMatch: '*',
+    }),
+  );
+  await documents.send(
+    new UpdateCommand({
+      TableName: table,
+      Key: { requestId: record.requestId },
+      UpdateExpression: 'SET deploymentRecordKey = :key',
+      ExpressionAttributeValues: { ':key': recordKey },
+    }),
+  );
+  return { recordKey };
+}

@@ -1,0 +1,188 @@
+import '../support/env';
+import { Duration } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { AccessAnalysis, Capability, DeploymentTarget, ModelAccessChecks } from '../../lib';
+import { identityPoliciesOf, simulate } from '../support/simulate';
+import { ACCOUNT, REGION } from '../support/template';
+import { deploymentFixture, ENDPOINT, MODEL_PACKAGE } from './fixture';
+
+const f = deploymentFixture();
+const t = Template.fromJSON(f.json);
+const arn = (id: string) => f.template.arn(id);
+const sagemaker = (resource: string) => `arn:aws:sagemaker:${REGION}:${ACCOUNT}:${resource}`;
+const TARGET = sagemaker(`endpoint/${ENDPOINT}`);
+const OTHER_ENDPOINT = sagemaker('endpoint/someone-elses');
+const CONFIG = sagemaker('endpoint-config/deploy-6f1c2d3e-4a5b-4c6d-8e9f-0a1b2c3d4e5f');
+const MODEL = sagemaker('model/deploy-6f1c2d3e-4a5b-4c6d-8e9f-0a1b2c3d4e5f');
+const functionArn = (name: string) =>
+  arn(f.stack.getLogicalId(f.pipeline.node.findChild(name).node.defaultChild as never));
+
+async function can(roleId: string, action: string, resource: string, context: Record<string, string> = {}) {
+  return simulate({
+    principal: arn(roleId),
+    action,
+    resource,
+    identityPolicies: identityPoliciesOf(f.template, roleId),
+    context,
+  });
+}
+
+/** Every role of the stack allowed `action` on `resource`. */
+async function holders(action: string, resource: string, context: Record<string, string> = {}) {
+  const allowed = [];
+  for (const role of f.template.ofType('AWS::IAM::Role')) {
+    if ((await can(role, action, resource, context)) === 'Allowed') allowed.push(role);
+  }
+  return allowed.sort();
+}
+
+describe('DeploymentPipeline resources', () => {
+  test('the state machine is a standard workflow tagged as the deployment pipeline, logging no execution data', () => {
+    t.hasResourceProperties('AWS::StepFunctions::StateMachine', {
+      StateMachineType: 'STANDARD',
+      TracingConfiguration: { Enabled: true },
+      LoggingConfiguration: Match.objectLike({ Level: 'ALL', IncludeExecutionData: false }),
+      Tags: Match.arrayWith([{ Key: 'model-access:component', Value: 'deployment-pipeline' }]),
+    });
+  });
+
+  test("the request handler holds the environment's rules: its name, the targets, this account's model packages", () => {
+    const handler = f.stack.getLogicalId(
+      f.pipeline.node.findChild('RequestHandler').node.defaultChild as never,
+    );
+    const rules = JSON.parse(f.template.props(handler).Environment.Variables.DEPLOYMENT_RULES);
+    expect(rules.environment).toBe('production');
+    expect(rules.targets).toEqual([ENDPOINT]);
+    expect(new RegExp(rules.model.pattern).test(MODEL_PACKAGE)).toBe(true);
+    expect(new RegExp(rules.model.pattern).test(MODEL_PACKAGE.replace(ACCOUNT, '222222222222'))).toBe(false);
+  });
+});
+
+describe('DeploymentPipeline identities (evaluated with iam-simulate)', () => {
+  test('of all roles in the stack, only the state machine deploys, and only to its targets', async () => {
+    for (const action of ['sagemaker:UpdateEndpoint', 'sagemaker:CreateEndpoint']) {
+      expect(await holders(action, TARGET)).toEqual([f.ids.stateMachineRole]);
+      expect(await holders(action, OTHER_ENDPOINT)).toEqual([]);
+    }
+    expect(await can(f.ids.stateMachineRole, 'sagemaker:CreateEndpointConfig', CONFIG)).toBe('Allowed');
+  });
+
+  test('of all roles in the stack, only the package approval function sets approval status', async () => {
+    expect(await holders('sagemaker:UpdateModelPackage', MODEL_PACKAGE)).toEqual([f.ids.packageApprovalRole]);
+  });
+
+  test('of all roles, only the hosting-model function creates models, passing only the hosting role to SageMaker', async () => {
+    expect(await holders('sagemaker:CreateModel', MODEL)).toEqual([f.ids.hostingModelRole]);
+    const hosting = arn(f.ids.hostingRole);
+    expect(
+      await holders('iam:PassRole', hosting, { 'iam:PassedToService': 'sagemaker.amazonaws.com' }),
+    ).toEqual([f.ids.hostingModelRole]);
+    expect(
+      await can(f.ids.hostingModelRole, 'iam:PassRole', hosting, {
+        'iam:PassedToService': 'ec2.amazonaws.com',
+      }),
+    ).toBe('ImplicitlyDenied');
+  });
+
+  test('the state machine can neither approve the package, create the model, nor invoke it', async () => {
+    const sm = f.ids.stateMachineRole;
+    expect(await can(sm, 'sagemaker:UpdateModelPackage', MODEL_PACKAGE)).toBe('ImplicitlyDenied');
+    expect(await can(sm, 'sagemaker:CreateModel', MODEL)).toBe('ImplicitlyDenied');
+    expect(await can(sm, 'sagemaker:InvokeEndpoint', TARGET)).toBe('ImplicitlyDenied');
+  });
+
+  test('the deployer and the approver cannot deploy, approve the package or start the state machine', async () => {
+    for (const who of [f.ids.deployer, f.ids.approver]) {
+      expect(await can(who, 'sagemaker:UpdateEndpoint', TARGET)).toBe('ImplicitlyDenied');
+      expect(await can(who, 'sagemaker:UpdateModelPackage', MODEL_PACKAGE)).toBe('ImplicitlyDenied');
+      expect(await can(who, 'states:StartExecution', arn(f.ids.stateMachine))).toBe('ImplicitlyDenied');
+    }
+    const viaUrl = { 'lambda:FunctionUrlAuthType': 'AWS_IAM', 'lambda:InvokedViaFunctionUrl': 'true' };
+    expect(await can(f.ids.deployer, 'lambda:InvokeFunctionUrl', functionArn('RequestHandler'), viaUrl)).toBe(
+      'Allowed',
+    );
+    expect(
+      await can(f.ids.deployer, 'lambda:InvokeFunctionUrl', functionArn('ApprovalHandler'), viaUrl),
+    ).toBe('ImplicitlyDenied');
+    expect(
+      await can(f.ids.approver, 'lambda:InvokeFunctionUrl', functionArn('ApprovalHandler'), viaUrl),
+    ).toBe('Allowed');
+  });
+
+  test('only the request handler starts the pipeline', async () => {
+    const handlerRole = f.stack.getLogicalId(
+      (f.pipeline.node.findChild('RequestHandler') as unknown as { role: iam.Role }).role.node
+        .defaultChild as never,
+    );
+    expect(await holders('states:StartExecution', arn(f.ids.stateMachine))).toEqual([handlerRole]);
+  });
+});
+
+describe('DeploymentPipeline in the analysis and the nag pack', () => {
+  const analysis = AccessAnalysis.fromTemplate(f.json);
+  const capabilitiesOf = (id: string) => analysis.principals.find((p) => p.id === id)!.capabilities;
+
+  test('each of its identities holds one of deployment, approval and customization at most', () => {
+    expect(capabilitiesOf(f.ids.stateMachineRole)).toContain(Capability.DEPLOYMENT);
+    expect(capabilitiesOf(f.ids.stateMachineRole)).not.toContain(Capability.APPROVAL);
+    expect(capabilitiesOf(f.ids.stateMachineRole)).not.toContain(Capability.CUSTOMIZATION);
+    expect(capabilitiesOf(f.ids.packageApprovalRole)).toEqual([Capability.APPROVAL]);
+    expect(capabilitiesOf(f.ids.hostingModelRole)).toEqual([Capability.CUSTOMIZATION]);
+    expect(capabilitiesOf(f.ids.deployer)).toEqual([]);
+    expect(capabilitiesOf(f.ids.approver)).toEqual([Capability.APPROVAL]);
+  });
+
+  test('ModelAccessChecks finds no error in the pipeline', () => {
+    const report = new ModelAccessChecks(f.app).validateScope(f.app);
+    expect(report.violations.filter((v) => v.severity !== 'warning')).toEqual([]);
+  });
+});
+
+describe('DeploymentPipeline input', () => {
+  const build = (props: Parameters<typeof deploymentFixture>[0]) => () => deploymentFixture(props);
+  const large = { instanceType: ec2.InstanceType.of(ec2.InstanceClass.M5, ec2.InstanceSize.LARGE) };
+
+  test.each([
+    ['no target', { targets: [] }, 'targets must name at least one target'],
+    [
+      'one endpoint twice',
+      {
+        targets: [
+          DeploymentTarget.sageMakerEndpoint('a', large),
+          DeploymentTarget.sageMakerEndpoint('A', large),
+        ],
+      },
+      'target a is listed twice',
+    ],
+    [
+      'a bad environment name',
+      { environment: 'Prod!' },
+      "environment must be 1-32 lower-case letters, digits and hyphens, got 'Prod!'",
+    ],
+    [
+      'one approver, unacknowledged',
+      { requiredApprovals: 1 },
+      'requiredApprovals 1 gives up the two-person rule',
+    ],
+    [
+      'a 25-hour deployment',
+      { deploymentTimeout: Duration.hours(25) },
+      'deploymentTimeout must be from 1 minute to 24 hours',
+    ],
+    [
+      'a 400-day approval',
+      { approvalTimeout: Duration.days(400) },
+      'approvalTimeout must be from 1 second to 365 days',
+    ],
+  ])('%s is refused', (_label, props, message) => {
+    expect(build(props as never)).toThrow(`DeploymentPipeline: ${message}`);
+  });
+
+  test('a target with no instances is refused', () => {
+    expect(() => DeploymentTarget.sageMakerEndpoint('e', { ...large, initialInstanceCount: 0 })).toThrow(
+      'initialInstanceCount must be a positive integer, got 0',
+    );
+  });
+});
