@@ -58,3 +58,19 @@ describe('approvals racing on a real conditional-write API', () => {
     expect(Object.keys((await stored()).approvals)).toEqual(['bob']);
   });
 });
+
+describe('people kept from approving, on a real conditional-write API', () => {
+  test("whoever requested the model's training cannot approve its deployment; two others can", async () => {
+    await table.reset({
+      excludedPersons: { carol: 'requested the training of this model (customization c1)' },
+    });
+    const refused = await approve(CAROL);
+    expect(refused.statusCode).toBe(403);
+    expect(JSON.parse(refused.body as string).errors[0]).toContain('requested the training of this model');
+    expect((await approve(BOB)).statusCode).toBe(200);
+    expect((await approve(DAVE)).statusCode).toBe(200);
+    const record = await stored();
+    expect(record.status).toBe('APPROVED');
+    expect(Object.keys(record.approvals).sort()).toEqual(['bob', 'dave']);
+  });
+});

@@ -10,8 +10,8 @@ import { setHandlerEnv, urlEvent } from './events';
  */
 export interface DecisionTable {
   readonly approve: (caller: string) => Promise<APIGatewayProxyStructuredResultV2>;
-  /** Puts the request back to awaiting approval, with no approvals. */
-  readonly reset: () => Promise<void>;
+  /** Puts the request back to awaiting approval, with no approvals (and `extra` attributes). */
+  readonly reset: (extra?: Record<string, unknown>) => Promise<void>;
   /** The request as the table holds it now. */
   readonly stored: () => Promise<Record<string, unknown>>;
   readonly stop: () => Promise<void>;
@@ -42,7 +42,7 @@ export async function decisionTable(env: Record<string, string> = {}): Promise<D
   const key = { TableName: 'decisions', Key: { requestId: REQUEST_ID } };
   return {
     approve: (caller) => handler(urlEvent(caller, { requestId: REQUEST_ID, decision: 'approve' })),
-    reset: async () => {
+    reset: async (extra = {}) => {
       await documents.send(
         new PutCommand({
           TableName: 'decisions',
@@ -57,6 +57,7 @@ export async function decisionTable(env: Record<string, string> = {}): Promise<D
             approvals: {},
             taskToken: 'token',
             expiresAt: new Date(Date.now() + 3600_000).toISOString(),
+            ...extra,
           },
         }),
       );

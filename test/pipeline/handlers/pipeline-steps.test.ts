@@ -103,6 +103,7 @@ describe('provenance writer', () => {
       Item: {
         requestId: REQUEST_ID,
         requester: ALICE,
+        requesterPerson: 'alice',
         requestedAt: '2026-11-24T00:00:00.000Z',
         requiredApprovals: 2,
         request,
@@ -127,7 +128,7 @@ describe('provenance writer', () => {
       schemaVersion: 1,
       requestId: REQUEST_ID,
       executionArn: event.executionArn,
-      requester: { identity: ALICE, requestedAt: '2026-11-24T00:00:00.000Z' },
+      requester: { identity: ALICE, person: 'alice', requestedAt: '2026-11-24T00:00:00.000Z' },
       approvals: [
         { approver: BOB, approvedAt: '2026-11-24T00:02:00.000Z' },
         { approver: CAROL, approvedAt: '2026-11-24T00:05:00.000Z' },
