@@ -2,6 +2,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { App, CfnOutput, Duration, Stack, StackProps, Validations } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import {
   AwsSolutionsChecks,
@@ -11,7 +12,7 @@ import {
   ServerlessChecks,
 } from 'cdk-nag';
 import { Construct } from 'constructs';
-import { Hyperparameter, ModelAccessChecks, ModelAccessControl, ModelTarget } from '../lib';
+import { DeploymentTarget, Hyperparameter, ModelAccessChecks, ModelAccessControl, ModelTarget } from '../lib';
 
 /** Callers from this account, told apart by the `job` tag their identity carries. */
 function accountCallers(job: string): iam.IPrincipal {
@@ -26,9 +27,12 @@ export class ReferenceStack extends Stack {
     super(scope, id, props);
     const titan = ModelTarget.bedrockFoundationModel('amazon.titan-text-express-v1');
     const haiku = ModelTarget.bedrockFoundationModel('anthropic.claude-3-haiku-20240307-v1:0');
+    const churn = DeploymentTarget.sageMakerEndpoint('churn-predictor', {
+      instanceType: ec2.InstanceType.of(ec2.InstanceClass.M5, ec2.InstanceSize.LARGE),
+    });
 
     this.control = new ModelAccessControl(this, 'ModelAccess', {
-      models: [titan, haiku, ModelTarget.sagemakerEndpoint('churn-predictor')],
+      models: [titan, haiku, churn.model],
       readers: accountCallers('ml-analyst'),
       invokers: new iam.ServicePrincipal('lambda.amazonaws.com'),
       inferenceConditions: { sourceVpcEndpoints: ['vpce-0a1b2c3d4e5f60718'] },
@@ -40,12 +44,20 @@ export class ReferenceStack extends Stack {
         Hyperparameter.integer('epochCount', 1, 5),
         Hyperparameter.number('learningRate', 1e-6, 1e-4),
       ],
+      // A model reaches the endpoint only through the deployment pipeline: engineers ask, two SREs
+      // approve, and never whoever asked for the model's training.
+      deployers: accountCallers('ml-engineer'),
+      deploymentApprovers: accountCallers('sre'),
+      deploymentTargets: [churn],
       auditors: accountCallers('security-auditor'),
       registry: { accessLogsExpiration: Duration.days(400) },
     });
     const pipeline = this.control.pipeline!;
     new CfnOutput(this, 'CustomizationRequestUrl', { value: pipeline.requestUrl.url });
     new CfnOutput(this, 'CustomizationApprovalUrl', { value: pipeline.approvalUrl.url });
+    const deployment = this.control.deploymentPipeline!;
+    new CfnOutput(this, 'DeploymentRequestUrl', { value: deployment.requestUrl.url });
+    new CfnOutput(this, 'DeploymentApprovalUrl', { value: deployment.approvalUrl.url });
     new CfnOutput(this, 'AlertTopic', { value: this.control.auditTrail.alertTopic.topicArn });
   }
 }

@@ -6,6 +6,8 @@ import { ModelTarget } from './capabilities/model-target';
 import { ModelAuditTrail, ModelAuditTrailProps } from './audit/model-audit-trail';
 import { CustomizationBackend } from './pipeline/customization-backend';
 import { CustomizationPipeline } from './pipeline/customization-pipeline';
+import { DeploymentPipeline } from './pipeline/deployment-pipeline';
+import { DeploymentTarget } from './pipeline/deployment-target';
 import { Hyperparameter } from './pipeline/hyperparameter';
 import { ModelRegistry, ModelRegistryProps } from './registry/model-registry';
 import { AccessConditions } from './roles/access-conditions';
@@ -13,6 +15,7 @@ import {
   CustomizationApproverRole,
   CustomizationRequesterRole,
 } from './roles/customization-participant-roles';
+import { DeploymentApproverRole, DeploymentRequesterRole } from './roles/deployment-participant-roles';
 import { ModelInferenceRole } from './roles/model-inference-role';
 import { ModelReadRole } from './roles/model-read-role';
 import { identityCenterRoleName, principalArn } from './private/session-names';
@@ -70,6 +73,34 @@ export interface ModelAccessControlProps {
   readonly hyperParameters?: Hyperparameter[];
 
   /**
+   * Who may ask for a model to be deployed to production. Together with `deploymentApprovers`
+   * and `deploymentTargets`, it makes the deployment pipeline, the only way to the targets: nobody
+   * else is granted deployment. People are told apart as customization requesters are.
+   * @default - no deployment pipeline
+   */
+  readonly deployers?: iam.IPrincipal;
+
+  /**
+   * Who may approve or reject other people's deployments: never the requester, nor whoever
+   * requested the model's training. Told apart as requesters are.
+   * @default - no deployment pipeline
+   */
+  readonly deploymentApprovers?: iam.IPrincipal;
+
+  /**
+   * What the deployment pipeline may deploy to (its environment is `production`). Deploy to more
+   * environments, each with its own approvers, with a `DeploymentPipeline` each.
+   * @default - no deployment pipeline
+   */
+  readonly deploymentTargets?: DeploymentTarget[];
+
+  /**
+   * How many distinct people approve a deployment; at least 2, for production.
+   * @default 2
+   */
+  readonly deploymentRequiredApprovals?: number;
+
+  /**
    * Conditions on the people's roles: readers, requesters and approvers (time window, network,
    * MFA, session tags). MFA stays required unless these set `requireMfa: false`.
    * @default - MFA required
@@ -120,8 +151,8 @@ const RECORD_RETENTION = Duration.days(365);
 
 /**
  * The whole platform with secure defaults: a registry, a role per capability for the principals
- * named, the approval-gated customization pipeline with requester and approver roles, and an
- * audit trail that watches all of them. Each part is exposed for further grants.
+ * named, the approval-gated customization and deployment pipelines with requester and approver
+ * roles, and an audit trail that watches all of them. Each part is exposed for further grants.
  */
 export class ModelAccessControl extends Construct {
   /** The registry of weights, training data and metadata. */
@@ -140,6 +171,12 @@ export class ModelAccessControl extends Construct {
   public readonly requesterRole?: CustomizationRequesterRole;
   /** The approvers' role, with the pipeline. None when approvers are an IAM Identity Center role, granted directly. */
   public readonly approverRole?: CustomizationApproverRole;
+  /** The deployment pipeline to production, when deployers, deployment approvers and targets are named. */
+  public readonly deploymentPipeline?: DeploymentPipeline;
+  /** The deployers' role, with the deployment pipeline; none for an IAM Identity Center role, granted directly. */
+  public readonly deployerRole?: DeploymentRequesterRole;
+  /** The deployment approvers' role, with the deployment pipeline; none for an IAM Identity Center role. */
+  public readonly deploymentApproverRole?: DeploymentApproverRole;
   /** The trail and alerts. */
   public readonly auditTrail: ModelAuditTrail;
 
@@ -151,6 +188,19 @@ export class ModelAccessControl extends Construct {
     if (customizes !== 0 && customizes !== 3) {
       throw new Error(
         'ModelAccessControl: customization needs customizationRequesters, approvers and baseModels together; name all three, or none for no pipeline.',
+      );
+    }
+    const deploys = [props.deployers, props.deploymentApprovers, props.deploymentTargets].filter(
+      (p) => p !== undefined,
+    ).length;
+    if (deploys !== 0 && deploys !== 3) {
+      throw new Error(
+        'ModelAccessControl: deployment needs deployers, deploymentApprovers and deploymentTargets together; name all three, or none for no deployment pipeline.',
+      );
+    }
+    if (props.deploymentRequiredApprovals !== undefined && props.deploymentRequiredApprovals < 2) {
+      throw new Error(
+        `ModelAccessControl: deploymentRequiredApprovals must be at least 2 for production, got ${props.deploymentRequiredApprovals}; for a sandbox, compose a DeploymentPipeline with allowSingleApprover.`,
       );
     }
     if ((props.readers || props.invokers) && props.models.length === 0) {
@@ -165,7 +215,7 @@ export class ModelAccessControl extends Construct {
     this.registry = new ModelRegistry(this, 'Registry', {
       ...props.registry,
       metadataObjectLockRetention:
-        props.registry?.metadataObjectLockRetention ?? (customizes ? recordLock : undefined),
+        props.registry?.metadataObjectLockRetention ?? (customizes || deploys ? recordLock : undefined),
     });
     if (props.readers) {
       this.readRole = new ModelReadRole(this, 'Readers', {
@@ -217,9 +267,42 @@ export class ModelAccessControl extends Construct {
       }
     }
 
-    const roles = [this.readRole, this.inferenceRole, this.requesterRole, this.approverRole].filter(
-      (r): r is NonNullable<typeof r> => r !== undefined,
-    );
+    if (props.deployers && props.deploymentApprovers && props.deploymentTargets) {
+      this.deploymentPipeline = new DeploymentPipeline(this, 'Deployment', {
+        registry: this.registry,
+        targets: props.deploymentTargets,
+        environment: 'production',
+        requiredApprovals: props.deploymentRequiredApprovals,
+        approvalTimeout: props.approvalTimeout,
+      });
+      const deployers = identityCenterRole(this, 'Deployers', props.deployers);
+      const approvers = identityCenterRole(this, 'DeploymentApprovers', props.deploymentApprovers);
+      if (deployers) this.deploymentPipeline.grantRequest(deployers);
+      else {
+        this.deployerRole = new DeploymentRequesterRole(this, 'Deployers', {
+          assumedBy: props.deployers,
+          pipeline: this.deploymentPipeline,
+          conditions: people,
+        });
+      }
+      if (approvers) this.deploymentPipeline.grantApprove(approvers);
+      else {
+        this.deploymentApproverRole = new DeploymentApproverRole(this, 'DeploymentApprovers', {
+          assumedBy: props.deploymentApprovers,
+          pipeline: this.deploymentPipeline,
+          conditions: people,
+        });
+      }
+    }
+
+    const roles = [
+      this.readRole,
+      this.inferenceRole,
+      this.requesterRole,
+      this.approverRole,
+      this.deployerRole,
+      this.deploymentApproverRole,
+    ].filter((r): r is NonNullable<typeof r> => r !== undefined);
     this.auditTrail = new ModelAuditTrail(this, 'Audit', {
       ...props.auditTrail,
       // An organization trail's logs are locked in the organization's log archive, not here.
@@ -227,7 +310,10 @@ export class ModelAccessControl extends Construct {
         props.auditTrail?.logRetention ?? (props.auditTrail?.organizationTrailArn ? undefined : recordLock),
       auditors: props.auditors ?? props.auditTrail?.auditors,
       registries: [this.registry, ...(props.auditTrail?.registries ?? [])],
-      pipelines: [...(this.pipeline ? [this.pipeline] : []), ...(props.auditTrail?.pipelines ?? [])],
+      pipelines: [
+        ...[this.pipeline, this.deploymentPipeline].filter((p) => p !== undefined),
+        ...(props.auditTrail?.pipelines ?? []),
+      ],
       roles: [...roles, ...(props.auditTrail?.roles ?? [])],
       invokedModels: [...(props.invokers ? props.models : []), ...(props.auditTrail?.invokedModels ?? [])],
       accessLogsBucket:

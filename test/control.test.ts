@@ -89,12 +89,21 @@ describe('ModelAccessControl with every principal named', () => {
   });
 
   test('the audit trail watches every role of the platform', () => {
-    const pattern = JSON.stringify(
-      f.template.resolve(
-        f.json.Resources[f.id(c.auditTrail.node.findChild('RoleChanges'))].Properties.EventPattern,
-      ),
-    );
-    const roles = [c.readRole!, c.inferenceRole!, c.requesterRole!, c.approverRole!, ...c.pipeline!.roles];
+    // As many role-change rules as the roles need: their patterns together.
+    const pattern = c.auditTrail.node.children
+      .filter((child) => child.node.id.startsWith('RoleChanges'))
+      .map((rule) => JSON.stringify(f.template.resolve(f.json.Resources[f.id(rule)].Properties.EventPattern)))
+      .join('\n');
+    const roles = [
+      c.readRole!,
+      c.inferenceRole!,
+      c.requesterRole!,
+      c.approverRole!,
+      c.deployerRole!,
+      c.deploymentApproverRole!,
+      ...c.pipeline!.roles,
+      ...c.deploymentPipeline!.roles,
+    ];
     for (const role of roles) expect(pattern).toContain(`"${f.id(role)}"`);
   });
 
@@ -293,5 +302,36 @@ describe('ModelAccessControl with fewer principals', () => {
           inferenceConditions: { requireMfa: true },
         }),
     ).toThrow(/an AWS service principal cannot present MFA/);
+  });
+});
+
+describe('ModelAccessControl deployment', () => {
+  const c = f.control;
+  const analysis = AccessAnalysis.fromTemplate(f.json);
+  const principal = (role: IConstruct) => analysis.principals.find((p) => p.id === f.id(role))!;
+
+  test('only the deployment pipeline may deploy: its state machine is the one principal with DEPLOYMENT', () => {
+    expect(
+      analysis.principals.filter((p) => p.capabilities.includes(Capability.DEPLOYMENT)).map((p) => p.id),
+    ).toEqual([f.id(c.deploymentPipeline!.stateMachine.role)]);
+  });
+
+  test('deployers hold no capability, deployment approvers APPROVAL alone, both behind MFA', () => {
+    expect(principal(c.deployerRole!).capabilities).toEqual([]);
+    expect(principal(c.deploymentApproverRole!).capabilities).toEqual([Capability.APPROVAL]);
+    for (const role of [c.deployerRole!, c.deploymentApproverRole!]) {
+      expect(JSON.stringify(f.template.props(f.id(role)).AssumeRolePolicyDocument)).toMatch(
+        /"aws:MultiFactorAuthPresent":"true"/,
+      );
+    }
+  });
+
+  test('needs deployers, approvers and targets together, and two approvals at least', () => {
+    expect(() => controlFixture({ deploymentTargets: undefined })).toThrow(
+      'ModelAccessControl: deployment needs deployers, deploymentApprovers and deploymentTargets together',
+    );
+    expect(() => controlFixture({ deploymentRequiredApprovals: 1 })).toThrow(
+      'ModelAccessControl: deploymentRequiredApprovals must be at least 2 for production, got 1',
+    );
   });
 });

@@ -8,9 +8,9 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { S3_SERVER_ACCESS_LOGS_USE_BUCKET_POLICY } from 'aws-cdk-lib/cx-api';
 import { Construct, IConstruct } from 'constructs';
-import { DataClass, TAG_CAPABILITY, TAG_DATA_CLASS } from '../capabilities/capability';
+import { Capability, DataClass, TAG_CAPABILITY, TAG_DATA_CLASS } from '../capabilities/capability';
 import { ModelTarget } from '../capabilities/model-target';
-import { CustomizationPipeline } from '../pipeline/customization-pipeline';
+import { IModelPipeline } from '../pipeline/model-pipeline';
 import { requireArn } from '../private/arns';
 import { acknowledgeFinding } from '../private/compliance-findings';
 import { accessLogsBucket, allowCloudWatchLogs } from '../private/log-storage';
@@ -21,7 +21,7 @@ import { SelfBoundedRole } from '../roles/self-bounded-role';
 import { alertRule, RoleAlerts } from './private/role-alerts';
 import {
   BUCKETS_PER_RULE,
-  customizationPattern,
+  outsidePipelinePattern,
   KEYS_PER_RULE,
   registryPolicyPattern,
   trailTamperingPattern,
@@ -41,11 +41,12 @@ export interface ModelAuditTrailProps {
   readonly registries?: ModelRegistry[];
 
   /**
-   * Customization pipelines: their state machine alone may start customizations without an
-   * alert, and their roles are watched. More can be added with `watchPipeline`.
-   * @default - none: every customization call raises an alert
+   * Customization and deployment pipelines: their roles that act after approval alone may
+   * customize or deploy without an alert, and all their roles are watched. More can be added with
+   * `watchPipeline`.
+   * @default - none: every customization or deployment call raises an alert
    */
-  readonly pipelines?: CustomizationPipeline[];
+  readonly pipelines?: IModelPipeline[];
 
   /**
    * Roles whose policies, boundary or trust must not change unnoticed. A capability role brings
@@ -134,6 +135,9 @@ export interface ModelAuditTrailAttributes {
 }
 
 const DEFAULT_LOG_RETENTION = s3.ObjectLockRetention.governance(Duration.days(365));
+/** The capabilities a pipeline exercises after approval, each watched by an alert of its own. */
+const PIPELINE_CAPABILITIES = [Capability.CUSTOMIZATION, Capability.DEPLOYMENT] as const;
+type PipelineCapability = (typeof PIPELINE_CAPABILITIES)[number];
 
 /**
  * Tamper-evident records of who did what to models: a multi-region CloudTrail trail with log file
@@ -197,7 +201,11 @@ export class ModelAuditTrail extends Construct implements IModelAuditTrail {
   private readonly keys: kms.IKey[] = [];
   private readonly alertOnRoleChanges: boolean;
   private ownRoleAlerts?: RoleAlerts;
-  private readonly exemptRoleArns: string[] = [];
+  /** The pipelines' roles whose calls raise no alert, by the capability they exercise. */
+  private readonly exempt: Record<PipelineCapability, string[]> = {
+    [Capability.CUSTOMIZATION]: [],
+    [Capability.DEPLOYMENT]: [],
+  };
   private readonly endpointArns: string[] = [];
   private allEndpoints = false;
   private readonly registryRules: { buckets: string[]; keys: string[] }[] = [];
@@ -311,8 +319,13 @@ export class ModelAuditTrail extends Construct implements IModelAuditTrail {
 
     this.rule(
       'CustomizationOutsidePipeline',
-      'A model customization or deployment call by anyone but a customization pipeline',
-      () => customizationPattern(this.exemptRoleArns),
+      'A model customization call by anyone but a pipeline acting on an approved request',
+      () => outsidePipelinePattern(Capability.CUSTOMIZATION, this.exempt[Capability.CUSTOMIZATION]),
+    );
+    this.rule(
+      'DeploymentOutsidePipeline',
+      'A model deployment call (endpoints, provisioned throughput, custom model deployments) by anyone but a deployment pipeline',
+      () => outsidePipelinePattern(Capability.DEPLOYMENT, this.exempt[Capability.DEPLOYMENT]),
     );
     this.rule('TrailTampering', 'A CloudTrail trail stopped, deleted or reconfigured', trailTamperingPattern);
     this.alertOnRoleChanges = alertOnRoleChanges;
@@ -357,12 +370,15 @@ export class ModelAuditTrail extends Construct implements IModelAuditTrail {
   }
 
   /**
-   * Lets the pipeline's state machine customize models without an alert, and watches every role
-   * of the pipeline and its key.
+   * Lets the pipeline's roles that act on approved requests customize or deploy models without an
+   * alert, and watches every role of the pipeline and its key.
    */
-  public watchPipeline(pipeline: CustomizationPipeline): void {
-    const customizer = pipeline.stateMachine.role.roleArn;
-    if (!this.exemptRoleArns.includes(customizer)) this.exemptRoleArns.push(customizer);
+  public watchPipeline(pipeline: IModelPipeline): void {
+    for (const capability of PIPELINE_CAPABILITIES) {
+      for (const role of pipeline.rolesActingFor(capability)) {
+        if (!this.exempt[capability].includes(role.roleArn)) this.exempt[capability].push(role.roleArn);
+      }
+    }
     for (const role of pipeline.roles) this.watchRole(role);
     this.watchKey(pipeline.encryptionKey);
   }

@@ -1,24 +1,17 @@
-import { Arn, ArnFormat, Duration, RemovalPolicy, Stack, Tags, Token } from 'aws-cdk-lib';
+import { Arn, ArnFormat, Duration, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct, IConstruct } from 'constructs';
-import { Component, TAG_CAPABILITY, TAG_COMPONENT } from '../capabilities/capability';
+import { Capability, Component } from '../capabilities/capability';
 import { ModelTarget } from '../capabilities/model-target';
-import {
-  acknowledgeFinding,
-  acknowledgeWildcardResource,
-  XRAY_TAKES_ONLY_STAR,
-} from '../private/compliance-findings';
 import { requireArn } from '../private/arns';
 import { ModelRegistry } from '../registry/model-registry';
 import { CustomizationBackend } from './customization-backend';
 import type { RequestRules } from './handlers/request-rules';
 import { Hyperparameter } from './hyperparameter';
-import { confineServiceRole } from '../private/service-trust';
-import { acceptRoleDependency } from '../private/redundant-dependency';
 import { customizationWorkflow } from './private/workflow';
 import { GatedPipeline, grantReadStatus } from './private/gated-pipeline';
 
@@ -158,7 +151,7 @@ export class CustomizationPipeline extends GatedPipeline implements ICustomizati
           resource: 'execution',
           resourceName: `${parts.resourceName}:*`,
         });
-        return grantReadStatus(this, grantee, stateMachineArn, executions);
+        return grantReadStatus(grantee, stateMachineArn, executions);
       }
     }
     return new Import(scope, id);
@@ -176,6 +169,11 @@ export class CustomizationPipeline extends GatedPipeline implements ICustomizati
   public readonly registry: ModelRegistry;
   /** Every role of the pipeline: its state machine's, its functions' and the service role. */
   public readonly roles: iam.IRole[];
+
+  /** Its state machine's role starts the customization jobs; it deploys nothing. */
+  public rolesActingFor(capability: Capability): iam.IRole[] {
+    return capability === Capability.CUSTOMIZATION ? [this.stateMachine.role] : [];
+  }
 
   constructor(scope: Construct, id: string, props: CustomizationPipelineProps) {
     const logRetention = props.logRetention ?? logs.RetentionDays.ONE_YEAR;
@@ -204,7 +202,6 @@ export class CustomizationPipeline extends GatedPipeline implements ICustomizati
     const { registry } = props;
     this.registry = registry;
     const gate = this.gate;
-    const key = this.encryptionKey;
 
     const backend = (props.backend ?? CustomizationBackend.bedrock())._bind(this, {
       registry,
@@ -233,47 +230,24 @@ export class CustomizationPipeline extends GatedPipeline implements ICustomizati
     this.table.grant(provenanceWriter, 'dynamodb:GetItem', 'dynamodb:UpdateItem');
     registry.grantWriteMetadata(provenanceWriter);
 
-    const logGroup = new logs.LogGroup(this, 'ExecutionLogs', {
-      encryptionKey: key,
-      retention: logRetention,
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
-    this.stateMachine = new sfn.StateMachine(this, 'Resource', {
-      stateMachineType: sfn.StateMachineType.STANDARD,
-      definitionBody: sfn.DefinitionBody.fromChainable(
-        customizationWorkflow(this, {
-          backend,
-          registry,
-          table: this.table,
-          topic: this.topic,
-          approvalGate,
-          datasetInspector,
-          provenanceWriter,
-          requiredApprovals: this.requiredApprovals,
-          approvalTimeout: gate.approvalTimeout,
-        }),
-      ),
-      tracingEnabled: true,
-      // Execution data would put task tokens in the logs: whoever reads them could resume a wait.
-      logs: { destination: logGroup, level: sfn.LogLevel.ALL, includeExecutionData: false },
-    });
-    const cfnStateMachine = this.stateMachine.node.defaultChild as sfn.CfnStateMachine;
-    cfnStateMachine.tags.setTag(TAG_COMPONENT, Component.CUSTOMIZATION_PIPELINE);
-    acceptRoleDependency(cfnStateMachine);
-    Tags.of(this.stateMachine.role).add(TAG_CAPABILITY, 'pipeline');
-    confineServiceRole(
-      this.stateMachine.role,
-      Stack.of(this).formatArn({
-        service: 'states',
-        resource: 'stateMachine',
-        resourceName: '*',
-        arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    this.stateMachine = this.makeStateMachine(
+      customizationWorkflow(this, {
+        backend,
+        registry,
+        table: this.table,
+        topic: this.topic,
+        approvalGate,
+        datasetInspector,
+        provenanceWriter,
+        requiredApprovals: this.requiredApprovals,
+        approvalTimeout: gate.approvalTimeout,
       }),
-      true,
-    );
-    this.acknowledgeExecutionRoleFindings(
-      [datasetInspector, approvalGate, provenanceWriter],
-      backend.wildcardResources,
+      {
+        component: Component.CUSTOMIZATION_PIPELINE,
+        logRetention,
+        invoked: [datasetInspector, approvalGate, provenanceWriter],
+        wildcardResources: backend.wildcardResources,
+      },
     );
 
     const rules: RequestRules = {
@@ -295,27 +269,5 @@ export class CustomizationPipeline extends GatedPipeline implements ICustomizati
     gate.grantKey(provenanceWriter);
     const functions = [...gate.functions, datasetInspector, provenanceWriter];
     this.roles = [this.stateMachine.role, this.serviceRole, ...functions.map((f) => f.role!)];
-  }
-
-  /** The state machine role's findings of other packs, each for its reason. */
-  private acknowledgeExecutionRoleFindings(
-    invoked: lambda.IFunction[],
-    jobResources: { readonly arn: string; readonly reason: string }[],
-  ) {
-    const role = this.stateMachine.role;
-    acknowledgeFinding(
-      role,
-      'IAMNoInlinePolicy',
-      "CDK writes the state machine's task permissions to its role's own AWS::IAM::Policy, scoped to this pipeline's resources; unlike a managed policy it can be attached to no other principal.",
-    );
-    acknowledgeWildcardResource(role, '*', XRAY_TAKES_ONLY_STAR);
-    for (const fn of invoked) {
-      acknowledgeWildcardResource(
-        role,
-        `${fn.functionArn}:*`,
-        `CDK's LambdaInvoke grant covers the versions and aliases of ${fn.node.id}, the one function it invokes.`,
-      );
-    }
-    for (const { arn, reason } of jobResources) acknowledgeWildcardResource(role, arn, reason);
   }
 }

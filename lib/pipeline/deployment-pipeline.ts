@@ -1,18 +1,13 @@
-import { ArnFormat, Aws, Duration, RemovalPolicy, Stack, Tags, Token } from 'aws-cdk-lib';
+import { Aws, Duration, Stack, Tags, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import { Component, TAG_CAPABILITY, TAG_COMPONENT } from '../capabilities/capability';
-import {
-  acknowledgeFinding,
-  acknowledgeWildcardResource,
-  XRAY_TAKES_ONLY_STAR,
-} from '../private/compliance-findings';
-import { acceptRoleDependency } from '../private/redundant-dependency';
-import { confinedService, confineServiceRole } from '../private/service-trust';
+import { Capability, Component, TAG_CAPABILITY } from '../capabilities/capability';
+import { acknowledgeFinding, acknowledgeWildcardResource } from '../private/compliance-findings';
+import { confinedService } from '../private/service-trust';
 import { ModelRegistry } from '../registry/model-registry';
 import { DeploymentTarget } from './deployment-target';
 import type { DeploymentRules } from './handlers/deployment-rules';
@@ -92,6 +87,10 @@ export interface DeploymentPipelineProps {
 }
 
 const POLL_INTERVAL = Duration.minutes(1);
+const PACKAGES =
+  'Requests name a model package of this account: the state machine only describes it, and the package approval function sets it Approved after the approval step.';
+const DEPLOY_NAMES =
+  "Each deployment's model and endpoint configuration are named deploy-<request id>, an id the request handler assigns.";
 const ENVIRONMENT_NAME = /^[a-z0-9][a-z0-9-]{0,31}$/;
 
 /**
@@ -119,6 +118,17 @@ export class DeploymentPipeline extends GatedPipeline {
   public readonly targets: DeploymentTarget[];
   /** Every role of the pipeline: its state machine's, its functions' and the hosting role. */
   public readonly roles: iam.IRole[];
+
+  private readonly hostingModelRole: iam.IRole;
+
+  /**
+   * Its state machine's role deploys; the function that creates each deployment's SageMaker model
+   * makes the one customization call (`CreateModel`).
+   */
+  public rolesActingFor(capability: Capability): iam.IRole[] {
+    if (capability === Capability.DEPLOYMENT) return [this.stateMachine.role];
+    return capability === Capability.CUSTOMIZATION ? [this.hostingModelRole] : [];
+  }
 
   constructor(scope: Construct, id: string, props: DeploymentPipelineProps) {
     const logRetention = props.logRetention ?? logs.RetentionDays.ONE_YEAR;
@@ -212,11 +222,7 @@ export class DeploymentPipeline extends GatedPipeline {
     packageApproval.addToRolePolicy(
       new iam.PolicyStatement({ actions: ['sagemaker:UpdateModelPackage'], resources: [packages] }),
     );
-    acknowledgeWildcardResource(
-      packageApproval.role!,
-      packages,
-      "Requests name the model package; the function runs only after the deployment's approval step and sets the package Approved.",
-    );
+    acknowledgeWildcardResource(packageApproval.role!, packages, PACKAGES);
 
     const models = stack.formatArn({ service: 'sagemaker', resource: 'model', resourceName: 'deploy-*' });
     const hostingModel = gate.fn('HostingModel', 'hosting-model', 'Creates the model an endpoint serves', {
@@ -232,11 +238,8 @@ export class DeploymentPipeline extends GatedPipeline {
         conditions: { StringEquals: { 'iam:PassedToService': 'sagemaker.amazonaws.com' } },
       }),
     );
-    acknowledgeWildcardResource(
-      hostingModel.role!,
-      models,
-      "Each deployment's model is named deploy-<request id>, which the request handler assigns.",
-    );
+    this.hostingModelRole = hostingModel.role!;
+    acknowledgeWildcardResource(hostingModel.role!, models, DEPLOY_NAMES);
 
     const deploymentRecord = gate.fn('DeploymentRecord', 'deployment-record', 'Writes deployment records', {
       ...tableEnv,
@@ -245,77 +248,41 @@ export class DeploymentPipeline extends GatedPipeline {
     this.table.grant(deploymentRecord, 'dynamodb:GetItem', 'dynamodb:UpdateItem');
     registry.grantWriteMetadata(deploymentRecord);
 
-    const logGroup = new logs.LogGroup(this, 'ExecutionLogs', {
-      encryptionKey: this.encryptionKey,
-      retention: logRetention,
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
-    this.stateMachine = new sfn.StateMachine(this, 'Resource', {
-      stateMachineType: sfn.StateMachineType.STANDARD,
-      definitionBody: sfn.DefinitionBody.fromChainable(
-        deploymentWorkflow(this, {
-          targets: this.targets,
-          table: this.table,
-          topic: this.topic,
-          approvalGate: gate.gateFunction,
-          provenanceCheck,
-          packageApproval,
-          hostingModel,
-          deploymentRecord,
-          requiredApprovals: this.requiredApprovals,
-          approvalTimeout: gate.approvalTimeout,
-          pollInterval: POLL_INTERVAL,
-          maxPolls,
-        }),
-      ),
-      tracingEnabled: true,
-      // Execution data would put task tokens in the logs: whoever reads them could resume a wait.
-      logs: { destination: logGroup, level: sfn.LogLevel.ALL, includeExecutionData: false },
-    });
-    const cfnStateMachine = this.stateMachine.node.defaultChild as sfn.CfnStateMachine;
-    cfnStateMachine.tags.setTag(TAG_COMPONENT, Component.DEPLOYMENT_PIPELINE);
-    acceptRoleDependency(cfnStateMachine);
-    const role = this.stateMachine.role;
-    Tags.of(role).add(TAG_CAPABILITY, 'pipeline');
-    confineServiceRole(
-      role,
-      stack.formatArn({
-        service: 'states',
-        resource: 'stateMachine',
-        resourceName: '*',
-        arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-      }),
-      true,
-    );
-    acknowledgeFinding(
-      role,
-      'IAMNoInlinePolicy',
-      "CDK writes the state machine's task permissions to its role's own AWS::IAM::Policy, scoped to this pipeline's resources; unlike a managed policy it can be attached to no other principal.",
-    );
-    acknowledgeWildcardResource(role, '*', XRAY_TAKES_ONLY_STAR);
-    const invoked = [gate.gateFunction, provenanceCheck, packageApproval, hostingModel, deploymentRecord];
-    for (const fn of invoked) {
-      acknowledgeWildcardResource(
-        role,
-        `${fn.functionArn}:*`,
-        `CDK's LambdaInvoke grant covers the versions and aliases of ${fn.node.id}, the one function it invokes.`,
-      );
-    }
     const sagemakerArn = (resource: string, name: string) =>
       stack.formatArn({ service: 'sagemaker', resource, resourceName: name });
-    for (const [arn, reason] of [
-      [packages, 'Requests name the model package; the state machine only describes it.'],
-      [
-        sagemakerArn('endpoint-config', 'deploy-*'),
-        "Each deployment's endpoint configuration is named deploy-<request id>, which the request handler assigns.",
-      ],
-      [
-        sagemakerArn('endpoint-config', '*'),
-        'CreateEndpoint and UpdateEndpoint are authorized against the endpoint configuration too; a roll-back returns to whatever configuration the endpoint served before. The endpoints are only the targets.',
-      ],
-    ]) {
-      acknowledgeWildcardResource(role, arn, reason);
-    }
+    this.stateMachine = this.makeStateMachine(
+      deploymentWorkflow(this, {
+        targets: this.targets,
+        table: this.table,
+        topic: this.topic,
+        approvalGate: gate.gateFunction,
+        provenanceCheck,
+        packageApproval,
+        hostingModel,
+        deploymentRecord,
+        requiredApprovals: this.requiredApprovals,
+        approvalTimeout: gate.approvalTimeout,
+        pollInterval: POLL_INTERVAL,
+        maxPolls,
+      }),
+      {
+        component: Component.DEPLOYMENT_PIPELINE,
+        logRetention,
+        invoked: [gate.gateFunction, provenanceCheck, packageApproval, hostingModel, deploymentRecord],
+        wildcardResources: [
+          { arn: packages, reason: PACKAGES },
+          {
+            arn: sagemakerArn('endpoint-config', 'deploy-*'),
+            reason: DEPLOY_NAMES,
+          },
+          {
+            arn: sagemakerArn('endpoint-config', '*'),
+            reason:
+              'CreateEndpoint and UpdateEndpoint are authorized against the endpoint configuration too; a roll-back returns to whatever configuration the endpoint served before. The endpoints are only the targets.',
+          },
+        ],
+      },
+    );
 
     const rules: DeploymentRules = {
       environment: this.environment,
@@ -331,7 +298,7 @@ export class DeploymentPipeline extends GatedPipeline {
 
     for (const fn of [provenanceCheck, deploymentRecord]) gate.grantKey(fn);
     const functions = [...gate.functions, provenanceCheck, packageApproval, hostingModel, deploymentRecord];
-    this.roles = [role, hostingRole, ...functions.map((f) => f.role!)];
+    this.roles = [this.stateMachine.role, hostingRole, ...functions.map((f) => f.role!)];
   }
 }
 

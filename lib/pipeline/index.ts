@@ -4,3 +4,4 @@ export * from './deployment-pipeline';
 export * from './deployment-target';
 export * from './hyperparameter';
 export * from './governance-dashboard';
+export * from './model-pipeline';

@@ -7,3 +7,4 @@ export * from './model-customization-role';
 export * from './self-bounded-role';
 export * from './customization-participant-roles';
 export * from './model-deployment-role';
+export * from './deployment-participant-roles';

@@ -13,6 +13,7 @@ type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 const f = controlFixture();
 const RULES = [
   'CustomizationOutsidePipeline',
+  'DeploymentOutsidePipeline',
   'RoleChanges',
   'PolicyChanges',
   'RegistryPolicyChanges',
@@ -23,6 +24,7 @@ const arn = (c: Parameters<typeof f.id>[0]) => f.template.arn(f.id(c));
 const name = (c: Parameters<typeof f.id>[0]) => f.template.resolve({ Ref: f.id(c) });
 
 const pipeline = f.control.pipeline!;
+const deployment = f.control.deploymentPipeline!;
 const stateMachineRole = pipeline.stateMachine.role;
 const registry = f.control.registry;
 
@@ -89,7 +91,7 @@ describe('a customization call', () => {
     ).toEqual([]);
   });
 
-  test.each(['CreateModelCustomizationJob', 'CreateModelImportJob', 'CreateProvisionedModelThroughput'])(
+  test.each(['CreateModelCustomizationJob', 'CreateModelImportJob', 'CreateCustomModel'])(
     'bedrock:%s by another role raises the customization alert',
     async (eventName) => {
       expect(await alertsFor(apiCall('bedrock', eventName, outsider))).toEqual([
@@ -113,17 +115,22 @@ describe('a customization call', () => {
 
   test.each([
     ['bedrock-mantle', 'CreateFineTuningJob'],
-    ['bedrock', 'CreateCustomModelDeployment'],
-    ['sagemaker', 'UpdateEndpoint'],
     ['sagemaker', 'CreateAutoMLJobV2'],
-  ])(
-    '%s:%s, a catalog action of customization or deployment, raises the alert',
-    async (service, eventName) => {
-      expect(await alertsFor(apiCall(service, eventName, outsider))).toEqual([
-        'CustomizationOutsidePipeline',
-      ]);
-    },
-  );
+    ['sagemaker', 'CreateModel'],
+  ])('%s:%s, a catalog action of customization, raises the alert', async (service, eventName) => {
+    expect(await alertsFor(apiCall(service, eventName, outsider))).toEqual(['CustomizationOutsidePipeline']);
+  });
+
+  test("CreateModel by the deployment pipeline's hosting-model function, after approval, raises no alert", async () => {
+    const hostingModel = deployment.node.findChild('HostingModelRole');
+    expect(await alertsFor(apiCall('sagemaker', 'CreateModel', assumed(arn(hostingModel))))).toEqual([]);
+  });
+
+  test("a customization by the deployment pipeline's state machine raises the alert: it deploys, it does not customize", async () => {
+    expect(
+      await alertsFor(apiCall('sagemaker', 'CreateModel', assumed(arn(deployment.stateMachine.role)))),
+    ).toEqual(['CustomizationOutsidePipeline']);
+  });
 
   test('sagemaker:CreateTrainingJob by another role raises the alert', async () => {
     expect(await alertsFor(apiCall('sagemaker', 'CreateTrainingJob', outsider))).toEqual([
@@ -133,6 +140,33 @@ describe('a customization call', () => {
 
   test('an invocation is no customization', async () => {
     expect(await alertsFor(apiCall('bedrock', 'InvokeModel', outsider))).toEqual([]);
+  });
+});
+
+describe('a deployment call', () => {
+  test.each([
+    ['sagemaker', 'UpdateEndpoint'],
+    ['sagemaker', 'CreateEndpoint'],
+    ['sagemaker', 'UpdateEndpointWeightsAndCapacities'],
+    ['bedrock', 'CreateProvisionedModelThroughput'],
+    ['bedrock', 'CreateCustomModelDeployment'],
+  ])('%s:%s by another role raises the deployment alert', async (service, eventName) => {
+    expect(await alertsFor(apiCall(service, eventName, outsider))).toEqual(['DeploymentOutsidePipeline']);
+    expect(await alertsFor(apiCall(service, eventName, user))).toEqual(['DeploymentOutsidePipeline']);
+  });
+
+  test("by the deployment pipeline's state machine raises no alert", async () => {
+    expect(
+      await alertsFor(apiCall('sagemaker', 'UpdateEndpoint', assumed(arn(deployment.stateMachine.role)))),
+    ).toEqual([]);
+  });
+
+  test("by the customization pipeline's state machine, or a deployment function, raises the alert", async () => {
+    for (const role of [stateMachineRole, deployment.node.findChild('HostingModelRole')]) {
+      expect(await alertsFor(apiCall('sagemaker', 'UpdateEndpoint', assumed(arn(role))))).toEqual([
+        'DeploymentOutsidePipeline',
+      ]);
+    }
   });
 });
 

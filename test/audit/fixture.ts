@@ -1,12 +1,16 @@
 import { App, Stack, StackProps } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { IConstruct } from 'constructs';
-import { ModelAccessControl, ModelAccessControlProps, ModelTarget } from '../../lib';
+import { DeploymentTarget, ModelAccessControl, ModelAccessControlProps, ModelTarget } from '../../lib';
 import { ResolvedTemplate } from '../support/template';
 
 export const TITAN = ModelTarget.bedrockFoundationModel('amazon.titan-text-express-v1');
-export const ENDPOINT = ModelTarget.sagemakerEndpoint('fraud-detector');
+export const DEPLOYED = DeploymentTarget.sageMakerEndpoint('fraud-detector', {
+  instanceType: ec2.InstanceType.of(ec2.InstanceClass.M5, ec2.InstanceSize.LARGE),
+});
+export const ENDPOINT = DEPLOYED.model;
 
 const person = (job: string) =>
   new iam.AccountRootPrincipal().withConditions({ StringEquals: { 'aws:PrincipalTag/job': job } });
@@ -22,6 +26,9 @@ export function controlFixture(props: Partial<ModelAccessControlProps> = {}, sta
     customizationRequesters: person('engineer'),
     approvers: person('lead'),
     baseModels: [TITAN],
+    deployers: person('engineer'),
+    deploymentApprovers: person('sre'),
+    deploymentTargets: [DEPLOYED],
     auditors: person('auditor'),
     ...props,
   });

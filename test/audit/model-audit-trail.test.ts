@@ -169,7 +169,8 @@ describe('the alerts', () => {
       KmsMasterKeyId: { 'Fn::GetAtt': [f.id(audit.encryptionKey), 'Arn'] },
     });
     const rules = template.findResources('AWS::Events::Rule');
-    expect(Object.keys(rules)).toHaveLength(5);
+    // Two pipelines' roles fill a second role-change rule, and their boundaries a second policy rule.
+    expect(Object.keys(rules)).toHaveLength(8);
     for (const rule of Object.values<Json>(rules)) {
       expect(rule.Properties.Targets).toEqual([
         expect.objectContaining({
@@ -252,13 +253,13 @@ describe('the auditor role', () => {
 describe('with an organization trail', () => {
   const ORG_TRAIL = 'arn:aws:cloudtrail:us-east-1:999988887777:trail/organization-trail';
 
-  test('creates no trail, log bucket or log group, and keeps the five alerts', () => {
+  test('creates no trail, log bucket or log group, and keeps every alert', () => {
     const o = controlFixture({ auditors: undefined, auditTrail: { organizationTrailArn: ORG_TRAIL } });
     const t = Template.fromJSON(o.json);
     t.resourceCountIs('AWS::CloudTrail::Trail', 0);
-    t.resourceCountIs('AWS::Logs::LogGroup', 6); // the pipeline's own
+    t.resourceCountIs('AWS::Logs::LogGroup', 14); // the two pipelines' own: 6 and 8
     expect(Object.keys(t.findResources('AWS::S3::Bucket'))).toHaveLength(4); // the registry's
-    t.resourceCountIs('AWS::Events::Rule', 5);
+    t.resourceCountIs('AWS::Events::Rule', 7); // without the auditor, one policy-change rule holds every boundary
     expect(o.control.auditTrail.organizationTrailArn).toBe(ORG_TRAIL);
   });
 
@@ -365,7 +366,8 @@ describe('role-change alerts and the region', () => {
     ).toBeUndefined();
     const rules = Object.values<Json>(Template.fromStack(stack).findResources('AWS::Events::Rule'));
     expect(rules.map((r) => r.Properties.Description)).toEqual([
-      'A model customization or deployment call by anyone but a customization pipeline',
+      'A model customization call by anyone but a pipeline acting on an approved request',
+      'A model deployment call (endpoints, provisioned throughput, custom model deployments) by anyone but a deployment pipeline',
       'A CloudTrail trail stopped, deleted or reconfigured',
       "A change to a model registry's bucket policy, or to the policy or state of one of the platform's keys",
     ]);

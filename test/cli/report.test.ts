@@ -195,13 +195,19 @@ describe('model-access report on a cdk.out directory', () => {
     const stack = report.stacks[0];
     expect(stack.findings).toEqual([]);
     const byClass = Object.fromEntries(stack.dataClasses.map((d) => [d.dataClass, d]));
-    expect(byClass.metadata.readers).toEqual([expect.stringMatching(/^ModelAccessReaders/)]);
+    expect(byClass.metadata.readers.sort()).toEqual([
+      expect.stringMatching(/^ModelAccessDeploymentProvenanceCheckRole/),
+      expect.stringMatching(/^ModelAccessReaders/),
+    ]);
     expect(byClass['training-data'].writers).toEqual([expect.stringMatching(/^ModelAccessRequesters/)]);
     expect(byClass['training-data'].readers.sort()).toEqual([
       expect.stringMatching(/^ModelAccessCustomizationDatasetInspectorRole/),
       expect.stringMatching(/^ModelAccessCustomizationServiceRole/),
     ]);
-    expect(byClass['model-artifacts'].readers).toEqual([]);
+    // SageMaker serves the deployed models as the deployment pipeline's hosting role.
+    expect(byClass['model-artifacts'].readers).toEqual([
+      expect.stringMatching(/^ModelAccessDeploymentHostingRole/),
+    ]);
     expect(byClass['model-artifacts'].buckets).toEqual([
       expect.stringMatching(/^ModelAccessRegistryModelArtifacts/),
     ]);

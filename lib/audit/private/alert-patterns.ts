@@ -7,16 +7,13 @@ type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 export const API_CALL = 'AWS API Call via CloudTrail';
 
 /**
- * The catalog's CUSTOMIZATION and DEPLOYMENT calls, by service: the API names CloudTrail records
- * as management events (`aws.<service>`, `<service>.amazonaws.com`). Object writes to the
- * registry are S3 data events, recorded by the trail and not alerted on here.
+ * The catalog's calls of one capability (CUSTOMIZATION or DEPLOYMENT), by service: the API names
+ * CloudTrail records as management events (`aws.<service>`, `<service>.amazonaws.com`). Object
+ * writes to the registry are S3 data events, recorded by the trail and not alerted on here.
  */
-export function customizationEvents(): Record<string, string[]> {
+export function capabilityEvents(capability: Capability): Record<string, string[]> {
   const byService: Record<string, string[]> = {};
-  for (const action of [
-    ...catalogActions(Capability.CUSTOMIZATION),
-    ...catalogActions(Capability.DEPLOYMENT),
-  ]) {
+  for (const action of catalogActions(capability)) {
     const [service, name] = action.split(':');
     if (service !== 's3') (byService[service] ??= []).push(name);
   }
@@ -71,11 +68,12 @@ function apiCalls(services: string[], detail: Json): Json {
 }
 
 /**
- * Customization calls by anyone but `exempt` roles: an assumed role whose issuer is not one of
- * them, or any caller that is not an assumed role (a user, the root user, a federated user).
+ * Calls of the capability's actions by anyone but `exempt` roles: an assumed role whose issuer is
+ * not one of them, or any caller that is not an assumed role (a user, the root user, a federated
+ * user).
  */
-export function customizationPattern(exemptRoleArns: string[]): Json {
-  const events = customizationEvents();
+export function outsidePipelinePattern(capability: Capability, exemptRoleArns: string[]): Json {
+  const events = capabilityEvents(capability);
   const exemption =
     exemptRoleArns.length === 0
       ? {}

@@ -19,6 +19,8 @@ export const DECLARED_CAPABILITIES: Record<string, Capability[]> = {
   // Roles Bedrock or SageMaker assume: read training data, write artifacts.
   service: [CUSTOMIZATION, WEIGHTS_ACCESS],
   auditor: [],
+  // People who ask a pipeline for something: they hold no model capability of their own.
+  requester: [],
 };
 
 export const CapabilityExceedsTag: ModelAccessRule = {

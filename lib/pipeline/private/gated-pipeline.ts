@@ -1,15 +1,24 @@
+import { ArnFormat, RemovalPolicy, Stack, Tags } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import { acknowledgeWildcardResource } from '../../private/compliance-findings';
+import {
+  acknowledgeFinding,
+  acknowledgeWildcardResource,
+  XRAY_TAKES_ONLY_STAR,
+} from '../../private/compliance-findings';
+import { acceptRoleDependency } from '../../private/redundant-dependency';
+import { confineServiceRole } from '../../private/service-trust';
 import { GovernanceMetric } from '../handlers/governance-metrics';
 import { RequestStatus } from '../handlers/request-record';
-import type { IGovernedPipeline } from '../governance-dashboard';
+import { Capability, Component, TAG_CAPABILITY, TAG_COMPONENT } from '../../capabilities/capability';
+import type { IModelPipeline } from '../model-pipeline';
 import { ApprovalGate, ApprovalGateProps } from './approval-gate';
 
 /**
@@ -17,7 +26,7 @@ import { ApprovalGate, ApprovalGateProps } from './approval-gate';
  * endpoints with the people they count), the grants to use them, and its governance metrics.
  * `CustomizationPipeline` and `DeploymentPipeline` differ only in their state machines.
  */
-export abstract class GatedPipeline extends Construct implements IGovernedPipeline {
+export abstract class GatedPipeline extends Construct implements IModelPipeline {
   /** Requests, decisions and outcomes; the task tokens live here and nowhere readable by people. */
   public readonly table: dynamodb.Table;
   /** Approval requests and outcomes. Subscribe approvers and owners to it. */
@@ -32,6 +41,8 @@ export abstract class GatedPipeline extends Construct implements IGovernedPipeli
   public abstract readonly requestUrl: lambda.FunctionUrl;
   /** Where approvers POST decisions (IAM-authenticated). */
   public abstract readonly approvalUrl: lambda.FunctionUrl;
+  /** Every role of the pipeline: its state machine's, its functions' and its service roles. */
+  public abstract readonly roles: iam.IRole[];
 
   protected readonly gate: ApprovalGate;
 
@@ -44,6 +55,70 @@ export abstract class GatedPipeline extends Construct implements IGovernedPipeli
     this.table = this.gate.table;
     this.topic = this.gate.topic;
   }
+
+  /**
+   * Makes the pipeline's state machine: a standard workflow, traced, logging every state to a
+   * KMS-encrypted group without execution data (the approval step's task token would be in it),
+   * tagged as `component`; its role tagged `pipeline`, trusting Step Functions for this account
+   * only, and its findings of other packs acknowledged, each for its reason.
+   */
+  protected makeStateMachine(
+    definition: sfn.IChainable,
+    props: {
+      readonly component: Component;
+      readonly logRetention: logs.RetentionDays;
+      /** The functions its tasks invoke. */
+      readonly invoked: lambda.IFunction[];
+      /** Wildcard resources its policy names, each with why nothing narrower exists. */
+      readonly wildcardResources: { readonly arn: string; readonly reason: string }[];
+    },
+  ): sfn.StateMachine {
+    const logGroup = new logs.LogGroup(this, 'ExecutionLogs', {
+      encryptionKey: this.encryptionKey,
+      retention: props.logRetention,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    const stateMachine = new sfn.StateMachine(this, 'Resource', {
+      stateMachineType: sfn.StateMachineType.STANDARD,
+      definitionBody: sfn.DefinitionBody.fromChainable(definition),
+      tracingEnabled: true,
+      // Execution data would put task tokens in the logs: whoever reads them could resume a wait.
+      logs: { destination: logGroup, level: sfn.LogLevel.ALL, includeExecutionData: false },
+    });
+    const cfnStateMachine = stateMachine.node.defaultChild as sfn.CfnStateMachine;
+    cfnStateMachine.tags.setTag(TAG_COMPONENT, props.component);
+    acceptRoleDependency(cfnStateMachine);
+    const role = stateMachine.role;
+    Tags.of(role).add(TAG_CAPABILITY, 'pipeline');
+    confineServiceRole(
+      role,
+      Stack.of(this).formatArn({
+        service: 'states',
+        resource: 'stateMachine',
+        resourceName: '*',
+        arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+      }),
+      true,
+    );
+    acknowledgeFinding(
+      role,
+      'IAMNoInlinePolicy',
+      "CDK writes the state machine's task permissions to its role's own AWS::IAM::Policy, scoped to this pipeline's resources; unlike a managed policy it can be attached to no other principal.",
+    );
+    acknowledgeWildcardResource(role, '*', XRAY_TAKES_ONLY_STAR);
+    for (const fn of props.invoked) {
+      acknowledgeWildcardResource(
+        role,
+        `${fn.functionArn}:*`,
+        "CDK's LambdaInvoke grant covers the versions and aliases of the one function a task invokes.",
+      );
+    }
+    for (const { arn, reason } of props.wildcardResources) acknowledgeWildcardResource(role, arn, reason);
+    return stateMachine;
+  }
+
+  /** The roles whose calls of the capability's actions are this pipeline's own work. */
+  public abstract rolesActingFor(capability: Capability): iam.IRole[];
 
   /** Requests accepted and started (governance metric `Requested`, summed per day by default). */
   public metricRequested(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
@@ -102,13 +177,12 @@ export abstract class GatedPipeline extends Construct implements IGovernedPipeli
    * history, which holds the approval step's task token.
    */
   public grantReadStatus(grantee: iam.IGrantable): iam.Grant {
-    return grantReadStatus(this, grantee, this.stateMachine.stateMachineArn, this.gate.executionsArn());
+    return grantReadStatus(grantee, this.stateMachine.stateMachineArn, this.gate.executionsArn());
   }
 }
 
 /** Execution list and descriptions of one state machine; not their history, which holds the approval step's task token. */
 export function grantReadStatus(
-  scope: Construct,
   grantee: iam.IGrantable,
   stateMachineArn: string,
   executions: string,
@@ -117,7 +191,7 @@ export function grantReadStatus(
     acknowledgeWildcardResource(
       grantee.grantPrincipal,
       executions,
-      `The executions of ${scope.node.path} only: their names are chosen when each request starts.`,
+      "The executions of the pipeline's own state machine only: their names are chosen when each request starts.",
     );
   }
   return iam.Grant.addToPrincipal({
