@@ -1,17 +1,18 @@
-import { Aws, Duration, Stack, Tags, Token } from 'aws-cdk-lib';
+import { Duration, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import { Capability, Component, TAG_CAPABILITY } from '../capabilities/capability';
-import { acknowledgeFinding, acknowledgeWildcardResource } from '../private/compliance-findings';
-import { confinedService } from '../private/service-trust';
+import { Capability, Component } from '../capabilities/capability';
 import { ModelRegistry } from '../registry/model-registry';
 import { DeploymentTarget } from './deployment-target';
 import type { DeploymentRules } from './handlers/deployment-rules';
+import { bedrockDeployment } from './private/bedrock-deployment';
+import { DeploymentService } from './private/deployment-service';
 import { deploymentWorkflow } from './private/deployment-workflow';
+import { sageMakerDeployment } from './private/sagemaker-deployment';
 import { GatedPipeline } from './private/gated-pipeline';
 
 export interface DeploymentPipelineProps {
@@ -87,10 +88,6 @@ export interface DeploymentPipelineProps {
 }
 
 const POLL_INTERVAL = Duration.minutes(1);
-const PACKAGES =
-  'Requests name a model package of this account: the state machine only describes it, and the package approval function sets it Approved after the approval step.';
-const DEPLOY_NAMES =
-  "Each deployment's model and endpoint configuration are named deploy-<request id>, an id the request handler assigns.";
 const ENVIRONMENT_NAME = /^[a-z0-9][a-z0-9-]{0,31}$/;
 
 /**
@@ -112,23 +109,12 @@ export class DeploymentPipeline extends GatedPipeline {
   public readonly approvalUrl: lambda.FunctionUrl;
   /** The environment requests must name. */
   public readonly environment: string;
-  /** The role SageMaker serves the deployed models as: it reads their artifacts and images. */
-  public readonly hostingRole: iam.IRole;
   /** The targets, as requests name them. */
   public readonly targets: DeploymentTarget[];
   /** Every role of the pipeline: its state machine's, its functions' and the hosting role. */
   public readonly roles: iam.IRole[];
 
-  private readonly hostingModelRole: iam.IRole;
-
-  /**
-   * Its state machine's role deploys; the function that creates each deployment's SageMaker model
-   * makes the one customization call (`CreateModel`).
-   */
-  public rolesActingFor(capability: Capability): iam.IRole[] {
-    if (capability === Capability.DEPLOYMENT) return [this.stateMachine.role];
-    return capability === Capability.CUSTOMIZATION ? [this.hostingModelRole] : [];
-  }
+  private readonly service: DeploymentService;
 
   constructor(scope: Construct, id: string, props: DeploymentPipelineProps) {
     const logRetention = props.logRetention ?? logs.RetentionDays.ONE_YEAR;
@@ -166,43 +152,15 @@ export class DeploymentPipeline extends GatedPipeline {
     const stack = Stack.of(this);
     const tableEnv = { TABLE_NAME: this.table.tableName };
 
-    // The role SageMaker serves the models as: their artifacts from the registry, their images from ECR.
-    const hostingRole = new iam.Role(this, 'HostingRole', {
-      description: 'Serves the models the deployment pipeline deploys (SageMaker)',
-      assumedBy: confinedService(this, 'sagemaker.amazonaws.com', undefined, false),
+    // How the targets' service deploys: its states, functions and roles.
+    const bind = this.targets[0]._service === 'sagemaker' ? sageMakerDeployment : bedrockDeployment;
+    const service = bind(this, {
+      gate,
+      registry,
+      targets: this.targets,
+      imageRepositoryArns: props.imageRepositoryArns,
     });
-    Tags.of(hostingRole).add(TAG_CAPABILITY, 'service');
-    acknowledgeFinding(
-      hostingRole,
-      'IAMNoInlinePolicy',
-      "The hosting role's registry and image grants go to its own AWS::IAM::Policy; unlike a managed policy it can be attached to no other principal.",
-    );
-    registry.grantReadWeights(hostingRole);
-    const repositories = props.imageRepositoryArns ?? [
-      stack.formatArn({ service: 'ecr', account: '*', resource: 'repository', resourceName: '*' }),
-    ];
-    hostingRole.addToPrincipalPolicy(
-      new iam.PolicyStatement({
-        actions: ['ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer', 'ecr:BatchCheckLayerAvailability'],
-        resources: repositories,
-      }),
-    );
-    hostingRole.addToPrincipalPolicy(
-      new iam.PolicyStatement({ actions: ['ecr:GetAuthorizationToken'], resources: ['*'] }),
-    );
-    acknowledgeWildcardResource(
-      hostingRole,
-      '*',
-      'ecr:GetAuthorizationToken accepts only Resource "*"; the images themselves are pulled only from the repositories named.',
-    );
-    for (const repository of repositories.filter((r) => r.includes('*'))) {
-      acknowledgeWildcardResource(
-        hostingRole,
-        repository,
-        "Served models' images come from the model packages, some from AWS's own repositories in AWS accounts; set imageRepositoryArns to narrow it.",
-      );
-    }
-    this.hostingRole = hostingRole;
+    this.service = service;
 
     const provenanceCheck = gate.fn('ProvenanceCheck', 'provenance-check', "Checks a model's provenance", {
       ...tableEnv,
@@ -212,35 +170,6 @@ export class DeploymentPipeline extends GatedPipeline {
     this.table.grant(provenanceCheck, 'dynamodb:UpdateItem');
     registry.grantReadMetadata(provenanceCheck);
 
-    const packages = stack.formatArn({ service: 'sagemaker', resource: 'model-package', resourceName: '*' });
-    const packageApproval = gate.fn(
-      'PackageApproval',
-      'model-package-approval',
-      "Sets an approved deployment's model package Approved",
-      {},
-    );
-    packageApproval.addToRolePolicy(
-      new iam.PolicyStatement({ actions: ['sagemaker:UpdateModelPackage'], resources: [packages] }),
-    );
-    acknowledgeWildcardResource(packageApproval.role!, packages, PACKAGES);
-
-    const models = stack.formatArn({ service: 'sagemaker', resource: 'model', resourceName: 'deploy-*' });
-    const hostingModel = gate.fn('HostingModel', 'hosting-model', 'Creates the model an endpoint serves', {
-      HOSTING_ROLE_ARN: hostingRole.roleArn,
-    });
-    hostingModel.addToRolePolicy(
-      new iam.PolicyStatement({ actions: ['sagemaker:CreateModel'], resources: [models] }),
-    );
-    hostingModel.addToRolePolicy(
-      new iam.PolicyStatement({
-        actions: ['iam:PassRole'],
-        resources: [hostingRole.roleArn],
-        conditions: { StringEquals: { 'iam:PassedToService': 'sagemaker.amazonaws.com' } },
-      }),
-    );
-    this.hostingModelRole = hostingModel.role!;
-    acknowledgeWildcardResource(hostingModel.role!, models, DEPLOY_NAMES);
-
     const deploymentRecord = gate.fn('DeploymentRecord', 'deployment-record', 'Writes deployment records', {
       ...tableEnv,
       METADATA_BUCKET: registry.metadataBucket.bucketName,
@@ -248,17 +177,14 @@ export class DeploymentPipeline extends GatedPipeline {
     this.table.grant(deploymentRecord, 'dynamodb:GetItem', 'dynamodb:UpdateItem');
     registry.grantWriteMetadata(deploymentRecord);
 
-    const sagemakerArn = (resource: string, name: string) =>
-      stack.formatArn({ service: 'sagemaker', resource, resourceName: name });
     this.stateMachine = this.makeStateMachine(
       deploymentWorkflow(this, {
+        service,
         targets: this.targets,
         table: this.table,
         topic: this.topic,
         approvalGate: gate.gateFunction,
         provenanceCheck,
-        packageApproval,
-        hostingModel,
         deploymentRecord,
         requiredApprovals: this.requiredApprovals,
         approvalTimeout: gate.approvalTimeout,
@@ -268,37 +194,31 @@ export class DeploymentPipeline extends GatedPipeline {
       {
         component: Component.DEPLOYMENT_PIPELINE,
         logRetention,
-        invoked: [gate.gateFunction, provenanceCheck, packageApproval, hostingModel, deploymentRecord],
-        wildcardResources: [
-          { arn: packages, reason: PACKAGES },
-          {
-            arn: sagemakerArn('endpoint-config', 'deploy-*'),
-            reason: DEPLOY_NAMES,
-          },
-          {
-            arn: sagemakerArn('endpoint-config', '*'),
-            reason:
-              'CreateEndpoint and UpdateEndpoint are authorized against the endpoint configuration too; a roll-back returns to whatever configuration the endpoint served before. The endpoints are only the targets.',
-          },
-        ],
+        invoked: [gate.gateFunction, provenanceCheck, deploymentRecord, ...service.functions],
+        wildcardResources: service.wildcardResources,
       },
     );
 
     const rules: DeploymentRules = {
       environment: this.environment,
       targets: this.targets.map((t) => t.name),
-      model: {
-        pattern: `^arn:${Aws.PARTITION}:sagemaker:${stack.region}:${stack.account}:model-package/[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}/[0-9]+$`,
-        description: "the ARN of a versioned SageMaker model package of this pipeline's account and region",
-      },
+      model: service.modelRule,
     };
     gate.attach(this.stateMachine, { DEPLOYMENT_RULES: stack.toJsonString(rules) });
     this.requestUrl = gate.requestUrl;
     this.approvalUrl = gate.approvalUrl;
 
     for (const fn of [provenanceCheck, deploymentRecord]) gate.grantKey(fn);
-    const functions = [...gate.functions, provenanceCheck, packageApproval, hostingModel, deploymentRecord];
-    this.roles = [this.stateMachine.role, hostingRole, ...functions.map((f) => f.role!)];
+    const functions = [...gate.functions, provenanceCheck, deploymentRecord];
+    this.roles = [this.stateMachine.role, ...functions.map((f) => f.role!), ...service.roles];
+  }
+
+  /**
+   * Its state machine's role deploys; for SageMaker, the function that creates each deployment's
+   * model makes the one customization call (`CreateModel`).
+   */
+  public rolesActingFor(capability: Capability): iam.IRole[] {
+    return this.service.rolesActingFor(capability, this.stateMachine.role);
   }
 }
 
@@ -307,5 +227,10 @@ function checkTargets(targets: DeploymentTarget[]): DeploymentTarget[] {
   const names = targets.map((t) => t.name.toLowerCase());
   const twice = names.find((n, i) => names.indexOf(n) !== i);
   if (twice) throw new Error(`DeploymentPipeline: target ${twice} is listed twice.`);
+  if (targets.some((t) => t._service !== targets[0]._service)) {
+    throw new Error(
+      'DeploymentPipeline: the targets are of two services (SageMaker endpoints and Bedrock provisioned throughput); give each service a pipeline of its own.',
+    );
+  }
   return targets;
 }

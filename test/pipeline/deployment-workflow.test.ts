@@ -15,6 +15,7 @@ const fixture = deploymentFixture({
 const definition = JSON.parse(fixture.template.props(fixture.ids.stateMachine).DefinitionString);
 const CONFIG = `deploy-${REQUEST_ID}`;
 const PREVIOUS = 'deploy-11111111-2222-4333-8444-555555555555';
+const ENDPOINT_ARN = `arn:aws:sagemaker:us-east-1:111111111111:endpoint/${ENDPOINT}`;
 const ARTIFACT = `s3://artifacts/customization/${REQUEST_ID}/customization-${REQUEST_ID}/output/model.tar.gz`;
 
 function input(overrides: Record<string, unknown> = {}) {
@@ -47,7 +48,7 @@ function looks(...states: [status: string, config: string][]): TaskHandler {
   let n = 0;
   return () => {
     const [EndpointStatus, EndpointConfigName] = states[Math.min(n++, states.length - 1)];
-    return { EndpointStatus, EndpointConfigName };
+    return { EndpointArn: ENDPOINT_ARN, EndpointStatus, EndpointConfigName };
   };
 }
 
@@ -127,10 +128,7 @@ describe('the synthesized deployment state machine', () => {
         requestId: REQUEST_ID,
         executionArn: EXECUTION_ARN,
         outcome: 'deployed',
-        target: {
-          name: ENDPOINT,
-          resource: `arn:aws:sagemaker:us-east-1:111111111111:endpoint/${ENDPOINT}`,
-        },
+        target: { name: ENDPOINT, resource: ENDPOINT_ARN },
         deployed: CONFIG,
         replaced: PREVIOUS,
       },
@@ -218,9 +216,7 @@ describe('the synthesized deployment state machine', () => {
   test('an endpoint that fails to come into service is rolled back to what it served, and recorded', async () => {
     const result = await run({ DescribeEndpoint: looks(['Updating', PREVIOUS], ['Failed', CONFIG]) });
     expect(result.error).toBe('FAILED');
-    expect(result.cause).toBe(
-      `the endpoint was Failed with configuration ${CONFIG}; rolled back to ${PREVIOUS}`,
-    );
+    expect(result.cause).toBe(`the target was Failed serving ${CONFIG}; rolled back to ${PREVIOUS}`);
     expect(result.callsTo('RollBack')).toEqual([{ EndpointName: ENDPOINT, EndpointConfigName: PREVIOUS }]);
     expect(result.callsTo('RecordRollBack')[0]).toMatchObject({
       outcome: 'rolled-back',
@@ -233,7 +229,7 @@ describe('the synthesized deployment state machine', () => {
   test('an endpoint still changing when the deployment times out fails it, looking no more than the timeout allows', async () => {
     const result = await run({ DescribeEndpoint: looks(['Updating', PREVIOUS]) });
     expect(result.error).toBe('FAILED');
-    expect(result.cause).toMatch(/^the endpoint was still Updating when the deployment timed out/);
+    expect(result.cause).toMatch(/^the target was still Updating when the deployment timed out/);
     expect(result.callsTo('DescribeEndpoint')).toHaveLength(3);
     // SageMaker refuses an update while one is in progress, and reverts a failed one itself.
     expect(result.callsTo('RollBack')).toEqual([]);
@@ -243,7 +239,7 @@ describe('the synthesized deployment state machine', () => {
   test('an endpoint SageMaker already returned to its previous configuration is not updated again', async () => {
     const result = await run({ DescribeEndpoint: looks(['Updating', PREVIOUS], ['InService', PREVIOUS]) });
     expect(result.error).toBe('FAILED');
-    expect(result.cause).toBe(`the endpoint is InService with configuration ${PREVIOUS}`);
+    expect(result.cause).toBe(`the target is InService serving ${PREVIOUS}`);
     expect(result.callsTo('RollBack')).toEqual([]);
     expect(result.callsTo('RecordDeployment')).toEqual([]);
   });

@@ -134,6 +134,20 @@ describe('provenance check', () => {
     });
   });
 
+  test("finds a Bedrock custom model's manifest from its customization job's name", async () => {
+    const customModel =
+      'arn:aws:bedrock:us-east-1:111111111111:custom-model/amazon.titan-text-express-v1:0:8k/abc';
+    storedManifests({
+      [`provenance/${TRAINING_ID}.json`]: manifest({ job: { backend: 'bedrock', outputModel: customModel } }),
+    });
+    const result = await checkProvenance({
+      requestId: REQUEST_ID,
+      output: customModel,
+      locator: `customization-${TRAINING_ID}`,
+    });
+    expect(result).toEqual({ manifestKey: `provenance/${TRAINING_ID}.json`, trainer: 'dave' });
+  });
+
   test('takes the person from the ARN in a manifest written before manifests named people', async () => {
     const old = manifest();
     old.requester = { identity: DAVE_TRAINER.replace('dave', 'Dave'), requestedAt: '' } as never;
