@@ -1,3 +1,4 @@
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { SendTaskSuccessCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
 import { DecisionTable, decisionTable } from './decision-table';
@@ -72,5 +73,27 @@ describe('people kept from approving, on a real conditional-write API', () => {
     const record = await stored();
     expect(record.status).toBe('APPROVED');
     expect(Object.keys(record.approvals).sort()).toEqual(['bob', 'dave']);
+  });
+});
+
+describe('the conditional write alone', () => {
+  test('refuses an excluded person whose exclusion the handler did not see (a stale read)', async () => {
+    await table.reset({
+      excludedPersons: { carol: 'requested the training of this model (customization c1)' },
+    });
+    const { documents } = await import('../../../lib/pipeline/handlers/runtime');
+    const send = documents.send.bind(documents);
+    // The handler's reads return the record as it was before the exclusion was written.
+    const stale = jest.spyOn(documents, 'send').mockImplementation((async (command: { input: object }) => {
+      const result = (await send(command as never)) as { Item?: Record<string, unknown> };
+      if (command instanceof GetCommand && result.Item) delete result.Item.excludedPersons;
+      return result;
+    }) as never);
+    try {
+      expect((await approve(CAROL)).statusCode).toBe(409);
+    } finally {
+      stale.mockRestore();
+    }
+    expect(Object.keys((await stored()).approvals)).toEqual([]);
   });
 });
