@@ -1,8 +1,6 @@
-import { Arn, ArnFormat, Duration, Token } from 'aws-cdk-lib';
+import { Arn, ArnFormat, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct, IConstruct } from 'constructs';
 import { Capability, Component } from '../capabilities/capability';
@@ -13,9 +11,10 @@ import { CustomizationBackend } from './customization-backend';
 import type { RequestRules } from './handlers/request-rules';
 import { Hyperparameter } from './hyperparameter';
 import { customizationWorkflow } from './private/workflow';
+import { ApprovalPipelineProps } from './model-pipeline';
 import { GatedPipeline, grantReadStatus } from './private/gated-pipeline';
 
-export interface CustomizationPipelineProps {
+export interface CustomizationPipelineProps extends ApprovalPipelineProps {
   /**
    * The registry whose training-data bucket holds the datasets, whose artifacts bucket receives
    * the jobs' output, and whose metadata bucket (with object lock) keeps the provenance manifests.
@@ -30,44 +29,6 @@ export interface CustomizationPipelineProps {
 
   /** The hyperparameters a request may set, each within its bounds. @default - none may be set */
   readonly hyperParameters?: Hyperparameter[];
-
-  /**
-   * How many distinct people, none of them the requester, must approve a request.
-   * 1 is refused unless `allowSingleApprover` is set.
-   * @default 2
-   */
-  readonly requiredApprovals?: number;
-
-  /**
-   * Allows `requiredApprovals: 1`, giving up the two-person rule: one approver besides the
-   * requester then suffices. Meant for sandboxes, not for models that reach production.
-   * @default false
-   */
-  readonly allowSingleApprover?: boolean;
-
-  /** How long a request waits for its approvals before it expires and fails. @default Duration.days(3) */
-  readonly approvalTimeout?: Duration;
-
-  /** How long the pipeline's logs are kept. @default logs.RetentionDays.ONE_YEAR */
-  readonly logRetention?: logs.RetentionDays;
-
-  /**
-   * The key for the decision table, the topic, the logs and the functions' environment. The policy
-   * of a key you bring must let CloudWatch Logs use it (the construct adds this to a key it owns).
-   * @default - a new KMS key with rotation, retained on stack deletion
-   */
-  readonly encryptionKey?: kms.IKey;
-
-  /**
-   * Roles whose session names the pipeline takes as people although their trust policy does not
-   * pin them. A caller of such a role chooses its session name, so one person could request or
-   * approve under several names: the pack reports each of these roles
-   * (`ModelAccess-UnpinnedParticipants`) until it is acknowledged with a reason. Without this,
-   * granting the endpoints to such a role fails at synth.
-   * @default - none: only IAM users, roles that pin session names, and IAM Identity Center
-   * permission-set roles take part
-   */
-  readonly unverifiedSessionRoles?: iam.IRole[];
 }
 
 const MAX_RULES_BYTES = 3072;
@@ -176,17 +137,7 @@ export class CustomizationPipeline extends GatedPipeline implements ICustomizati
   }
 
   constructor(scope: Construct, id: string, props: CustomizationPipelineProps) {
-    const logRetention = props.logRetention ?? logs.RetentionDays.ONE_YEAR;
-    super(scope, id, {
-      owner: 'CustomizationPipeline',
-      subject: 'customization',
-      requiredApprovals: props.requiredApprovals,
-      allowSingleApprover: props.allowSingleApprover,
-      approvalTimeout: props.approvalTimeout,
-      encryptionKey: props.encryptionKey,
-      logRetention,
-      unverifiedSessionRoles: props.unverifiedSessionRoles ?? [],
-    });
+    super(scope, id, 'CustomizationPipeline', 'customization', props);
     if (!props.registry.metadataObjectLockRetention) {
       throw new Error(
         "CustomizationPipeline: the registry's metadata bucket has no object lock, so provenance manifests could be changed; set metadataObjectLockRetention on the ModelRegistry.",
@@ -244,7 +195,6 @@ export class CustomizationPipeline extends GatedPipeline implements ICustomizati
       }),
       {
         component: Component.CUSTOMIZATION_PIPELINE,
-        logRetention,
         invoked: [datasetInspector, approvalGate, provenanceWriter],
         wildcardResources: backend.wildcardResources,
       },

@@ -1,8 +1,6 @@
 import { Duration, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { Capability, Component } from '../capabilities/capability';
@@ -13,9 +11,10 @@ import { bedrockDeployment } from './private/bedrock-deployment';
 import { DeploymentService } from './private/deployment-service';
 import { deploymentWorkflow } from './private/deployment-workflow';
 import { sageMakerDeployment } from './private/sagemaker-deployment';
+import { ApprovalPipelineProps } from './model-pipeline';
 import { GatedPipeline } from './private/gated-pipeline';
 
-export interface DeploymentPipelineProps {
+export interface DeploymentPipelineProps extends ApprovalPipelineProps {
   /**
    * The registry whose metadata bucket (with object lock) holds the customization manifests the
    * pipeline checks and receives its deployment records, and whose artifacts the served models
@@ -35,70 +34,44 @@ export interface DeploymentPipelineProps {
   readonly environment?: string;
 
   /**
-   * How many distinct people, none of them the requester nor whoever requested the model's
-   * training, must approve a deployment. 1 is refused unless `allowSingleApprover` is set.
-   * @default 2
-   */
-  readonly requiredApprovals?: number;
-
-  /** Allows `requiredApprovals: 1`, giving up the two-person rule (for staging, say). @default false */
-  readonly allowSingleApprover?: boolean;
-
-  /** How long a request waits for its approvals before it expires and fails. @default Duration.days(3) */
-  readonly approvalTimeout?: Duration;
-
-  /**
-   * Deploy only models with provenance: a SageMaker model package whose artifacts a
-   * `CustomizationPipeline` of this registry produced, with its approved manifest. Without it, a
-   * model package from elsewhere can be deployed after approval; one with a manifest is still
-   * checked against it, and its trainer still kept from approving.
+   * Deploy only models with provenance: a SageMaker model package whose artifacts, or a Bedrock
+   * custom model that, a `CustomizationPipeline` of this registry produced, with its approved
+   * manifest. Without it, a model from elsewhere can be deployed after approval; one with a
+   * manifest is still checked against it, and its trainer still kept from approving.
    * @default true
    */
   readonly requireProvenance?: boolean;
 
   /**
-   * How long the endpoint may take to come into service with the new model before the deployment
-   * counts as failed and is rolled back to what it served before.
+   * How long the target may take to come into service with the new model before the deployment
+   * counts as failed (and, unless the service is still changing it, is rolled back to what it
+   * served before). Looked at every minute.
    * @default Duration.hours(1)
    */
   readonly deploymentTimeout?: Duration;
 
   /**
-   * The ECR repositories the served models' images come from, which the hosting role may pull.
+   * SageMaker targets: the ECR repositories the served models' images come from, which the
+   * hosting role may pull.
    * @default - every repository of this region, in any account (AWS's own inference images
    * live in AWS accounts)
    */
   readonly imageRepositoryArns?: string[];
-
-  /** How long the pipeline's logs are kept. @default logs.RetentionDays.ONE_YEAR */
-  readonly logRetention?: logs.RetentionDays;
-
-  /**
-   * The key for the decision table, the topic, the logs and the functions' environment.
-   * @default - a new KMS key with rotation, retained on stack deletion
-   */
-  readonly encryptionKey?: kms.IKey;
-
-  /**
-   * Roles whose session names the pipeline takes as people although their trust policy does not
-   * pin them (reported by `ModelAccess-UnpinnedParticipants`), as for `CustomizationPipeline`.
-   * @default - none
-   */
-  readonly unverifiedSessionRoles?: iam.IRole[];
 }
 
 const POLL_INTERVAL = Duration.minutes(1);
 const ENVIRONMENT_NAME = /^[a-z0-9][a-z0-9-]{0,31}$/;
 
 /**
- * The only way a model reaches an endpoint: a request, authenticated by IAM, names a model
- * package, a target of this pipeline and its environment; the package's provenance is checked
- * (its customization manifest, whose requester may then not approve); the required number of
- * other people approve it; the package is set Approved and served from a new endpoint
- * configuration; the endpoint must come into service with it, or it is rolled back; and a
- * record of the promotion is written under object lock. The state machine can deploy and do
- * nothing else: setting the approval status and creating the model are each a function's only
- * permission.
+ * The only way a model reaches production serving: a request, authenticated by IAM, names a model
+ * version (a SageMaker model package, a Bedrock custom model), a target of this pipeline and its
+ * environment; the model's provenance is checked (its customization manifest, whose requester may
+ * then not approve); the required number of other people approve it; it is served (a SageMaker
+ * package set Approved and served from a new endpoint configuration, a Bedrock custom model
+ * switched in on a provisioned throughput); the target must come into service with it, or it is
+ * rolled back; and a record of the promotion is written under object lock. The state machine
+ * deploys and does nothing else: for SageMaker, setting the approval status and creating the
+ * model are each a function's only permission.
  */
 export class DeploymentPipeline extends GatedPipeline {
   /** The deployment state machine, tagged `model-access:component=deployment-pipeline`. */
@@ -111,23 +84,13 @@ export class DeploymentPipeline extends GatedPipeline {
   public readonly environment: string;
   /** The targets, as requests name them. */
   public readonly targets: DeploymentTarget[];
-  /** Every role of the pipeline: its state machine's, its functions' and the hosting role. */
+  /** Every role of the pipeline: its state machine's, its functions', and SageMaker's hosting role. */
   public readonly roles: iam.IRole[];
 
   private readonly service: DeploymentService;
 
   constructor(scope: Construct, id: string, props: DeploymentPipelineProps) {
-    const logRetention = props.logRetention ?? logs.RetentionDays.ONE_YEAR;
-    super(scope, id, {
-      owner: 'DeploymentPipeline',
-      subject: 'deployment',
-      requiredApprovals: props.requiredApprovals,
-      allowSingleApprover: props.allowSingleApprover,
-      approvalTimeout: props.approvalTimeout,
-      encryptionKey: props.encryptionKey,
-      logRetention,
-      unverifiedSessionRoles: props.unverifiedSessionRoles ?? [],
-    });
+    super(scope, id, 'DeploymentPipeline', 'deployment', props);
     const { registry } = props;
     this.environment = props.environment ?? 'production';
     this.targets = checkTargets(props.targets);
@@ -193,7 +156,6 @@ export class DeploymentPipeline extends GatedPipeline {
       }),
       {
         component: Component.DEPLOYMENT_PIPELINE,
-        logRetention,
         invoked: [gate.gateFunction, provenanceCheck, deploymentRecord, ...service.functions],
         wildcardResources: service.wildcardResources,
       },

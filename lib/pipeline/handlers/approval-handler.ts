@@ -1,10 +1,11 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { SendTaskSuccessCommand, SFNClient, TaskTimedOut } from '@aws-sdk/client-sfn';
 import { emitMetric, GovernanceMetric } from './governance-metrics';
-import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { LambdaFunctionURLEventWithIAMAuthorizer, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { readRequest, refuse, respond } from './http';
 import { Caller } from './identity';
+import { loadRecord } from './record-store';
 import { RequestRecord, RequestStatus } from './request-record';
 import { documents, env } from './runtime';
 
@@ -46,7 +47,7 @@ export async function handler(
   if (errors.length > 0) return refuse(400, ...errors);
 
   const requestId = body.requestId as string;
-  const record = await load(requestId);
+  const record = await loadRecord(requestId);
   if (!record) return refuse(404, `no request ${requestId}`);
   if (record.requesterPerson === read.caller.person) {
     return refuse(403, `${read.caller.arn} requested ${requestId} and may not decide it`);
@@ -90,7 +91,7 @@ async function approve(
   } catch (e) {
     if (!(e instanceof ConditionalCheckFailedException)) throw e;
     // Lost a race or a repeat: say which, from what the table holds now.
-    const current = (await load(record.requestId))!;
+    const current = (await loadRecord(record.requestId))!;
     if (current.approvals[caller.person]) {
       return refuse(
         409,
@@ -131,7 +132,7 @@ async function reject(
     reason,
   });
   if (!closed) {
-    const current = (await load(record.requestId))!;
+    const current = (await loadRecord(record.requestId))!;
     return refuse(
       409,
       openProblem(current, caller, now) ?? `${record.requestId} changed while deciding; retry`,
@@ -207,13 +208,6 @@ async function resume(record: RequestRecord, decision: Decision): Promise<boolea
 /** The wait ended before the decision reached it: the pipeline has already failed closed. */
 function expired(record: RequestRecord): APIGatewayProxyStructuredResultV2 {
   return refuse(409, `${record.requestId} expired before the decision could take effect`);
-}
-
-async function load(requestId: string): Promise<RequestRecord | undefined> {
-  const result = await documents.send(
-    new GetCommand({ TableName: env('TABLE_NAME'), Key: { requestId }, ConsistentRead: true }),
-  );
-  return result.Item as RequestRecord | undefined;
 }
 
 /** Why the request cannot take a decision now, if it cannot. */

@@ -1,10 +1,6 @@
-import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { CheckedProvenance } from './provenance-check';
+import { loadRecord, writeOnce } from './record-store';
 import { isDeployment, RequestRecord } from './request-record';
-import { documents, env } from './runtime';
-
-const s3 = new S3Client({});
 
 /** What the pipeline knows when a deployment has ended in service, or been rolled back. */
 export interface FinishedDeployment {
@@ -46,12 +42,9 @@ export interface DeploymentRecord {
  * approved come from the decision table, not from the execution's own state. Never overwrites.
  */
 export async function handler(event: FinishedDeployment): Promise<{ recordKey: string }> {
-  const table = env('TABLE_NAME');
-  const { Item } = await documents.send(
-    new GetCommand({ TableName: table, Key: { requestId: event.requestId }, ConsistentRead: true }),
-  );
-  if (!Item) throw new Error(`no request ${event.requestId} in the decision table`);
-  const record = Item as RequestRecord & { provenance?: CheckedProvenance };
+  const record = (await loadRecord(event.requestId)) as
+    (RequestRecord & { provenance?: CheckedProvenance }) | undefined;
+  if (!record) throw new Error(`no request ${event.requestId} in the decision table`);
   const { request } = record;
   if (!isDeployment(request)) throw new Error(`request ${event.requestId} is not a deployment`);
   const body: DeploymentRecord = {
@@ -80,23 +73,6 @@ export async function handler(event: FinishedDeployment): Promise<{ recordKey: s
     recordedAt: new Date().toISOString(),
   };
   const recordKey = `deployments/${record.requestId}.json`;
-  await s3.send(
-    new PutObjectCommand({
-      Bucket: env('METADATA_BUCKET'),
-      Key: recordKey,
-      Body: JSON.stringify(body, null, 2),
-      ContentType: 'application/json',
-      ChecksumAlgorithm: 'SHA256',
-      IfNoneMatch: '*',
-    }),
-  );
-  await documents.send(
-    new UpdateCommand({
-      TableName: table,
-      Key: { requestId: record.requestId },
-      UpdateExpression: 'SET deploymentRecordKey = :key',
-      ExpressionAttributeValues: { ':key': recordKey },
-    }),
-  );
+  await writeOnce(record.requestId, recordKey, body, 'deploymentRecordKey');
   return { recordKey };
 }

@@ -1,3 +1,5 @@
+import { fieldsOf } from './request-rules';
+
 /**
  * What a deployment request must satisfy. The construct writes these rules into the request
  * handler's environment (`DEPLOYMENT_RULES`); the handler refuses any request that breaks one.
@@ -28,13 +30,9 @@ export function checkDeploymentRequest(
   body: unknown,
   rules: DeploymentRules,
 ): { request: DeploymentRequest } | { errors: string[] } {
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-    return { errors: ['the body must be a JSON object'] };
-  }
-  const b = body as Record<string, unknown>;
-  const errors = Object.keys(b)
-    .filter((k) => !FIELDS.includes(k))
-    .map((k) => `unknown field '${k}' (expected ${FIELDS.join(', ')})`);
+  const read = fieldsOf(body, FIELDS);
+  if ('refusal' in read) return { errors: [read.refusal] };
+  const { b, errors } = read;
   if (b.environment !== rules.environment) {
     errors.push(
       `environment must be '${rules.environment}': this pipeline deploys there only, with its own approvers`,

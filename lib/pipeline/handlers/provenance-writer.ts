@@ -1,9 +1,6 @@
-import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { Dataset, datasetsOf, isDeployment, RequestRecord } from './request-record';
-import { documents, env } from './runtime';
-
-const s3 = new S3Client({});
+import { loadRecord, writeOnce } from './record-store';
+import { Dataset, datasetsOf, isDeployment } from './request-record';
+import { env } from './runtime';
 
 /** What the pipeline knows when a job has finished. */
 export interface FinishedJob {
@@ -59,12 +56,8 @@ export interface ProvenanceManifest {
  */
 export async function handler(event: FinishedJob): Promise<{ manifestKey: string }> {
   const job = jobRecord(event);
-  const table = env('TABLE_NAME');
-  const { Item } = await documents.send(
-    new GetCommand({ TableName: table, Key: { requestId: event.requestId }, ConsistentRead: true }),
-  );
-  if (!Item) throw new Error(`no request ${event.requestId} in the decision table`);
-  const record = Item as RequestRecord;
+  const record = await loadRecord(event.requestId);
+  if (!record) throw new Error(`no request ${event.requestId} in the decision table`);
   const bucket = env('TRAINING_DATA_BUCKET');
   const { request } = record;
   if (isDeployment(request)) throw new Error(`request ${event.requestId} is not a customization`);
@@ -89,23 +82,6 @@ export async function handler(event: FinishedJob): Promise<{ manifestKey: string
     completedAt: new Date().toISOString(),
   };
   const manifestKey = `provenance/${record.requestId}.json`;
-  await s3.send(
-    new PutObjectCommand({
-      Bucket: env('METADATA_BUCKET'),
-      Key: manifestKey,
-      Body: JSON.stringify(manifest, null, 2),
-      ContentType: 'application/json',
-      ChecksumAlgorithm: 'SHA256',
-      IfNoneMatch: '*',
-    }),
-  );
-  await documents.send(
-    new UpdateCommand({
-      TableName: table,
-      Key: { requestId: record.requestId },
-      UpdateExpression: 'SET manifestKey = :key',
-      ExpressionAttributeValues: { ':key': manifestKey },
-    }),
-  );
+  await writeOnce(record.requestId, manifestKey, manifest, 'manifestKey');
   return { manifestKey };
 }

@@ -45,13 +45,9 @@ export function checkRequest(
   body: unknown,
   rules: RequestRules,
 ): { request: CustomizationRequest } | { errors: string[] } {
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-    return { errors: ['the body must be a JSON object'] };
-  }
-  const b = body as Record<string, unknown>;
-  const errors = Object.keys(b)
-    .filter((k) => !FIELDS.includes(k))
-    .map((k) => `unknown field '${k}' (expected ${FIELDS.join(', ')})`);
+  const read = fieldsOf(body, FIELDS);
+  if ('refusal' in read) return { errors: [read.refusal] };
+  const { b, errors } = read;
 
   if (typeof b.baseModel !== 'string' || !rules.baseModels.includes(b.baseModel)) {
     errors.push(`baseModel must be one of the allowlisted models: ${rules.baseModels.join(', ')}`);
@@ -75,6 +71,21 @@ export function checkRequest(
       hyperParameters,
     },
   };
+}
+
+/** A request body's fields, with an error for each field that is not one of `fields`. */
+export function fieldsOf(
+  body: unknown,
+  fields: string[],
+): { b: Record<string, unknown>; errors: string[] } | { refusal: string } {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    return { refusal: 'the body must be a JSON object' };
+  }
+  const b = body as Record<string, unknown>;
+  const errors = Object.keys(b)
+    .filter((k) => !fields.includes(k))
+    .map((k) => `unknown field '${k}' (expected ${fields.join(', ')})`);
+  return { b, errors };
 }
 
 function checkDataset(field: string, value: unknown, errors: string[]): DatasetRef | undefined {

@@ -19,24 +19,17 @@ import { PARTICIPANT_ROLES_ENV } from '../../private/participant-roles';
 import { handlerFunction } from './handler-function';
 import { allowGovernanceMetrics, governanceMetric } from './governance-metrics';
 import { Participants } from './participants';
+import type { ApprovalPipelineProps } from '../model-pipeline';
 
 const GATE_KEY_ACTIONS = ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey', 'kms:DescribeKey'];
 
 const MAX_APPROVAL_TIMEOUT = Duration.days(365);
 
-export interface ApprovalGateProps {
+export interface ApprovalGateProps extends ApprovalPipelineProps {
   /** The construct the gate belongs to, for error messages: `CustomizationPipeline`. */
   readonly owner: string;
   /** What the requests are for, in descriptions: `customization`, `deployment`. */
   readonly subject: string;
-  /** How many distinct people must approve, 2 unless said; 1 only with `allowSingleApprover`. */
-  readonly requiredApprovals?: number;
-  readonly allowSingleApprover?: boolean;
-  /** @default Duration.days(3) */
-  readonly approvalTimeout?: Duration;
-  readonly encryptionKey?: kms.IKey;
-  readonly logRetention: logs.RetentionDays;
-  readonly unverifiedSessionRoles: iam.IRole[];
 }
 
 /**
@@ -51,6 +44,8 @@ export class ApprovalGate {
   public readonly requiredApprovals: number;
   /** How long a request waits for its approvals before it expires and fails closed. */
   public readonly approvalTimeout: Duration;
+  /** How long the pipeline's logs are kept. */
+  public readonly logRetention: logs.RetentionDays;
   public readonly encryptionKey: kms.IKey;
   public readonly table: dynamodb.Table;
   public readonly topic: sns.Topic;
@@ -72,7 +67,8 @@ export class ApprovalGate {
   ) {
     this.requiredApprovals = checkApprovals(props);
     this.approvalTimeout = checkTimeout(props);
-    this.participants = new Participants(scope, props.unverifiedSessionRoles);
+    this.logRetention = props.logRetention ?? logs.RetentionDays.ONE_YEAR;
+    this.participants = new Participants(scope, props.unverifiedSessionRoles ?? []);
     this.encryptionKey =
       props.encryptionKey ??
       new kms.Key(scope, 'Key', {
@@ -123,7 +119,7 @@ export class ApprovalGate {
       description,
       environment,
       encryptionKey: this.encryptionKey,
-      logRetention: this.props.logRetention,
+      logRetention: this.logRetention,
     });
   }
 

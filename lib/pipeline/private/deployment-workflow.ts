@@ -8,7 +8,7 @@ import { Construct } from 'constructs';
 import { DeploymentTarget } from '../deployment-target';
 import { RequestStatus } from '../handlers/request-record';
 import { DeploymentService } from './deployment-service';
-import { approvalSteps, ending, statusChange } from './workflow-parts';
+import { approvalSteps, ending, recordLaunch } from './workflow-parts';
 
 const { stringAt, format } = sfn.JsonPath;
 
@@ -89,14 +89,7 @@ export function deploymentWorkflow(scope: Construct, props: DeploymentWorkflowPr
   provenance.addCatch(fault, { resultPath: '$.error' });
 
   // 4. Approved: prepare, then serve it; nothing has changed if this fails.
-  const recordLaunch = statusChange(
-    scope,
-    'RecordLaunch',
-    table,
-    RequestStatus.APPROVED,
-    RequestStatus.RUNNING,
-  );
-  recordLaunch.addCatch(fault, { resultPath: '$.error' });
+  const launch = recordLaunch(scope, end, table);
   const notDeployed = outcome('DeploymentFailed', RequestStatus.FAILED, caught);
 
   // 5. What the target serves now is what a roll-back returns to; no target yet: create it.
@@ -212,7 +205,7 @@ export function deploymentWorkflow(scope: Construct, props: DeploymentWorkflowPr
   startPolling.next(wait).next(states.look).next(countLook).next(ready);
 
   const prepared = states.prepare ? states.prepare(fault, notDeployed).next(states.current) : states.current;
-  const approved = recordLaunch.next(prepared);
+  const approved = launch.next(prepared);
   states.describe.next(provenance).next(approvalSteps(scope, end, { ...props, approved }));
   return select;
 }

@@ -18,8 +18,8 @@ import { confineServiceRole } from '../../private/service-trust';
 import { GovernanceMetric } from '../handlers/governance-metrics';
 import { RequestStatus } from '../handlers/request-record';
 import { Capability, Component, TAG_CAPABILITY, TAG_COMPONENT } from '../../capabilities/capability';
-import type { IModelPipeline } from '../model-pipeline';
-import { ApprovalGate, ApprovalGateProps } from './approval-gate';
+import type { ApprovalPipelineProps, IModelPipeline } from '../model-pipeline';
+import { ApprovalGate } from './approval-gate';
 
 /**
  * What every approval-gated pipeline is: its gate (decision table, topic, key, request and approval
@@ -46,10 +46,14 @@ export abstract class GatedPipeline extends Construct implements IModelPipeline 
 
   protected readonly gate: ApprovalGate;
 
-  constructor(scope: Construct, id: string, gate: ApprovalGateProps) {
+  /**
+   * @param owner the construct's name, for error messages
+   * @param subject what the requests are for: `customization`, `deployment`
+   */
+  constructor(scope: Construct, id: string, owner: string, subject: string, props: ApprovalPipelineProps) {
     super(scope, id);
     // Requests, decisions, the people who make them, and the endpoints: the gate every pipeline has.
-    this.gate = new ApprovalGate(this, gate);
+    this.gate = new ApprovalGate(this, { ...props, owner, subject });
     this.requiredApprovals = this.gate.requiredApprovals;
     this.encryptionKey = this.gate.encryptionKey;
     this.table = this.gate.table;
@@ -66,7 +70,6 @@ export abstract class GatedPipeline extends Construct implements IModelPipeline 
     definition: sfn.IChainable,
     props: {
       readonly component: Component;
-      readonly logRetention: logs.RetentionDays;
       /** The functions its tasks invoke. */
       readonly invoked: lambda.IFunction[];
       /** Wildcard resources its policy names, each with why nothing narrower exists. */
@@ -75,7 +78,7 @@ export abstract class GatedPipeline extends Construct implements IModelPipeline 
   ): sfn.StateMachine {
     const logGroup = new logs.LogGroup(this, 'ExecutionLogs', {
       encryptionKey: this.encryptionKey,
-      retention: props.logRetention,
+      retention: this.gate.logRetention,
       removalPolicy: RemovalPolicy.RETAIN,
     });
     const stateMachine = new sfn.StateMachine(this, 'Resource', {

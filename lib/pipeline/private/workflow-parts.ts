@@ -136,6 +136,13 @@ export function approvalSteps(scope: Construct, end: Ending, props: ApprovalStep
   return recordValidated.next(awaitApproval).next(decide);
 }
 
+/** Records that the approved work starts (`APPROVED` to `RUNNING`); a failure to record is the pipeline's fault. */
+export function recordLaunch(scope: Construct, end: Ending, table: dynamodb.ITable): tasks.DynamoUpdateItem {
+  const task = statusChange(scope, 'RecordLaunch', table, RequestStatus.APPROVED, RequestStatus.RUNNING);
+  task.addCatch(end.fault, { resultPath: '$.error' });
+  return task;
+}
+
 /** Moves the request's record from one status to the next, only if it is where the pipeline left it. */
 export function statusChange(
   scope: Construct,

@@ -5,7 +5,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
-import { approvalSteps, ending, statusChange } from './workflow-parts';
+import { approvalSteps, ending, recordLaunch } from './workflow-parts';
 import { ModelRegistry } from '../../registry/model-registry';
 import { BoundBackend } from './bound-backend';
 import { RequestStatus } from '../handlers/request-record';
@@ -96,14 +96,7 @@ export function customizationWorkflow(scope: Construct, props: WorkflowProps): s
   });
 
   // 5. Launch and wait for the job; then provenance.
-  const recordLaunch = statusChange(
-    scope,
-    'RecordLaunch',
-    table,
-    RequestStatus.APPROVED,
-    RequestStatus.RUNNING,
-  );
-  recordLaunch.addCatch(fault, { resultPath: '$.error' });
+  const launchRecord = recordLaunch(scope, end, table);
   backend.launch.addCatch(outcome('JobFailed', RequestStatus.FAILED, caught), {
     resultPath: '$.error',
   });
@@ -125,7 +118,7 @@ export function customizationWorkflow(scope: Construct, props: WorkflowProps): s
     RequestStatus.SUCCEEDED,
     format('Provenance manifest: {}', stringAt('$.provenance.manifestKey')),
   );
-  const launch = recordLaunch.next(backend.launch).next(provenance).next(succeeded);
+  const launch = launchRecord.next(backend.launch).next(provenance).next(succeeded);
 
   let afterReverify: sfn.IChainable = launch;
   if (backend.prepare) {
