@@ -11,6 +11,7 @@ import { bedrockDeployment } from './private/bedrock-deployment';
 import { DeploymentService } from './private/deployment-service';
 import { deploymentWorkflow } from './private/deployment-workflow';
 import { sageMakerDeployment } from './private/sagemaker-deployment';
+import { CustomizationPipeline } from './customization-pipeline';
 import { ApprovalPipelineProps } from './model-pipeline';
 import { GatedPipeline } from './private/gated-pipeline';
 
@@ -171,8 +172,27 @@ export class DeploymentPipeline extends GatedPipeline {
     this.approvalUrl = gate.approvalUrl;
 
     for (const fn of [provenanceCheck, deploymentRecord]) gate.grantKey(fn);
+    this.node.addValidation({ validate: () => this.sameSourceAsTraining(registry) });
     const functions = [...gate.functions, provenanceCheck, deploymentRecord];
     this.roles = [this.stateMachine.role, ...functions.map((f) => f.role!), ...service.roles];
+  }
+
+  /**
+   * Whoever requested a model's training is kept from approving its deployment by the person the
+   * customization pipeline counted. That is the same name here only when both pipelines take
+   * people from one source of identity: otherwise synth fails.
+   */
+  private sameSourceAsTraining(registry: ModelRegistry): string[] {
+    const training = this.node.root.node
+      .findAll()
+      .filter(
+        (c): c is CustomizationPipeline => c instanceof CustomizationPipeline && c.registry === registry,
+      );
+    const sources = new Set([this, ...training].flatMap((p) => [...p._participantSources()]));
+    if (sources.size <= 1) return [];
+    return [
+      `${this.node.path}: its people and those of the customization pipelines of its registry (${training.map((p) => p.node.path).join(', ')}) come from more than one source of identity (${[...sources].join(', ')}), so the person who requested a model's training could approve its deployment under another name. Take them all from one source.`,
+    ];
   }
 
   /**

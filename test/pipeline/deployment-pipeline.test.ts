@@ -1,9 +1,19 @@
 import '../support/env';
-import { Duration } from 'aws-cdk-lib';
+import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { AccessAnalysis, Capability, DeploymentTarget, ModelAccessChecks } from '../../lib';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import {
+  AccessAnalysis,
+  Capability,
+  CustomizationPipeline,
+  DeploymentPipeline,
+  DeploymentTarget,
+  ModelAccessChecks,
+  ModelRegistry,
+  ModelTarget,
+} from '../../lib';
 import { identityPoliciesOf, simulate } from '../support/simulate';
 import { ACCOUNT, REGION } from '../support/template';
 import { deploymentFixture, ENDPOINT, MODEL_PACKAGE } from './fixture';
@@ -183,6 +193,55 @@ describe('DeploymentPipeline input', () => {
   test('a target with no instances is refused', () => {
     expect(() => DeploymentTarget.sageMakerEndpoint('e', { ...large, initialInstanceCount: 0 })).toThrow(
       'initialInstanceCount must be a positive integer, got 0',
+    );
+  });
+});
+
+describe('DeploymentPipeline and the customization pipelines of its registry', () => {
+  const app = () => {
+    const a = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+    const stack = new Stack(a, 'Both');
+    const registry = new ModelRegistry(stack, 'Registry', {
+      metadataObjectLockRetention: s3.ObjectLockRetention.governance(Duration.days(365)),
+    });
+    const training = new CustomizationPipeline(stack, 'Training', {
+      registry,
+      baseModels: [ModelTarget.bedrockFoundationModel('amazon.titan-text-express-v1')],
+    });
+    const deployment = new DeploymentPipeline(stack, 'Deployment', {
+      registry,
+      targets: [
+        DeploymentTarget.sageMakerEndpoint('e', {
+          instanceType: ec2.InstanceType.of(ec2.InstanceClass.M5, ec2.InstanceSize.LARGE),
+        }),
+      ],
+    });
+    const pinned = (id: string) =>
+      new iam.Role(stack, id, {
+        assumedBy: new iam.AccountRootPrincipal().withConditions({
+          StringEquals: { 'sts:RoleSessionName': '${aws:username}' },
+        }),
+      });
+    return { a, stack, training, deployment, pinned };
+  };
+  const IDC =
+    'arn:aws:iam::111111111111:role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_Deployers_0123456789abcdef';
+
+  test('people of one source of identity in both synthesize', () => {
+    const { a, training, deployment, pinned } = app();
+    training.grantRequest(pinned('Engineers'));
+    deployment.grantApprove(pinned('Sres'));
+    expect(() => a.synth()).not.toThrow();
+  });
+
+  test("trainers from IAM and deployment approvers from Identity Center fail synth: the trainer's exclusion could not recognise them", () => {
+    const { a, stack, training, deployment, pinned } = app();
+    training.grantRequest(pinned('Engineers'));
+    deployment.grantApprove(
+      iam.Role.fromRoleArn(stack, 'IdcApprovers', IDC, { mutable: false, addGrantsToResources: true }),
+    );
+    expect(() => a.synth()).toThrow(
+      /Both\/Deployment: its people and those of the customization pipelines of its registry \(Both\/Training\) come from more than one source of identity/,
     );
   });
 });

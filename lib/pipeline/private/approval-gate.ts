@@ -194,6 +194,11 @@ export class ApprovalGate {
     return this.attached(this.approvalFunction).grantInvokeUrl(grantee);
   }
 
+  /** The sources of identity its requesters and approvers come from. */
+  public participantSources(): Set<string> {
+    return this.participants.sources();
+  }
+
   /** The executions of the state machine, for `grantReadStatus`. */
   public executionsArn(): string {
     return Stack.of(this.scope).formatArn({

@@ -120,6 +120,11 @@ export abstract class GatedPipeline extends Construct implements IModelPipeline 
     return stateMachine;
   }
 
+  /** The sources of identity its requesters and approvers come from. @internal */
+  public _participantSources(): Set<string> {
+    return this.gate.participantSources();
+  }
+
   /** The roles whose calls of the capability's actions are this pipeline's own work. */
   public abstract rolesActingFor(capability: Capability): iam.IRole[];
 

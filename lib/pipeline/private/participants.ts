@@ -79,12 +79,27 @@ export class Participants {
     if (!this.roles.some((r) => r.roleName === p.roleName)) this.roles.push(p);
   }
 
+  /** The sources of identity the participants come from: IAM users, Identity Center, each provider. */
+  public sources(): Set<string> {
+    return this.review().sources;
+  }
+
   /**
    * Why the participants do not name people: a role of the app whose trust lets callers choose
    * session names, or people from more than one source of identity (IAM users and Identity
    * Center, say), where one human with an identity in each would count as two.
    */
   private problems(): string[] {
+    const { sources, problems } = this.review();
+    if (sources.size > 1) {
+      problems.push(
+        `${this.owner.node.path}: its requesters and approvers come from more than one source of identity (${[...sources].join(', ')}), so one human with an identity in each would count as two people. Take them all from one source.`,
+      );
+    }
+    return problems;
+  }
+
+  private review(): { sources: Set<string>; problems: string[] } {
     const problems: string[] = [];
     const sources = new Set<string>(this.hasUsers ? [IAM_USERS] : []);
     for (const { role, naming } of this.roles) {
@@ -98,11 +113,6 @@ export class Participants {
         );
       } else named.sources.forEach((source) => sources.add(source));
     }
-    if (sources.size > 1) {
-      problems.push(
-        `${this.owner.node.path}: its requesters and approvers come from more than one source of identity (${[...sources].join(', ')}), so one human with an identity in each would count as two people. Take them all from one source.`,
-      );
-    }
-    return problems;
+    return { sources, problems };
   }
 }
