@@ -116,6 +116,11 @@ export class DeploymentPipeline extends GatedPipeline {
     const stack = Stack.of(this);
     const tableEnv = { TABLE_NAME: this.table.tableName };
 
+    if (props.imageRepositoryArns && this.targets[0]._service !== 'sagemaker') {
+      throw new Error(
+        'DeploymentPipeline: imageRepositoryArns applies to SageMaker endpoint targets only; Bedrock serves its custom models itself.',
+      );
+    }
     // How the targets' service deploys: its states, functions and roles.
     const bind = this.targets[0]._service === 'sagemaker' ? sageMakerDeployment : bedrockDeployment;
     const service = bind(this, {

@@ -188,7 +188,7 @@ describe('the Bedrock deployment identities (evaluated with iam-simulate)', () =
 });
 
 describe('Bedrock targets, refused', () => {
-  test('a bad name, no model units, and a pipeline mixing services', () => {
+  test('a bad name, no model units, a pipeline mixing services, and image repositories for Bedrock', () => {
     expect(() => DeploymentTarget.bedrockProvisionedThroughput('-bad name')).toThrow(
       "'-bad name' is not a provisioned throughput name",
     );
@@ -201,5 +201,11 @@ describe('Bedrock targets, refused', () => {
     expect(() =>
       deploymentFixture({ targets: [endpoint, DeploymentTarget.bedrockProvisionedThroughput('t')] }),
     ).toThrow('DeploymentPipeline: the targets are of two services');
+    expect(() =>
+      deploymentFixture({
+        targets: [DeploymentTarget.bedrockProvisionedThroughput('t')],
+        imageRepositoryArns: ['arn:aws:ecr:us-east-1:111111111111:repository/models'],
+      }),
+    ).toThrow('DeploymentPipeline: imageRepositoryArns applies to SageMaker endpoint targets only');
   });
 });
