@@ -1,6 +1,6 @@
 import type { CheckedProvenance } from './provenance-check';
 import { loadRecord, writeOnce } from './record-store';
-import { isDeployment, RequestRecord } from './request-record';
+import { isDeployment, peopleOf, RequestRecord } from './request-record';
 
 /** What the pipeline knows when a deployment has ended in service, or been rolled back. */
 export interface FinishedDeployment {
@@ -57,15 +57,7 @@ export async function handler(event: FinishedDeployment): Promise<{ recordKey: s
     target: event.target,
     model: request.model,
     reason: request.reason,
-    requester: {
-      identity: record.requester,
-      person: record.requesterPerson,
-      requestedAt: record.requestedAt,
-    },
-    approvals: Object.values(record.approvals)
-      .map((a) => ({ approver: a.approver, approvedAt: a.approvedAt }))
-      .sort((a, b) => a.approvedAt.localeCompare(b.approvedAt)),
-    requiredApprovals: record.requiredApprovals,
+    ...peopleOf(record),
     excludedPersons: record.excludedPersons ?? {},
     provenance: record.provenance ?? { manifestKey: 'none' },
     deployed: event.deployed,

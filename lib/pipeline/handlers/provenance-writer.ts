@@ -1,5 +1,5 @@
 import { loadRecord, writeOnce } from './record-store';
-import { Dataset, datasetsOf, isDeployment } from './request-record';
+import { Dataset, datasetsOf, isDeployment, peopleOf } from './request-record';
 import { env } from './runtime';
 
 /** What the pipeline knows when a job has finished. */
@@ -65,15 +65,7 @@ export async function handler(event: FinishedJob): Promise<{ manifestKey: string
     schemaVersion: 1,
     requestId: record.requestId,
     executionArn: event.executionArn,
-    requester: {
-      identity: record.requester,
-      person: record.requesterPerson,
-      requestedAt: record.requestedAt,
-    },
-    approvals: Object.values(record.approvals)
-      .map((a) => ({ approver: a.approver, approvedAt: a.approvedAt }))
-      .sort((a, b) => a.approvedAt.localeCompare(b.approvedAt)),
-    requiredApprovals: record.requiredApprovals,
+    ...peopleOf(record),
     baseModel: { name: request.baseModel, arn: event.baseModelArn },
     customModelName: request.customModelName,
     datasets: datasetsOf(request).map(({ channel, ...ref }) => ({ channel, bucket, ...ref })),

@@ -74,3 +74,18 @@ export function datasetsOf(request: CustomizationRequest): Dataset[] {
     { channel: 'validation', ...request.validationData },
   ];
 }
+
+/** Who asked and who approved, as the records of a request's outcome keep them: approvals in time order. */
+export function peopleOf(record: RequestRecord) {
+  return {
+    requester: {
+      identity: record.requester,
+      person: record.requesterPerson,
+      requestedAt: record.requestedAt,
+    },
+    approvals: Object.values(record.approvals)
+      .map((a) => ({ approver: a.approver, approvedAt: a.approvedAt }))
+      .sort((a, b) => a.approvedAt.localeCompare(b.approvedAt)),
+    requiredApprovals: record.requiredApprovals,
+  };
+}
