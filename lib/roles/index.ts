@@ -8,3 +8,4 @@ export * from './self-bounded-role';
 export * from './customization-participant-roles';
 export * from './model-deployment-role';
 export * from './deployment-participant-roles';
+export * from './model-network-access';

@@ -15,6 +15,8 @@ export interface Request {
   readonly identityPolicies?: Json[];
   readonly resourcePolicy?: Json;
   readonly permissionBoundary?: Json;
+  /** The policy of the VPC endpoint the request goes through. */
+  readonly vpcEndpointPolicy?: Json;
   /** The S3 bucket has ABAC enabled, so its tags (given as aws:ResourceTag/...) apply to object requests. */
   readonly s3Abac?: boolean;
 }
@@ -38,6 +40,9 @@ export async function simulate(request: Request): Promise<Decision> {
       serviceControlPolicies: [],
       resourceControlPolicies: [],
       resourcePolicy: request.resourcePolicy,
+      vpcEndpointPolicies: request.vpcEndpointPolicy
+        ? [{ name: 'endpoint', policy: request.vpcEndpointPolicy }]
+        : undefined,
       permissionBoundaryPolicies: request.permissionBoundary
         ? [{ name: 'boundary', policy: request.permissionBoundary }]
         : undefined,
