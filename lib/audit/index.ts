@@ -1,1 +1,2 @@
 export * from './model-audit-trail';
+export * from './model-invocation-alarms';
