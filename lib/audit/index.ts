@@ -1,2 +1,3 @@
 export * from './model-audit-trail';
 export * from './model-invocation-alarms';
+export * from './model-invocation-logging';

@@ -28,6 +28,8 @@ export enum DataClass {
   TRAINING_DATA = 'training-data',
   /** Model cards, lineage and provenance manifests. */
   METADATA = 'metadata',
+  /** Model invocation logs: prompts and responses, kept apart from the weights. */
+  INFERENCE_LOGS = 'inference-logs',
   /** CloudTrail log files. */
   AUDIT_LOGS = 'audit-logs',
   /** S3 server access logs of the other buckets. */

@@ -227,9 +227,9 @@ export const CATALOG: readonly CatalogEntry[] = [
     ],
     { on: { dataClasses: [...REGISTRY_DATA_CLASSES] } },
   ),
-  // Object lock in governance mode holds provenance manifests and audit logs only against those
-  // who may not bypass it: whoever may, can rewrite the record.
+  // Object lock in governance mode holds provenance manifests, audit logs and inference logs only
+  // against those who may not bypass it: whoever may, can rewrite the record.
   ...entries(Capability.PRIVILEGE_ADMIN, ['s3:BypassGovernanceRetention'], {
-    on: { dataClasses: [DataClass.METADATA, DataClass.AUDIT_LOGS] },
+    on: { dataClasses: [DataClass.METADATA, DataClass.AUDIT_LOGS, DataClass.INFERENCE_LOGS] },
   }),
 ];

@@ -1,3 +1,4 @@
+import * as path from 'path';
 import { ArnFormat, Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
@@ -16,10 +17,18 @@ import {
 } from '../../private/compliance-findings';
 import { allowCloudWatchLogs } from '../../private/log-storage';
 import { PARTICIPANT_ROLES_ENV } from '../../private/participant-roles';
-import { handlerFunction } from './handler-function';
+import { handlerFunction } from '../../private/handler-function';
 import { allowGovernanceMetrics, governanceMetric } from './governance-metrics';
 import { Participants } from './participants';
 import type { ApprovalPipelineProps } from '../model-pipeline';
+
+/** How the pipelines' functions are invoked, and why that needs no DLQ nor reserved concurrency. */
+const PIPELINE_INVOCATION = {
+  deadLetterQueue:
+    "Invoked synchronously (by its IAM-authenticated URL or a Step Functions task); a DLQ applies only to asynchronous invocations, and failures return to the caller or the state machine's Catch.",
+  concurrency:
+    'Only IAM principals granted by the pipeline can invoke it, one call per request or decision; reserved concurrency would take from the account pool and can fail deployment in accounts with the minimum quota.',
+};
 
 const GATE_KEY_ACTIONS = ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey', 'kms:DescribeKey'];
 
@@ -114,9 +123,12 @@ export class ApprovalGate {
   public fn(id: string, handler: string, description: string, environment: Record<string, string>) {
     return handlerFunction(this.scope, id, {
       owner: this.props.owner,
-      subject: this.props.subject,
+      directory: path.join(__dirname, '..', 'handlers'),
       handler,
-      description,
+      description: `${description} (${this.props.subject} pipeline function)`,
+      roleCapability: 'pipeline',
+      invocation: PIPELINE_INVOCATION,
+      calls: 'DynamoDB, S3, Step Functions, SNS, SageMaker',
       environment,
       encryptionKey: this.encryptionKey,
       logRetention: this.logRetention,

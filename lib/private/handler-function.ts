@@ -7,39 +7,46 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { TAG_CAPABILITY } from '../../capabilities/capability';
-import { confinedService } from '../../private/service-trust';
-import {
-  acknowledgeFinding,
-  acknowledgeWildcardResource,
-  XRAY_TAKES_ONLY_STAR,
-} from '../../private/compliance-findings';
-import { acceptRoleDependency } from '../../private/redundant-dependency';
+import { TAG_CAPABILITY } from '../capabilities/capability';
+import { confinedService } from './service-trust';
+import { acknowledgeFinding, acknowledgeWildcardResource, XRAY_TAKES_ONLY_STAR } from './compliance-findings';
+import { acceptRoleDependency } from './redundant-dependency';
 
 export interface HandlerFunctionProps {
   /** The construct, for messages: `CustomizationPipeline`. */
   readonly owner: string;
-  /** Which pipeline, for descriptions: `customization`, `deployment`. */
-  readonly subject: string;
-  /** The file in handlers/, without extension. */
+  /** The directory of the handler sources (`handlers/` beside the construct). */
+  readonly directory: string;
+  /** The file in `directory`, without extension. */
   readonly handler: string;
+  /** What the function does, for its description and its role's. */
   readonly description: string;
+  /** The capability tag of its role: `pipeline`, or `service` for a custom resource's. */
+  readonly roleCapability: string;
+  /**
+   * Who invokes it, and how its failures come back: why it needs no dead-letter queue and no
+   * reserved concurrency (acknowledgements of other packs).
+   */
+  readonly invocation: { readonly deadLetterQueue: string; readonly concurrency: string };
+  /** What it calls, for why it is outside a VPC: `DynamoDB, S3, Step Functions, SNS`. */
+  readonly calls: string;
   readonly environment: Record<string, string>;
   readonly encryptionKey: kms.IKey;
   readonly logRetention: logs.RetentionDays;
 }
 
 /** The handler's source: TypeScript in a checkout, compiled JavaScript in the published package. */
-function entryOf(owner: string, handler: string): string {
-  const candidates = ['.ts', '.js'].map((ext) => path.join(__dirname, '..', 'handlers', `${handler}${ext}`));
+function entryOf(owner: string, directory: string, handler: string): string {
+  const candidates = ['.ts', '.js'].map((ext) => path.join(directory, `${handler}${ext}`));
   const entry = candidates.find((c) => fs.existsSync(c));
   if (!entry) throw new Error(`${owner}: handler ${handler} is missing from ${path.dirname(candidates[0])}.`);
   return entry;
 }
 
 /**
- * One of the pipeline's functions: bundled locally by esbuild (no Docker), the AWS SDK taken from
- * the runtime, X-Ray tracing, and logs in a KMS-encrypted group. Its role is one of the pipeline's.
+ * One of the library's functions: bundled locally by esbuild (no Docker), the AWS SDK taken from
+ * the runtime, X-Ray tracing, logs in a KMS-encrypted group, and a role of its own that writes
+ * only there.
  */
 export function handlerFunction(
   scope: Construct,
@@ -64,19 +71,19 @@ export function handlerFunction(
       }),
       false,
     ),
-    description: `${props.description} (${props.subject} pipeline function)`,
+    description: props.description,
   });
   logGroup.grantWrite(role);
-  Tags.of(role).add(TAG_CAPABILITY, 'pipeline');
+  Tags.of(role).add(TAG_CAPABILITY, props.roleCapability);
   acknowledgeFinding(
     role,
     'IAMNoInlinePolicy',
-    "CDK writes this function's grants to its role's own AWS::IAM::Policy, scoped to the pipeline's resources; unlike a managed policy it can be attached to no other principal.",
+    "CDK writes this function's grants to its role's own AWS::IAM::Policy, scoped to the resources it works on; unlike a managed policy it can be attached to no other principal.",
   );
   acknowledgeWildcardResource(role, '*', XRAY_TAKES_ONLY_STAR);
   const fn = new nodejs.NodejsFunction(scope, id, {
     role,
-    entry: entryOf(props.owner, props.handler),
+    entry: entryOf(props.owner, props.directory, props.handler),
     handler: 'handler',
     description: props.description,
     runtime: lambda.Runtime.NODEJS_24_X,
@@ -98,17 +105,9 @@ export function handlerFunction(
   acknowledgeFinding(
     fn,
     'LambdaInsideVPC',
-    'The function calls only AWS APIs (DynamoDB, S3, Step Functions, SNS), over TLS with SigV4; it reaches nothing inside a VPC.',
+    `The function calls only AWS APIs (${props.calls}), over TLS with SigV4; it reaches nothing inside a VPC.`,
   );
-  acknowledgeFinding(
-    fn,
-    'LambdaDLQ',
-    "Invoked synchronously (by its IAM-authenticated URL or a Step Functions task); a DLQ applies only to asynchronous invocations, and failures return to the caller or the state machine's Catch.",
-  );
-  acknowledgeFinding(
-    fn,
-    'LambdaConcurrency',
-    'Only IAM principals granted by the pipeline can invoke it, one call per request or decision; reserved concurrency would take from the account pool and can fail deployment in accounts with the minimum quota.',
-  );
+  acknowledgeFinding(fn, 'LambdaDLQ', props.invocation.deadLetterQueue);
+  acknowledgeFinding(fn, 'LambdaConcurrency', props.invocation.concurrency);
   return fn;
 }

@@ -1,0 +1,226 @@
+import * as path from 'path';
+import { CustomResource, Duration, RemovalPolicy, Stack, Tags } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { S3_SERVER_ACCESS_LOGS_USE_BUCKET_POLICY } from 'aws-cdk-lib/cx-api';
+import { Construct } from 'constructs';
+import { DataClass, TAG_DATA_CLASS } from '../capabilities/capability';
+import { acknowledgeFinding, acknowledgeWildcardResource } from '../private/compliance-findings';
+import { atSynthesis } from '../private/at-synthesis';
+import { handlerFunction } from '../private/handler-function';
+import { namedPrincipal } from '../private/named-principal';
+import { accessLogsBucket, allowCloudWatchLogs } from '../private/log-storage';
+import { serviceTrustConditions } from '../private/service-trust';
+
+export interface ModelInvocationLoggingProps {
+  /**
+   * How long each log is kept: object lock holds it that long, and a lifecycle rule then expires
+   * it (seven years for a healthcare record, say).
+   * @default Duration.days(365)
+   */
+  readonly retention?: Duration;
+
+  /**
+   * The object lock mode. GOVERNANCE lets principals allowed `s3:BypassGovernanceRetention` lift
+   * it (the pack counts that as privilege administration); COMPLIANCE lets nobody.
+   * @default s3.ObjectLockMode.GOVERNANCE
+   */
+  readonly lockMode?: s3.ObjectLockMode;
+
+  /** Also deliver images. @default false */
+  readonly logImages?: boolean;
+  /** Also deliver embeddings. @default false */
+  readonly logEmbeddings?: boolean;
+  /** Also deliver video. @default false */
+  readonly logVideo?: boolean;
+
+  /**
+   * The key of the logs bucket and the function's logs.
+   * @default - a new KMS key with rotation, retained on stack deletion
+   */
+  readonly encryptionKey?: kms.IKey;
+
+  /**
+   * Where the bucket's S3 server access logs go.
+   * @default - a new access-logs bucket
+   */
+  readonly accessLogsBucket?: s3.IBucket;
+}
+
+const KEY_PREFIX = 'bedrock';
+const READ_ACTIONS = ['s3:GetObject', 's3:GetObjectVersion', 's3:GetObjectAttributes', 's3:RestoreObject'];
+
+/**
+ * Bedrock model invocation logging for this account and region, into a store of its own: a
+ * KMS-encrypted, versioned, object-locked bucket tagged `model-access:data-class=inference-logs`,
+ * with its own retention, that Bedrock may write only for this account and region, and that
+ * nobody reads unless granted with `grantReadLogs`. A custom resource turns the logging on and,
+ * when the stack deletes it, off. Invocation logging is one configuration per account and region:
+ * have one of these per account and region.
+ */
+export class ModelInvocationLogging extends Construct {
+  /** The logs: prompts and responses. */
+  public readonly bucket: s3.Bucket;
+  /** The key of the bucket. */
+  public readonly encryptionKey: kms.IKey;
+
+  private readonly readers: string[] = [];
+  private finalized = false;
+
+  constructor(scope: Construct, id: string, props: ModelInvocationLoggingProps = {}) {
+    super(scope, id);
+    // Log delivery through a bucket policy, never ACLs, whatever the app's feature flags say.
+    this.node.setContext(S3_SERVER_ACCESS_LOGS_USE_BUCKET_POLICY, true);
+    const stack = Stack.of(this);
+    const retention = props.retention ?? Duration.days(365);
+    const days = retention.toDays({ integral: false });
+    if (!Number.isInteger(days) || days < 1 || days > 36500) {
+      throw new Error(
+        `ModelInvocationLogging: retention must be a whole number of days from 1 to 36500, got ${retention.toHumanString()}.`,
+      );
+    }
+    // Bedrock delivers for this account and region only.
+    const bedrock = new iam.ServicePrincipal('bedrock.amazonaws.com');
+    const fromBedrock = serviceTrustConditions(
+      stack.account,
+      stack.formatArn({ service: 'bedrock', resource: '*', resourceName: undefined }),
+      true,
+    );
+    this.encryptionKey =
+      props.encryptionKey ??
+      new kms.Key(this, 'Key', {
+        description: 'Model invocation logs',
+        enableKeyRotation: true,
+        removalPolicy: RemovalPolicy.RETAIN,
+      });
+    allowCloudWatchLogs(this.encryptionKey, this);
+    this.encryptionKey.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'BedrockDeliversInvocationLogs',
+        principals: [bedrock],
+        actions: ['kms:GenerateDataKey'],
+        resources: ['*'],
+        conditions: fromBedrock,
+      }),
+    );
+
+    const lock =
+      props.lockMode === s3.ObjectLockMode.COMPLIANCE
+        ? s3.ObjectLockRetention.compliance(retention)
+        : s3.ObjectLockRetention.governance(retention);
+    this.bucket = new s3.Bucket(this, 'Logs', {
+      encryption: s3.BucketEncryption.KMS,
+      encryptionKey: this.encryptionKey,
+      bucketKeyEnabled: true,
+      versioned: true,
+      objectLockEnabled: true,
+      objectLockDefaultRetention: lock,
+      lifecycleRules: [
+        { expiration: retention.plus(Duration.days(1)), noncurrentVersionExpiration: Duration.days(1) },
+      ],
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      enforceSSL: true,
+      minimumTLSVersion: 1.2,
+      serverAccessLogsBucket:
+        props.accessLogsBucket ?? accessLogsBucket(this, 'AccessLogs', RemovalPolicy.RETAIN),
+      serverAccessLogsPrefix: `${DataClass.INFERENCE_LOGS}/`,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    Tags.of(this.bucket).add(TAG_DATA_CLASS, DataClass.INFERENCE_LOGS);
+    acknowledgeFinding(
+      this.bucket,
+      'S3BucketReplicationEnabled',
+      'Inference logs are object-locked for their retention; a copy in another account or region would be another store of prompts and responses to guard.',
+    );
+    this.bucket.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'BedrockDeliversInvocationLogs',
+        principals: [bedrock],
+        actions: ['s3:PutObject'],
+        resources: [
+          this.bucket.arnForObjects(`${KEY_PREFIX}/AWSLogs/${stack.account}/BedrockModelInvocationLogs/*`),
+        ],
+        conditions: fromBedrock,
+      }),
+    );
+    // Reading the logs is granted here alone: every other principal is denied, whatever its policies say.
+    atSynthesis(this, () => {
+      this.finalized = true;
+      this.bucket.addToResourcePolicy(
+        new iam.PolicyStatement({
+          sid: 'DenyReadsToPrincipalsNotGranted',
+          effect: iam.Effect.DENY,
+          principals: [new iam.AnyPrincipal()],
+          actions: READ_ACTIONS,
+          resources: [this.bucket.arnForObjects('*')],
+          // Nobody granted: the deny holds for everyone.
+          conditions:
+            this.readers.length > 0 ? { ArnNotEquals: { 'aws:PrincipalArn': this.readers } } : undefined,
+        }),
+      );
+    });
+
+    const fn = handlerFunction(this, 'Handler', {
+      owner: 'ModelInvocationLogging',
+      directory: path.join(__dirname, 'handlers'),
+      handler: 'invocation-logging',
+      description: 'Turns Bedrock model invocation logging on and off (custom resource)',
+      roleCapability: 'service',
+      invocation: {
+        deadLetterQueue:
+          'Invoked by CloudFormation for this custom resource alone; the function reports every outcome, failures included, to the stack operation, which fails visibly.',
+        concurrency:
+          'Invoked once per stack operation on the custom resource; reserved concurrency would take from the account pool and can fail deployment in accounts with the minimum quota.',
+      },
+      calls: 'Bedrock',
+      environment: {},
+      encryptionKey: this.encryptionKey,
+      logRetention: logs.RetentionDays.ONE_YEAR,
+    });
+    fn.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: [
+          'bedrock:PutModelInvocationLoggingConfiguration',
+          'bedrock:DeleteModelInvocationLoggingConfiguration',
+        ],
+        resources: ['*'],
+      }),
+    );
+    acknowledgeWildcardResource(
+      fn.role!,
+      '*',
+      'Bedrock model invocation logging is one configuration per account and region: its actions take only Resource "*".',
+    );
+    const resource = new CustomResource(this, 'Resource', {
+      serviceToken: fn.functionArn,
+      resourceType: 'Custom::ModelInvocationLogging',
+      properties: {
+        BucketName: this.bucket.bucketName,
+        KeyPrefix: KEY_PREFIX,
+        Text: 'true',
+        Image: String(props.logImages ?? false),
+        Embedding: String(props.logEmbeddings ?? false),
+        Video: String(props.logVideo ?? false),
+      },
+    });
+    // Bedrock checks that it can deliver when the configuration is put.
+    resource.node.addDependency(this.bucket.policy!);
+  }
+
+  /**
+   * Lets the grantee read the logs (their objects, and the key through S3), and lets it past the
+   * bucket's deny of every other reader. A role of another stack needs a fixed `roleName`.
+   */
+  public grantReadLogs(grantee: iam.IGrantable): iam.Grant {
+    if (this.finalized) {
+      throw new Error(
+        'ModelInvocationLogging.grantReadLogs: called after synthesis began; grant while building the app.',
+      );
+    }
+    this.readers.push(namedPrincipal(this, grantee, 'ModelInvocationLogging.grantReadLogs').arn);
+    return this.bucket.grantRead(grantee);
+  }
+}

@@ -1,0 +1,236 @@
+import * as fs from 'fs';
+import * as http from 'http';
+import * as os from 'os';
+import * as path from 'path';
+import {
+  BedrockClient,
+  DeleteModelInvocationLoggingConfigurationCommand,
+  PutModelInvocationLoggingConfigurationCommand,
+} from '@aws-sdk/client-bedrock';
+import { App, Duration, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
+import { mockClient } from 'aws-sdk-client-mock';
+import { registerChecks, unacknowledgedFindings } from '../../bin/app';
+import { handler } from '../../lib/audit/handlers/invocation-logging';
+import { ModelInvocationLogging, ModelInvocationLoggingProps } from '../../lib';
+import { identityPoliciesOf, simulate } from '../support/simulate';
+import { ACCOUNT, REGION, ResolvedTemplate } from '../support/template';
+
+type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+function build(app: App, props: ModelInvocationLoggingProps = {}) {
+  const stack = new Stack(app, 'Logging');
+  const logging = new ModelInvocationLogging(stack, 'InvocationLogging', {
+    retention: Duration.days(7 * 365),
+    ...props,
+  });
+  const person = (id: string) => new iam.Role(stack, id, { assumedBy: new iam.AccountRootPrincipal() });
+  const compliance = person('Compliance');
+  logging.grantReadLogs(compliance);
+  const admin = person('Admin');
+  admin.addManagedPolicy(iam.ManagedPolicy.fromAwsManagedPolicyName('AdministratorAccess'));
+  return { stack, logging, compliance, admin };
+}
+
+const f = build(new App({ context: { 'aws:cdk:bundling-stacks': [] } }));
+const json = Template.fromStack(f.stack).toJSON();
+const t = new ResolvedTemplate(json);
+const id = (c: { node: { defaultChild?: unknown } }) => f.stack.getLogicalId(c.node.defaultChild as never);
+const bucketId = id(f.logging.bucket);
+const bucketName = t.resolve({ Ref: bucketId });
+/** The policy of the bucket of logs (not of its access logs). */
+const policyOf = (template: Json, bucket: string) =>
+  Object.values<Json>(template.Resources).find(
+    (r) => r.Type === 'AWS::S3::BucketPolicy' && r.Properties.Bucket.Ref === bucket,
+  ).Properties.PolicyDocument;
+const policy = t.resolve(policyOf(json, bucketId));
+const LOG = `arn:aws:s3:::${bucketName}/bedrock/AWSLogs/${ACCOUNT}/BedrockModelInvocationLogs/${REGION}/2026/12/02/log.json.gz`;
+const ADMINISTRATOR_ACCESS = {
+  Version: '2012-10-17',
+  Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }],
+};
+
+describe('ModelInvocationLogging store', () => {
+  test('a KMS-encrypted, versioned, object-locked bucket tagged inference-logs, kept seven years', () => {
+    const bucket = json.Resources[bucketId].Properties;
+    expect(bucket.ObjectLockEnabled).toBe(true);
+    expect(bucket.ObjectLockConfiguration.Rule.DefaultRetention).toEqual({ Mode: 'GOVERNANCE', Days: 2555 });
+    expect(bucket.LifecycleConfiguration.Rules[0].ExpirationInDays).toBe(2556);
+    expect(bucket.VersioningConfiguration.Status).toBe('Enabled');
+    expect(
+      bucket.BucketEncryption.ServerSideEncryptionConfiguration[0].ServerSideEncryptionByDefault.SSEAlgorithm,
+    ).toBe('aws:kms');
+    expect(bucket.Tags).toEqual(
+      expect.arrayContaining([{ Key: 'model-access:data-class', Value: 'inference-logs' }]),
+    );
+  });
+
+  const bedrockPuts = (sourceAccount: string) =>
+    simulate({
+      principal: 'bedrock.amazonaws.com',
+      action: 's3:PutObject',
+      // Our own log path either way: another account's Bedrock may not write into it for its caller.
+      resource: LOG,
+      resourcePolicy: policy,
+      context: {
+        'aws:PrincipalArn': 'bedrock.amazonaws.com',
+        'aws:PrincipalServiceName': 'bedrock.amazonaws.com',
+        'aws:SourceAccount': sourceAccount,
+        'aws:SourceArn': `arn:aws:bedrock:${REGION}:${sourceAccount}:*`,
+      },
+    });
+
+  test('Bedrock delivers the logs for this account only', async () => {
+    expect(await bedrockPuts(ACCOUNT)).toBe('Allowed');
+    expect(await bedrockPuts('222222222222')).not.toBe('Allowed');
+  });
+
+  const reads = (who: { node: { defaultChild?: unknown } }, admin = false) =>
+    simulate({
+      principal: t.arn(id(who)),
+      action: 's3:GetObject',
+      resource: LOG,
+      resourcePolicy: policy,
+      identityPolicies: admin ? [ADMINISTRATOR_ACCESS] : identityPoliciesOf(t, id(who)),
+    });
+
+  test('the granted reader reads the logs; an administrator of the account does not', async () => {
+    expect(await reads(f.compliance)).toBe('Allowed');
+    expect(await reads(f.admin, true)).toBe('ExplicitlyDenied');
+  });
+
+  test('with no reader granted, nobody reads', async () => {
+    const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+    const stack = new Stack(app, 'Unread');
+    const logging = new ModelInvocationLogging(stack, 'Logs');
+    const template = Template.fromStack(stack).toJSON();
+    const deny = policyOf(
+      template,
+      stack.getLogicalId(logging.bucket.node.defaultChild as never),
+    ).Statement.find((s: Json) => s.Sid === 'DenyReadsToPrincipalsNotGranted');
+    expect(deny).toMatchObject({ Effect: 'Deny', Principal: { AWS: '*' } });
+    expect(deny.Condition).toBeUndefined();
+  });
+
+  test('the custom resource asks for text (and only what was asked) into the bucket', () => {
+    const cr = Object.values<Json>(json.Resources).find((r) => r.Type === 'Custom::ModelInvocationLogging');
+    expect(t.resolve(cr.Properties)).toMatchObject({
+      BucketName: bucketName,
+      KeyPrefix: 'bedrock',
+      Text: 'true',
+      Image: 'false',
+      Embedding: 'false',
+      Video: 'false',
+    });
+    expect(cr.DependsOn).toEqual(expect.arrayContaining([expect.stringMatching(/Policy/)]));
+  });
+
+  test('passes all six packs with no finding to acknowledge', () => {
+    const app = new App({
+      outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'logging-')),
+      context: { 'aws:cdk:bundling-stacks': [] },
+    });
+    registerChecks(app);
+    const stack = new Stack(app, 'Logging');
+    new ModelInvocationLogging(stack, 'InvocationLogging');
+    expect(unacknowledgedFindings(app.synth().directory)).toEqual([]);
+  });
+
+  test('a retention that is not whole days is refused', () => {
+    expect(() => build(new App(), { retention: Duration.hours(36) })).toThrow(
+      'ModelInvocationLogging: retention must be a whole number of days',
+    );
+  });
+});
+
+describe('the custom resource handler', () => {
+  const bedrock = mockClient(BedrockClient);
+  let server: http.Server;
+  let answers: Json[] = [];
+  let url = '';
+  beforeAll(async () => {
+    server = http.createServer((req, res) => {
+      let body = '';
+      req.on('data', (d) => (body += d));
+      req.on('end', () => {
+        answers.push({ method: req.method, body: JSON.parse(body) });
+        res.end();
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    url = `http://127.0.0.1:${(server.address() as { port: number }).port}/response`;
+  });
+  afterAll(() => server.close());
+  beforeEach(() => {
+    bedrock.reset();
+    answers = [];
+  });
+  const event = (RequestType: string, props: Json = {}) =>
+    ({
+      RequestType,
+      ResponseURL: url,
+      StackId: 'arn:aws:cloudformation:us-east-1:111111111111:stack/Logging/1',
+      RequestId: 'r1',
+      LogicalResourceId: 'InvocationLogging',
+      ResourceType: 'Custom::ModelInvocationLogging',
+      ServiceToken: 'arn:fn',
+      PhysicalResourceId: 'model-invocation-logging',
+      ResourceProperties: {
+        ServiceToken: 'arn:fn',
+        BucketName: 'logs',
+        KeyPrefix: 'bedrock',
+        Text: 'true',
+        Image: 'false',
+        Embedding: 'true',
+        Video: 'false',
+        ...props,
+      },
+      OldResourceProperties: {},
+    }) as unknown as CloudFormationCustomResourceEvent;
+
+  test.each(['Create', 'Update'])('%s turns logging on into the bucket and reports success', async (type) => {
+    await handler(event(type));
+    expect(bedrock.commandCalls(PutModelInvocationLoggingConfigurationCommand)[0].args[0].input).toEqual({
+      loggingConfig: {
+        s3Config: { bucketName: 'logs', keyPrefix: 'bedrock' },
+        textDataDeliveryEnabled: true,
+        imageDataDeliveryEnabled: false,
+        embeddingDataDeliveryEnabled: true,
+        videoDataDeliveryEnabled: false,
+      },
+    });
+    expect(answers).toEqual([
+      {
+        method: 'PUT',
+        body: expect.objectContaining({
+          Status: 'SUCCESS',
+          PhysicalResourceId: 'model-invocation-logging',
+          RequestId: 'r1',
+          LogicalResourceId: 'InvocationLogging',
+        }),
+      },
+    ]);
+  });
+
+  test('Delete turns logging off', async () => {
+    await handler(event('Delete'));
+    expect(bedrock.commandCalls(DeleteModelInvocationLoggingConfigurationCommand)).toHaveLength(1);
+    expect(bedrock.commandCalls(PutModelInvocationLoggingConfigurationCommand)).toHaveLength(0);
+    expect(answers[0].body.Status).toBe('SUCCESS');
+  });
+
+  test("a failure is reported to CloudFormation with Bedrock's reason, not left to time out", async () => {
+    bedrock
+      .on(PutModelInvocationLoggingConfigurationCommand)
+      .rejects(
+        Object.assign(new Error('Bedrock cannot write to the bucket'), { name: 'ValidationException' }),
+      );
+    await handler(event('Create'));
+    expect(answers[0].body).toMatchObject({
+      Status: 'FAILED',
+      Reason: 'ValidationException: Bedrock cannot write to the bucket',
+    });
+  });
+});
