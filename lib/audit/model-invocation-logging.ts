@@ -167,7 +167,8 @@ export class ModelInvocationLogging extends Construct {
       owner: 'ModelInvocationLogging',
       directory: path.join(__dirname, 'handlers'),
       handler: 'invocation-logging',
-      description: 'Turns Bedrock model invocation logging on and off (custom resource)',
+      description: 'Turns Bedrock model invocation logging on and off',
+      part: 'model invocation logging custom resource',
       roleCapability: 'service',
       invocation: {
         deadLetterQueue:

@@ -19,8 +19,10 @@ export interface HandlerFunctionProps {
   readonly directory: string;
   /** The file in `directory`, without extension. */
   readonly handler: string;
-  /** What the function does, for its description and its role's. */
+  /** What the function does, for its description. */
   readonly description: string;
+  /** Whose function it is, after the description in its role's: `customization pipeline function`. */
+  readonly part: string;
   /** The capability tag of its role: `pipeline`, or `service` for a custom resource's. */
   readonly roleCapability: string;
   /**
@@ -71,7 +73,7 @@ export function handlerFunction(
       }),
       false,
     ),
-    description: props.description,
+    description: `${props.description} (${props.part})`,
   });
   logGroup.grantWrite(role);
   Tags.of(role).add(TAG_CAPABILITY, props.roleCapability);
