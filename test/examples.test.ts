@@ -154,7 +154,7 @@ test('examples/bedrock-fine-tuning composes everything: pipeline, roles, trail, 
   const template = Template.fromStack(app.node.findChild('BedrockFineTuningExample') as Stack);
   template.resourceCountIs('AWS::StepFunctions::StateMachine', 1);
   template.resourceCountIs('AWS::CloudTrail::Trail', 1);
-  template.resourceCountIs('AWS::Events::Rule', 6);
+  template.resourceCountIs('AWS::Events::Rule', 7);
   template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
 });
 
@@ -192,5 +192,5 @@ test('examples/bring-your-own creates no trail and no registry key, and keeps th
   expect(Object.keys(template.findResources('AWS::KMS::Key')).filter((k) => k.includes('Registry'))).toEqual(
     [],
   );
-  template.resourceCountIs('AWS::Events::Rule', 6);
+  template.resourceCountIs('AWS::Events::Rule', 7);
 });

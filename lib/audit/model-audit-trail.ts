@@ -11,6 +11,7 @@ import { Construct, IConstruct } from 'constructs';
 import { Capability, DataClass, TAG_CAPABILITY, TAG_DATA_CLASS } from '../capabilities/capability';
 import { ModelTarget } from '../capabilities/model-target';
 import { IModelPipeline } from '../pipeline/model-pipeline';
+import { ModelInvocationLogging } from './model-invocation-logging';
 import { requireArn } from '../private/arns';
 import { acknowledgeFinding } from '../private/compliance-findings';
 import { accessLogsBucket, allowCloudWatchLogs } from '../private/log-storage';
@@ -21,6 +22,7 @@ import { SelfBoundedRole } from '../roles/self-bounded-role';
 import { alertRule, RoleAlerts } from './private/role-alerts';
 import {
   BUCKETS_PER_RULE,
+  invocationLoggingPattern,
   outsidePipelinePattern,
   KEYS_PER_RULE,
   registryPolicyPattern,
@@ -47,6 +49,13 @@ export interface ModelAuditTrailProps {
    * @default - none: every customization or deployment call raises an alert
    */
   readonly pipelines?: IModelPipeline[];
+
+  /**
+   * Invocation logging stores: only their own custom resource may change or switch off Bedrock's
+   * model invocation logging without an alert. More can be added with `watchInvocationLogging`.
+   * @default - none: every change to invocation logging raises an alert
+   */
+  readonly invocationLogging?: ModelInvocationLogging[];
 
   /**
    * Roles whose policies, boundary or trust must not change unnoticed. A capability role brings
@@ -207,6 +216,8 @@ export class ModelAuditTrail extends Construct implements IModelAuditTrail {
     [Capability.DEPLOYMENT]: [],
   };
   private readonly endpointArns: string[] = [];
+  /** The roles that turn invocation logging on and off for the watched stores. */
+  private readonly loggingRoleArns: string[] = [];
   private allEndpoints = false;
   private readonly registryRules: { buckets: string[]; keys: string[] }[] = [];
 
@@ -328,6 +339,11 @@ export class ModelAuditTrail extends Construct implements IModelAuditTrail {
       () => outsidePipelinePattern(Capability.DEPLOYMENT, this.exempt[Capability.DEPLOYMENT]),
     );
     this.rule('TrailTampering', 'A CloudTrail trail stopped, deleted or reconfigured', trailTamperingPattern);
+    this.rule(
+      'InvocationLoggingChanges',
+      "Bedrock model invocation logging changed or switched off by anyone but its stack's custom resource",
+      () => invocationLoggingPattern(this.loggingRoleArns),
+    );
     this.alertOnRoleChanges = alertOnRoleChanges;
     if (this.trail) {
       // The role CloudTrail assumes to deliver to the log group: a service's role, watched like the rest.
@@ -346,6 +362,7 @@ export class ModelAuditTrail extends Construct implements IModelAuditTrail {
     for (const registry of props.registries ?? []) this.watchRegistry(registry);
     for (const pipeline of props.pipelines ?? []) this.watchPipeline(pipeline);
     for (const role of props.roles ?? []) this.watchRole(role);
+    for (const logging of props.invocationLogging ?? []) this.watchInvocationLogging(logging);
     this.logInvocations(props.invokedModels ?? []);
   }
 
@@ -381,6 +398,17 @@ export class ModelAuditTrail extends Construct implements IModelAuditTrail {
     }
     for (const role of pipeline.roles) this.watchRole(role);
     this.watchKey(pipeline.encryptionKey);
+  }
+
+  /**
+   * Lets the store's own custom resource change invocation logging without an alert (any other
+   * change or switch-off raises one), and watches its key and its function's role.
+   */
+  public watchInvocationLogging(logging: ModelInvocationLogging): void {
+    const role = logging.configurationRole;
+    if (!this.loggingRoleArns.includes(role.roleArn)) this.loggingRoleArns.push(role.roleArn);
+    this.watchRole(role);
+    this.watchKey(logging.encryptionKey);
   }
 
   /**

@@ -65,6 +65,8 @@ export class ModelInvocationLogging extends Construct {
   public readonly bucket: s3.Bucket;
   /** The key of the bucket. */
   public readonly encryptionKey: kms.IKey;
+  /** The role that turns logging on and off: the audit trail alerts on any other that does. */
+  public readonly configurationRole: iam.IRole;
 
   private readonly readers: string[] = [];
   private finalized = false;
@@ -195,6 +197,7 @@ export class ModelInvocationLogging extends Construct {
       '*',
       'Bedrock model invocation logging is one configuration per account and region: its actions take only Resource "*".',
     );
+    this.configurationRole = fn.role!;
     const resource = new CustomResource(this, 'Resource', {
       serviceToken: fn.functionArn,
       resourceType: 'Custom::ModelInvocationLogging',

@@ -1,8 +1,8 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { ModelAuditTrail } from '../../lib';
+import { ModelAuditTrail, ModelInvocationLogging } from '../../lib';
 import { RuleBus } from '../support/rule-bus';
-import { ACCOUNT, REGION } from '../support/template';
+import { ACCOUNT, REGION, ResolvedTemplate } from '../support/template';
 import { controlFixture } from './fixture';
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -18,6 +18,7 @@ const RULES = [
   'PolicyChanges',
   'RegistryPolicyChanges',
   'TrailTampering',
+  'InvocationLoggingChanges',
 ];
 const ruleId = (name: string) => f.id(f.control.auditTrail.node.findChild(name));
 const arn = (c: Parameters<typeof f.id>[0]) => f.template.arn(f.id(c));
@@ -168,6 +169,41 @@ describe('a deployment call', () => {
       ]);
     }
   });
+});
+
+describe('a change to model invocation logging', () => {
+  test.each(['PutModelInvocationLoggingConfiguration', 'DeleteModelInvocationLoggingConfiguration'])(
+    'bedrock:%s by anyone, with no logging store watched, raises the alert',
+    async (eventName) => {
+      expect(await alertsFor(apiCall('bedrock', eventName, outsider))).toEqual(['InvocationLoggingChanges']);
+      expect(await alertsFor(apiCall('bedrock', eventName, user))).toEqual(['InvocationLoggingChanges']);
+    },
+  );
+
+  test("with a store watched, its own custom resource's role raises none, and anyone else still does", async () => {
+    const stack = new Stack(new App({ context: { 'aws:cdk:bundling-stacks': [] } }), 'Logged');
+    const logging = new ModelInvocationLogging(stack, 'InvocationLogging');
+    const trail = new ModelAuditTrail(stack, 'Audit', { invocationLogging: [logging] });
+    const template = Template.fromStack(stack).toJSON();
+    const resolved = new ResolvedTemplate(template);
+    const rule = stack.getLogicalId(
+      trail.node.findChild('InvocationLoggingChanges').node.defaultChild as never,
+    );
+    const logged = await RuleBus.start({
+      InvocationLoggingChanges: resolved.props(rule).EventPattern,
+    });
+    try {
+      const own = assumed(
+        resolved.arn(stack.getLogicalId(logging.configurationRole.node.defaultChild as never)),
+      );
+      const off = (caller: Json) => apiCall('bedrock', 'DeleteModelInvocationLoggingConfiguration', caller);
+      expect(await logged.matches(off(own))).toEqual([]);
+      expect(await logged.matches(off(outsider))).toEqual(['InvocationLoggingChanges']);
+      expect(await logged.matches(off(user))).toEqual(['InvocationLoggingChanges']);
+    } finally {
+      await logged.stop();
+    }
+  }, 60_000);
 });
 
 describe("a change to a watched role's permissions", () => {

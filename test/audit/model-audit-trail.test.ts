@@ -170,7 +170,7 @@ describe('the alerts', () => {
     });
     const rules = template.findResources('AWS::Events::Rule');
     // Two pipelines' roles fill a second role-change rule, and their boundaries a second policy rule.
-    expect(Object.keys(rules)).toHaveLength(8);
+    expect(Object.keys(rules)).toHaveLength(9);
     for (const rule of Object.values<Json>(rules)) {
       expect(rule.Properties.Targets).toEqual([
         expect.objectContaining({
@@ -259,7 +259,7 @@ describe('with an organization trail', () => {
     t.resourceCountIs('AWS::CloudTrail::Trail', 0);
     t.resourceCountIs('AWS::Logs::LogGroup', 14); // the two pipelines' own: 6 and 8
     expect(Object.keys(t.findResources('AWS::S3::Bucket'))).toHaveLength(4); // the registry's
-    t.resourceCountIs('AWS::Events::Rule', 7); // without the auditor, one policy-change rule holds every boundary
+    t.resourceCountIs('AWS::Events::Rule', 8); // without the auditor, one policy-change rule holds every boundary
     expect(o.control.auditTrail.organizationTrailArn).toBe(ORG_TRAIL);
   });
 
@@ -369,6 +369,7 @@ describe('role-change alerts and the region', () => {
       'A model customization call by anyone but a pipeline acting on an approved request',
       'A model deployment call (endpoints, provisioned throughput, custom model deployments) by anyone but a deployment pipeline',
       'A CloudTrail trail stopped, deleted or reconfigured',
+      "Bedrock model invocation logging changed or switched off by anyone but its stack's custom resource",
       "A change to a model registry's bucket policy, or to the policy or state of one of the platform's keys",
     ]);
   });

@@ -67,27 +67,38 @@ function apiCalls(services: string[], detail: Json): Json {
   };
 }
 
-/**
- * Calls of the capability's actions by anyone but `exempt` roles: an assumed role whose issuer is
- * not one of them, or any caller that is not an assumed role (a user, the root user, a federated
- * user).
- */
+/** Calls of the capability's actions by anyone but sessions of `exempt` roles. */
 export function outsidePipelinePattern(capability: Capability, exemptRoleArns: string[]): Json {
   const events = capabilityEvents(capability);
-  const exemption =
-    exemptRoleArns.length === 0
-      ? {}
-      : {
-          $or: [
-            {
-              userIdentity: {
-                sessionContext: { sessionIssuer: { arn: [{ 'anything-but': exemptRoleArns }] } },
-              },
-            },
-            { userIdentity: { type: [{ 'anything-but': ['AssumedRole'] }] } },
-          ],
-        };
-  return apiCalls(Object.keys(events), { eventName: Object.values(events).flat(), ...exemption });
+  return apiCalls(Object.keys(events), {
+    eventName: Object.values(events).flat(),
+    ...exceptRoles(exemptRoleArns),
+  });
+}
+
+/** Bedrock's calls that change or switch off model invocation logging. */
+export const INVOCATION_LOGGING_EVENTS = [
+  'PutModelInvocationLoggingConfiguration',
+  'DeleteModelInvocationLoggingConfiguration',
+];
+
+/** Changes to model invocation logging by anyone but `exempt` roles (the construct's own custom resource). */
+export function invocationLoggingPattern(exemptRoleArns: string[]): Json {
+  return apiCalls(['bedrock'], { eventName: INVOCATION_LOGGING_EVENTS, ...exceptRoles(exemptRoleArns) });
+}
+
+/**
+ * Callers other than sessions of `exempt` roles: an assumed role whose issuer is not one of them,
+ * or any caller that is not an assumed role (a user, the root user, a federated user).
+ */
+function exceptRoles(exemptRoleArns: string[]): Json {
+  if (exemptRoleArns.length === 0) return {};
+  return {
+    $or: [
+      { userIdentity: { sessionContext: { sessionIssuer: { arn: [{ 'anything-but': exemptRoleArns }] } } } },
+      { userIdentity: { type: [{ 'anything-but': ['AssumedRole'] }] } },
+    ],
+  };
 }
 
 /** EventBridge's default limit on an event pattern, in characters. */
