@@ -8,13 +8,13 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { S3_SERVER_ACCESS_LOGS_USE_BUCKET_POLICY } from 'aws-cdk-lib/cx-api';
 import { Construct, IConstruct } from 'constructs';
-import { Capability, DataClass, TAG_CAPABILITY, TAG_DATA_CLASS } from '../capabilities/capability';
+import { Capability, DataClass, TAG_CAPABILITY } from '../capabilities/capability';
 import { ModelTarget } from '../capabilities/model-target';
 import { IModelPipeline } from '../pipeline/model-pipeline';
 import { ModelInvocationLogging } from './model-invocation-logging';
 import { requireArn } from '../private/arns';
 import { acknowledgeFinding } from '../private/compliance-findings';
-import { accessLogsBucket, allowCloudWatchLogs } from '../private/log-storage';
+import { accessLogsBucket, allowCloudWatchLogs, recordBucket } from '../private/log-storage';
 import { acceptRoleDependency } from '../private/redundant-dependency';
 import { confineServiceRole } from '../private/service-trust';
 import { ModelRegistry } from '../registry/model-registry';
@@ -269,27 +269,14 @@ export class ModelAuditTrail extends Construct implements IModelAuditTrail {
 
     if (organizationTrail === undefined) {
       const accessLogs = props.accessLogsBucket ?? accessLogsBucket(this, 'AccessLogs', RemovalPolicy.RETAIN);
-      this.logBucket = new s3.Bucket(this, 'Logs', {
-        encryption: s3.BucketEncryption.KMS,
+      this.logBucket = recordBucket(this, 'Logs', {
+        dataClass: DataClass.AUDIT_LOGS,
         encryptionKey: this.encryptionKey,
-        bucketKeyEnabled: true,
-        versioned: true,
-        objectLockEnabled: true,
-        objectLockDefaultRetention: props.logRetention ?? DEFAULT_LOG_RETENTION,
-        blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-        objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-        enforceSSL: true,
-        minimumTLSVersion: 1.2,
-        serverAccessLogsBucket: accessLogs,
-        serverAccessLogsPrefix: `${DataClass.AUDIT_LOGS}/`,
-        removalPolicy: RemovalPolicy.RETAIN,
+        lock: props.logRetention ?? DEFAULT_LOG_RETENTION,
+        accessLogs,
+        notReplicated:
+          "Log files are object-locked and their integrity is provable by CloudTrail log file validation digests; a copy in another account or region is the organization log archive's to make.",
       });
-      Tags.of(this.logBucket).add(TAG_DATA_CLASS, DataClass.AUDIT_LOGS);
-      acknowledgeFinding(
-        this.logBucket,
-        'S3BucketReplicationEnabled',
-        "Log files are object-locked and their integrity is provable by CloudTrail log file validation digests; a copy in another account or region is the organization log archive's to make.",
-      );
 
       this.logGroup = new logs.LogGroup(this, 'TrailLogs', {
         encryptionKey: this.encryptionKey,

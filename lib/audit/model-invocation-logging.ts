@@ -1,17 +1,17 @@
 import * as path from 'path';
-import { CustomResource, Duration, RemovalPolicy, Stack, Tags } from 'aws-cdk-lib';
+import { CustomResource, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { S3_SERVER_ACCESS_LOGS_USE_BUCKET_POLICY } from 'aws-cdk-lib/cx-api';
 import { Construct } from 'constructs';
-import { DataClass, TAG_DATA_CLASS } from '../capabilities/capability';
-import { acknowledgeFinding, acknowledgeWildcardResource } from '../private/compliance-findings';
+import { DataClass } from '../capabilities/capability';
+import { acknowledgeWildcardResource } from '../private/compliance-findings';
 import { atSynthesis } from '../private/at-synthesis';
 import { handlerFunction } from '../private/handler-function';
 import { namedPrincipal } from '../private/named-principal';
-import { accessLogsBucket, allowCloudWatchLogs } from '../private/log-storage';
+import { accessLogsBucket, allowCloudWatchLogs, recordBucket } from '../private/log-storage';
 import { serviceTrustConditions } from '../private/service-trust';
 
 export interface ModelInvocationLoggingProps {
@@ -112,31 +112,17 @@ export class ModelInvocationLogging extends Construct {
       props.lockMode === s3.ObjectLockMode.COMPLIANCE
         ? s3.ObjectLockRetention.compliance(retention)
         : s3.ObjectLockRetention.governance(retention);
-    this.bucket = new s3.Bucket(this, 'Logs', {
-      encryption: s3.BucketEncryption.KMS,
+    this.bucket = recordBucket(this, 'Logs', {
+      dataClass: DataClass.INFERENCE_LOGS,
       encryptionKey: this.encryptionKey,
-      bucketKeyEnabled: true,
-      versioned: true,
-      objectLockEnabled: true,
-      objectLockDefaultRetention: lock,
+      lock,
+      accessLogs: props.accessLogsBucket ?? accessLogsBucket(this, 'AccessLogs', RemovalPolicy.RETAIN),
       lifecycleRules: [
         { expiration: retention.plus(Duration.days(1)), noncurrentVersionExpiration: Duration.days(1) },
       ],
-      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-      enforceSSL: true,
-      minimumTLSVersion: 1.2,
-      serverAccessLogsBucket:
-        props.accessLogsBucket ?? accessLogsBucket(this, 'AccessLogs', RemovalPolicy.RETAIN),
-      serverAccessLogsPrefix: `${DataClass.INFERENCE_LOGS}/`,
-      removalPolicy: RemovalPolicy.RETAIN,
+      notReplicated:
+        'Inference logs are object-locked for their retention; a copy in another account or region would be another store of prompts and responses to guard.',
     });
-    Tags.of(this.bucket).add(TAG_DATA_CLASS, DataClass.INFERENCE_LOGS);
-    acknowledgeFinding(
-      this.bucket,
-      'S3BucketReplicationEnabled',
-      'Inference logs are object-locked for their retention; a copy in another account or region would be another store of prompts and responses to guard.',
-    );
     this.bucket.addToResourcePolicy(
       new iam.PolicyStatement({
         sid: 'BedrockDeliversInvocationLogs',

@@ -40,6 +40,45 @@ export function accessLogsBucket(
   return bucket;
 }
 
+/** What a bucket of records holds and how long. */
+export interface RecordBucketProps {
+  readonly dataClass: DataClass;
+  readonly encryptionKey: kms.IKey;
+  /** Object lock: the records cannot be changed or deleted for this long. */
+  readonly lock: s3.ObjectLockRetention;
+  readonly accessLogs: s3.IBucket;
+  /** Why it is not replicated (an acknowledgement of other packs). */
+  readonly notReplicated: string;
+  /** @default - none */
+  readonly lifecycleRules?: s3.LifecycleRule[];
+}
+
+/**
+ * A bucket of records (audit logs, inference logs): KMS-encrypted, versioned, object-locked, no
+ * public access, TLS only, server access logs, retained, tagged with its data class.
+ */
+export function recordBucket(scope: Construct, id: string, props: RecordBucketProps): s3.Bucket {
+  const bucket = new s3.Bucket(scope, id, {
+    encryption: s3.BucketEncryption.KMS,
+    encryptionKey: props.encryptionKey,
+    bucketKeyEnabled: true,
+    versioned: true,
+    objectLockEnabled: true,
+    objectLockDefaultRetention: props.lock,
+    lifecycleRules: props.lifecycleRules,
+    blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+    objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+    enforceSSL: true,
+    minimumTLSVersion: 1.2,
+    serverAccessLogsBucket: props.accessLogs,
+    serverAccessLogsPrefix: `${props.dataClass}/`,
+    removalPolicy: RemovalPolicy.RETAIN,
+  });
+  Tags.of(bucket).add(TAG_DATA_CLASS, props.dataClass);
+  acknowledgeFinding(bucket, 'S3BucketReplicationEnabled', props.notReplicated);
+  return bucket;
+}
+
 /** Lets CloudWatch Logs encrypt this account's log groups in the stack's region with the key. */
 export function allowCloudWatchLogs(key: kms.IKey, scope: Construct): void {
   const stack = Stack.of(scope);
