@@ -138,6 +138,7 @@ export class CustomizationPipeline extends GatedPipeline implements ICustomizati
 
   constructor(scope: Construct, id: string, props: CustomizationPipelineProps) {
     super(scope, id, 'CustomizationPipeline', 'customization', props);
+    this.requireRegistryInStack('CustomizationPipeline', props.registry);
     if (!props.registry.metadataObjectLockRetention) {
       throw new Error(
         "CustomizationPipeline: the registry's metadata bucket has no object lock, so provenance manifests could be changed; set metadataObjectLockRetention on the ModelRegistry.",

@@ -100,6 +100,7 @@ export class DeploymentPipeline extends GatedPipeline {
         `DeploymentPipeline: environment must be 1-32 lower-case letters, digits and hyphens, got '${this.environment}'.`,
       );
     }
+    this.requireRegistryInStack('DeploymentPipeline', props.registry);
     if (!registry.metadataObjectLockRetention) {
       throw new Error(
         "DeploymentPipeline: the registry's metadata bucket has no object lock, so deployment records could be changed; set metadataObjectLockRetention on the ModelRegistry.",

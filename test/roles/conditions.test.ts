@@ -152,6 +152,17 @@ describe('session tags cannot be self-assigned', () => {
       }),
     ).toThrow(/requiredSessionTags includes the classification tag 'classification'/);
   });
+  test("the library's own tags are refused as session tags, even asserted by an identity provider", () => {
+    const saml = new iam.SamlPrincipal(
+      iam.SamlProvider.fromSamlProviderArn(new Stack(), 'P', `arn:aws:iam::${ACCOUNT}:saml-provider/corp`),
+      {},
+    );
+    for (const principal of [new iam.AccountRootPrincipal(), saml]) {
+      expect(() => build(principal, { requiredSessionTags: ['team', 'Model-Access:Capability'] })).toThrow(
+        /requiredSessionTags includes 'Model-Access:Capability', one of the library's own tags/,
+      );
+    }
+  });
   test('an identity provider may assert the classification tag', () => {
     const saml = new iam.SamlPrincipal(
       iam.SamlProvider.fromSamlProviderArn(new Stack(), 'P', `arn:aws:iam::${ACCOUNT}:saml-provider/corp`),

@@ -143,6 +143,22 @@ describe('ModelNetworkAccess', () => {
     expect(await invoke('admin', 'sagemaker:InvokeEndpoint', ENDPOINT_ARN, 1)).not.toBe('Allowed');
   });
 
+  test('a session that declares itself inference by a session tag still holds only its own permissions', async () => {
+    // Whoever could tag a session with the library's capability key would pass the endpoint policy,
+    // so the library's roles refuse that key as a session tag (conditions.test.ts); and the endpoint
+    // grants nothing: a role without invoke permissions is denied by its own policies.
+    expect(
+      await simulate({
+        principal: `arn:aws:iam::${ACCOUNT}:role/SomeoneElse`,
+        action: 'bedrock:InvokeModel',
+        resource: TITAN,
+        identityPolicies: [],
+        vpcEndpointPolicy: endpointPolicy(0),
+        context: { 'aws:SourceVpce': vpce(0), 'aws:PrincipalTag/model-access:capability': 'inference' },
+      }),
+    ).toBe('ImplicitlyDenied');
+  });
+
   test("another account's role tagged inference cannot either", async () => {
     expect(
       await invoke('invoker', 'bedrock:InvokeModel', TITAN, 0, { 'aws:PrincipalAccount': '222222222222' }),

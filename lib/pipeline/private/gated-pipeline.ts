@@ -7,7 +7,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import {
   acknowledgeFinding,
   acknowledgeWildcardResource,
@@ -118,6 +118,20 @@ export abstract class GatedPipeline extends Construct implements IModelPipeline 
     }
     for (const { arn, reason } of props.wildcardResources) acknowledgeWildcardResource(role, arn, reason);
     return stateMachine;
+  }
+
+  /**
+   * The registry must be in the pipeline's stack: the registry's policies name the pipeline's own
+   * roles, whose names CloudFormation generates, and a reference across stacks would tie them
+   * both ways.
+   */
+  protected requireRegistryInStack(owner: string, registry: IConstruct): void {
+    const home = Stack.of(this);
+    if (Stack.of(registry) !== home) {
+      throw new Error(
+        `${owner}: the registry ${registry.node.path} is in the stack ${Stack.of(registry).node.path}, not ${home.node.path}; its policies name the pipeline's own roles, so make the pipeline in the registry's stack (grant people of other stacks by a fixed roleName).`,
+      );
+    }
   }
 
   /** The sources of identity its requesters and approvers come from. @internal */

@@ -77,6 +77,14 @@ export function validateConditions(where: string, c: AccessConditions, principal
         'Tag the people (their IAM user or role) instead, or federate through an identity provider that asserts the tag.',
     );
   }
+  // The library's own tags declare what a principal is (ModelNetworkAccess admits by them): a
+  // caller who could set one on a session would declare itself an inference role.
+  const ownTag = (c.requiredSessionTags ?? []).find((k) => k.toLowerCase().startsWith('model-access:'));
+  if (ownTag) {
+    fail(
+      `conditions.requiredSessionTags includes '${ownTag}', one of the library's own tags, which declare what a principal is; callers would declare it for their own sessions. Use a key of your own.`,
+    );
+  }
   for (const key of [c.classificationTagKey, ...(c.requiredSessionTags ?? [])]) {
     if (key !== undefined && !Token.isUnresolved(key) && !isValidTagKey(key)) {
       fail(`'${key}' is not a valid tag key (1-128 characters, not starting with 'aws:').`);
