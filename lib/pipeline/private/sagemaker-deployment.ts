@@ -99,6 +99,12 @@ export function sageMakerDeployment(scope: Construct, ctx: DeploymentContext): D
   // A roll-back returns to whatever configuration the endpoint served before.
   const changeEndpoint = [...endpoints, arn('endpoint-config', '*')];
   const endpointName = stringAt('$.target.name');
+  /** The endpoint created or updated to serve the configuration at `config`. */
+  const serve = (id: string, action: string, config: string) =>
+    call(id, action, changeEndpoint, {
+      parameters: { EndpointName: endpointName, EndpointConfigName: stringAt(config) },
+      resultPath: DISCARD,
+    });
 
   const states = (): DeploymentStates => ({
     describe: call('DescribeModelPackage', 'describeModelPackage', [packages], {
@@ -159,14 +165,8 @@ export function sageMakerDeployment(scope: Construct, ctx: DeploymentContext): D
       resultSelector: { config: stringAt('$.EndpointConfigName') },
       resultPath: '$.previous',
     }),
-    create: call('CreateEndpoint', 'createEndpoint', changeEndpoint, {
-      parameters: { EndpointName: endpointName, EndpointConfigName: stringAt('$.target.deployed') },
-      resultPath: DISCARD,
-    }),
-    update: call('UpdateEndpoint', 'updateEndpoint', changeEndpoint, {
-      parameters: { EndpointName: endpointName, EndpointConfigName: stringAt('$.target.deployed') },
-      resultPath: DISCARD,
-    }),
+    create: serve('CreateEndpoint', 'createEndpoint', '$.target.deployed'),
+    update: serve('UpdateEndpoint', 'updateEndpoint', '$.target.deployed'),
     look: call('DescribeEndpoint', 'describeEndpoint', endpoints, {
       parameters: { EndpointName: endpointName },
       resultSelector: {
@@ -176,10 +176,7 @@ export function sageMakerDeployment(scope: Construct, ctx: DeploymentContext): D
       },
       resultPath: '$.endpoint',
     }),
-    rollBack: call('RollBack', 'updateEndpoint', changeEndpoint, {
-      parameters: { EndpointName: endpointName, EndpointConfigName: stringAt('$.previous.config') },
-      resultPath: DISCARD,
-    }),
+    rollBack: serve('RollBack', 'updateEndpoint', '$.previous.config'),
   });
 
   return {
