@@ -3,6 +3,7 @@ import {
   Component,
   Capability,
   DataClass,
+  GUARDED_DATA_CLASSES,
   REGISTRY_DATA_CLASSES,
   TAG_CAPABILITY,
   TAG_COMPONENT,
@@ -98,7 +99,7 @@ export interface MergedIdentity {
   readonly through: string[];
 }
 
-/** A principal's read or write of a registry data class's objects, by its identity policies. */
+/** A principal's read or write of the objects of a guarded data class (the registry's, the inference logs), by its identity policies. */
 export interface RegistryAccess {
   readonly principal: string;
   readonly dataClass: DataClass;
@@ -152,7 +153,10 @@ export class AccessAnalysis {
 
   public readonly principals: PrincipalAccess[];
   public readonly problems: AnalysisProblem[] = [];
-  /** Who may read or write objects of each registry data class, after denies and boundaries. */
+  /**
+   * Who may read or write objects of each guarded data class (the registry's three and the
+   * inference logs), after denies and boundaries.
+   */
   public readonly registryAccess: RegistryAccess[] = [];
 
   private readonly resources: Record<string, Json>;
@@ -160,6 +164,8 @@ export class AccessAnalysis {
   private readonly registryBuckets = new Map<string, DataClass>();
   /** Every bucket tagged with a data class (registry or not: audit logs too), for scoped catalog entries. */
   private readonly dataBuckets = new Map<string, DataClass>();
+  /** The buckets of the guarded data classes, whose readers and writers `registryAccess` lists. */
+  private readonly guardedBuckets = new Map<string, DataClass>();
   private readonly scopeArns = {
     registryKey: [] as string[],
     approvalEndpoint: [] as string[],
@@ -229,11 +235,11 @@ export class AccessAnalysis {
   }
 
   /**
-   * The logical ids of the registry buckets of a data class: the template's own, and those of other
-   * templates it imports (`otherTemplates`).
+   * The logical ids of the buckets of a guarded data class (a registry's, or the inference logs):
+   * the template's own, and those of other templates it imports (`otherTemplates`).
    */
   public registryBucketIds(dataClass: DataClass): string[] {
-    return [...this.registryBuckets].filter(([, c]) => c === dataClass).map(([id]) => id);
+    return [...this.guardedBuckets].filter(([, c]) => c === dataClass).map(([id]) => id);
   }
 
   /** One principal's access, by id. */
@@ -424,6 +430,9 @@ export class AccessAnalysis {
       if (dataClass && (Object.values(DataClass) as string[]).includes(dataClass)) {
         this.dataBuckets.set(id, dataClass as DataClass);
       }
+      if ((GUARDED_DATA_CLASSES as string[]).includes(dataClass ?? '')) {
+        this.guardedBuckets.set(id, dataClass as DataClass);
+      }
       if (!dataClass || !(REGISTRY_DATA_CLASSES as string[]).includes(dataClass)) continue;
       this.registryBuckets.set(id, dataClass as DataClass);
       const rules = this.resources[id].Properties?.BucketEncryption?.ServerSideEncryptionConfiguration ?? [];
@@ -515,7 +524,7 @@ export class AccessAnalysis {
   private collectRegistryAccess(id: string) {
     const seen = new Set<string>();
     this.registryObjects ??= new Map(
-      [...this.registryBuckets].map(([bucket, dataClass]) => [
+      [...this.guardedBuckets].map(([bucket, dataClass]) => [
         `${this.arnOf(bucket)}/${PROBE_KEY}`,
         dataClass,
       ]),

@@ -14,6 +14,8 @@ export enum Capability {
   WEIGHTS_ACCESS = 'weights-access',
   /** Decide a customization request. */
   APPROVAL = 'approval',
+  /** Read what was asked of models and what they answered: the inference logs. */
+  INFERENCE_LOG_ACCESS = 'inference-log-access',
   /** Change who may do any of the above. */
   PRIVILEGE_ADMIN = 'privilege-admin',
 }
@@ -44,6 +46,7 @@ export const MODEL_CAPABILITIES: readonly Capability[] = [
   Capability.DEPLOYMENT,
   Capability.WEIGHTS_ACCESS,
   Capability.APPROVAL,
+  Capability.INFERENCE_LOG_ACCESS,
 ];
 
 /** The data classes of a model registry's own buckets (not its logs). */
@@ -51,6 +54,12 @@ export const REGISTRY_DATA_CLASSES: readonly DataClass[] = [
   DataClass.MODEL_ARTIFACTS,
   DataClass.TRAINING_DATA,
   DataClass.METADATA,
+];
+
+/** The data classes whose readers and writers the analysis lists: the registry's, and the inference logs. */
+export const GUARDED_DATA_CLASSES: readonly DataClass[] = [
+  ...REGISTRY_DATA_CLASSES,
+  DataClass.INFERENCE_LOGS,
 ];
 
 /** Tag keys that other tools (the nag pack, the report) rely on. */

@@ -168,6 +168,11 @@ export const CATALOG: readonly CatalogEntry[] = [
     'sagemaker:PutModelPackageGroupPolicy',
   ]),
 
+  // Prompts and responses: whoever invokes, customizes or deploys must not also read them.
+  ...entries(Capability.INFERENCE_LOG_ACCESS, ['s3:GetObject', 's3:GetObjectVersion'], {
+    on: { dataClasses: [DataClass.INFERENCE_LOGS] },
+  }),
+
   ...entries(Capability.APPROVAL, ['sagemaker:UpdateModelPackage']),
   ...entries(Capability.APPROVAL, ['lambda:InvokeFunctionUrl'], { on: { approvalEndpoint: true } }),
   // SendTask* alone is the ordinary callback-worker pattern; it approves only with a way to read

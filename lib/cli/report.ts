@@ -5,7 +5,7 @@ import { App, Stack } from 'aws-cdk-lib';
 import { CfnInclude } from 'aws-cdk-lib/cloudformation-include';
 import { AccessAnalysis, Evidence } from '../analysis/access-analysis';
 import { AwsManagedPolicies } from '../analysis/aws-managed-policies';
-import { Capability, MODEL_CAPABILITIES, REGISTRY_DATA_CLASSES } from '../capabilities/capability';
+import { Capability, GUARDED_DATA_CLASSES, MODEL_CAPABILITIES } from '../capabilities/capability';
 import { ModelAccessChecks } from '../nag/model-access-checks';
 import { MODEL_ACCESS_RULES } from '../nag/rules';
 import { nagName } from '../private/intrinsics';
@@ -213,7 +213,7 @@ function stackReport(input: StackInput, checked: Checked, others: StackInput[]):
   );
   // Principals by the names people know them by; another stack's buckets with that stack's name.
   const principalName = new Map(principals.map((p) => [p.id, p.name ?? p.id]));
-  const dataClasses = REGISTRY_DATA_CLASSES.map((dataClass): DataClassRow => {
+  const dataClasses = GUARDED_DATA_CLASSES.map((dataClass): DataClassRow => {
     const who = (access: 'read' | 'write') => [
       ...new Set(
         analysis.registryAccess

@@ -75,6 +75,8 @@ export function recordBucket(scope: Construct, id: string, props: RecordBucketPr
     removalPolicy: RemovalPolicy.RETAIN,
   });
   Tags.of(bucket).add(TAG_DATA_CLASS, props.dataClass);
+  // ABAC: capability roles' boundaries recognise the bucket by its tag (they deny inference logs).
+  (bucket.node.defaultChild as s3.CfnBucket).abacStatus = 'Enabled';
   acknowledgeFinding(bucket, 'S3BucketReplicationEnabled', props.notReplicated);
   return bucket;
 }

@@ -5,7 +5,16 @@ import { ReferenceStack } from '../../bin/app';
 import { threeRoles } from '../roles/fixture';
 import { accountTrust, allow, bucket, deny, doc, role, template } from './designs';
 
-const { READ, INFERENCE, CUSTOMIZATION, DEPLOYMENT, WEIGHTS_ACCESS, APPROVAL, PRIVILEGE_ADMIN } = Capability;
+const {
+  READ,
+  INFERENCE,
+  CUSTOMIZATION,
+  DEPLOYMENT,
+  WEIGHTS_ACCESS,
+  APPROVAL,
+  INFERENCE_LOG_ACCESS,
+  PRIVILEGE_ADMIN,
+} = Capability;
 const capabilitiesOf = (t: object, id = 'R') => AccessAnalysis.fromTemplate(t).principal(id)?.capabilities;
 
 describe('our own designs', () => {
@@ -68,7 +77,16 @@ describe('capabilities of hand-written designs', () => {
       capabilitiesOf(template({ R: role([doc({ Effect: 'Allow', NotAction: ['iam:*'], Resource: '*' })]) })),
     ).toEqual(
       // iam:* is excluded, but kms:PutKeyPolicy and s3:PutBucketPolicy still change who may do what.
-      [APPROVAL, CUSTOMIZATION, DEPLOYMENT, INFERENCE, PRIVILEGE_ADMIN, READ, WEIGHTS_ACCESS],
+      [
+        APPROVAL,
+        CUSTOMIZATION,
+        DEPLOYMENT,
+        INFERENCE,
+        INFERENCE_LOG_ACCESS,
+        PRIVILEGE_ADMIN,
+        READ,
+        WEIGHTS_ACCESS,
+      ],
     );
   });
 

@@ -14,7 +14,14 @@ import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { registerChecks, unacknowledgedFindings } from '../../bin/app';
 import { handler } from '../../lib/audit/handlers/invocation-logging';
-import { ModelInvocationLogging, ModelInvocationLoggingProps } from '../../lib';
+import {
+  AccessAnalysis,
+  Capability,
+  ModelAuditTrail,
+  ModelInvocationLogging,
+  ModelInvocationLoggingProps,
+} from '../../lib';
+import { check } from '../nag/include';
 import { identityPoliciesOf, simulate } from '../support/simulate';
 import { ACCOUNT, REGION, ResolvedTemplate } from '../support/template';
 
@@ -136,6 +143,40 @@ describe('ModelInvocationLogging store', () => {
     const stack = new Stack(app, 'Logging');
     new ModelInvocationLogging(stack, 'InvocationLogging');
     expect(unacknowledgedFindings(app.synth().directory)).toEqual([]);
+  });
+
+  test('reading the logs is a capability of its own: a caller granted it is a merged identity, an auditor is not', () => {
+    const stack = new Stack(new App({ context: { 'aws:cdk:bundling-stacks': [] } }), 'Merged');
+    const logging = new ModelInvocationLogging(stack, 'InvocationLogging');
+    const caller = new iam.Role(stack, 'ChatBackend', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+    });
+    caller.addToPolicy(new iam.PolicyStatement({ actions: ['bedrock:InvokeModel'], resources: ['*'] }));
+    logging.grantReadLogs(caller);
+    const trail = new ModelAuditTrail(stack, 'Audit', { auditors: new iam.AccountRootPrincipal() });
+    logging.grantReadLogs(trail.auditorRole!);
+    const template = Template.fromStack(stack).toJSON();
+    const analysis = AccessAnalysis.fromTemplate(template);
+    const callerId = stack.getLogicalId(caller.node.defaultChild as never);
+    const auditorId = stack.getLogicalId(trail.auditorRole!.node.defaultChild as never);
+    expect(analysis.principal(callerId)!.capabilities).toEqual([
+      Capability.INFERENCE,
+      Capability.INFERENCE_LOG_ACCESS,
+    ]);
+    expect(analysis.principal(auditorId)!.capabilities).toEqual([Capability.INFERENCE_LOG_ACCESS]);
+    const violations = check(template).violations;
+    const on = (logicalId: string) =>
+      violations
+        .filter((v) => v.violatingResources.some((r) => r.resourceLogicalId === logicalId))
+        .map((v) => `${v.ruleName} ${v.severity}`);
+    expect(on(callerId)).toContain(
+      'ModelAccess-InferenceLogAccessMerge[inference+inference-log-access] fatal',
+    );
+    expect(on(auditorId)).toEqual([]);
+    // Who reads the inference logs, as the report's data-class table lists them.
+    expect(
+      analysis.registryAccess.filter((a) => a.dataClass === 'inference-logs').map((a) => a.principal),
+    ).toEqual([callerId, auditorId]);
   });
 
   test('a retention that is not whole days is refused', () => {

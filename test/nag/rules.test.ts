@@ -62,6 +62,18 @@ const FIXTURES: Record<string, { nonCompliant: Json; compliant: Json }> = {
       R: role([doc(tune, allow('s3:GetObject', { 'Fn::Sub': '${W.Arn}/*' }))]),
     }),
   },
+  InferenceLogAccessMerge: {
+    // A deployer that reads the prompts; the auditor beside it, reading them alone, passes.
+    nonCompliant: template({
+      ...protectedBucket('L', 'inference-logs'),
+      R: role([doc(allow('sagemaker:UpdateEndpoint'), allow('s3:GetObject', { 'Fn::Sub': '${L.Arn}/*' }))]),
+    }),
+    compliant: template({
+      ...protectedBucket('L', 'inference-logs'),
+      R: role([doc(allow('s3:GetObject', { 'Fn::Sub': '${L.Arn}/*' }))]),
+      D: role([doc(allow('sagemaker:UpdateEndpoint'))]),
+    }),
+  },
   PrivilegeAdminMerge: {
     nonCompliant: template({
       R: role([doc(invoke, allow('iam:AttachRolePolicy', 'arn:aws:iam::111111111111:role/x'))]),

@@ -46,6 +46,19 @@ describe.each(layers)('an inference role with AdministratorAccess attached later
     expect(await f.can('invoker', 'bedrock:CreateModelCopyJob', ARN.custom, admin)).not.toBe('Allowed');
   });
 
+  test('still cannot read inference logs, nor can the other capability roles', async () => {
+    const log = `arn:aws:s3:::some-inference-logs/bedrock/AWSLogs/${ACCOUNT}/BedrockModelInvocationLogs/log.json.gz`;
+    for (const role of Object.keys(f.roles)) {
+      expect(
+        await f.can(role, 's3:GetObject', log, {
+          ...admin,
+          s3Abac: true,
+          context: weightsTag('inference-logs'),
+        }),
+      ).not.toBe('Allowed');
+    }
+  });
+
   test('still cannot change its own boundary or policies', async () => {
     for (const action of [
       'iam:DeleteRolePermissionsBoundary',

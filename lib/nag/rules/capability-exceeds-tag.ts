@@ -3,7 +3,8 @@ import { NagMessageLevel, NagRuleCompliance } from 'cdk-nag';
 import { Capability } from '../../capabilities/capability';
 import { ModelAccessRule, RuleContext } from '../rule';
 
-const { READ, INFERENCE, CUSTOMIZATION, DEPLOYMENT, WEIGHTS_ACCESS, APPROVAL } = Capability;
+const { READ, INFERENCE, CUSTOMIZATION, DEPLOYMENT, WEIGHTS_ACCESS, APPROVAL, INFERENCE_LOG_ACCESS } =
+  Capability;
 
 /** What each declared `model-access:capability` may hold (DESIGN.md's contract). */
 export const DECLARED_CAPABILITIES: Record<string, Capability[]> = {
@@ -18,7 +19,8 @@ export const DECLARED_CAPABILITIES: Record<string, Capability[]> = {
   pipeline: [CUSTOMIZATION, DEPLOYMENT, READ, WEIGHTS_ACCESS, APPROVAL],
   // Roles Bedrock or SageMaker assume: read training data, write artifacts.
   service: [CUSTOMIZATION, WEIGHTS_ACCESS],
-  auditor: [],
+  // Auditors read the audit logs (no model capability) and, where granted, the inference logs.
+  auditor: [INFERENCE_LOG_ACCESS],
   // People who ask a pipeline for something: they hold no model capability of their own.
   requester: [],
 };

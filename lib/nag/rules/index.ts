@@ -4,6 +4,7 @@ import { CapabilityRoleLimits } from './capability-role-limits';
 import { LongLivedCredentials } from './long-lived-credentials';
 import { MergeThroughTrust } from './merge-through-trust';
 import { MergedCapabilities } from './merged-capabilities';
+import { InferenceLogAccessMerge } from './inference-log-access-merge';
 import { CustomizationOutsidePipeline, DeploymentOutsidePipeline } from './outside-pipeline';
 import { PrivilegeAdminMerge } from './privilege-admin-merge';
 import { ReadsEveryObject } from './reads-every-object';
@@ -20,6 +21,7 @@ import { WorldAssumableRole } from './world-assumable-role';
 export const MODEL_ACCESS_RULES: readonly ModelAccessRule[] = [
   MergedCapabilities,
   WeightsAccessMerge,
+  InferenceLogAccessMerge,
   PrivilegeAdminMerge,
   MergeThroughTrust,
   SharedTrust,

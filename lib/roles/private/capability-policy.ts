@@ -115,6 +115,14 @@ export function capabilityDenies(capability: Capability): iam.PolicyStatement[] 
         },
       },
     }),
+    // Every capability role: whoever reads, invokes, customizes or deploys reads no prompts.
+    new iam.PolicyStatement({
+      sid: 'DenyInferenceLogs',
+      effect: iam.Effect.DENY,
+      actions: catalogActions(Capability.INFERENCE_LOG_ACCESS, { dataClasses: [DataClass.INFERENCE_LOGS] }),
+      resources: ['*'],
+      conditions: { StringEquals: { [`aws:ResourceTag/${TAG_DATA_CLASS}`]: DataClass.INFERENCE_LOGS } },
+    }),
     new iam.PolicyStatement({
       sid: 'DenyOtherCapabilities',
       effect: iam.Effect.DENY,
