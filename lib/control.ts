@@ -1,9 +1,13 @@
-import { Duration } from 'aws-cdk-lib';
+import { Duration, Stack, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { ModelTarget } from './capabilities/model-target';
+import { InvocationLogging } from './audit/invocation-logging';
 import { ModelAuditTrail, ModelAuditTrailProps } from './audit/model-audit-trail';
+import { ModelInvocationAlarms, ModelInvocationAlarmsOptions } from './audit/model-invocation-alarms';
+import { ModelInvocationLogging } from './audit/model-invocation-logging';
+import { bedrockModelId } from './audit/private/bedrock-model-id';
 import { CustomizationBackend } from './pipeline/customization-backend';
 import { CustomizationPipeline } from './pipeline/customization-pipeline';
 import { DeploymentPipeline } from './pipeline/deployment-pipeline';
@@ -121,6 +125,31 @@ export interface ModelAccessControlProps {
   readonly auditors?: iam.IPrincipal;
 
   /**
+   * Bedrock model invocation logging (prompts and responses) for the account and region, into a
+   * store of its own whose only readers are the auditors (none without `auditors`), watched by the
+   * trail. It is one configuration per account and region: a second platform there uses the first
+   * one's store (`InvocationLogging.existing`), and an account whose logging a central team runs
+   * says so (`InvocationLogging.configuredOutside`).
+   * @default InvocationLogging.newStore(): kept 365 days under object lock in `recordLockMode`,
+   * server access logs to the registry's access-logs bucket
+   */
+  readonly invocationLogging?: InvocationLogging;
+
+  /**
+   * How the alarms on the invokers' Bedrock models (foundation models and system-defined inference
+   * profiles among `models`) judge their traffic: token ceilings, throttles, the anomaly band.
+   * @default - alarms on invocations and on input and output tokens above their anomaly bands, and
+   * on more than 10 throttles in five minutes
+   */
+  readonly invocationAlarms?: ModelInvocationAlarmsOptions;
+
+  /**
+   * Whether the invokers' Bedrock models get alarms on their invocations (ModelInvocationAlarms).
+   * @default true
+   */
+  readonly invocationAlarmsEnabled?: boolean;
+
+  /**
    * The registry's settings. The metadata bucket always gets object lock when there is a
    * pipeline, for its provenance manifests.
    * @default - a new key; metadata object lock in governance mode for 365 days
@@ -152,7 +181,9 @@ const RECORD_RETENTION = Duration.days(365);
 /**
  * The whole platform with secure defaults: a registry, a role per capability for the principals
  * named, the approval-gated customization and deployment pipelines with requester and approver
- * roles, and an audit trail that watches all of them. Each part is exposed for further grants.
+ * roles, Bedrock invocation logging into a store only the auditors read, alarms on the invoked
+ * models' traffic, and an audit trail that watches all of them. Each part is exposed for further
+ * grants.
  */
 export class ModelAccessControl extends Construct {
   /** The registry of weights, training data and metadata. */
@@ -179,6 +210,10 @@ export class ModelAccessControl extends Construct {
   public readonly deploymentApproverRole?: DeploymentApproverRole;
   /** The trail and alerts. */
   public readonly auditTrail: ModelAuditTrail;
+  /** The store of invocation logs: made here, or the one given; none when configured outside the app. */
+  public readonly invocationLogging?: ModelInvocationLogging;
+  /** The alarms on the invokers' Bedrock models, when there are invokers and such models. */
+  public readonly invocationAlarms?: ModelInvocationAlarms;
 
   constructor(scope: Construct, id: string, props: ModelAccessControlProps) {
     super(scope, id);
@@ -295,6 +330,24 @@ export class ModelAccessControl extends Construct {
       }
     }
 
+    const logging = props.invocationLogging ?? InvocationLogging.newStore();
+    this.invocationLogging =
+      logging._store ??
+      (logging._outsideReason === undefined
+        ? new ModelInvocationLogging(this, 'InvocationLogging', {
+            lockMode: props.recordLockMode,
+            accessLogsBucket: this.registry.accessLogsBucket,
+            ...logging._props,
+          })
+        : undefined);
+    if (logging._outsideReason !== undefined && this.inferenceRole) {
+      Validations.of(this.inferenceRole).acknowledge({
+        id: 'ModelAccess::ModelAccess-InferenceWithoutInvocationLogging',
+        reason: logging._outsideReason,
+      });
+    }
+    this.invocationAlarms = this.makeInvocationAlarms(props);
+
     const roles = [
       this.readRole,
       this.inferenceRole,
@@ -315,10 +368,44 @@ export class ModelAccessControl extends Construct {
         ...(props.auditTrail?.pipelines ?? []),
       ],
       roles: [...roles, ...(props.auditTrail?.roles ?? [])],
+      invocationLogging: [
+        ...(this.invocationLogging ? [this.invocationLogging] : []),
+        ...(props.auditTrail?.invocationLogging ?? []),
+      ],
       invokedModels: [...(props.invokers ? props.models : []), ...(props.auditTrail?.invokedModels ?? [])],
       accessLogsBucket:
         props.auditTrail?.accessLogsBucket ??
         (props.auditTrail?.organizationTrailArn ? undefined : this.registry.accessLogsBucket),
+    });
+    // The auditors are the only readers of the prompts; without them, nobody is. A store of
+    // another stack keeps the readers its own stack grants (this auditor role has no fixed name).
+    const auditor = this.auditTrail.auditorRole;
+    if (this.invocationLogging && auditor && Stack.of(this.invocationLogging) === Stack.of(this)) {
+      this.invocationLogging.grantReadLogs(auditor);
+    }
+  }
+
+  private makeInvocationAlarms(props: ModelAccessControlProps): ModelInvocationAlarms | undefined {
+    if (props.invocationAlarmsEnabled === false) {
+      if (props.invocationAlarms) {
+        throw new Error(
+          'ModelAccessControl: invocationAlarms configures alarms that invocationAlarmsEnabled: false turns off; remove one.',
+        );
+      }
+      return undefined;
+    }
+    const watched = props.invokers ? props.models.filter((m) => bedrockModelId(m) !== undefined) : [];
+    if (watched.length === 0) {
+      if (props.invocationAlarms) {
+        throw new Error(
+          "ModelAccessControl: invocationAlarms configures alarms on the invokers' Bedrock foundation models and system-defined inference profiles, and there are none: name invokers and such models, or remove invocationAlarms.",
+        );
+      }
+      return undefined;
+    }
+    return new ModelInvocationAlarms(this, 'InvocationAlarms', {
+      ...props.invocationAlarms,
+      models: watched,
     });
   }
 }

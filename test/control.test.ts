@@ -1,12 +1,25 @@
-import { App, Stack } from 'aws-cdk-lib';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { App, Stack, Validations } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { IConstruct } from 'constructs';
-import { AccessAnalysis, Capability, ModelAccessControl, ModelTarget, SelfBoundedRole } from '../lib';
-import { controlFixture, TITAN } from './audit/fixture';
+import {
+  AccessAnalysis,
+  Capability,
+  DataClass,
+  InvocationLogging,
+  ModelAccessChecks,
+  ModelAccessControl,
+  ModelTarget,
+  SelfBoundedRole,
+  TAG_DATA_CLASS,
+} from '../lib';
+import { controlFixture, ENDPOINT, TITAN } from './audit/fixture';
 import { boundaryOf, bucketPolicyOf, identityPoliciesOf, simulate } from './support/simulate';
-import { ResolvedTemplate } from './support/template';
+import { ACCOUNT, ResolvedTemplate } from './support/template';
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -332,6 +345,147 @@ describe('ModelAccessControl deployment', () => {
     );
     expect(() => controlFixture({ deploymentRequiredApprovals: 1 })).toThrow(
       'ModelAccessControl: deploymentRequiredApprovals must be at least 2 for production, got 1',
+    );
+  });
+});
+
+describe('ModelAccessControl invocation logging and alarms', () => {
+  const store = c.invocationLogging!;
+  const bucketId = f.id(store.bucket);
+  const LOG = `${f.template.arn(bucketId)}/bedrock/AWSLogs/${ACCOUNT}/BedrockModelInvocationLogs/us-east-1/2026/12/02/log.json.gz`;
+  const reads = (role: IConstruct, extra: Json[] = []) => {
+    const id = f.id(role);
+    return simulate({
+      principal: f.template.arn(id),
+      action: 's3:GetObject',
+      resource: LOG,
+      resourcePolicy: bucketPolicyOf(f.template, bucketId),
+      identityPolicies: [...identityPoliciesOf(f.template, id), ...extra],
+      permissionBoundary: boundaryOf(f.template, id),
+      s3Abac: true,
+      context: {
+        'aws:MultiFactorAuthPresent': 'true',
+        [`aws:ResourceTag/${TAG_DATA_CLASS}`]: DataClass.INFERENCE_LOGS,
+      },
+    });
+  };
+
+  test('by default turns on Bedrock invocation logging into a store of its own, tagged inference-logs', () => {
+    const t = Template.fromJSON(f.json);
+    t.resourceCountIs('Custom::ModelInvocationLogging', 1);
+    expect(f.template.props(bucketId).Tags).toContainEqual({ Key: TAG_DATA_CLASS, Value: 'inference-logs' });
+    // Locked as the platform's other records, with its access logs beside the registry's.
+    expect(f.template.props(bucketId).ObjectLockConfiguration.Rule.DefaultRetention).toEqual({
+      Mode: 'GOVERNANCE',
+      Days: 365,
+    });
+    expect(f.template.props(bucketId).LoggingConfiguration.DestinationBucketName).toEqual(
+      f.template.resolve({ Ref: f.id(c.registry.accessLogsBucket) }),
+    );
+  });
+
+  test('the auditors are the only readers: the invokers, readers and requesters cannot, even with AdministratorAccess', async () => {
+    expect(await reads(c.auditTrail.auditorRole!)).toBe('Allowed');
+    for (const role of [c.inferenceRole!, c.readRole!, c.requesterRole!, c.deployerRole!]) {
+      expect(await reads(role, [ADMINISTRATOR_ACCESS])).not.toBe('Allowed');
+    }
+    const readers = AccessAnalysis.fromTemplate(f.json)
+      .principals.filter((p) => p.capabilities.includes(Capability.INFERENCE_LOG_ACCESS))
+      .map((p) => p.id);
+    expect(readers).toEqual([f.id(c.auditTrail.auditorRole!)]);
+  });
+
+  test("alarms on the invokers' Bedrock models alone, on anomaly bands unless ceilings are given", () => {
+    const alarms = c.invocationAlarms!;
+    const alarmed = Object.values<Json>(Template.fromJSON(f.json).findResources('AWS::CloudWatch::Alarm'))
+      .map((a) => JSON.stringify(a.Properties))
+      .filter((p) => p.includes('AWS/Bedrock'));
+    // Titan only: the endpoint is SageMaker's. Invocations, input and output tokens, throttles.
+    expect(alarmed).toHaveLength(4);
+    for (const p of alarmed) expect(p).toContain('amazon.titan-text-express-v1');
+    expect(alarms.alarms).toHaveLength(4);
+    const ceilings = controlFixture({ invocationAlarms: { maxInputTokensPerHour: 1_000_000 } });
+    const input = Object.values<Json>(
+      Template.fromJSON(ceilings.json).findResources('AWS::CloudWatch::Alarm'),
+    ).find((a) => a.Properties.MetricName === 'InputTokenCount');
+    expect(input.Properties.Threshold).toBe(1_000_000);
+  });
+
+  test('no alarms without invokers of Bedrock models, or when turned off; options that cannot apply are refused', () => {
+    expect(controlFixture({ invokers: undefined }).control.invocationAlarms).toBeUndefined();
+    expect(controlFixture({ invocationAlarmsEnabled: false }).control.invocationAlarms).toBeUndefined();
+    expect(() =>
+      controlFixture({ invocationAlarmsEnabled: false, invocationAlarms: { maxThrottlesPerFiveMinutes: 5 } }),
+    ).toThrow(
+      'ModelAccessControl: invocationAlarms configures alarms that invocationAlarmsEnabled: false turns off',
+    );
+    expect(() =>
+      controlFixture({ models: [ENDPOINT], invocationAlarms: { maxThrottlesPerFiveMinutes: 5 } }),
+    ).toThrow(/there are none: name invokers and such models, or remove invocationAlarms/);
+  });
+
+  test('a second platform in the same account and region uses the first one’s store, or synth says so', () => {
+    const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+    const first = new ModelAccessControl(new Stack(app, 'First'), 'Platform', {
+      models: [TITAN],
+      invokers: new iam.ServicePrincipal('lambda.amazonaws.com'),
+    });
+    expect(
+      () =>
+        new ModelAccessControl(new Stack(app, 'Second'), 'Platform', {
+          models: [TITAN],
+          invokers: new iam.ServicePrincipal('lambda.amazonaws.com'),
+        }),
+    ).toThrow(
+      "ModelInvocationLogging 'Second/Platform/InvocationLogging': 'First/Platform/InvocationLogging' already turns on Bedrock model invocation logging for this account and region",
+    );
+    const stack = new Stack(app, 'Third');
+    const third = new ModelAccessControl(stack, 'Platform', {
+      models: [TITAN],
+      invokers: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      invocationLogging: InvocationLogging.existing(first.invocationLogging!),
+    });
+    expect(third.invocationLogging).toBe(first.invocationLogging);
+    Template.fromStack(stack).resourceCountIs('Custom::ModelInvocationLogging', 0);
+    // Another region has a configuration of its own.
+    const other = new ModelAccessControl(
+      new Stack(app, 'Ireland', { env: { account: '111111111111', region: 'eu-west-1' } }),
+      'Platform',
+      { models: [TITAN], invokers: new iam.ServicePrincipal('lambda.amazonaws.com') },
+    );
+    expect(other.invocationLogging).toBeDefined();
+  });
+
+  test('logging configured outside the app: no store, and the reason acknowledges the advisory finding where reviewers see it', () => {
+    const synth = (invocationLogging: InvocationLogging) => {
+      const app = new App({
+        outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'outside-')),
+        context: { 'aws:cdk:bundling-stacks': [] },
+      });
+      Validations.of(app).addPlugins(new ModelAccessChecks(app));
+      const control = new ModelAccessControl(new Stack(app, 'Central'), 'Platform', {
+        models: [TITAN],
+        invokers: new iam.ServicePrincipal('lambda.amazonaws.com'),
+        invocationLogging,
+      });
+      app.synth();
+      const report = JSON.parse(fs.readFileSync(path.join(app.outdir, 'validation-report.json'), 'utf8'));
+      return { control, ours: report.pluginReports.find((r: Json) => r.pluginName === 'ModelAccess') };
+    };
+    const reason = 'The security account logs every invocation of this account (ticket SEC-12).';
+    const { control, ours } = synth(InvocationLogging.configuredOutside(reason));
+    expect(control.invocationLogging).toBeUndefined();
+    expect(ours.violations).toEqual([]);
+    expect(ours.suppressedViolations).toEqual([
+      expect.objectContaining({
+        ruleName: 'ModelAccess-InferenceWithoutInvocationLogging',
+        acknowledgedAt: 'Central/Platform/Invokers',
+        reason,
+      }),
+    ]);
+
+    expect(() => InvocationLogging.configuredOutside('  ')).toThrow(
+      'InvocationLogging.configuredOutside: say where the logs go and who reads them',
     );
   });
 });

@@ -52,7 +52,9 @@ export interface ModelAuditTrailProps {
 
   /**
    * Invocation logging stores: only their own custom resource may change or switch off Bedrock's
-   * model invocation logging without an alert. More can be added with `watchInvocationLogging`.
+   * model invocation logging without an alert; changes to their bucket policy, key or role raise
+   * one, and reads of their logs are recorded as data events. More can be added with
+   * `watchInvocationLogging`.
    * @default - none: every change to invocation logging raises an alert
    */
   readonly invocationLogging?: ModelInvocationLogging[];
@@ -217,6 +219,7 @@ export class ModelAuditTrail extends Construct implements IModelAuditTrail {
   };
   private readonly endpointArns: string[] = [];
   /** The roles that turn invocation logging on and off for the watched stores. */
+  private readonly invocationLogs: ModelInvocationLogging[] = [];
   private readonly loggingRoleArns: string[] = [];
   private allEndpoints = false;
   private readonly registryRules: { buckets: string[]; keys: string[] }[] = [];
@@ -389,13 +392,21 @@ export class ModelAuditTrail extends Construct implements IModelAuditTrail {
 
   /**
    * Lets the store's own custom resource change invocation logging without an alert (any other
-   * change or switch-off raises one), and watches its key and its function's role.
+   * change or switch-off raises one); alerts on changes to its bucket policy, its key and (in this
+   * trail's stack) its function's role; and records who reads its logs (object reads, as data
+   * events). A store of another stack has its role watched by a trail of its own stack.
    */
   public watchInvocationLogging(logging: ModelInvocationLogging): void {
+    if (this.invocationLogs.includes(logging)) return;
+    this.invocationLogs.push(logging);
     const role = logging.configurationRole;
-    if (!this.loggingRoleArns.includes(role.roleArn)) this.loggingRoleArns.push(role.roleArn);
-    this.watchRole(role);
+    this.loggingRoleArns.push(role.roleArn);
+    // A store of another stack has its role watched there: rules made in its stack for this
+    // trail's topic would make each stack depend on the other.
+    if (Stack.of(logging) === Stack.of(this)) this.watchRole(role);
     this.watchKey(logging.encryptionKey);
+    // A bucket policy that lets someone else read the prompts is a privilege change.
+    this.watchRegistryItem('buckets', [logging.bucket.bucketName], BUCKETS_PER_RULE);
   }
 
   /**
@@ -461,6 +472,9 @@ export class ModelAuditTrail extends Construct implements IModelAuditTrail {
     const selectors = [managementSelector()];
     const objects = this.registries.flatMap((r) => r.dataBuckets.map((b) => `${b.bucketArn}/`));
     if (objects.length > 0) selectors.push(objectSelector(objects));
+    // Who read the prompts: reads only, since Bedrock writes an object per invocation.
+    const logs = this.invocationLogs.map((l) => `${l.bucket.bucketArn}/`);
+    if (logs.length > 0) selectors.push(objectSelector(logs, { readOnly: true }));
     if (this.allEndpoints || this.endpointArns.length > 0)
       selectors.push(invocationSelector(this.allEndpoints ? undefined : this.endpointArns));
     return selectors;

@@ -7,20 +7,21 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { ModelTarget } from '../capabilities/model-target';
 import { serviceTrustConditions } from '../private/service-trust';
+import { bedrockModelId } from './private/bedrock-model-id';
 
-export interface ModelInvocationAlarmsProps {
+/** How the alarms judge a model's traffic: everything but which models. */
+export interface ModelInvocationAlarmsOptions {
   /**
-   * The models to watch: Bedrock foundation models (`ModelTarget.bedrockFoundationModel`) and
-   * system-defined inference profiles (`ModelTarget.bedrockInferenceProfile`), whose ids are the
-   * `ModelId` of Bedrock's metrics.
+   * More input tokens than this in an hour, to one model, raises an alarm: bulk extraction.
+   * @default - an alarm when the hour's input tokens are above their anomaly band
    */
-  readonly models: ModelTarget[];
+  readonly maxInputTokensPerHour?: number;
 
-  /** More input tokens than this in an hour, to one model, raises an alarm: bulk extraction. */
-  readonly maxInputTokensPerHour: number;
-
-  /** More output tokens than this in an hour, from one model, raises an alarm: bulk extraction. */
-  readonly maxOutputTokensPerHour: number;
+  /**
+   * More output tokens than this in an hour, from one model, raises an alarm: bulk extraction.
+   * @default - an alarm when the hour's output tokens are above their anomaly band
+   */
+  readonly maxOutputTokensPerHour?: number;
 
   /**
    * More throttled invocations than this in five minutes raises an alarm: a caller hammering the
@@ -42,6 +43,15 @@ export interface ModelInvocationAlarmsProps {
    * @default - a new KMS key with rotation, retained on stack deletion
    */
   readonly encryptionKey?: kms.IKey;
+}
+
+export interface ModelInvocationAlarmsProps extends ModelInvocationAlarmsOptions {
+  /**
+   * The models to watch: Bedrock foundation models (`ModelTarget.bedrockFoundationModel`) and
+   * system-defined inference profiles (`ModelTarget.bedrockInferenceProfile`), whose ids are the
+   * `ModelId` of Bedrock's metrics.
+   */
+  readonly models: ModelTarget[];
 }
 
 /** The metric of one model that each alarm watches, in Bedrock's namespace. */
@@ -75,8 +85,10 @@ export class ModelInvocationAlarms extends Construct {
       }
       return value;
     };
-    const maxInput = positive('maxInputTokensPerHour', props.maxInputTokensPerHour);
-    const maxOutput = positive('maxOutputTokensPerHour', props.maxOutputTokensPerHour);
+    const ceiling = (name: string, value?: number) =>
+      value === undefined ? undefined : positive(name, value);
+    const maxInput = ceiling('maxInputTokensPerHour', props.maxInputTokensPerHour);
+    const maxOutput = ceiling('maxOutputTokensPerHour', props.maxOutputTokensPerHour);
     const maxThrottles = positive('maxThrottlesPerFiveMinutes', props.maxThrottlesPerFiveMinutes ?? 10);
     const band = positive('anomalyBandWidth', props.anomalyBandWidth ?? 3);
     const modelIds = props.models.map(modelIdOf);
@@ -130,17 +142,18 @@ export class ModelInvocationAlarms extends Construct {
         a.addAlarmAction(action);
         this.alarms.push(a);
       };
-      alarm(
-        new cloudwatch.AnomalyDetectionAlarm(this, `UnusualInvocations${n}`, {
-          alarmDescription: `Invocations of ${modelId} above their usual band: possible scraping through model queries`,
-          metric: this.metricInvocations(modelId, { period: Duration.minutes(5) }),
-          stdDevs: band,
-          comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_UPPER_THRESHOLD,
-          evaluationPeriods: 3,
-          treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-        }),
-      );
-      const ceiling = (name: string, metric: cloudwatch.Metric, threshold: number, what: string) =>
+      const unusual = (name: string, metric: cloudwatch.Metric, what: string, evaluationPeriods: number) =>
+        alarm(
+          new cloudwatch.AnomalyDetectionAlarm(this, `${name}${n}`, {
+            alarmDescription: `${what} of ${modelId} above their usual band: possible scraping or extraction through model queries`,
+            metric,
+            stdDevs: band,
+            comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_UPPER_THRESHOLD,
+            evaluationPeriods,
+            treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+          }),
+        );
+      const above = (name: string, metric: cloudwatch.Metric, threshold: number, what: string) =>
         alarm(
           metric.createAlarm(this, `${name}${n}`, {
             alarmDescription: `${what} of ${modelId} above ${threshold}: possible extraction through model queries`,
@@ -150,9 +163,14 @@ export class ModelInvocationAlarms extends Construct {
             treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
           }),
         );
-      ceiling('InputTokens', this.metricInputTokens(modelId), maxInput, 'Input tokens in an hour');
-      ceiling('OutputTokens', this.metricOutputTokens(modelId), maxOutput, 'Output tokens in an hour');
-      ceiling(
+      unusual('UnusualInvocations', this.metricInvocations(modelId), 'Invocations', 3);
+      const tokens = (name: string, metric: cloudwatch.Metric, max: number | undefined, what: string) =>
+        max === undefined
+          ? unusual(`Unusual${name}`, metric, `${what} in an hour`, 1)
+          : above(name, metric, max, `${what} in an hour`);
+      tokens('InputTokens', this.metricInputTokens(modelId), maxInput, 'Input tokens');
+      tokens('OutputTokens', this.metricOutputTokens(modelId), maxOutput, 'Output tokens');
+      above(
         'Throttles',
         this.metricThrottles(modelId),
         maxThrottles,
@@ -201,12 +219,9 @@ function bedrockMetric(
   });
 }
 
-/** The `ModelId` Bedrock's metrics carry for the target: a foundation model's or a profile's id. */
 function modelIdOf(target: ModelTarget): string {
-  const types = target.resources.map((r) => r.resourceType);
-  if (types.includes('inference-profile') || (types.length === 1 && types[0] === 'foundation-model')) {
-    return target.name;
-  }
+  const id = bedrockModelId(target);
+  if (id !== undefined) return id;
   throw new Error(
     `ModelInvocationAlarms: ${target.description} has no ModelId of Bedrock's metrics; watch Bedrock foundation models (ModelTarget.bedrockFoundationModel) or system-defined inference profiles (ModelTarget.bedrockInferenceProfile).`,
   );

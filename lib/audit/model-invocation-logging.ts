@@ -5,11 +5,14 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { S3_SERVER_ACCESS_LOGS_USE_BUCKET_POLICY } from 'aws-cdk-lib/cx-api';
-import { Construct } from 'constructs';
-import { DataClass } from '../capabilities/capability';
-import { acknowledgeWildcardResource } from '../private/compliance-findings';
+import { Construct, IConstruct } from 'constructs';
+import { catalogActions } from '../capabilities/actions';
+import { Capability, DataClass } from '../capabilities/capability';
+import { grantKeyViaS3, KEY_READ_ACTIONS } from '../registry/private/registry-grants';
+import { acknowledgeWildcardResource, EVERY_OBJECT_OF_ITS_CLASS } from '../private/compliance-findings';
 import { atSynthesis } from '../private/at-synthesis';
 import { handlerFunction } from '../private/handler-function';
+import { INVOCATION_LOGGING_RESOURCE_TYPE } from '../private/invocation-logging-resource';
 import { namedPrincipal } from '../private/named-principal';
 import { accessLogsBucket, allowCloudWatchLogs, recordBucket } from '../private/log-storage';
 import { serviceTrustConditions } from '../private/service-trust';
@@ -76,6 +79,15 @@ export class ModelInvocationLogging extends Construct {
     // Log delivery through a bucket policy, never ACLs, whatever the app's feature flags say.
     this.node.setContext(S3_SERVER_ACCESS_LOGS_USE_BUCKET_POLICY, true);
     const stack = Stack.of(this);
+    const where = (c: IConstruct) => `${Stack.of(c).account}/${Stack.of(c).region}`;
+    const other = this.node.root.node
+      .findAll()
+      .find((c) => c !== this && c instanceof ModelInvocationLogging && where(c) === where(this));
+    if (other) {
+      throw new Error(
+        `ModelInvocationLogging '${this.node.path}': '${other.node.path}' already turns on Bedrock model invocation logging for this account and region, which has one configuration: a second would overwrite it, and deleting either would switch it off. Use that one (ModelAccessControl: invocationLogging: InvocationLogging.existing(store)).`,
+      );
+    }
     const retention = props.retention ?? Duration.days(365);
     const days = retention.toDays({ integral: false });
     if (!Number.isInteger(days) || days < 1 || days > 36500) {
@@ -186,7 +198,7 @@ export class ModelInvocationLogging extends Construct {
     this.configurationRole = fn.role!;
     const resource = new CustomResource(this, 'Resource', {
       serviceToken: fn.functionArn,
-      resourceType: 'Custom::ModelInvocationLogging',
+      resourceType: INVOCATION_LOGGING_RESOURCE_TYPE,
       properties: {
         BucketName: this.bucket.bucketName,
         KeyPrefix: KEY_PREFIX,
@@ -201,8 +213,10 @@ export class ModelInvocationLogging extends Construct {
   }
 
   /**
-   * Lets the grantee read the logs (their objects, and the key through S3), and lets it past the
-   * bucket's deny of every other reader. A role of another stack needs a fixed `roleName`.
+   * Lets the grantee read the logs (INFERENCE_LOG_ACCESS: their objects, the listing, and the key
+   * through S3 only), and lets it past the bucket's deny of every other reader. Grant auditors
+   * only: a principal that also invokes, customizes or deploys models is a merged identity. A role
+   * of another stack needs a fixed `roleName`.
    */
   public grantReadLogs(grantee: iam.IGrantable): iam.Grant {
     if (this.finalized) {
@@ -211,6 +225,22 @@ export class ModelInvocationLogging extends Construct {
       );
     }
     this.readers.push(namedPrincipal(this, grantee, 'ModelInvocationLogging.grantReadLogs').arn);
-    return this.bucket.grantRead(grantee);
+    const logs = this.bucket.arnForObjects('*');
+    if (Construct.isConstruct(grantee.grantPrincipal)) {
+      acknowledgeWildcardResource(grantee.grantPrincipal, logs, EVERY_OBJECT_OF_ITS_CLASS);
+    }
+    return iam.Grant.addToPrincipal({
+      grantee,
+      actions: catalogActions(Capability.INFERENCE_LOG_ACCESS, { dataClasses: [DataClass.INFERENCE_LOGS] }),
+      resourceArns: [logs],
+    })
+      .combine(
+        iam.Grant.addToPrincipal({
+          grantee,
+          actions: ['s3:ListBucket'],
+          resourceArns: [this.bucket.bucketArn],
+        }),
+      )
+      .combine(grantKeyViaS3(grantee, this.encryptionKey, KEY_READ_ACTIONS));
   }
 }

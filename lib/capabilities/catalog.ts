@@ -1,4 +1,4 @@
-import { Capability, DataClass, REGISTRY_DATA_CLASSES } from './capability';
+import { Capability, DataClass, GUARDED_DATA_CLASSES } from './capability';
 
 /**
  * What a statement's resources cover, as far as capabilities care. Analysis derives it from the
@@ -219,7 +219,8 @@ export const CATALOG: readonly CatalogEntry[] = [
   ...entries(Capability.PRIVILEGE_ADMIN, ['kms:PutKeyPolicy', 'kms:CreateGrant'], {
     on: { registryKey: true },
   }),
-  // Registry buckets are guarded by their policies and, through ABAC, by their data-class tags.
+  // Registry and inference-log buckets are guarded by their policies and, through ABAC, by their
+  // data-class tags.
   ...entries(
     Capability.PRIVILEGE_ADMIN,
     [
@@ -230,7 +231,7 @@ export const CATALOG: readonly CatalogEntry[] = [
       's3:TagResource',
       's3:UntagResource',
     ],
-    { on: { dataClasses: [...REGISTRY_DATA_CLASSES] } },
+    { on: { dataClasses: [...GUARDED_DATA_CLASSES] } },
   ),
   // Object lock in governance mode holds provenance manifests, audit logs and inference logs only
   // against those who may not bypass it: whoever may, can rewrite the record.

@@ -2,6 +2,7 @@ import { CfnOutput, CfnResource, PolicyValidationPluginReport, PolicyViolation, 
 import { NagPack, NagPackProps } from 'cdk-nag';
 import { IConstruct } from 'constructs';
 import { AccessAnalysis, MergedIdentity, PrincipalAccess } from '../analysis/access-analysis';
+import { logsInvocations } from '../private/invocation-logging-resource';
 import { ModelAccessRule, RuleContext } from './rule';
 import { MODEL_ACCESS_RULES } from './rules';
 
@@ -38,6 +39,7 @@ export class ModelAccessChecks extends NagPack {
   private stacks = new Map<Stack, StackAnalysis>();
   private templates = new Map<Stack, Json>();
   private appHasValidatedTrail = false;
+  private appLogsInvocations = false;
   private merged = new Map<string, PolicyViolation>();
 
   constructor(scope?: IConstruct, props: ModelAccessChecksProps = {}) {
@@ -61,6 +63,9 @@ export class ModelAccessChecks extends NagPack {
         (r) => r.Type === 'AWS::CloudTrail::Trail' && r.Properties?.EnableLogFileValidation === true,
       ),
     );
+    this.appLogsInvocations = templates.some((t) =>
+      Object.values<Json>(t.Resources ?? {}).some(logsInvocations),
+    );
     const report = super.validateScope(scope);
     const violations = [...report.violations, ...this.merged.values()];
     // Advisory rules (warnings) never fail synth on their own.
@@ -81,6 +86,7 @@ export class ModelAccessChecks extends NagPack {
         principal,
         bucketPolicyStatements,
         appHasValidatedTrail: this.appHasValidatedTrail,
+        appLogsInvocations: this.appLogsInvocations,
       };
       for (const rule of MODEL_ACCESS_RULES) {
         if (rule.mergedIdentity) {
@@ -152,7 +158,7 @@ export class ModelAccessChecks extends NagPack {
 
 // What the rules and the analysis read; resolving the rest of a stack would only cost time.
 const ANALYSED_TYPES =
-  /^AWS::(IAM::|S3::Bucket$|S3::BucketPolicy$|KMS::Key$|Lambda::Function$|DynamoDB::Table$|CloudTrail::Trail$)/;
+  /^(AWS::(IAM::|S3::Bucket$|S3::BucketPolicy$|KMS::Key$|Lambda::Function$|DynamoDB::Table$|CloudTrail::Trail$|CloudFormation::CustomResource$)|Custom::)/;
 
 /**
  * The stack's template as synthesis writes it, limited to the resource types the pack reads, and

@@ -18,6 +18,8 @@ export interface RuleContext {
   readonly bucketPolicyStatements: ReadonlyMap<string, Json[]>;
   /** Whether any stack of the app has a CloudTrail trail with log file validation. */
   readonly appHasValidatedTrail: boolean;
+  /** Whether any stack of the app turns on Bedrock model invocation logging. */
+  readonly appLogsInvocations: boolean;
 }
 
 /** One rule of the pack: its id is stable public API. */

@@ -25,6 +25,10 @@ const PACKS_OF = {
 
 export type ComplianceRule = keyof typeof PACKS_OF;
 
+/** Why a reader of a bucket of one data class (registry, audit logs, inference logs) may read every object of it. */
+export const EVERY_OBJECT_OF_ITS_CLASS =
+  'Every object of a bucket that holds one data class (its model-access:data-class tag): access is granted per data class, and each class has a bucket of its own.';
+
 /** Why a role with X-Ray tracing has a statement on "*". */
 export const XRAY_TAKES_ONLY_STAR =
   'X-Ray PutTraceSegments and PutTelemetryRecords accept only Resource "*".';

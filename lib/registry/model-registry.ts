@@ -4,7 +4,11 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { S3_SERVER_ACCESS_LOGS_USE_BUCKET_POLICY } from 'aws-cdk-lib/cx-api';
 import { Construct, IConstruct } from 'constructs';
-import { acknowledgeFinding, acknowledgeWildcardResource } from '../private/compliance-findings';
+import {
+  acknowledgeFinding,
+  acknowledgeWildcardResource,
+  EVERY_OBJECT_OF_ITS_CLASS,
+} from '../private/compliance-findings';
 import { accessLogsBucket } from '../private/log-storage';
 import { requireArn } from '../private/arns';
 import { namedPrincipal } from '../private/named-principal';
@@ -297,7 +301,7 @@ export class ModelRegistry extends ModelRegistryBase {
       acknowledgeFinding(
         bucket,
         'S3BucketReplicationEnabled',
-        `Replicating ${dataClass} would copy it out of the registry key and the bucket policy that deny it to everyone not granted it; versioning and RETAIN keep it from loss. Add replication with an equally protected destination if your recovery plan needs one.`,
+        'Replicating a registry bucket would copy its data out of the registry key and the bucket policy that deny it to everyone not granted it; versioning and RETAIN keep it from loss. Add replication with an equally protected destination if your recovery plan needs one.',
       );
       return bucket;
     };
@@ -346,7 +350,7 @@ export class ModelRegistry extends ModelRegistryBase {
       acknowledgeWildcardResource(
         grantee.grantPrincipal,
         bucket.arnForObjects('*'),
-        `Every object of the registry's ${spec.dataClass} bucket: registry access is granted per data class, and each class has a bucket of its own.`,
+        EVERY_OBJECT_OF_ITS_CLASS,
       );
     }
     return grantOnRegistry(grantee, spec, bucket, this.encryptionKey, {

@@ -257,12 +257,13 @@ describe("a change to a watched role's permissions", () => {
 
 describe('a change to a registry bucket or key policy', () => {
   test.each(['PutBucketPolicy', 'DeleteBucketPolicy', 'PutBucketTagging', 'DeleteBucketTagging'])(
-    '%s on the weights bucket raises the registry alert',
+    '%s on the weights bucket, or on the inference-logs bucket, raises the registry alert',
     async (eventName) => {
-      const bucketName = name(registry.modelArtifactsBucket);
-      expect(await alertsFor(apiCall('s3', eventName, outsider, { bucketName }))).toEqual([
-        'RegistryPolicyChanges',
-      ]);
+      for (const bucket of [registry.modelArtifactsBucket, f.control.invocationLogging!.bucket]) {
+        expect(await alertsFor(apiCall('s3', eventName, outsider, { bucketName: name(bucket) }))).toEqual([
+          'RegistryPolicyChanges',
+        ]);
+      }
     },
   );
 

@@ -71,6 +71,26 @@ describe('ModelInvocationAlarms', () => {
     }
   });
 
+  test('without ceilings, tokens above their anomaly band (hourly) raise the alarms instead', () => {
+    const { stack: bare } = build(new App(), {
+      maxInputTokensPerHour: undefined,
+      maxOutputTokensPerHour: undefined,
+    });
+    const found = Object.values<Json>(Template.fromStack(bare).findResources('AWS::CloudWatch::Alarm'));
+    expect(found).toHaveLength(8);
+    const banded = found.filter((a) => a.Properties.ThresholdMetricId);
+    const metricOf = (a: Json) => a.Properties.Metrics.find((m: Json) => m.MetricStat).MetricStat;
+    expect(banded.map((a) => [metricOf(a).Metric.MetricName, metricOf(a).Period]).sort()).toEqual([
+      ['InputTokenCount', 3600],
+      ['InputTokenCount', 3600],
+      ['Invocations', 300],
+      ['Invocations', 300],
+      ['OutputTokenCount', 3600],
+      ['OutputTokenCount', 3600],
+    ]);
+    for (const a of banded) expect(a.Properties.ComparisonOperator).toBe('GreaterThanUpperThreshold');
+  });
+
   test("only this account's CloudWatch alarms may publish to the topic", async () => {
     const policy = t.resolve(
       Object.values<Json>(json.Resources).find((r) => r.Type === 'AWS::SNS::TopicPolicy').Properties

@@ -7,6 +7,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import {
   AccessAnalysis,
+  Capability,
   ModelAccessChecks,
   ModelAuditTrail,
   ModelRegistry,
@@ -105,7 +106,20 @@ describe('the trail', () => {
     const names = bedrockOnly.template
       .props(bedrockOnly.id(bedrockOnly.control.auditTrail.trail!))
       .AdvancedEventSelectors.map((s: Json) => s.Name);
-    expect(names).toEqual(['Management events', 'Model registry objects']);
+    expect(names).toEqual(['Management events', 'Model registry objects', 'Inference log reads']);
+  });
+
+  test("records who reads the inference logs: object reads of their bucket only, not Bedrock's writes", () => {
+    const selector = trailProps().AdvancedEventSelectors.find((s: Json) => s.Name === 'Inference log reads');
+    expect(selector.FieldSelectors).toEqual([
+      { Field: 'eventCategory', Equals: ['Data'] },
+      { Field: 'resources.type', Equals: ['AWS::S3::Object'] },
+      { Field: 'readOnly', Equals: ['true'] },
+      {
+        Field: 'resources.ARN',
+        StartsWith: [`${f.template.arn(f.id(f.control.invocationLogging!.bucket))}/`],
+      },
+    ]);
   });
 });
 
@@ -243,10 +257,10 @@ describe('the auditor role', () => {
     expect(await can('s3:GetObject', logObject(), [ADMINISTRATOR_ACCESS])).toBe('Allowed');
   });
 
-  test('holds no model capability by the analysis (the pack finds nothing to flag on it)', () => {
+  test('holds no model capability by the analysis, only reading the inference logs (the pack finds nothing to flag)', () => {
     const principal = AccessAnalysis.fromTemplate(f.json).principal(auditor())!;
     expect(principal.declaredCapability).toBe('auditor');
-    expect(principal.capabilities).toEqual([]);
+    expect(principal.capabilities).toEqual([Capability.INFERENCE_LOG_ACCESS]);
   });
 });
 
@@ -257,8 +271,8 @@ describe('with an organization trail', () => {
     const o = controlFixture({ auditors: undefined, auditTrail: { organizationTrailArn: ORG_TRAIL } });
     const t = Template.fromJSON(o.json);
     t.resourceCountIs('AWS::CloudTrail::Trail', 0);
-    t.resourceCountIs('AWS::Logs::LogGroup', 14); // the two pipelines' own: 6 and 8
-    expect(Object.keys(t.findResources('AWS::S3::Bucket'))).toHaveLength(4); // the registry's
+    t.resourceCountIs('AWS::Logs::LogGroup', 15); // the two pipelines' own (6 and 8), invocation logging's function's
+    expect(Object.keys(t.findResources('AWS::S3::Bucket'))).toHaveLength(5); // the registry's, the inference logs
     t.resourceCountIs('AWS::Events::Rule', 8); // without the auditor, one policy-change rule holds every boundary
     expect(o.control.auditTrail.organizationTrailArn).toBe(ORG_TRAIL);
   });

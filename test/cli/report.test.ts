@@ -23,8 +23,17 @@ const userOf = (policies: Json[]) => ({
   Properties: { Policies: policies.map((PolicyDocument, i) => ({ PolicyName: `u${i}`, PolicyDocument })) },
 });
 
+/** The app turns on Bedrock invocation logging, as ModelInvocationLogging does. */
+const LOGGING = {
+  InvocationLogging: {
+    Type: 'Custom::ModelInvocationLogging',
+    Properties: { ServiceToken: 'arn:aws:lambda:us-east-1:123456789012:function:logging' },
+  },
+};
+
 /** A chat role that also customizes, a clean invoker, and a user who reaches an inference role through a customizer. */
 const MERGED = template({
+  ...LOGGING,
   ChatBackend: role([doc(allow(['bedrock:InvokeModel', 'bedrock:CreateModelCustomizationJob']))]),
   Invoker: role([doc(allow('bedrock:InvokeModel'))], { AssumeRolePolicyDocument: jobTrust('chat') }),
   // The account trusts its identities' own policies: the analyst may assume the customizer.
@@ -39,7 +48,7 @@ const MERGED = template({
   ),
   Analyst: userOf([doc(allow('sts:AssumeRole', { 'Fn::GetAtt': ['Tuner', 'Arn'] }))]),
 });
-const CLEAN = template({ Invoker: role([doc(allow('bedrock:InvokeModel'))]) });
+const CLEAN = template({ ...LOGGING, Invoker: role([doc(allow('bedrock:InvokeModel'))]) });
 
 async function jsonReport(...args: string[]): Promise<{ code: number; report: Report }> {
   const { code, stdout } = await run('report', ...args, '--format', 'json');
@@ -211,6 +220,13 @@ describe('model-access report on a cdk.out directory', () => {
     expect(byClass['model-artifacts'].buckets).toEqual([
       expect.stringMatching(/^ModelAccessRegistryModelArtifacts/),
     ]);
+    // The prompts and responses: the auditors alone read them, and nobody writes them but Bedrock.
+    expect(byClass['inference-logs']).toEqual({
+      dataClass: 'inference-logs',
+      buckets: [expect.stringMatching(/^ModelAccessInvocationLoggingLogs/)],
+      readers: [expect.stringMatching(/^ModelAccessAuditAuditor/)],
+      writers: [],
+    });
   });
 
   test("findings the app acknowledged are listed apart, with the app's reasons", async () => {
@@ -263,7 +279,8 @@ describe('model-access report on a cloud assembly with stages', () => {
       emptyStacks: 2,
       principals: 1,
       mergedPrincipals: 1,
-      findings: { fatal: 1, warning: 1 },
+      // Advisory: customization outside a pipeline, and Bedrock inference with no invocation logging.
+      findings: { fatal: 1, warning: 2 },
       acknowledged: 0,
     });
     expect(backend.findings).toContainEqual(
@@ -283,7 +300,7 @@ describe('model-access report on a cloud assembly with stages', () => {
         '',
         '- 3 stack(s) read (2 empty): TopLevel (empty), Prod/Backend (Prod-Backend), Prod/Empty (Prod-Empty) (empty)',
         '- 1 principal(s), 1 of them merged identities',
-        '- findings: 1 fatal, 0 error, 1 warning; 0 acknowledged',
+        '- findings: 1 fatal, 0 error, 2 warning; 0 acknowledged',
       ].join('\n'),
     );
     expect(stdout).toMatch(/## Prod\/Backend \(Prod-Backend\)\n\n### Who can do what/);
@@ -308,6 +325,7 @@ test('a merged identity stays a finding even where the app acknowledged it: revi
   for (const id of [
     'ModelAccess-MergedCapabilities[inference+customization]',
     'ModelAccess-CustomizationOutsidePipeline',
+    'ModelAccess-InferenceWithoutInvocationLogging',
   ])
     Validations.of(legacy).acknowledge({
       id: `ModelAccess::${id}`,
@@ -322,11 +340,9 @@ test('a merged identity stays a finding even where the app acknowledged it: revi
       merged: true,
     }),
   ]);
-  expect(report.stacks[0].acknowledged).toEqual([
-    expect.objectContaining({
-      rule: 'ModelAccess-CustomizationOutsidePipeline',
-      reason: 'Legacy batch role, split in Q3 (TICKET-7).',
-    }),
+  expect(report.stacks[0].acknowledged.map((a) => [a.rule, a.reason])).toEqual([
+    ['ModelAccess-CustomizationOutsidePipeline', 'Legacy batch role, split in Q3 (TICKET-7).'],
+    ['ModelAccess-InferenceWithoutInvocationLogging', 'Legacy batch role, split in Q3 (TICKET-7).'],
   ]);
 });
 

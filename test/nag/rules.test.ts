@@ -9,7 +9,7 @@ import {
   template,
   trustOf,
 } from '../analysis/designs';
-import { check } from './include';
+import { check, rulesOf } from './include';
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -72,6 +72,16 @@ const FIXTURES: Record<string, { nonCompliant: Json; compliant: Json }> = {
       ...protectedBucket('L', 'inference-logs'),
       R: role([doc(allow('s3:GetObject', { 'Fn::Sub': '${L.Arn}/*' }))]),
       D: role([doc(allow('sagemaker:UpdateEndpoint'))]),
+    }),
+  },
+  InferenceWithoutInvocationLogging: {
+    nonCompliant: template({ R: role([doc(invoke)]) }),
+    compliant: template({
+      R: role([doc(invoke)]),
+      Logging: {
+        Type: 'Custom::ModelInvocationLogging',
+        Properties: { ServiceToken: 'arn:aws:lambda:us-east-1:111111111111:function:logging' },
+      },
     }),
   },
   PrivilegeAdminMerge: {
@@ -224,6 +234,27 @@ describe('ModelAccess-LongLivedCredentials', () => {
         }),
       ),
     ).toEqual(['ModelAccess-LongLivedCredentials[access-key]']);
+  });
+});
+
+describe('ModelAccess-InferenceWithoutInvocationLogging', () => {
+  const warned = (t: Json) =>
+    rulesOf(check(t), ['warning']).includes('ModelAccess-InferenceWithoutInvocationLogging');
+  test('another custom resource that turns logging on (an AwsCustomResource) counts as logging', () => {
+    const awsCall = {
+      Type: 'Custom::AWS',
+      Properties: {
+        ServiceToken: 'arn:aws:lambda:us-east-1:111111111111:function:provider',
+        Create: JSON.stringify({ service: 'Bedrock', action: 'PutModelInvocationLoggingConfiguration' }),
+      },
+    };
+    const other = { ...awsCall, Properties: { ...awsCall.Properties, Create: '{"action":"ListBuckets"}' } };
+    expect(warned(template({ R: role([doc(invoke)]), Logging: awsCall }))).toBe(false);
+    expect(warned(template({ R: role([doc(invoke)]), Other: other }))).toBe(true);
+  });
+  test('only Bedrock inference asks for it: SageMaker endpoints log through data capture', () => {
+    expect(warned(template({ R: role([doc(allow('sagemaker:InvokeEndpoint'))]) }))).toBe(false);
+    expect(warned(template({ R: role([doc(allow('bedrock:InvokeModelWithResponseStream'))]) }))).toBe(true);
   });
 });
 

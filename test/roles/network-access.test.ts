@@ -6,7 +6,13 @@ import { Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { registerChecks, unacknowledgedFindings } from '../../bin/app';
-import { ModelInferenceRole, ModelNetworkAccess, ModelRuntime, ModelTarget } from '../../lib';
+import {
+  ModelInferenceRole,
+  ModelInvocationLogging,
+  ModelNetworkAccess,
+  ModelRuntime,
+  ModelTarget,
+} from '../../lib';
 import { boundaryOf, identityPoliciesOf, simulate } from '../support/simulate';
 import { ACCOUNT, ResolvedTemplate } from '../support/template';
 
@@ -47,6 +53,8 @@ function build(app: App, withAdmin = true) {
     ],
     conditions: { sourceVpcEndpoints: access.endpointIds },
   });
+  // What is asked through the endpoints is logged, as the pack advises for Bedrock inference.
+  new ModelInvocationLogging(stack, 'InvocationLogging');
   // The test's VPC stands for the user's: its own findings are the user's to settle.
   for (const [pack, rules] of Object.entries(SCAFFOLD_FINDINGS)) {
     for (const rule of rules) {

@@ -4,7 +4,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { acknowledgeWildcardResource } from '../../private/compliance-findings';
+import { acknowledgeWildcardResource, EVERY_OBJECT_OF_ITS_CLASS } from '../../private/compliance-findings';
 import { SelfBoundedRole } from '../../roles/self-bounded-role';
 
 /**
@@ -53,11 +53,7 @@ export function auditorRole(
     }),
   ];
   for (const statement of statements) role.addToPrincipalPolicy(statement);
-  acknowledgeWildcardResource(
-    role,
-    logBucket.arnForObjects('*'),
-    'Every object of the audit-log bucket is a log file or digest, which the auditor exists to read.',
-  );
+  acknowledgeWildcardResource(role, logBucket.arnForObjects('*'), EVERY_OBJECT_OF_ITS_CLASS);
   // The log key's policy must let the auditor decrypt; identity policies alone cannot.
   key.addToResourcePolicy(
     new iam.PolicyStatement({

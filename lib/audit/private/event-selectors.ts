@@ -8,13 +8,17 @@ export function managementSelector(): CfnTrail.AdvancedEventSelectorProperty {
   };
 }
 
-/** Object-level S3 events under these prefixes (`arn:...:bucket/`) only. */
-export function objectSelector(prefixes: string[]): CfnTrail.AdvancedEventSelectorProperty {
+/** Object-level S3 events under these prefixes (`arn:...:bucket/`) only; with `readOnly`, reads only. */
+export function objectSelector(
+  prefixes: string[],
+  options: { readonly readOnly?: boolean } = {},
+): CfnTrail.AdvancedEventSelectorProperty {
   return {
-    name: 'Model registry objects',
+    name: options.readOnly ? 'Inference log reads' : 'Model registry objects',
     fieldSelectors: [
       { field: 'eventCategory', equalTo: ['Data'] },
       { field: 'resources.type', equalTo: ['AWS::S3::Object'] },
+      ...(options.readOnly ? [{ field: 'readOnly', equalTo: ['true'] }] : []),
       { field: 'resources.ARN', startsWith: prefixes },
     ],
   };

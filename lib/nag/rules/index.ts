@@ -5,6 +5,7 @@ import { LongLivedCredentials } from './long-lived-credentials';
 import { MergeThroughTrust } from './merge-through-trust';
 import { MergedCapabilities } from './merged-capabilities';
 import { InferenceLogAccessMerge } from './inference-log-access-merge';
+import { InferenceWithoutInvocationLogging } from './inference-without-invocation-logging';
 import { CustomizationOutsidePipeline, DeploymentOutsidePipeline } from './outside-pipeline';
 import { PrivilegeAdminMerge } from './privilege-admin-merge';
 import { ReadsEveryObject } from './reads-every-object';
@@ -35,6 +36,7 @@ export const MODEL_ACCESS_RULES: readonly ModelAccessRule[] = [
   UnpinnedParticipants,
   RegistryBucketProtection,
   RegistryWithoutTrail,
+  InferenceWithoutInvocationLogging,
   CapabilityRoleLimits,
   UnknownPermissions,
 ];
