@@ -5,8 +5,10 @@ import {
   GetRoleCommand,
   IAMClient,
 } from '@aws-sdk/client-iam';
+import { BedrockClient, GetModelInvocationLoggingConfigurationCommand } from '@aws-sdk/client-bedrock';
 import { GetBucketTaggingCommand, S3Client } from '@aws-sdk/client-s3';
 import { TAG_CAPABILITY, TAG_DATA_CLASS } from '../capabilities/capability';
+import { INVOCATION_LOGGING_RESOURCE_TYPE } from '../private/invocation-logging-resource';
 import { ARN_METADATA, StackInput } from './report';
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -22,6 +24,8 @@ export interface AccountReadOptions {
   readonly client?: IAMClient;
   /** An S3 client of your own (tests), to read the data-class tags of buckets the policies name. @default - one for region, profile and endpoint */
   readonly s3?: S3Client;
+  /** A Bedrock client of your own (tests), to read the region's model invocation logging. @default - one for region, profile and endpoint */
+  readonly bedrock?: BedrockClient;
   /** How many times a throttled call is tried. @default 6 */
   readonly attempts?: number;
   /** Waits between tries (tests pass one that does not wait). @default setTimeout */
@@ -142,12 +146,37 @@ export async function readAccount(options: AccountReadOptions): Promise<StackInp
       };
     }
   }
+  // Whether the region logs model invocations: the pack's advice on Bedrock inference turns on it.
+  const bedrock =
+    options.bedrock ??
+    new BedrockClient({
+      region: options.region,
+      profile: options.profile,
+      endpoint: options.endpointUrl,
+      maxAttempts: 1,
+    });
+  const logging = await call('bedrock:GetModelInvocationLoggingConfiguration', pages, () =>
+    bedrock.send(new GetModelInvocationLoggingConfigurationCommand({})),
+  );
+  if (logging.loggingConfig) {
+    const { s3Config, cloudWatchConfig } = logging.loggingConfig;
+    template.Resources.ModelInvocationLogging = {
+      Type: INVOCATION_LOGGING_RESOURCE_TYPE,
+      Properties: {
+        ServiceToken: `bedrock:GetModelInvocationLoggingConfiguration in ${options.region}`,
+        Destinations: [
+          ...(s3Config?.bucketName ? [`s3://${s3Config.bucketName}/${s3Config.keyPrefix ?? ''}`] : []),
+          ...(cloudWatchConfig?.logGroupName ? [`logs:${cloudWatchConfig.logGroupName}`] : []),
+        ],
+      },
+    };
+  }
   return {
     name: `account ${account ?? 'unknown'} (${options.region})`,
     template,
     principalsOnly: true,
     notes: [
-      "Read from IAM, with the data-class tags of the buckets its policies name: buckets' own configuration (encryption, versioning, bucket policies) and trails are not read, so their rules are not judged.",
+      "Read from IAM, with the data-class tags of the buckets its policies name, and the region's Bedrock model invocation logging: buckets' own configuration (encryption, versioning, bucket policies) and trails are not read, so their rules are not judged.",
     ],
   };
 }
@@ -186,7 +215,7 @@ function describeFailure(err: Error, action: string, pagesRead: number, throttle
   }
   if (ACCESS_DENIED.has(err.name)) {
     return new AccountReadError(
-      `access denied to ${action}${partial}: the caller needs iam:GetAccountAuthorizationDetails, iam:GetPolicyVersion, iam:GetRole and s3:GetBucketTagging.`,
+      `access denied to ${action}${partial}: the caller needs iam:GetAccountAuthorizationDetails, iam:GetPolicyVersion, iam:GetRole, s3:GetBucketTagging and bedrock:GetModelInvocationLoggingConfiguration.`,
     );
   }
   if (throttledAttempts)

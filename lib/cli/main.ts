@@ -44,8 +44,9 @@ ${COMMON}
 Reads the account's roles, users, groups and customer-managed policies with
 iam:GetAccountAuthorizationDetails (every page), the default versions of managed policies
 (iam:GetPolicyVersion), the session length of capability roles (iam:GetRole) and the data-class
-tags of the buckets the policies name (s3:GetBucketTagging), and prints the same report. Bucket
-configuration and trails are not read, so only the principals' findings are judged.
+tags of the buckets the policies name (s3:GetBucketTagging) and whether the region logs Bedrock
+model invocations (bedrock:GetModelInvocationLoggingConfiguration), and prints the same report.
+Bucket configuration and trails are not read, so only the principals' findings are judged.
 
 Options:
   --region REGION              the region to call IAM in (required)

@@ -4,6 +4,7 @@ import {
   GetRoleCommand,
   IAMClient,
 } from '@aws-sdk/client-iam';
+import { BedrockClient, GetModelInvocationLoggingConfigurationCommand } from '@aws-sdk/client-bedrock';
 import { GetBucketTaggingCommand, S3Client } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import { AccountReadError, readAccount } from '../../lib/cli/account';
@@ -41,15 +42,19 @@ const roleDetail = (name: string, actions: string[], extra: Json = {}) => ({
 const throttled = () => Object.assign(new Error('Rate exceeded'), { name: 'Throttling' });
 
 const iam = mockClient(IAMClient);
+const bedrock = mockClient(BedrockClient);
 const progress: string[] = [];
 const options = () => ({
   region: 'us-east-1',
   client: new IAMClient({ region: 'us-east-1' }),
+  bedrock: new BedrockClient({ region: 'us-east-1' }),
   sleep: async () => undefined,
   progress: (m: string) => progress.push(m),
 });
 beforeEach(() => {
   iam.reset();
+  bedrock.reset();
+  bedrock.on(GetModelInvocationLoggingConfigurationCommand).resolves({});
   progress.length = 0;
 });
 
@@ -244,7 +249,7 @@ test('AccessDenied names the actions the caller needs', async () => {
     .on(GetAccountAuthorizationDetailsCommand)
     .rejects(Object.assign(new Error('User is not authorized'), { name: 'AccessDenied' }));
   await expect(readAccount(options())).rejects.toThrow(
-    'access denied to iam:GetAccountAuthorizationDetails: the caller needs iam:GetAccountAuthorizationDetails, iam:GetPolicyVersion, iam:GetRole and s3:GetBucketTagging.',
+    'access denied to iam:GetAccountAuthorizationDetails: the caller needs iam:GetAccountAuthorizationDetails, iam:GetPolicyVersion, iam:GetRole, s3:GetBucketTagging and bedrock:GetModelInvocationLoggingConfiguration.',
   );
 });
 
@@ -276,4 +281,26 @@ test('the CLI prints such an error in one line and exits 2, with nothing on stan
   } finally {
     process.env = saved;
   }
+});
+
+test("reads the region's Bedrock invocation logging: the invokers are warned only where nothing logs", async () => {
+  iam.on(GetAccountAuthorizationDetailsCommand).resolves({
+    RoleDetailList: [roleDetail('Invoker', ['bedrock:InvokeModel'])],
+    IsTruncated: false,
+  });
+  const warned = async () =>
+    buildReport('test', [await readAccount(options())])
+      .stacks[0].findings.map((f) => f.rule)
+      .includes('ModelAccess-InferenceWithoutInvocationLogging');
+  expect(await warned()).toBe(true);
+  bedrock.on(GetModelInvocationLoggingConfigurationCommand).resolves({
+    loggingConfig: { s3Config: { bucketName: 'central-invocation-logs' }, textDataDeliveryEnabled: true },
+  });
+  expect(await warned()).toBe(false);
+  bedrock
+    .on(GetModelInvocationLoggingConfigurationCommand)
+    .rejects(Object.assign(new Error('no'), { name: 'AccessDeniedException' }));
+  await expect(readAccount(options())).rejects.toThrow(
+    'access denied to bedrock:GetModelInvocationLoggingConfiguration after 1 page(s)',
+  );
 });

@@ -12,6 +12,7 @@ import {
   PutRolePolicyCommand,
   PutUserPolicyCommand,
 } from '@aws-sdk/client-iam';
+import { BedrockClient, PutModelInvocationLoggingConfigurationCommand } from '@aws-sdk/client-bedrock';
 import { CreateBucketCommand, PutBucketTaggingCommand, S3Client } from '@aws-sdk/client-s3';
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
@@ -19,6 +20,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import {
   ModelCustomizationRole,
   ModelInferenceRole,
+  ModelInvocationLogging,
   ModelReadRole,
   ModelRegistry,
   ModelTarget,
@@ -72,6 +74,8 @@ function design(): Json {
   );
   group.addToPolicy(new iam.PolicyStatement({ actions: ['sts:AssumeRole'], resources: [invokers.roleArn] }));
   new iam.User(stack, 'Dana', { groups: [group] });
+  // What is asked of the models is logged, so neither read warns of Bedrock inference without logs.
+  new ModelInvocationLogging(stack, 'InvocationLogging');
   return Template.fromStack(stack).toJSON();
 }
 
@@ -79,8 +83,19 @@ function design(): Json {
  * Creates the template's IAM entities in the account behind `client`, named by their logical ids,
  * and its tagged buckets behind `s3`.
  */
-async function createInAccount(client: IAMClient, s3: S3Client, template: Json) {
+async function createInAccount(client: IAMClient, s3: S3Client, template: Json, bedrock?: BedrockClient) {
   const t = new ResolvedTemplate(template);
+  for (const id of t.ofType('Custom::ModelInvocationLogging')) {
+    const { BucketName, KeyPrefix } = t.props(id);
+    await bedrock!.send(
+      new PutModelInvocationLoggingConfigurationCommand({
+        loggingConfig: {
+          s3Config: { bucketName: BucketName, keyPrefix: KeyPrefix },
+          textDataDeliveryEnabled: true,
+        },
+      }),
+    );
+  }
   for (const id of t.ofType('AWS::S3::Bucket')) {
     const Bucket = t.resolve({ Ref: id });
     await s3.send(new CreateBucketCommand({ Bucket }));
@@ -186,11 +201,17 @@ test('the same policies give the same verdicts: report on the template, audit on
     forcePathStyle: true,
     credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
   });
-  await createInAccount(client, s3, template);
+  const bedrock = new BedrockClient({
+    region: 'us-east-1',
+    endpoint: moto.endpoint,
+    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+  });
+  await createInAccount(client, s3, template, bedrock);
 
   const fromTemplate = buildReport('template', [{ name: 'Design', template }]).stacks[0];
-  const fromAccount = buildReport('account', [await readAccount({ region: 'us-east-1', client, s3 })])
-    .stacks[0];
+  const fromAccount = buildReport('account', [
+    await readAccount({ region: 'us-east-1', client, s3, bedrock }),
+  ]).stacks[0];
 
   const expected = verdicts(fromTemplate);
   expect(verdicts(fromAccount)).toEqual(expected);
@@ -202,7 +223,9 @@ test('the same policies give the same verdicts: report on the template, audit on
       expect.stringMatching(/^ModelAccess-WeightsAccessMerge\[inference\+weights-access\] on Evaluator/),
     ]),
   );
-  expect(Object.keys(expected.principals)).toHaveLength(7);
+  // Read from Bedrock too: the account logs invocations, so no invoker is warned it does not.
+  expect(expected.findings.join()).not.toContain('InferenceWithoutInvocationLogging');
+  expect(Object.keys(expected.principals)).toHaveLength(8);
   expect(expected.registry.find((d) => d.dataClass === 'model-artifacts')!.readers).toEqual([
     expect.stringMatching(/^Evaluator/),
   ]);
@@ -271,7 +294,12 @@ test('audit names principals by their IAM name and ARN, as reviewers search the 
     forcePathStyle: true,
     credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
   });
-  const report = buildReport('account', [await readAccount({ region: 'us-east-1', client, s3 })]);
+  const bedrock = new BedrockClient({
+    region: 'us-east-1',
+    endpoint: moto.endpoint,
+    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+  });
+  const report = buildReport('account', [await readAccount({ region: 'us-east-1', client, s3, bedrock })]);
   const row = report.stacks[0].principals.find((p) => p.name === 'held-out-merged-role')!;
   expect(row).toMatchObject({
     name: 'held-out-merged-role',
