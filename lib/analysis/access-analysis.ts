@@ -166,6 +166,8 @@ export class AccessAnalysis {
   private readonly dataBuckets = new Map<string, DataClass>();
   /** The buckets of the guarded data classes, whose readers and writers `registryAccess` lists. */
   private readonly guardedBuckets = new Map<string, DataClass>();
+  /** Log groups tagged with a data class (inference logs delivered to CloudWatch Logs). */
+  private readonly dataLogGroups = new Map<string, DataClass>();
   private readonly scopeArns = {
     registryKey: [] as string[],
     approvalEndpoint: [] as string[],
@@ -382,6 +384,7 @@ export class AccessAnalysis {
     const modelGrants = grants.filter((g) => g.capability !== Capability.PRIVILEGE_ADMIN);
     const onlyEveryObject = modelGrants.length > 0 && modelGrants.every((g) => everyObject.has(g));
     const kept = onlyEveryObject ? grants.filter((g) => !everyObject.has(g)) : grants;
+    this.collectLogGroupReads(p.id, kept);
     return {
       id: p.id,
       type: p.type,
@@ -425,6 +428,12 @@ export class AccessAnalysis {
   }
 
   private indexRegistry() {
+    for (const id of this.idsOf('AWS::Logs::LogGroup')) {
+      const dataClass = this.tag(id, TAG_DATA_CLASS);
+      if ((Object.values(DataClass) as string[]).includes(dataClass ?? '')) {
+        this.dataLogGroups.set(id, dataClass as DataClass);
+      }
+    }
     for (const id of this.idsOf('AWS::S3::Bucket')) {
       const dataClass = this.tag(id, TAG_DATA_CLASS);
       if (dataClass && (Object.values(DataClass) as string[]).includes(dataClass)) {
@@ -455,10 +464,23 @@ export class AccessAnalysis {
     const objects = isObjectAction(action);
     const bucketTargets = (arn: string) => (objects ? `${arn}/${PROBE_KEY}` : arn);
     out = [];
-    for (const [id, dataClass] of this.dataBuckets) {
-      if (on.dataClasses?.includes(dataClass)) out.push(bucketTargets(this.arnOf(id)!));
+    if (action.startsWith('s3:')) {
+      for (const [id, dataClass] of this.dataBuckets) {
+        if (on.dataClasses?.includes(dataClass)) out.push(bucketTargets(this.arnOf(id)!));
+      }
+      if (on.dataClasses?.length) out.push(bucketTargets(ANY_BUCKET));
     }
-    if (on.dataClasses?.length) out.push(bucketTargets(ANY_BUCKET));
+    // A log group counts only where the template has one of the class: reading the account's
+    // logs (`logs:*` beside a workload) is no capability by itself.
+    if (action.startsWith('logs:')) {
+      const streams = actionResourceTypes(action).includes('log-stream');
+      for (const [id, dataClass] of this.dataLogGroups) {
+        if (!on.dataClasses?.includes(dataClass)) continue;
+        // CloudWatch Logs names a log group with and without the `:*` its GetAtt Arn ends in.
+        const group = this.arnOf(id)!.replace(/:\*$/, '');
+        out.push(...(streams ? [`${group}:log-stream:${PROBE_KEY}`] : [group, `${group}:*`]));
+      }
+    }
     if (on.registryKey) out.push(...this.scopeArns.registryKey);
     if (on.approvalEndpoint) out.push(...this.scopeArns.approvalEndpoint);
     if (on.decisionTable) out.push(...this.scopeArns.decisionTable);
@@ -519,6 +541,25 @@ export class AccessAnalysis {
       }
     }
     return { grants, everyObject };
+  }
+
+  /** Readers of inference logs delivered to a log group of the template, beside the bucket's. */
+  private collectLogGroupReads(id: string, grants: CapabilityGrant[]) {
+    const read = grants.find(
+      (g) => g.capability === Capability.INFERENCE_LOG_ACCESS && g.catalogAction.startsWith('logs:'),
+    );
+    if (!read) return;
+    const listed = this.registryAccess.some(
+      (a) => a.principal === id && a.dataClass === DataClass.INFERENCE_LOGS && a.access === 'read',
+    );
+    if (!listed) {
+      this.registryAccess.push({
+        principal: id,
+        dataClass: DataClass.INFERENCE_LOGS,
+        access: 'read',
+        evidence: read.evidence,
+      });
+    }
   }
 
   private collectRegistryAccess(id: string) {

@@ -1,5 +1,5 @@
 import * as path from 'path';
-import { CustomResource, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { CustomResource, Duration, RemovalPolicy, Stack, Tags } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -7,9 +7,13 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { S3_SERVER_ACCESS_LOGS_USE_BUCKET_POLICY } from 'aws-cdk-lib/cx-api';
 import { Construct, IConstruct } from 'constructs';
 import { catalogActions } from '../capabilities/actions';
-import { Capability, DataClass } from '../capabilities/capability';
+import { Capability, DataClass, TAG_DATA_CLASS } from '../capabilities/capability';
 import { grantKeyViaS3, KEY_READ_ACTIONS } from '../registry/private/registry-grants';
-import { acknowledgeWildcardResource, EVERY_OBJECT_OF_ITS_CLASS } from '../private/compliance-findings';
+import {
+  acknowledgeFinding,
+  acknowledgeWildcardResource,
+  EVERY_OBJECT_OF_ITS_CLASS,
+} from '../private/compliance-findings';
 import { atSynthesis } from '../private/at-synthesis';
 import { handlerFunction } from '../private/handler-function';
 import { INVOCATION_LOGGING_RESOURCE_TYPE } from '../private/invocation-logging-resource';
@@ -38,6 +42,17 @@ export interface ModelInvocationLoggingProps {
   readonly logEmbeddings?: boolean;
   /** Also deliver video. @default false */
   readonly logVideo?: boolean;
+
+  /**
+   * Also deliver to a CloudWatch Logs log group, kept this long, for Logs Insights queries and
+   * metric filters (bodies over 100 KB still go to the bucket). The log group is encrypted with
+   * the store's key and tagged `inference-logs`: capability roles' boundaries deny reading it, and
+   * the analysis counts whoever may read it. But CloudWatch Logs has no resource policy to deny
+   * other readers, as the bucket's does: any principal allowed to read the account's log groups
+   * (`logs:*` on `*`, `CloudWatchLogsReadOnlyAccess`) reads the prompts there too.
+   * @default - no CloudWatch Logs delivery: the bucket alone, whose policy denies unnamed readers
+   */
+  readonly cloudWatchLogsRetention?: logs.RetentionDays;
 
   /**
    * The key of the logs bucket and the function's logs.
@@ -70,6 +85,8 @@ export class ModelInvocationLogging extends Construct {
   public readonly encryptionKey: kms.IKey;
   /** The role that turns logging on and off: the audit trail alerts on any other that does. */
   public readonly configurationRole: iam.IRole;
+  /** The log group the logs are also delivered to, with `cloudWatchLogsRetention`. */
+  public readonly logGroup?: logs.LogGroup;
 
   private readonly readers: string[] = [];
   private finalized = false;
@@ -196,12 +213,25 @@ export class ModelInvocationLogging extends Construct {
       'Bedrock model invocation logging is one configuration per account and region: its actions take only Resource "*".',
     );
     this.configurationRole = fn.role!;
+    if (props.cloudWatchLogsRetention) {
+      this.logGroup = new logs.LogGroup(this, 'LogGroup', {
+        encryptionKey: this.encryptionKey,
+        retention: props.cloudWatchLogsRetention,
+        removalPolicy: RemovalPolicy.RETAIN,
+      });
+      Tags.of(this.logGroup).add(TAG_DATA_CLASS, DataClass.INFERENCE_LOGS);
+    }
+    const delivery = this.logGroup
+      ? deliveryRole(this, this.logGroup, bedrock.withConditions(fromBedrock), fn.role!)
+      : undefined;
     const resource = new CustomResource(this, 'Resource', {
       serviceToken: fn.functionArn,
       resourceType: INVOCATION_LOGGING_RESOURCE_TYPE,
       properties: {
         BucketName: this.bucket.bucketName,
         KeyPrefix: KEY_PREFIX,
+        LogGroupName: this.logGroup?.logGroupName ?? '',
+        LogsRoleArn: delivery?.roleArn ?? '',
         Text: 'true',
         Image: String(props.logImages ?? false),
         Embedding: String(props.logEmbeddings ?? false),
@@ -210,11 +240,13 @@ export class ModelInvocationLogging extends Construct {
     });
     // Bedrock checks that it can deliver when the configuration is put.
     resource.node.addDependency(this.bucket.policy!);
+    if (delivery) resource.node.addDependency(delivery);
   }
 
   /**
    * Lets the grantee read the logs (INFERENCE_LOG_ACCESS: their objects, the listing, and the key
-   * through S3 only), and lets it past the bucket's deny of every other reader. Grant auditors
+   * through S3 only; the log group too, with `cloudWatchLogsRetention`), and lets it past the
+   * bucket's deny of every other reader. Grant auditors
    * only: a principal that also invokes, customizes or deploys models is a merged identity. A role
    * of another stack needs a fixed `roleName`.
    */
@@ -229,9 +261,12 @@ export class ModelInvocationLogging extends Construct {
     if (Construct.isConstruct(grantee.grantPrincipal)) {
       acknowledgeWildcardResource(grantee.grantPrincipal, logs, EVERY_OBJECT_OF_ITS_CLASS);
     }
-    return iam.Grant.addToPrincipal({
+    const reads = catalogActions(Capability.INFERENCE_LOG_ACCESS, {
+      dataClasses: [DataClass.INFERENCE_LOGS],
+    });
+    const grant = iam.Grant.addToPrincipal({
       grantee,
-      actions: catalogActions(Capability.INFERENCE_LOG_ACCESS, { dataClasses: [DataClass.INFERENCE_LOGS] }),
+      actions: reads.filter((a) => a.startsWith('s3:')),
       resourceArns: [logs],
     })
       .combine(
@@ -242,5 +277,54 @@ export class ModelInvocationLogging extends Construct {
         }),
       )
       .combine(grantKeyViaS3(grantee, this.encryptionKey, KEY_READ_ACTIONS));
+    if (!this.logGroup) return grant;
+    return grant.combine(
+      iam.Grant.addToPrincipal({
+        grantee,
+        actions: [
+          ...reads.filter((a) => a.startsWith('logs:')),
+          'logs:DescribeLogStreams',
+          'logs:GetQueryResults',
+        ],
+        resourceArns: [this.logGroup.logGroupArn],
+      }),
+    );
   }
+}
+
+/** The role Bedrock delivers to the log group as, for this account only; the configurer may pass it to Bedrock alone. */
+function deliveryRole(
+  scope: Construct,
+  logGroup: logs.LogGroup,
+  bedrock: iam.IPrincipal,
+  configurer: iam.IRole,
+): iam.Role {
+  const role = new iam.Role(scope, 'DeliveryRole', {
+    assumedBy: bedrock,
+    description: 'Bedrock delivers model invocation logs to the log group as this role',
+  });
+  role.addToPrincipalPolicy(
+    new iam.PolicyStatement({
+      actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+      resources: [logGroup.logGroupArn],
+    }),
+  );
+  acknowledgeWildcardResource(
+    role,
+    logGroup.logGroupArn,
+    "The log group's streams, which Bedrock creates: delivery writes nothing else.",
+  );
+  acknowledgeFinding(
+    role,
+    'IAMNoInlinePolicy',
+    "The delivery role's one grant goes to its own AWS::IAM::Policy, attachable to no other principal.",
+  );
+  configurer.addToPrincipalPolicy(
+    new iam.PolicyStatement({
+      actions: ['iam:PassRole'],
+      resources: [role.roleArn],
+      conditions: { StringEquals: { 'iam:PassedToService': 'bedrock.amazonaws.com' } },
+    }),
+  );
+  return role;
 }

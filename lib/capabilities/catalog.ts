@@ -5,7 +5,7 @@ import { Capability, DataClass, GUARDED_DATA_CLASSES } from './capability';
  * statement's `Resource`; a catalog entry with `on` counts only where the two overlap.
  */
 export interface ResourceContext {
-  /** Registry buckets (or their objects) of these data classes. @default - none */
+  /** Buckets (or their objects) and log groups tagged with these data classes. @default - none */
   readonly dataClasses?: DataClass[];
   /** A registry KMS key. @default false */
   readonly registryKey?: boolean;
@@ -168,10 +168,21 @@ export const CATALOG: readonly CatalogEntry[] = [
     'sagemaker:PutModelPackageGroupPolicy',
   ]),
 
-  // Prompts and responses: whoever invokes, customizes or deploys must not also read them.
-  ...entries(Capability.INFERENCE_LOG_ACCESS, ['s3:GetObject', 's3:GetObjectVersion'], {
-    on: { dataClasses: [DataClass.INFERENCE_LOGS] },
-  }),
+  // Prompts and responses, in their bucket or log group: whoever invokes, customizes or deploys
+  // must not also read them.
+  ...entries(
+    Capability.INFERENCE_LOG_ACCESS,
+    [
+      's3:GetObject',
+      's3:GetObjectVersion',
+      'logs:GetLogEvents',
+      'logs:FilterLogEvents',
+      'logs:StartQuery',
+      'logs:StartLiveTail',
+      'logs:GetLogRecord',
+    ],
+    { on: { dataClasses: [DataClass.INFERENCE_LOGS] } },
+  ),
 
   ...entries(Capability.APPROVAL, ['sagemaker:UpdateModelPackage']),
   ...entries(Capability.APPROVAL, ['lambda:InvokeFunctionUrl'], { on: { approvalEndpoint: true } }),

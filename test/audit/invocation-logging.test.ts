@@ -10,6 +10,7 @@ import {
 import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { registerChecks, unacknowledgedFindings } from '../../bin/app';
@@ -179,6 +180,129 @@ describe('ModelInvocationLogging store', () => {
     ).toEqual([callerId, auditorId]);
   });
 
+  describe('with cloudWatchLogsRetention, also into a log group', () => {
+    const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+    const g = build(app, { cloudWatchLogsRetention: logs.RetentionDays.TWO_YEARS });
+    const gj = Template.fromStack(g.stack).toJSON();
+    const gt = new ResolvedTemplate(gj);
+    const gid = (c: { node: { defaultChild?: unknown } }) =>
+      g.stack.getLogicalId(c.node.defaultChild as never);
+    const logGroupId = gid(g.logging.logGroup!);
+    const deliveryId = gt.ofType('AWS::IAM::Role').find((r) => /DeliveryRole/.test(r))!;
+    const groupArn = gt.arn(logGroupId);
+
+    test("encrypted with the store's key, tagged inference-logs, kept its own retention, retained", () => {
+      expect(gj.Resources[logGroupId]).toMatchObject({
+        DeletionPolicy: 'Retain',
+        Properties: {
+          RetentionInDays: 731,
+          KmsKeyId: { 'Fn::GetAtt': [gid(g.logging.encryptionKey as never), 'Arn'] },
+          Tags: [{ Key: 'model-access:data-class', Value: 'inference-logs' }],
+        },
+      });
+      const cr = Object.values<Json>(gj.Resources).find((r) => r.Type === 'Custom::ModelInvocationLogging');
+      expect(gt.resolve(cr.Properties)).toMatchObject({
+        LogGroupName: gt.resolve({ Ref: logGroupId }),
+        LogsRoleArn: gt.arn(deliveryId),
+      });
+    });
+
+    test('Bedrock delivers as a role only Bedrock of this account may assume, which only the custom resource may pass, to Bedrock', async () => {
+      const trust = gt.props(deliveryId).AssumeRolePolicyDocument;
+      const assume = (account: string) =>
+        simulate({
+          principal: 'bedrock.amazonaws.com',
+          action: 'sts:AssumeRole',
+          resource: gt.arn(deliveryId),
+          resourcePolicy: trust,
+          context: {
+            'aws:PrincipalServiceName': 'bedrock.amazonaws.com',
+            'aws:SourceAccount': account,
+            'aws:SourceArn': `arn:aws:bedrock:${REGION}:${account}:*`,
+          },
+        });
+      expect(await assume(ACCOUNT)).toBe('Allowed');
+      expect(await assume('222222222222')).not.toBe('Allowed');
+      const fnRole = gid(g.logging.configurationRole);
+      const pass = (service: string) =>
+        simulate({
+          principal: gt.arn(fnRole),
+          action: 'iam:PassRole',
+          resource: gt.arn(deliveryId),
+          identityPolicies: identityPoliciesOf(gt, fnRole),
+          context: { 'iam:PassedToService': service },
+        });
+      expect(await pass('bedrock.amazonaws.com')).toBe('Allowed');
+      expect(await pass('lambda.amazonaws.com')).not.toBe('Allowed');
+      // The delivery role writes to the log group and nothing else.
+      const write = (resource: string) =>
+        simulate({
+          principal: gt.arn(deliveryId),
+          action: 'logs:PutLogEvents',
+          resource,
+          identityPolicies: identityPoliciesOf(gt, deliveryId),
+        });
+      expect(await write(`${groupArn.replace(/:\*$/, '')}:log-stream:aws/bedrock/modelinvocations`)).toBe(
+        'Allowed',
+      );
+      expect(
+        await write(
+          `arn:aws:logs:${REGION}:${ACCOUNT}:log-group:other:log-stream:aws/bedrock/modelinvocations`,
+        ),
+      ).not.toBe('Allowed');
+    });
+
+    test('the granted reader reads the log group too, and the report lists who reads', () => {
+      const analysis = AccessAnalysis.fromTemplate(gj);
+      const compliance = analysis.principal(gid(g.compliance))!;
+      expect(compliance.grants.map((x) => x.catalogAction)).toEqual(
+        expect.arrayContaining(['logs:FilterLogEvents', 'logs:StartQuery', 's3:GetObject']),
+      );
+      // By identity policies: the administrator too (the bucket's deny is not the analysis's to weigh).
+      expect(
+        analysis.registryAccess
+          .filter((a) => a.dataClass === 'inference-logs' && a.access === 'read')
+          .map((a) => a.principal),
+      ).toEqual([gid(g.compliance), gid(g.admin)]);
+    });
+
+    test('logs:* beside inference reads the prompts where the app delivers them to a log group, and is nothing elsewhere', () => {
+      const withWorker = (props: ModelInvocationLoggingProps) => {
+        const stack = new Stack(new App({ context: { 'aws:cdk:bundling-stacks': [] } }), 'Worker');
+        new ModelInvocationLogging(stack, 'InvocationLogging', props);
+        const worker = new iam.Role(stack, 'Worker', {
+          assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+        });
+        worker.addToPolicy(
+          new iam.PolicyStatement({ actions: ['bedrock:InvokeModel', 'logs:*'], resources: ['*'] }),
+        );
+        const analysis = AccessAnalysis.fromTemplate(Template.fromStack(stack).toJSON());
+        return analysis.principal(stack.getLogicalId(worker.node.defaultChild as never))!.capabilities;
+      };
+      expect(withWorker({})).toEqual([Capability.INFERENCE]);
+      expect(withWorker({ cloudWatchLogsRetention: logs.RetentionDays.ONE_YEAR })).toEqual([
+        Capability.INFERENCE,
+        Capability.INFERENCE_LOG_ACCESS,
+      ]);
+    });
+
+    test('passes all six packs with no finding to acknowledge', () => {
+      const packed = new App({
+        outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'logging-cwl-')),
+        context: { 'aws:cdk:bundling-stacks': [] },
+      });
+      registerChecks(packed);
+      const stack = new Stack(packed, 'Logging');
+      const store = new ModelInvocationLogging(stack, 'InvocationLogging', {
+        cloudWatchLogsRetention: logs.RetentionDays.ONE_YEAR,
+      });
+      store.grantReadLogs(
+        new ModelAuditTrail(stack, 'Audit', { auditors: new iam.AccountRootPrincipal() }).auditorRole!,
+      );
+      expect(unacknowledgedFindings(packed.synth().directory)).toEqual([]);
+    });
+  });
+
   test('a retention that is not whole days is refused', () => {
     expect(() => build(new App(), { retention: Duration.hours(36) })).toThrow(
       'ModelInvocationLogging: retention must be a whole number of days',
@@ -226,6 +350,8 @@ describe('the custom resource handler', () => {
         Image: 'false',
         Embedding: 'true',
         Video: 'false',
+        LogGroupName: '',
+        LogsRoleArn: '',
         ...props,
       },
       OldResourceProperties: {},
@@ -253,6 +379,23 @@ describe('the custom resource handler', () => {
         }),
       },
     ]);
+  });
+
+  test('with a log group, delivers there too, bodies over 100 KB to the bucket', async () => {
+    await handler(
+      event('Create', {
+        LogGroupName: 'invocations',
+        LogsRoleArn: 'arn:aws:iam::111111111111:role/delivery',
+      }),
+    );
+    expect(
+      bedrock.commandCalls(PutModelInvocationLoggingConfigurationCommand)[0].args[0].input.loggingConfig
+        ?.cloudWatchConfig,
+    ).toEqual({
+      logGroupName: 'invocations',
+      roleArn: 'arn:aws:iam::111111111111:role/delivery',
+      largeDataDeliveryS3Config: { bucketName: 'logs', keyPrefix: 'bedrock' },
+    });
   });
 
   test('Delete turns logging off', async () => {

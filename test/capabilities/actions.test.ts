@@ -137,8 +137,13 @@ describe('classifyActions', () => {
     expect(caps(['states:*'])).toEqual([APPROVAL]);
   });
 
-  test('logs:* and other non-ML services confer nothing', () => {
-    expect(caps(['logs:*', 'cloudwatch:PutMetricData', 'xray:*'])).toEqual([]);
+  test('logs:* and other non-ML services confer nothing but on inference logs delivered to a log group', () => {
+    expect(caps(['logs:*', 'cloudwatch:PutMetricData', 'xray:*'], { resource: {} })).toEqual([]);
+    expect(
+      caps(['logs:*', 'cloudwatch:PutMetricData', 'xray:*'], {
+        resource: { dataClasses: [DataClass.INFERENCE_LOGS] },
+      }),
+    ).toEqual([Capability.INFERENCE_LOG_ACCESS]);
   });
 
   test('unknown actions are reported with the capabilities of the known ones', () => {

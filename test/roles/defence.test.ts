@@ -48,6 +48,7 @@ describe.each(layers)('an inference role with AdministratorAccess attached later
 
   test('still cannot read inference logs, nor can the other capability roles', async () => {
     const log = `arn:aws:s3:::some-inference-logs/bedrock/AWSLogs/${ACCOUNT}/BedrockModelInvocationLogs/log.json.gz`;
+    const group = `arn:aws:logs:us-east-1:${ACCOUNT}:log-group:invocations`;
     for (const role of Object.keys(f.roles)) {
       expect(
         await f.can(role, 's3:GetObject', log, {
@@ -56,6 +57,12 @@ describe.each(layers)('an inference role with AdministratorAccess attached later
           context: weightsTag('inference-logs'),
         }),
       ).not.toBe('Allowed');
+      // Delivered to CloudWatch Logs too: the log group is known by the same tag.
+      for (const action of ['logs:FilterLogEvents', 'logs:StartQuery']) {
+        expect(
+          await f.can(role, action, group, { ...admin, context: weightsTag('inference-logs') }),
+        ).not.toBe('Allowed');
+      }
     }
   });
 

@@ -16,6 +16,8 @@ type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 export interface OracleRegistry {
   /** Registry buckets by concrete name. */
   readonly buckets: { readonly name: string; readonly dataClass: string }[];
+  /** Log groups tagged with a data class, by concrete name. */
+  readonly logGroups?: { readonly name: string; readonly dataClass: string }[];
   readonly keyArns?: string[];
   readonly approvalEndpointArns?: string[];
   readonly decisionTableArns?: string[];
@@ -66,11 +68,21 @@ function scopedProbes(on: ResourceContext, action: string, registry: OracleRegis
   const types = actionResourceTypes(action);
   const object = types.includes('object') && !types.includes('bucket');
   const bucket = (name: string) => (object ? `arn:aws:s3:::${name}/some/key` : `arn:aws:s3:::${name}`);
+  const s3 = action.startsWith('s3:');
+  const group = (name: string) => `arn:aws:logs:${REGION}:${ACCOUNT}:log-group:${name}`;
+  const logGroup = (name: string) =>
+    types.includes('log-stream')
+      ? [`${group(name)}:log-stream:some-stream`]
+      : [group(name), `${group(name)}:*`];
   return [
-    ...registry.buckets
+    ...(s3 ? registry.buckets : [])
       .filter((b) => on.dataClasses?.includes(b.dataClass as never))
       .map((b) => bucket(b.name)),
-    ...(on.dataClasses?.length ? [bucket(ANY_BUCKET)] : []),
+    ...(s3 && on.dataClasses?.length ? [bucket(ANY_BUCKET)] : []),
+    // Log groups count only where there is one of the class (no every-log-group probe).
+    ...(action.startsWith('logs:') ? (registry.logGroups ?? []) : [])
+      .filter((g) => on.dataClasses?.includes(g.dataClass as never))
+      .flatMap((g) => logGroup(g.name)),
     ...(on.registryKey ? (registry.keyArns ?? []) : []),
     ...(on.approvalEndpoint ? (registry.approvalEndpointArns ?? []) : []),
     ...(on.decisionTable ? (registry.decisionTableArns ?? []) : []),

@@ -35,6 +35,9 @@ const ACTIONS = [
   'iam:TagRole',
   'kms:PutKeyPolicy',
   'kms:*',
+  'logs:*',
+  'logs:FilterLogEvents',
+  'logs:Get*',
   '*',
 ];
 const PARTITION_JOIN = (...parts: Json[]) => ({
@@ -62,6 +65,11 @@ const RESOURCES: Json[] = [
   `arn:aws:sagemaker:${REGION}:${ACCOUNT}:endpoint/prod-*`,
   `arn:aws:kms:*:${ACCOUNT}:key/*`,
   { 'Fn::GetAtt': ['RegistryKey', 'Arn'] },
+  'arn:aws:s3:::prompts/*',
+  { 'Fn::GetAtt': ['Invocations', 'Arn'] },
+  'arn:aws:logs:*:*:log-group:invocations',
+  `arn:aws:logs:${REGION}:${ACCOUNT}:log-group:*`,
+  'arn:aws:logs:*:*:log-group:other:*',
 ];
 
 /** A small deterministic generator (mulberry32), so every run judges the same designs. */
@@ -98,7 +106,9 @@ export const DIFFERENTIAL_REGISTRY: OracleRegistry = {
     { name: 'weights', dataClass: 'model-artifacts' },
     { name: 'training', dataClass: 'training-data' },
     { name: 'meta', dataClass: 'metadata' },
+    { name: 'prompts', dataClass: 'inference-logs' },
   ],
+  logGroups: [{ name: 'invocations', dataClass: 'inference-logs' }],
   keyArns: [`arn:aws:kms:${REGION}:${ACCOUNT}:key/key-RegistryKey`],
 };
 
@@ -130,6 +140,14 @@ export function generateTemplates(count: number, seed = 12): Json[] {
         Weights: bucket('weights', 'model-artifacts'),
         Training: bucket('training', 'training-data'),
         Meta: bucket('meta', 'metadata'),
+        Prompts: bucket('prompts', 'inference-logs'),
+        Invocations: {
+          Type: 'AWS::Logs::LogGroup',
+          Properties: {
+            LogGroupName: 'invocations',
+            Tags: [{ Key: 'model-access:data-class', Value: 'inference-logs' }],
+          },
+        },
         ...(boundary
           ? { Boundary: { Type: 'AWS::IAM::ManagedPolicy', Properties: { PolicyDocument: boundary } } }
           : {}),

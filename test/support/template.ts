@@ -116,6 +116,8 @@ export class ResolvedTemplate {
         return r.Properties?.RoleName ?? name;
       case 'AWS::IAM::User':
         return r.Properties?.UserName ?? name;
+      case 'AWS::Logs::LogGroup':
+        return r.Properties?.LogGroupName ?? name;
       default:
         return name;
     }
@@ -151,7 +153,7 @@ export class ResolvedTemplate {
       case 'AWS::CloudTrail::Trail':
         return `arn:aws:cloudtrail:${REGION}:${ACCOUNT}:trail/${name}`;
       case 'AWS::Logs::LogGroup':
-        return `arn:aws:logs:${REGION}:${ACCOUNT}:log-group:${name}:*`;
+        return `arn:aws:logs:${REGION}:${ACCOUNT}:log-group:${this.ref(name)}:*`;
       default:
         throw new Error(`no ARN rule for ${r.Type}`);
     }

@@ -8,6 +8,7 @@ const NAME_PROPERTY: Record<string, string> = {
   'AWS::IAM::Group': 'GroupName',
   'AWS::DynamoDB::Table': 'TableName',
   'AWS::Lambda::Function': 'FunctionName',
+  'AWS::Logs::LogGroup': 'LogGroupName',
 };
 
 /** A template resource's name as the template gives it (a literal), or undefined. */
@@ -38,6 +39,9 @@ export function arnOf(resources: Record<string, Json>, id: string): string | und
       return `arn:aws:dynamodb:\${AWS::Region}:\${AWS::AccountId}:table/${name}`;
     case 'AWS::Lambda::Function':
       return `arn:aws:lambda:\${AWS::Region}:\${AWS::AccountId}:function:${name}`;
+    case 'AWS::Logs::LogGroup':
+      // As `Fn::GetAtt Arn` gives it, and as policies usually write it.
+      return `arn:aws:logs:\${AWS::Region}:\${AWS::AccountId}:log-group:${name}:*`;
     case 'AWS::KMS::Key':
       return `arn:aws:kms:\${AWS::Region}:\${AWS::AccountId}:key/\${${id}}`;
     case 'AWS::IAM::Role':

@@ -17,6 +17,10 @@ export interface LoggingProperties {
   readonly Image: string;
   readonly Embedding: string;
   readonly Video: string;
+  /** The log group to deliver to as well, or '' for the bucket alone. */
+  readonly LogGroupName: string;
+  /** The role Bedrock delivers to the log group as ('' without one). */
+  readonly LogsRoleArn: string;
 }
 
 /** The one physical id: invocation logging is one configuration per account and region. */
@@ -37,6 +41,14 @@ export async function handler(event: CloudFormationCustomResourceEvent): Promise
         new PutModelInvocationLoggingConfigurationCommand({
           loggingConfig: {
             s3Config: { bucketName: p.BucketName, keyPrefix: p.KeyPrefix },
+            // Bodies over 100 KB go to the bucket, as everything else does.
+            cloudWatchConfig: p.LogGroupName
+              ? {
+                  logGroupName: p.LogGroupName,
+                  roleArn: p.LogsRoleArn,
+                  largeDataDeliveryS3Config: { bucketName: p.BucketName, keyPrefix: p.KeyPrefix },
+                }
+              : undefined,
             textDataDeliveryEnabled: p.Text === 'true',
             imageDataDeliveryEnabled: p.Image === 'true',
             embeddingDataDeliveryEnabled: p.Embedding === 'true',
