@@ -127,7 +127,8 @@ export interface ModelAccessControlProps {
   /**
    * Bedrock model invocation logging (prompts and responses) for the account and region, into a
    * store of its own whose only readers are the auditors (none without `auditors`), watched by the
-   * trail. It is one configuration per account and region: a second platform there uses the first
+   * trail. The deployment pipeline's SageMaker endpoints capture their requests and responses into
+   * the same store. It is one configuration per account and region: a second platform there uses the first
    * one's store (`InvocationLogging.existing`), and an account whose logging a central team runs
    * says so (`InvocationLogging.configuredOutside`).
    * @default InvocationLogging.newStore(): kept 365 days under object lock in `recordLockMode`,
@@ -267,6 +268,24 @@ export class ModelAccessControl extends Construct {
         conditions: props.inferenceConditions,
       });
     }
+    const logging = props.invocationLogging ?? InvocationLogging.newStore();
+    this.invocationLogging =
+      logging._store ??
+      (logging._outsideReason === undefined
+        ? new ModelInvocationLogging(this, 'InvocationLogging', {
+            lockMode: props.recordLockMode,
+            accessLogsBucket: this.registry.accessLogsBucket,
+            ...logging._props,
+          })
+        : undefined);
+    if (logging._outsideReason !== undefined && this.inferenceRole) {
+      Validations.of(this.inferenceRole).acknowledge({
+        id: 'ModelAccess::ModelAccess-InferenceWithoutInvocationLogging',
+        reason: logging._outsideReason,
+      });
+    }
+    this.invocationAlarms = this.makeInvocationAlarms(props);
+
     if (props.customizationRequesters && props.approvers && props.baseModels) {
       this.pipeline = new CustomizationPipeline(this, 'Customization', {
         registry: this.registry,
@@ -309,6 +328,10 @@ export class ModelAccessControl extends Construct {
         environment: 'production',
         requiredApprovals: props.deploymentRequiredApprovals,
         approvalTimeout: props.approvalTimeout,
+        // Endpoints' requests and responses, beside Bedrock's, where the auditors read them.
+        dataCapture: props.deploymentTargets.every((t) => t._service === 'sagemaker')
+          ? this.invocationLogging
+          : undefined,
       });
       const deployers = identityCenterRole(this, 'Deployers', props.deployers);
       const approvers = identityCenterRole(this, 'DeploymentApprovers', props.deploymentApprovers);
@@ -329,24 +352,6 @@ export class ModelAccessControl extends Construct {
         });
       }
     }
-
-    const logging = props.invocationLogging ?? InvocationLogging.newStore();
-    this.invocationLogging =
-      logging._store ??
-      (logging._outsideReason === undefined
-        ? new ModelInvocationLogging(this, 'InvocationLogging', {
-            lockMode: props.recordLockMode,
-            accessLogsBucket: this.registry.accessLogsBucket,
-            ...logging._props,
-          })
-        : undefined);
-    if (logging._outsideReason !== undefined && this.inferenceRole) {
-      Validations.of(this.inferenceRole).acknowledge({
-        id: 'ModelAccess::ModelAccess-InferenceWithoutInvocationLogging',
-        reason: logging._outsideReason,
-      });
-    }
-    this.invocationAlarms = this.makeInvocationAlarms(props);
 
     const roles = [
       this.readRole,

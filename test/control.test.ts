@@ -395,6 +395,17 @@ describe('ModelAccessControl invocation logging and alarms', () => {
     expect(readers).toEqual([f.id(c.auditTrail.auditorRole!)]);
   });
 
+  test("the deployment pipeline's endpoints capture their requests and responses into the same store", () => {
+    const definition = JSON.parse(
+      f.template.props(f.id(c.deploymentPipeline!.stateMachine)).DefinitionString,
+    );
+    expect(definition.States.CreateEndpointConfig.Parameters.DataCaptureConfig).toMatchObject({
+      EnableCapture: true,
+      InitialSamplingPercentage: 100,
+      DestinationS3Uri: `s3://${f.template.resolve({ Ref: bucketId })}/sagemaker/`,
+    });
+  });
+
   test("alarms on the invokers' Bedrock models alone, on anomaly bands unless ceilings are given", () => {
     const alarms = c.invocationAlarms!;
     const alarmed = Object.values<Json>(Template.fromJSON(f.json).findResources('AWS::CloudWatch::Alarm'))

@@ -7,6 +7,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { S3_SERVER_ACCESS_LOGS_USE_BUCKET_POLICY } from 'aws-cdk-lib/cx-api';
 import { Construct, IConstruct } from 'constructs';
 import { catalogActions } from '../capabilities/actions';
+import { DataCaptureDestination, IDataCaptureStore } from '../pipeline/data-capture';
 import { Capability, DataClass, TAG_DATA_CLASS } from '../capabilities/capability';
 import { grantKeyViaS3, KEY_READ_ACTIONS } from '../registry/private/registry-grants';
 import {
@@ -68,6 +69,8 @@ export interface ModelInvocationLoggingProps {
 }
 
 const KEY_PREFIX = 'bedrock';
+/** Where SageMaker endpoints' data capture goes. */
+const CAPTURE_PREFIX = 'sagemaker';
 const READ_ACTIONS = ['s3:GetObject', 's3:GetObjectVersion', 's3:GetObjectAttributes', 's3:RestoreObject'];
 
 /**
@@ -78,7 +81,7 @@ const READ_ACTIONS = ['s3:GetObject', 's3:GetObjectVersion', 's3:GetObjectAttrib
  * when the stack deletes it, off. Invocation logging is one configuration per account and region:
  * have one of these per account and region.
  */
-export class ModelInvocationLogging extends Construct {
+export class ModelInvocationLogging extends Construct implements IDataCaptureStore {
   /** The logs: prompts and responses. */
   public readonly bucket: s3.Bucket;
   /** The key of the bucket. */
@@ -241,6 +244,30 @@ export class ModelInvocationLogging extends Construct {
     // Bedrock checks that it can deliver when the configuration is put.
     resource.node.addDependency(this.bucket.policy!);
     if (delivery) resource.node.addDependency(delivery);
+  }
+
+  /**
+   * SageMaker endpoints' data capture into the store, under `sagemaker/` (a `DeploymentPipeline`'s
+   * `dataCapture`): the hosting role may write there, encrypting with the store's key through S3,
+   * and reads nothing.
+   */
+  public bindDataCapture(hostingRole: iam.IRole): DataCaptureDestination {
+    hostingRole.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['s3:PutObject'],
+        resources: [this.bucket.arnForObjects(`${CAPTURE_PREFIX}/*`)],
+      }),
+    );
+    grantKeyViaS3(hostingRole, this.encryptionKey, ['kms:GenerateDataKey', 'kms:Encrypt']);
+    acknowledgeWildcardResource(
+      hostingRole,
+      this.bucket.arnForObjects(`${CAPTURE_PREFIX}/*`),
+      'SageMaker names each capture file by endpoint, variant and hour; the role writes under the data-capture prefix and reads nothing.',
+    );
+    return {
+      s3Uri: `s3://${this.bucket.bucketName}/${CAPTURE_PREFIX}/`,
+      kmsKeyArn: this.encryptionKey.keyArn,
+    };
   }
 
   /**

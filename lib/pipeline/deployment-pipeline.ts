@@ -5,6 +5,7 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { Capability, Component } from '../capabilities/capability';
 import { ModelRegistry } from '../registry/model-registry';
+import { IDataCaptureStore } from './data-capture';
 import { DeploymentTarget } from './deployment-target';
 import type { DeploymentRules } from './handlers/deployment-rules';
 import { bedrockDeployment } from './private/bedrock-deployment';
@@ -58,6 +59,20 @@ export interface DeploymentPipelineProps extends ApprovalPipelineProps {
    * live in AWS accounts)
    */
   readonly imageRepositoryArns?: string[];
+
+  /**
+   * SageMaker targets: capture each endpoint's requests and responses into this store (a
+   * `ModelInvocationLogging`), beside Bedrock's invocation logs, encrypted with its key. The
+   * hosting role may write there and read nothing; who reads is the store's to grant.
+   * @default - no data capture
+   */
+  readonly dataCapture?: IDataCaptureStore;
+
+  /**
+   * The share of requests captured, with `dataCapture`.
+   * @default 100
+   */
+  readonly dataCapturePercentage?: number;
 }
 
 const POLL_INTERVAL = Duration.minutes(1);
@@ -117,9 +132,22 @@ export class DeploymentPipeline extends GatedPipeline {
     const stack = Stack.of(this);
     const tableEnv = { TABLE_NAME: this.table.tableName };
 
-    if (props.imageRepositoryArns && this.targets[0]._service !== 'sagemaker') {
+    for (const prop of ['imageRepositoryArns', 'dataCapture', 'dataCapturePercentage'] as const) {
+      if (props[prop] !== undefined && this.targets[0]._service !== 'sagemaker') {
+        throw new Error(
+          `DeploymentPipeline: ${prop} applies to SageMaker endpoint targets only; Bedrock serves its custom models itself (and ModelInvocationLogging logs their invocations).`,
+        );
+      }
+    }
+    const percentage = props.dataCapturePercentage;
+    if (percentage !== undefined && !props.dataCapture) {
       throw new Error(
-        'DeploymentPipeline: imageRepositoryArns applies to SageMaker endpoint targets only; Bedrock serves its custom models itself.',
+        'DeploymentPipeline: dataCapturePercentage needs dataCapture, the store to capture into.',
+      );
+    }
+    if (percentage !== undefined && !(Number.isInteger(percentage) && percentage >= 1 && percentage <= 100)) {
+      throw new Error(
+        `DeploymentPipeline: dataCapturePercentage must be a whole number from 1 to 100, got ${percentage}.`,
       );
     }
     // How the targets' service deploys: its states, functions and roles.
@@ -129,6 +157,9 @@ export class DeploymentPipeline extends GatedPipeline {
       registry,
       targets: this.targets,
       imageRepositoryArns: props.imageRepositoryArns,
+      dataCapture: props.dataCapture
+        ? { store: props.dataCapture, percentage: props.dataCapturePercentage ?? 100 }
+        : undefined,
     });
     this.service = service;
 

@@ -1,5 +1,6 @@
 export * from './customization-pipeline';
 export * from './customization-backend';
+export * from './data-capture';
 export * from './deployment-pipeline';
 export * from './deployment-target';
 export * from './hyperparameter';

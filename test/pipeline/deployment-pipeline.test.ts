@@ -9,13 +9,15 @@ import {
   Capability,
   CustomizationPipeline,
   DeploymentPipeline,
+  DeploymentPipelineProps,
   DeploymentTarget,
   ModelAccessChecks,
+  ModelInvocationLogging,
   ModelRegistry,
   ModelTarget,
 } from '../../lib';
-import { identityPoliciesOf, simulate } from '../support/simulate';
-import { ACCOUNT, REGION } from '../support/template';
+import { bucketPolicyOf, identityPoliciesOf, simulate } from '../support/simulate';
+import { ACCOUNT, REGION, ResolvedTemplate } from '../support/template';
 import { deploymentFixture, ENDPOINT, MODEL_PACKAGE } from './fixture';
 
 const f = deploymentFixture();
@@ -243,5 +245,74 @@ describe('DeploymentPipeline and the customization pipelines of its registry', (
     expect(() => a.synth()).toThrow(
       /Both\/Deployment: its people and those of the customization pipelines of its registry \(Both\/Training\) come from more than one source of identity/,
     );
+  });
+});
+
+describe('DeploymentPipeline data capture into a ModelInvocationLogging store', () => {
+  const large = { instanceType: ec2.InstanceType.of(ec2.InstanceClass.M5, ec2.InstanceSize.LARGE) };
+  const build = (props: Partial<DeploymentPipelineProps> = {}, withStore = true) => {
+    const stack = new Stack(new App({ context: { 'aws:cdk:bundling-stacks': [] } }), 'Captured');
+    const registry = new ModelRegistry(stack, 'Registry', {
+      metadataObjectLockRetention: s3.ObjectLockRetention.governance(Duration.days(365)),
+    });
+    const logging = new ModelInvocationLogging(stack, 'InvocationLogging');
+    const pipeline = new DeploymentPipeline(stack, 'Deployment', {
+      registry,
+      targets: [DeploymentTarget.sageMakerEndpoint(ENDPOINT, large)],
+      dataCapture: withStore ? logging : undefined,
+      ...props,
+    });
+    const json = Template.fromStack(stack).toJSON();
+    const id = (c: { node: { defaultChild?: unknown } }) => stack.getLogicalId(c.node.defaultChild as never);
+    return { stack, logging, pipeline, template: new ResolvedTemplate(json), id };
+  };
+  const c = build({ dataCapturePercentage: 20 });
+  const bucket = c.template.resolve({ Ref: c.id(c.logging.bucket) });
+  const hosting = c.id(c.pipeline.node.findChild('HostingRole') as iam.Role);
+
+  test("each endpoint configuration captures requests and responses into the store, encrypted with the store's key", () => {
+    const definition = JSON.parse(c.template.props(c.id(c.pipeline.stateMachine)).DefinitionString);
+    expect(definition.States.CreateEndpointConfig.Parameters.DataCaptureConfig).toEqual({
+      EnableCapture: true,
+      InitialSamplingPercentage: 20,
+      DestinationS3Uri: `s3://${bucket}/sagemaker/`,
+      KmsKeyId: c.template.arn(c.id(c.logging.encryptionKey as never)),
+      CaptureOptions: [{ CaptureMode: 'Input' }, { CaptureMode: 'Output' }],
+    });
+  });
+
+  test('the hosting role writes captures under sagemaker/ only, and reads none of the store', async () => {
+    const request = (action: string, key: string) =>
+      simulate({
+        principal: c.template.arn(hosting),
+        action,
+        resource: `arn:aws:s3:::${bucket}/${key}`,
+        identityPolicies: identityPoliciesOf(c.template, hosting),
+        resourcePolicy: bucketPolicyOf(c.template, c.id(c.logging.bucket)),
+      });
+    const capture = `sagemaker/${ENDPOINT}/AllTraffic/2026/12/02/10/capture.jsonl`;
+    expect(await request('s3:PutObject', capture)).toBe('Allowed');
+    expect(
+      await request('s3:PutObject', `bedrock/AWSLogs/${ACCOUNT}/BedrockModelInvocationLogs/x.json.gz`),
+    ).not.toBe('Allowed');
+    expect(await request('s3:GetObject', capture)).not.toBe('Allowed');
+    // It holds no new capability: writing records is none, and reading them is the auditors'.
+    const analysis = AccessAnalysis.fromTemplate(Template.fromStack(c.stack).toJSON());
+    expect(analysis.principal(hosting)!.capabilities).toEqual([Capability.WEIGHTS_ACCESS]);
+  });
+
+  test('without a store, no capture; with Bedrock targets, or a share out of bounds, refused', () => {
+    const bare = build({}, false);
+    const definition = JSON.parse(bare.template.props(bare.id(bare.pipeline.stateMachine)).DefinitionString);
+    expect(definition.States.CreateEndpointConfig.Parameters.DataCaptureConfig).toBeUndefined();
+    expect(() => build({ dataCapturePercentage: 0 })).toThrow(
+      'DeploymentPipeline: dataCapturePercentage must be a whole number from 1 to 100, got 0.',
+    );
+    expect(() => build({ dataCapturePercentage: 50 }, false)).toThrow(
+      'DeploymentPipeline: dataCapturePercentage needs dataCapture',
+    );
+    expect(() =>
+      build({ targets: [DeploymentTarget.bedrockProvisionedThroughput('chat', { modelUnits: 1 })] }),
+    ).toThrow('DeploymentPipeline: dataCapture applies to SageMaker endpoint targets only');
   });
 });

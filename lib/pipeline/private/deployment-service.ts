@@ -5,6 +5,7 @@ import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import { Capability } from '../../capabilities/capability';
 import { ModelRegistry } from '../../registry/model-registry';
+import { IDataCaptureStore } from '../data-capture';
 import { DeploymentTarget } from '../deployment-target';
 import type { DeploymentRules } from '../handlers/deployment-rules';
 import { ApprovalGate } from './approval-gate';
@@ -16,6 +17,8 @@ export interface DeploymentContext {
   readonly targets: DeploymentTarget[];
   /** For SageMaker: the ECR repositories served images come from. */
   readonly imageRepositoryArns?: string[];
+  /** For SageMaker: where endpoints capture their requests and responses, and how many. */
+  readonly dataCapture?: { readonly store: IDataCaptureStore; readonly percentage: number };
 }
 
 /**

@@ -68,6 +68,8 @@ export function sageMakerDeployment(scope: Construct, ctx: DeploymentContext): D
     );
   }
 
+  const capture = ctx.dataCapture && ctx.dataCapture.store.bindDataCapture(hostingRole);
+
   const packageApproval = gate.fn(
     'PackageApproval',
     'model-package-approval',
@@ -153,6 +155,16 @@ export function sageMakerDeployment(scope: Construct, ctx: DeploymentContext): D
                 InitialInstanceCount: sfn.JsonPath.numberAt('$.target.instanceCount'),
               },
             ],
+            // SageMaker writes the captured requests and responses as the hosting role.
+            ...(capture && {
+              DataCaptureConfig: {
+                EnableCapture: true,
+                InitialSamplingPercentage: ctx.dataCapture!.percentage,
+                DestinationS3Uri: capture.s3Uri,
+                KmsKeyId: capture.kmsKeyArn,
+                CaptureOptions: [{ CaptureMode: 'Input' }, { CaptureMode: 'Output' }],
+              },
+            }),
           },
           resultPath: DISCARD,
         },
