@@ -1,9 +1,10 @@
 import * as path from 'path';
-import { CustomResource, Duration, RemovalPolicy, Stack, Tags } from 'aws-cdk-lib';
+import { CustomResource, Duration, RemovalPolicy, Stack, Tags, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
 import { S3_SERVER_ACCESS_LOGS_USE_BUCKET_POLICY } from 'aws-cdk-lib/cx-api';
 import { Construct, IConstruct } from 'constructs';
 import { catalogActions } from '../capabilities/actions';
@@ -267,6 +268,33 @@ export class ModelInvocationLogging extends Construct implements IDataCaptureSto
     return {
       s3Uri: `s3://${this.bucket.bucketName}/${CAPTURE_PREFIX}/`,
       kmsKeyArn: this.encryptionKey.keyArn,
+    };
+  }
+
+  /**
+   * Data capture into the store for a SageMaker endpoint you configure yourself: the
+   * `dataCaptureConfig` of its `CfnEndpointConfig`, capturing requests and responses. Grants the
+   * model's execution role, as which SageMaker writes, what `bindDataCapture` grants.
+   */
+  public sageMakerDataCaptureConfig(
+    executionRole: iam.IRole,
+    samplingPercentage = 100,
+  ): sagemaker.CfnEndpointConfig.DataCaptureConfigProperty {
+    if (
+      !Token.isUnresolved(samplingPercentage) &&
+      !(Number.isInteger(samplingPercentage) && samplingPercentage >= 1 && samplingPercentage <= 100)
+    ) {
+      throw new Error(
+        `ModelInvocationLogging.sageMakerDataCaptureConfig: samplingPercentage must be a whole number from 1 to 100, got ${samplingPercentage}.`,
+      );
+    }
+    const destination = this.bindDataCapture(executionRole);
+    return {
+      enableCapture: true,
+      initialSamplingPercentage: samplingPercentage,
+      destinationS3Uri: destination.s3Uri,
+      kmsKeyId: destination.kmsKeyArn,
+      captureOptions: [{ captureMode: 'Input' }, { captureMode: 'Output' }],
     };
   }
 

@@ -11,6 +11,7 @@ import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { registerChecks, unacknowledgedFindings } from '../../bin/app';
@@ -301,6 +302,41 @@ describe('ModelInvocationLogging store', () => {
       );
       expect(unacknowledgedFindings(packed.synth().directory)).toEqual([]);
     });
+  });
+
+  test('a SageMaker endpoint configured by hand captures into the store, as its execution role', async () => {
+    const stack = new Stack(new App({ context: { 'aws:cdk:bundling-stacks': [] } }), 'Endpoint');
+    const logging = new ModelInvocationLogging(stack, 'InvocationLogging');
+    const execution = new iam.Role(stack, 'Execution', {
+      assumedBy: new iam.ServicePrincipal('sagemaker.amazonaws.com'),
+    });
+    new sagemaker.CfnEndpointConfig(stack, 'Config', {
+      productionVariants: [
+        { variantName: 'AllTraffic', modelName: 'm', initialInstanceCount: 1, instanceType: 'ml.m5.large' },
+      ],
+      dataCaptureConfig: logging.sageMakerDataCaptureConfig(execution, 25),
+    });
+    const et = new ResolvedTemplate(Template.fromStack(stack).toJSON());
+    const config = et.props(et.ofType('AWS::SageMaker::EndpointConfig')[0]).DataCaptureConfig;
+    const bucketName = et.resolve({ Ref: stack.getLogicalId(logging.bucket.node.defaultChild as never) });
+    expect(config).toEqual({
+      EnableCapture: true,
+      InitialSamplingPercentage: 25,
+      DestinationS3Uri: `s3://${bucketName}/sagemaker/`,
+      KmsKeyId: expect.stringMatching(/^arn:aws:kms:/),
+      CaptureOptions: [{ CaptureMode: 'Input' }, { CaptureMode: 'Output' }],
+    });
+    const role = stack.getLogicalId(execution.node.defaultChild as never);
+    const put = await simulate({
+      principal: et.arn(role),
+      action: 's3:PutObject',
+      resource: `arn:aws:s3:::${bucketName}/sagemaker/e/AllTraffic/2026/12/02/10/c.jsonl`,
+      identityPolicies: identityPoliciesOf(et, role),
+    });
+    expect(put).toBe('Allowed');
+    expect(() => logging.sageMakerDataCaptureConfig(execution, 101)).toThrow(
+      'samplingPercentage must be a whole number from 1 to 100, got 101',
+    );
   });
 
   test('a retention that is not whole days is refused', () => {
