@@ -59,6 +59,9 @@ export class ReferenceStack extends Stack {
     new CfnOutput(this, 'DeploymentRequestUrl', { value: deployment.requestUrl.url });
     new CfnOutput(this, 'DeploymentApprovalUrl', { value: deployment.approvalUrl.url });
     new CfnOutput(this, 'AlertTopic', { value: this.control.auditTrail.alertTopic.topicArn });
+    // Prompts and responses (Bedrock's logs, the endpoint's data capture), and the alarms on volume.
+    new CfnOutput(this, 'InvocationLogsBucket', { value: this.control.invocationLogging!.bucket.bucketName });
+    new CfnOutput(this, 'InvocationAlarmTopic', { value: this.control.invocationAlarms!.topic.topicArn });
   }
 }
 

@@ -109,6 +109,28 @@ describe.each(Object.keys(APPS))('%s', (name) => {
   });
 });
 
+test('the reference app logs invocations into an inference-logs bucket, with the alarms and the alert, unacknowledged', () => {
+  const { app, acknowledged } = check('the reference app');
+  const stack = app.node.findChild('Reference') as Stack;
+  const t = Template.fromStack(stack);
+  t.resourceCountIs('Custom::ModelInvocationLogging', 1);
+  const logs = Object.values<Json>(t.findResources('AWS::S3::Bucket')).filter((b) =>
+    (b.Properties.Tags ?? []).some((tag: Json) => tag.Value === 'inference-logs'),
+  );
+  expect(logs).toHaveLength(1);
+  // Titan and Haiku: four alarms each, to the alarms' topic.
+  const bedrockAlarms = Object.values<Json>(t.findResources('AWS::CloudWatch::Alarm')).filter((a) =>
+    JSON.stringify(a.Properties).includes('AWS/Bedrock'),
+  );
+  expect(bedrockAlarms).toHaveLength(8);
+  const rules = Object.values<Json>(t.findResources('AWS::Events::Rule')).map(
+    (r) => r.Properties.Description,
+  );
+  expect(rules).toContain(expect.stringMatching(/model invocation logging/i));
+  // Logging is on, so the pack's advice on Bedrock inference has nothing to say, even acknowledged.
+  expect(acknowledged.map((a) => a.rule)).not.toContain('ModelAccess-InferenceWithoutInvocationLogging');
+});
+
 test('no alert rule of any app has an empty list in its event pattern, which EventBridge refuses', () => {
   const emptyLists = (value: Json, at: string): string[] =>
     Array.isArray(value)

@@ -41,6 +41,9 @@ export function buildApp(app = new App()): App {
     deployers: people('ml-engineer'),
     deploymentApprovers: people('sre'),
     deploymentTargets: [fraud, churn],
+    // The endpoints' requests and responses are captured into the platform's invocation logs,
+    // which the security auditors alone read.
+    auditors: people('security-auditor'),
   });
 
   // Staging: its own pipeline, endpoints, and approvers; one approval suffices there.
@@ -53,6 +56,9 @@ export function buildApp(app = new App()): App {
     ],
     requiredApprovals: 1,
     allowSingleApprover: true,
+    // A tenth of staging traffic, into the same store.
+    dataCapture: control.invocationLogging,
+    dataCapturePercentage: 10,
   });
   const stagingRoles = [
     new DeploymentRequesterRole(stack, 'StagingDeployers', {
