@@ -126,7 +126,7 @@ test('the reference app logs invocations into an inference-logs bucket, with the
   const rules = Object.values<Json>(t.findResources('AWS::Events::Rule')).map(
     (r) => r.Properties.Description,
   );
-  expect(rules).toContain(expect.stringMatching(/model invocation logging/i));
+  expect(rules).toContainEqual(expect.stringMatching(/^Bedrock model invocation logging changed/));
   // Logging is on, so the pack's advice on Bedrock inference has nothing to say, even acknowledged.
   expect(acknowledged.map((a) => a.rule)).not.toContain('ModelAccess-InferenceWithoutInvocationLogging');
 });
