@@ -128,9 +128,9 @@ export interface ModelAccessControlProps {
    * Bedrock model invocation logging (prompts and responses) for the account and region, into a
    * store of its own whose only readers are the auditors (none without `auditors`), watched by the
    * trail. The deployment pipeline's SageMaker endpoints capture their requests and responses into
-   * the same store. It is one configuration per account and region: a second platform there uses the first
-   * one's store (`InvocationLogging.existing`), and an account whose logging a central team runs
-   * says so (`InvocationLogging.configuredOutside`).
+   * the same store. It is one configuration per account and region: a second platform there uses
+   * the first one's store (`InvocationLogging.existing`), and an account whose logging a central
+   * team runs says so (`InvocationLogging.configuredOutside`).
    * @default InvocationLogging.newStore(): kept 365 days under object lock in `recordLockMode`,
    * server access logs to the registry's access-logs bucket
    */

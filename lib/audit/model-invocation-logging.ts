@@ -347,7 +347,10 @@ export class ModelInvocationLogging extends Construct implements IDataCaptureSto
   }
 }
 
-/** The role Bedrock delivers to the log group as, for this account only; the configurer may pass it to Bedrock alone. */
+/**
+ * The role Bedrock delivers to the log group as, for this account only; the configurer may pass it
+ * to Bedrock alone.
+ */
 function deliveryRole(
   scope: Construct,
   logGroup: logs.LogGroup,
@@ -363,11 +366,6 @@ function deliveryRole(
       actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
       resources: [logGroup.logGroupArn],
     }),
-  );
-  acknowledgeWildcardResource(
-    role,
-    logGroup.logGroupArn,
-    "The log group's streams, which Bedrock creates: delivery writes nothing else.",
   );
   acknowledgeFinding(
     role,
