@@ -1,5 +1,5 @@
 import * as path from 'path';
-import { CustomResource, Duration, RemovalPolicy, Stack, Tags, Token } from 'aws-cdk-lib';
+import { CustomResource, Duration, RemovalPolicy, Stack, Tags } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -8,7 +8,7 @@ import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
 import { S3_SERVER_ACCESS_LOGS_USE_BUCKET_POLICY } from 'aws-cdk-lib/cx-api';
 import { Construct, IConstruct } from 'constructs';
 import { catalogActions } from '../capabilities/actions';
-import { DataCaptureDestination, IDataCaptureStore } from '../pipeline/data-capture';
+import { checkCapturePercentage, DataCaptureDestination, IDataCaptureStore } from '../pipeline/data-capture';
 import { Capability, DataClass, TAG_DATA_CLASS } from '../capabilities/capability';
 import { grantKeyViaS3, KEY_READ_ACTIONS } from '../registry/private/registry-grants';
 import {
@@ -80,7 +80,7 @@ const READ_ACTIONS = ['s3:GetObject', 's3:GetObjectVersion', 's3:GetObjectAttrib
  * with its own retention, that Bedrock may write only for this account and region, and that
  * nobody reads unless granted with `grantReadLogs`. A custom resource turns the logging on and,
  * when the stack deletes it, off. Invocation logging is one configuration per account and region:
- * have one of these per account and region.
+ * a second of these for the same account and region fails synth.
  */
 export class ModelInvocationLogging extends Construct implements IDataCaptureStore {
   /** The logs: prompts and responses. */
@@ -280,14 +280,10 @@ export class ModelInvocationLogging extends Construct implements IDataCaptureSto
     executionRole: iam.IRole,
     samplingPercentage = 100,
   ): sagemaker.CfnEndpointConfig.DataCaptureConfigProperty {
-    if (
-      !Token.isUnresolved(samplingPercentage) &&
-      !(Number.isInteger(samplingPercentage) && samplingPercentage >= 1 && samplingPercentage <= 100)
-    ) {
-      throw new Error(
-        `ModelInvocationLogging.sageMakerDataCaptureConfig: samplingPercentage must be a whole number from 1 to 100, got ${samplingPercentage}.`,
-      );
-    }
+    checkCapturePercentage(
+      'ModelInvocationLogging.sageMakerDataCaptureConfig: samplingPercentage',
+      samplingPercentage,
+    );
     const destination = this.bindDataCapture(executionRole);
     return {
       enableCapture: true,
@@ -301,9 +297,9 @@ export class ModelInvocationLogging extends Construct implements IDataCaptureSto
   /**
    * Lets the grantee read the logs (INFERENCE_LOG_ACCESS: their objects, the listing, and the key
    * through S3 only; the log group too, with `cloudWatchLogsRetention`), and lets it past the
-   * bucket's deny of every other reader. Grant auditors
-   * only: a principal that also invokes, customizes or deploys models is a merged identity. A role
-   * of another stack needs a fixed `roleName`.
+   * bucket's deny of every other reader. Grant auditors only: a principal that also invokes,
+   * customizes or deploys models is a merged identity. A role of another stack needs a fixed
+   * `roleName`.
    */
   public grantReadLogs(grantee: iam.IGrantable): iam.Grant {
     if (this.finalized) {

@@ -5,7 +5,7 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { Capability, Component } from '../capabilities/capability';
 import { ModelRegistry } from '../registry/model-registry';
-import { IDataCaptureStore } from './data-capture';
+import { checkCapturePercentage, IDataCaptureStore } from './data-capture';
 import { DeploymentTarget } from './deployment-target';
 import type { DeploymentRules } from './handlers/deployment-rules';
 import { bedrockDeployment } from './private/bedrock-deployment';
@@ -145,11 +145,8 @@ export class DeploymentPipeline extends GatedPipeline {
         'DeploymentPipeline: dataCapturePercentage needs dataCapture, the store to capture into.',
       );
     }
-    if (percentage !== undefined && !(Number.isInteger(percentage) && percentage >= 1 && percentage <= 100)) {
-      throw new Error(
-        `DeploymentPipeline: dataCapturePercentage must be a whole number from 1 to 100, got ${percentage}.`,
-      );
-    }
+    if (percentage !== undefined)
+      checkCapturePercentage('DeploymentPipeline: dataCapturePercentage', percentage);
     // How the targets' service deploys: its states, functions and roles.
     const bind = this.targets[0]._service === 'sagemaker' ? sageMakerDeployment : bedrockDeployment;
     const service = bind(this, {
