@@ -10,7 +10,7 @@ export const InferenceLogAccessMerge: ModelAccessRule = {
   mergedIdentity: true,
   info: 'A principal that invokes, customizes or deploys models can also read the inference logs: every prompt and response.',
   explanation:
-    'Whoever reads what was asked of models and what they answered (the inference-logs bucket) must not also call, change or deploy them: a caller could read the prompts of everyone else, and the readers of the record are its check on the callers. Remove s3:GetObject on the inference-logs bucket from this principal, and grant it to auditors through ModelInvocationLogging.grantReadLogs.',
+    'Whoever reads what was asked of models and what they answered (the inference-logs bucket, or its log group) must not also call, change or deploy them: a caller could read the prompts of everyone else, and the readers of the record are its check on the callers. Remove the reads of the inference logs from this principal, and grant them to auditors through ModelInvocationLogging.grantReadLogs.',
   check(_node: CfnResource, { principal }: RuleContext) {
     if (!principal || !principal.capabilities.includes(Capability.INFERENCE_LOG_ACCESS))
       return NagRuleCompliance.NOT_APPLICABLE;

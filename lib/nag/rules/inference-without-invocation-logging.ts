@@ -10,8 +10,9 @@ export const InferenceWithoutInvocationLogging: ModelAccessRule = {
   explanation:
     'CloudTrail records who invoked a model, not what was asked and answered: without invocation logs, extraction through model queries or a stolen credential leaves no trace of what it took. Add ModelInvocationLogging (ModelAccessControl turns it on), or acknowledge this when the account logs invocations outside this app (InvocationLogging.configuredOutside does so with its reason).',
   check(_node: CfnResource, { principal, appLogsInvocations }: RuleContext) {
+    // Invocation logging records calls through bedrock-runtime (and the agents that make them).
     const bedrock = principal?.grants.some(
-      (g) => g.capability === Capability.INFERENCE && /^bedrock(-mantle)?:/.test(g.catalogAction),
+      (g) => g.capability === Capability.INFERENCE && g.catalogAction.startsWith('bedrock:'),
     );
     if (!bedrock) return NagRuleCompliance.NOT_APPLICABLE;
     return appLogsInvocations ? NagRuleCompliance.COMPLIANT : NagRuleCompliance.NON_COMPLIANT;
