@@ -242,7 +242,7 @@ describe.each([
 
 describe('ModelAccessControl with fewer principals', () => {
   test('invokers alone: an inference role, a registry without object lock, no pipeline', () => {
-    const stack = new Stack(new App(), 'S');
+    const stack = new Stack(new App({ context: { 'aws:cdk:bundling-stacks': [] } }), 'S');
     const control = new ModelAccessControl(stack, 'C', {
       models: [TITAN],
       invokers: new iam.ServicePrincipal('lambda.amazonaws.com'),
@@ -258,7 +258,7 @@ describe('ModelAccessControl with fewer principals', () => {
   });
 
   test('customization needs requesters, approvers and base models together', () => {
-    const stack = new Stack(new App(), 'S');
+    const stack = new Stack(new App({ context: { 'aws:cdk:bundling-stacks': [] } }), 'S');
     expect(
       () =>
         new ModelAccessControl(stack, 'C', {
@@ -277,7 +277,7 @@ describe('ModelAccessControl with fewer principals', () => {
         ),
       );
     const build = (conditions: object) =>
-      new ModelAccessControl(new Stack(new App(), 'S'), 'C', {
+      new ModelAccessControl(new Stack(new App({ context: { 'aws:cdk:bundling-stacks': [] } }), 'S'), 'C', {
         models: [TITAN],
         readers: new iam.AccountRootPrincipal(),
         conditions,
@@ -289,7 +289,7 @@ describe('ModelAccessControl with fewer principals', () => {
   });
 
   test('a self-bounded role granted nothing fails synth with the reason, not at deployment', () => {
-    const app = new App();
+    const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
     new SelfBoundedRole(new Stack(app, 'S'), 'Idle', 'auditor', {
       assumedBy: new iam.AccountRootPrincipal(),
     });
@@ -299,14 +299,14 @@ describe('ModelAccessControl with fewer principals', () => {
   });
 
   test('readers or invokers need models', () => {
-    const stack = new Stack(new App(), 'S');
+    const stack = new Stack(new App({ context: { 'aws:cdk:bundling-stacks': [] } }), 'S');
     expect(
       () => new ModelAccessControl(stack, 'C', { models: [], readers: new iam.AccountRootPrincipal() }),
     ).toThrow(/models is empty/);
   });
 
   test('conditions are checked as for any role: MFA cannot be required of a service', () => {
-    const stack = new Stack(new App(), 'S');
+    const stack = new Stack(new App({ context: { 'aws:cdk:bundling-stacks': [] } }), 'S');
     expect(
       () =>
         new ModelAccessControl(stack, 'C', {
