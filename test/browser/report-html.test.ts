@@ -19,9 +19,14 @@ const FLAGS = [
 ];
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'report-html-'));
+// The app logs invocations (as ModelInvocationLogging does), so the clean invoker has no finding.
 const MERGED = template({
   ChatBackend: role([doc(allow(['bedrock:InvokeModel', 'bedrock:CreateModelCustomizationJob']))]),
   Invoker: role([doc(allow('bedrock:InvokeModel'))]),
+  InvocationLogging: {
+    Type: 'Custom::ModelInvocationLogging',
+    Properties: { ServiceToken: 'arn:aws:lambda:us-east-1:123456789012:function:logging' },
+  },
 });
 
 let browser: Browser;
@@ -62,6 +67,7 @@ test('the matrix renders: a row per principal, a column per capability, evidence
     'deployment',
     'weights-access',
     'approval',
+    'inference-log-access',
     'finding',
   ]);
   expect(await matrix.locator('tbody tr').count()).toBe(2);
