@@ -96,6 +96,25 @@ describe('ModelInvocationLogging store', () => {
     expect(await bedrockPuts('222222222222')).not.toBe('Allowed');
   });
 
+  test("the key encrypts Bedrock's deliveries for this account only", async () => {
+    const keyId = id(f.logging.encryptionKey as never);
+    const encrypts = (sourceAccount: string) =>
+      simulate({
+        principal: 'bedrock.amazonaws.com',
+        action: 'kms:GenerateDataKey',
+        resource: t.arn(keyId),
+        resourcePolicy: t.props(keyId).KeyPolicy,
+        context: {
+          'aws:PrincipalArn': 'bedrock.amazonaws.com',
+          'aws:PrincipalServiceName': 'bedrock.amazonaws.com',
+          'aws:SourceAccount': sourceAccount,
+          'aws:SourceArn': `arn:aws:bedrock:${REGION}:${sourceAccount}:*`,
+        },
+      });
+    expect(await encrypts(ACCOUNT)).toBe('Allowed');
+    expect(await encrypts('222222222222')).not.toBe('Allowed');
+  });
+
   const reads = (who: { node: { defaultChild?: unknown } }, admin = false) =>
     simulate({
       principal: t.arn(id(who)),
