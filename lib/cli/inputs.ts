@@ -22,6 +22,7 @@ export function readStacks(inputs: string[]): StackInput[] {
       stacks.push({
         name: path.basename(input).replace(/(\.template)?\.json$/, ''),
         template: checkTemplate(readJson(input), input),
+        templateFile: input,
       });
     }
   }
@@ -57,7 +58,13 @@ function assemblyStacks(dir: string): StackInput[] {
             `${name} has acknowledgements in its metadata, but the template has no aws:cdk:path metadata to place them: its findings are all listed as unacknowledged (synthesize with the cdk CLI, or set the context aws:cdk:enable-path-metadata).`,
           ]
         : [];
-    return { name, template, acknowledged: placeAcknowledgements(acks, template), notes };
+    return {
+      name,
+      template,
+      templateFile: path.relative(process.cwd(), artifact.templateFullPath),
+      acknowledged: placeAcknowledgements(acks, template),
+      notes,
+    };
   });
 }
 

@@ -1,11 +1,14 @@
 import * as fs from 'fs';
 import * as path from 'path';
+import { parseArgs } from 'util';
 import { AccountReadError, readAccount } from './account';
 import { readStacks, UsageError } from './inputs';
 import { renderHtml, renderMarkdown } from './render';
+import { Locate, renderSarif, resourceLines } from './render-sarif';
 import { buildReport, fails, Report } from './report';
+import { packageVersion } from './version';
 
-const FORMATS = ['md', 'html', 'json'] as const;
+const FORMATS = ['md', 'html', 'json', 'sarif'] as const;
 const FAIL_ON = ['merged', 'error', 'never'] as const;
 
 const HELP = `model-access: who can do what with models, by the same analysis as the ModelAccessChecks pack
@@ -14,6 +17,7 @@ Usage:
   model-access report [cdk.out | template.json ...] [options]
   model-access audit --region REGION [--profile PROFILE] [--endpoint-url URL] [options]
   model-access help [report | audit]
+  model-access --version
 
 Commands:
   report   read synthesized templates (a cdk.out directory, by default ./cdk.out, or template files)
@@ -22,10 +26,12 @@ Commands:
 Run 'model-access <command> --help' for a command's options.
 `;
 
-const COMMON = `  --format md|html|json        output format (default md)
-  --out FILE                   write the report to FILE instead of standard output
+const COMMON = `  -f, --format md|html|json|sarif
+                               output format (default md); sarif is SARIF 2.1.0 for code scanning
+  -o, --out FILE               write the report to FILE instead of standard output
   --fail-on merged|error|never exit 1 on a merged identity (default), on any error finding, or never
   -h, --help                   this help
+  -v, --version                the version of cdk-model-access
 
 Exit codes: 0 no failing finding, 1 failing findings (see --fail-on), 2 bad arguments or input.`;
 
@@ -49,8 +55,8 @@ model invocations (bedrock:GetModelInvocationLoggingConfiguration), and prints t
 Bucket configuration and trails are not read, so only the principals' findings are judged.
 
 Options:
-  --region REGION              the region to call IAM in (required)
-  --profile PROFILE            a profile of the shared AWS config files (default: the environment)
+  -r, --region REGION          the region to call IAM in (required)
+  -p, --profile PROFILE        a profile of the shared AWS config files (default: the environment)
   --endpoint-url URL           an IAM endpoint of your own (a local emulator, say)
 ${COMMON}
 `,
@@ -61,26 +67,57 @@ interface Parsed {
   positional: string[];
   flags: Map<string, string>;
   help: boolean;
+  version: boolean;
 }
 
+const OPTIONS = {
+  format: { type: 'string', short: 'f' },
+  out: { type: 'string', short: 'o' },
+  'fail-on': { type: 'string' },
+  region: { type: 'string', short: 'r' },
+  profile: { type: 'string', short: 'p' },
+  'endpoint-url': { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean', short: 'v' },
+} as const;
+
+/** The arguments by node:util's parseArgs; its complaints said as this CLI says them. */
 function parse(argv: string[]): Parsed {
-  const [command, ...rest] = argv;
-  const parsed: Parsed = { command: command ?? 'help', positional: [], flags: new Map(), help: false };
-  for (let i = 0; i < rest.length; i++) {
-    const arg = rest[i];
-    if (arg === '-h' || arg === '--help') {
-      parsed.help = true;
-    } else if (arg.startsWith('--')) {
-      const [name, inline] = arg.slice(2).split(/=(.*)/s, 2);
-      const value = inline ?? rest[++i];
-      if (value === undefined || value.startsWith('--')) throw new UsageError(`--${name} needs a value.`);
-      if (parsed.flags.has(name)) throw new UsageError(`--${name} is given twice.`);
-      parsed.flags.set(name, value);
-    } else {
-      parsed.positional.push(arg);
+  const command = argv.find((a) => !a.startsWith('-'));
+  let parsed;
+  try {
+    parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true, tokens: true });
+  } catch (e) {
+    const { code, message } = e as NodeJS.ErrnoException;
+    const named = /'(-[^' ,]+)/.exec(message)?.[1] ?? '';
+    const long = /--([\w-]+) </.exec(message)?.[1];
+    if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
+      throw new UsageError(
+        command
+          ? `${command} has no option ${named}; see 'model-access ${command} --help'.`
+          : `there is no option ${named}; see 'model-access --help'.`,
+      );
     }
+    if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE')
+      throw new UsageError(`--${long ?? named} needs a value.`);
+    throw new UsageError(message);
   }
-  return parsed;
+  const names = parsed.tokens.flatMap((t) => (t.kind === 'option' ? [t.name] : []));
+  const twice = names.find(
+    (n, i) => names.indexOf(n) !== i && OPTIONS[n as keyof typeof OPTIONS].type === 'string',
+  );
+  if (twice) throw new UsageError(`--${twice} is given twice.`);
+  const [first, ...positional] = parsed.positionals;
+  const flags = new Map(
+    Object.entries(parsed.values).filter((e): e is [string, string] => typeof e[1] === 'string'),
+  );
+  return {
+    command: first ?? 'help',
+    positional,
+    flags,
+    help: parsed.values.help === true,
+    version: parsed.values.version === true,
+  };
 }
 
 function choice<T extends string>(
@@ -126,7 +163,11 @@ const PROCESS_IO: Io = { stdout: (t) => process.stdout.write(t), stderr: (t) => 
 export async function main(argv: string[], io: Io = PROCESS_IO): Promise<number> {
   try {
     const args = parse(argv);
-    if (args.command === 'help' || args.command === '--help' || args.command === '-h') {
+    if (args.version) {
+      io.stdout(`${packageVersion()}\n`);
+      return 0;
+    }
+    if (args.command === 'help' || (args.help && argv.every((a) => a.startsWith('-')))) {
       const topic = args.positional[0];
       io.stdout(topic && COMMAND_HELP[topic] ? COMMAND_HELP[topic] : HELP);
       return 0;
@@ -161,9 +202,11 @@ export async function main(argv: string[], io: Io = PROCESS_IO): Promise<number>
     const text =
       format === 'json'
         ? `${JSON.stringify(report, null, 2)}\n`
-        : format === 'html'
-          ? renderHtml(report)
-          : renderMarkdown(report);
+        : format === 'sarif'
+          ? renderSarif(report, packageVersion(), templateLines())
+          : format === 'html'
+            ? renderHtml(report)
+            : renderMarkdown(report);
     const out = args.flags.get('out');
     if (out) writeAtomically(out, text);
     else io.stdout(text);
@@ -175,4 +218,17 @@ export async function main(argv: string[], io: Io = PROCESS_IO): Promise<number>
     }
     throw e;
   }
+}
+
+/** Finds a resource's line in its template file, reading each file once. */
+function templateLines(): Locate {
+  const byFile = new Map<string, Map<string, number>>();
+  return (file, logicalId) => {
+    let lines = byFile.get(file);
+    if (!lines) {
+      lines = fs.existsSync(file) ? resourceLines(fs.readFileSync(file, 'utf8')) : new Map();
+      byFile.set(file, lines);
+    }
+    return lines.get(logicalId);
+  };
 }

@@ -17,6 +17,8 @@ type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 export interface StackInput {
   readonly name: string;
   readonly template: Json;
+  /** The template file it was read from, as the command was given it. @default - none (an account read) */
+  readonly templateFile?: string;
   /** Acknowledged findings of ModelAccessChecks, by rule id (granular) and logical id. */
   readonly acknowledged?: { readonly rule: string; readonly logicalId: string; readonly reason: string }[];
   /** What the reader could not make of the input, for the report's "not judged" section. */
@@ -81,6 +83,8 @@ export interface AcknowledgedFinding {
 
 export interface StackReport {
   readonly name: string;
+  /** The template file it was read from, relative to where the command ran. */
+  readonly templateFile?: string;
   /** The stack has no resources. */
   readonly empty: boolean;
   readonly principals: PrincipalRow[];
@@ -103,7 +107,12 @@ export interface ReportSummary {
   readonly acknowledged: number;
 }
 
+/** The version of the JSON report's shape; it grows when a field changes meaning or goes. */
+export const REPORT_SCHEMA_VERSION = 1;
+
 export interface Report {
+  /** The shape of this report (`REPORT_SCHEMA_VERSION`). */
+  readonly schemaVersion: number;
   /** What was read: template files, or an account and region. */
   readonly source: string;
   readonly summary: ReportSummary;
@@ -136,6 +145,7 @@ export function buildReport(source: string, stacks: StackInput[]): Report {
     ),
   );
   return {
+    schemaVersion: REPORT_SCHEMA_VERSION,
     source,
     summary: summarize(reports),
     capabilities: [...MODEL_CAPABILITIES],
@@ -232,6 +242,7 @@ function stackReport(input: StackInput, checked: Checked, others: StackInput[]):
   });
   return {
     name: input.name,
+    templateFile: input.templateFile,
     empty: input.empty ?? false,
     principals,
     dataClasses,

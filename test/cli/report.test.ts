@@ -6,7 +6,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { ReferenceStack } from '../../bin/app';
 import { buildApp as bringYourOwn } from '../../examples/bring-your-own/app';
 import { AwsManagedPolicies, ModelAccessChecks } from '../../lib';
-import { Report } from '../../lib/cli/report';
+import { Report, REPORT_SCHEMA_VERSION } from '../../lib/cli/report';
 import { allow, bucket, doc, jobTrust, role, template } from '../analysis/designs';
 import { run } from './run';
 
@@ -359,6 +359,32 @@ test('acknowledgements that cannot be placed (no construct paths in the template
   );
 });
 
+describe('conventions', () => {
+  const version = JSON.parse(
+    fs.readFileSync(path.join(__dirname, '..', '..', 'package.json'), 'utf8'),
+  ).version;
+
+  test.each([['--version'], ['-v'], ['report', '--version']])(
+    '%s prints the version, exit 0',
+    async (...argv) => {
+      expect(await run(...argv)).toEqual({ code: 0, stdout: `${version}\n`, stderr: '' });
+    },
+  );
+
+  test('short flags work as the long ones: -f json -o FILE', async () => {
+    const dir = tmp();
+    const input = write(dir, 'Clean.json', CLEAN);
+    const out = path.join(dir, 'report.json');
+    const { code } = await run('report', input, '-f', 'json', '-o', out);
+    expect(code).toBe(0);
+    const report = JSON.parse(fs.readFileSync(out, 'utf8'));
+    // The JSON report says which shape it has, for tools that read it.
+    expect(report.schemaVersion).toBe(REPORT_SCHEMA_VERSION);
+    expect(Object.keys(report)[0]).toBe('schemaVersion');
+    expect(report.stacks[0].templateFile).toBe(input);
+  });
+});
+
 describe('bad arguments and input: one line, exit 2', () => {
   const dir = tmp();
   const cases: [string, string[], RegExp][] = [
@@ -372,7 +398,7 @@ describe('bad arguments and input: one line, exit 2', () => {
     [
       'a bad format',
       ['report', '--format', 'pdf'],
-      /^model-access: --format must be one of md, html, json, got 'pdf'\.\n$/,
+      /^model-access: --format must be one of md, html, json, sarif, got 'pdf'\.\n$/,
     ],
     [
       'a bad --fail-on',
@@ -406,6 +432,14 @@ describe('bad arguments and input: one line, exit 2', () => {
       /^model-access: audit takes no arguments/,
     ],
     ['an option twice', ['report', '--format', 'md', '--format', 'json'], /--format is given twice/],
+    ['an option twice, short and long', ['report', '-f', 'md', '--format=json'], /--format is given twice/],
+    ['an unknown short option', ['report', '-z'], /^model-access: report has no option -z/],
+    ['a short option without its value', ['report', '-o'], /^model-access: --out needs a value\.\n$/],
+    [
+      'an option of the other command',
+      ['report', '--region', 'eu-west-1'],
+      /^model-access: report has no option --region/,
+    ],
   ];
   test.each(cases)('%s', async (_name, argv, message) => {
     const { code, stdout, stderr } = await run(...argv);
