@@ -43,6 +43,11 @@ const help = execFileSync(process.execPath, [path.join(__dirname, '..', bin), '-
   encoding: 'utf8',
 });
 if (!help.includes('model-access report')) throw new Error(`${bin} --help printed: ${help}`);
+// --version finds the package's own package.json from dist/, as from an installed package.
+const version = execFileSync(process.execPath, [path.join(__dirname, '..', bin), '--version'], {
+  encoding: 'utf8',
+}).trim();
+if (version !== require('../package.json').version) throw new Error(`${bin} --version printed: ${version}`);
 console.log(
-  `dist: exports ${exported.length} constructs; a pipeline bundles its 5 handlers from dist/; ${bin} runs`,
+  `dist: exports ${exported.length} constructs; a pipeline bundles its 5 handlers from dist/; ${bin} runs (version ${version})`,
 );
