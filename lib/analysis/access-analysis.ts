@@ -86,15 +86,18 @@ export interface SharedTrustMerge {
   /** The trusted principal, as the template writes it. */
   readonly principal: string;
   /** The two roles, by logical id. */
-  readonly roles: [string, string];
-  readonly capabilities: [Capability, Capability];
+  readonly roles: string[];
+  /** The two capabilities that merge. */
+  readonly capabilities: Capability[];
 }
 
 /** Two capabilities one principal must not hold together, with a granting statement for each. */
 export interface MergedIdentity {
   readonly principal: string;
-  readonly capabilities: [Capability, Capability];
-  readonly evidence: [Evidence, Evidence];
+  /** The two capabilities, in the order of `mergedPairs`. */
+  readonly capabilities: Capability[];
+  /** A granting statement for each of the two. */
+  readonly evidence: Evidence[];
   /** The roles whose capabilities complete the merge (empty when the principal holds both itself). */
   readonly through: string[];
 }

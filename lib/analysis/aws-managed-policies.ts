@@ -12,7 +12,7 @@ export interface AwsManagedPolicy {
   /** The policy's name, with its path (`service-role/AWSLambdaBasicExecutionRole`). */
   readonly name: string;
   /** The statements that bear on the catalog, in IAM's JSON form (empty: none does). */
-  readonly statements: ReadonlyArray<Record<string, unknown>>;
+  readonly statements: any[]; // eslint-disable-line @typescript-eslint/no-explicit-any
 }
 
 interface ManagedPolicyData {
@@ -53,6 +53,11 @@ export class AwsManagedPolicies {
     return [...loaded().services];
   }
 
+  /** Whether an ARN (any partition) names an AWS-managed policy. */
+  public static isAwsManagedPolicyArn(arn: string): boolean {
+    return awsManagedPolicyName(arn) !== undefined;
+  }
+
   /** The policy an ARN (any partition) names, or undefined when it is not an AWS-managed policy the data knows. */
   public static of(arn: string): AwsManagedPolicy | undefined {
     const name = awsManagedPolicyName(arn);
@@ -73,5 +78,5 @@ export function awsManagedPolicy(arn: string): AwsManagedPolicy | undefined {
 
 /** Whether an ARN names an AWS-managed policy. */
 export function isAwsManagedPolicyArn(arn: string): boolean {
-  return awsManagedPolicyName(arn) !== undefined;
+  return AwsManagedPolicies.isAwsManagedPolicyArn(arn);
 }

@@ -195,7 +195,7 @@ export class ModelAuditTrail extends Construct implements IModelAuditTrail {
   /** The trail's CloudWatch Logs copy, unless an organization trail is used. */
   public readonly logGroup?: logs.LogGroup;
   /** Where alerts go. Subscribe the security team to it. */
-  public readonly alertTopic: sns.Topic;
+  public readonly alertTopic: sns.ITopic;
   /** The key of the logs and the topic. */
   public readonly encryptionKey: kms.IKey;
   /**

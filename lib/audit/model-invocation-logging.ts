@@ -8,7 +8,8 @@ import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
 import { S3_SERVER_ACCESS_LOGS_USE_BUCKET_POLICY } from 'aws-cdk-lib/cx-api';
 import { Construct, IConstruct } from 'constructs';
 import { catalogActions } from '../capabilities/actions';
-import { checkCapturePercentage, DataCaptureDestination, IDataCaptureStore } from '../pipeline/data-capture';
+import { DataCaptureDestination, IDataCaptureStore } from '../pipeline/data-capture';
+import { checkCapturePercentage } from '../pipeline/private/capture-percentage';
 import { Capability, DataClass, TAG_DATA_CLASS } from '../capabilities/capability';
 import { grantKeyViaS3, KEY_READ_ACTIONS } from '../registry/private/registry-grants';
 import {

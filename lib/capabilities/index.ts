@@ -3,3 +3,4 @@ export * from './catalog';
 export * from './actions';
 export * from './model-target';
 export * from './merge';
+export * from './capability-catalog';

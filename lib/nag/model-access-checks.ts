@@ -3,7 +3,7 @@ import { NagPack, NagPackProps } from 'cdk-nag';
 import { IConstruct } from 'constructs';
 import { AccessAnalysis, MergedIdentity, PrincipalAccess } from '../analysis/access-analysis';
 import { logsInvocations } from '../private/invocation-logging-resource';
-import { ModelAccessRule, RuleContext } from './rule';
+import { IModelAccessRule, RuleContext } from './rule';
 import { MODEL_ACCESS_RULES } from './rules';
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -21,7 +21,7 @@ export interface ModelAccessChecksProps extends NagPackProps {
 interface StackAnalysis {
   readonly template: Json;
   readonly analysis: AccessAnalysis;
-  readonly bucketPolicyStatements: Map<string, Json[]>;
+  readonly bucketPolicyStatements: Record<string, Json[]>;
 }
 
 /**
@@ -32,8 +32,11 @@ interface StackAnalysis {
  * `Validations.of(app).addPlugins(new ModelAccessChecks(app))`
  */
 export class ModelAccessChecks extends NagPack {
+  /** Every rule of the pack, in the order of the README's rules table (`MODEL_ACCESS_RULES`). */
+  public static readonly RULES: IModelAccessRule[] = [...MODEL_ACCESS_RULES];
+
   public readonly name = 'ModelAccess';
-  public readonly ruleIds = MODEL_ACCESS_RULES.map((r) => `ModelAccess-${r.id}`);
+  public readonly ruleIds?: string[] = MODEL_ACCESS_RULES.map((r) => `ModelAccess-${r.id}`);
 
   private readonly allowAcknowledgingMerges: boolean;
   private stacks = new Map<Stack, StackAnalysis>();
@@ -109,12 +112,12 @@ export class ModelAccessChecks extends NagPack {
     let entry = this.stacks.get(stack);
     if (!entry) {
       const template = this.templates.get(stack) ?? analysedTemplate(stack);
-      const bucketPolicyStatements = new Map<string, Json[]>();
+      const bucketPolicyStatements: Record<string, Json[]> = {};
       for (const r of Object.values<Json>(template.Resources ?? {})) {
         const bucket = r.Type === 'AWS::S3::BucketPolicy' ? r.Properties?.Bucket?.Ref : undefined;
         if (bucket) {
           const statements = [r.Properties.PolicyDocument?.Statement ?? []].flat();
-          bucketPolicyStatements.set(bucket, [...(bucketPolicyStatements.get(bucket) ?? []), ...statements]);
+          bucketPolicyStatements[bucket] = [...(bucketPolicyStatements[bucket] ?? []), ...statements];
         }
       }
       // Another stack's exports: a grant on its registry bucket is judged by the bucket's data class.
@@ -130,7 +133,7 @@ export class ModelAccessChecks extends NagPack {
   }
 
   /** Merged-identity findings bypass cdk-nag's acknowledgements: see allowAcknowledgingMergedIdentities. */
-  private reportMerge(rule: ModelAccessRule, node: CfnResource, context: RuleContext) {
+  private reportMerge(rule: IModelAccessRule, node: CfnResource, context: RuleContext) {
     const result = rule.check(node, context);
     if (!Array.isArray(result) || !context.principal) return;
     const merges = context.analysis.mergesOf(context.principal.id);

@@ -15,7 +15,7 @@ export interface RuleContext {
   /** The principal the resource is, when it is a role, user or group. */
   readonly principal?: PrincipalAccess;
   /** Statements of the bucket policies of each bucket of the stack, by the bucket's logical id. */
-  readonly bucketPolicyStatements: ReadonlyMap<string, Json[]>;
+  readonly bucketPolicyStatements: { readonly [bucketLogicalId: string]: Json[] };
   /** Whether any stack of the app has a CloudTrail trail with log file validation. */
   readonly appHasValidatedTrail: boolean;
   /** Whether any stack of the app turns on Bedrock model invocation logging. */
@@ -23,7 +23,7 @@ export interface RuleContext {
 }
 
 /** One rule of the pack: its id is stable public API. */
-export interface ModelAccessRule {
+export interface IModelAccessRule {
   /** Suffix of the rule id: `ModelAccess-<id>`. */
   readonly id: string;
   readonly level: NagMessageLevel;
@@ -36,3 +36,6 @@ export interface ModelAccessRule {
   /** NOT_APPLICABLE for resources the rule does not judge; granular findings as strings. */
   check(node: CfnResource, context: RuleContext): NagRuleResult;
 }
+
+/** @deprecated Renamed `IModelAccessRule` (jsii names interfaces with behaviour I...). */
+export type ModelAccessRule = IModelAccessRule;

@@ -138,7 +138,7 @@ export class CustomizationPipeline extends GatedPipeline implements ICustomizati
 
   constructor(scope: Construct, id: string, props: CustomizationPipelineProps) {
     super(scope, id, 'CustomizationPipeline', 'customization', props);
-    this.requireRegistryInStack('CustomizationPipeline', props.registry);
+    this._requireRegistryInStack('CustomizationPipeline', props.registry);
     if (!props.registry.metadataObjectLockRetention) {
       throw new Error(
         "CustomizationPipeline: the registry's metadata bucket has no object lock, so provenance manifests could be changed; set metadataObjectLockRetention on the ModelRegistry.",
@@ -153,7 +153,7 @@ export class CustomizationPipeline extends GatedPipeline implements ICustomizati
 
     const { registry } = props;
     this.registry = registry;
-    const gate = this.gate;
+    const gate = this._gate;
 
     const backend = (props.backend ?? CustomizationBackend.bedrock())._bind(this, {
       registry,
@@ -182,7 +182,7 @@ export class CustomizationPipeline extends GatedPipeline implements ICustomizati
     this.table.grant(provenanceWriter, 'dynamodb:GetItem', 'dynamodb:UpdateItem');
     registry.grantWriteMetadata(provenanceWriter);
 
-    this.stateMachine = this.makeStateMachine(
+    this.stateMachine = this._makeStateMachine(
       customizationWorkflow(this, {
         backend,
         registry,

@@ -1,4 +1,3 @@
-import { Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 
 /** Where a SageMaker endpoint's captured requests and responses go, and with which key. */
@@ -16,15 +15,4 @@ export interface DataCaptureDestination {
 export interface IDataCaptureStore {
   /** Lets `hostingRole` write captured data into the store (and read nothing), and says where. */
   bindDataCapture(hostingRole: iam.IRole): DataCaptureDestination;
-}
-
-/** The share of requests captured: a whole percentage, at least one. */
-export function checkCapturePercentage(where: string, percentage: number): number {
-  if (
-    !Token.isUnresolved(percentage) &&
-    !(Number.isInteger(percentage) && percentage >= 1 && percentage <= 100)
-  ) {
-    throw new Error(`${where} must be a whole number from 1 to 100, got ${percentage}.`);
-  }
-  return percentage;
 }

@@ -5,7 +5,8 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { Capability, Component } from '../capabilities/capability';
 import { ModelRegistry } from '../registry/model-registry';
-import { checkCapturePercentage, IDataCaptureStore } from './data-capture';
+import { IDataCaptureStore } from './data-capture';
+import { checkCapturePercentage } from './private/capture-percentage';
 import { DeploymentTarget } from './deployment-target';
 import type { DeploymentRules } from './handlers/deployment-rules';
 import { bedrockDeployment } from './private/bedrock-deployment';
@@ -115,7 +116,7 @@ export class DeploymentPipeline extends GatedPipeline {
         `DeploymentPipeline: environment must be 1-32 lower-case letters, digits and hyphens, got '${this.environment}'.`,
       );
     }
-    this.requireRegistryInStack('DeploymentPipeline', props.registry);
+    this._requireRegistryInStack('DeploymentPipeline', props.registry);
     if (!registry.metadataObjectLockRetention) {
       throw new Error(
         "DeploymentPipeline: the registry's metadata bucket has no object lock, so deployment records could be changed; set metadataObjectLockRetention on the ModelRegistry.",
@@ -128,7 +129,7 @@ export class DeploymentPipeline extends GatedPipeline {
         `DeploymentPipeline: deploymentTimeout must be from 1 minute to 24 hours, got ${deploymentTimeout.toHumanString()}.`,
       );
     }
-    const gate = this.gate;
+    const gate = this._gate;
     const stack = Stack.of(this);
     const tableEnv = { TABLE_NAME: this.table.tableName };
 
@@ -175,7 +176,7 @@ export class DeploymentPipeline extends GatedPipeline {
     this.table.grant(deploymentRecord, 'dynamodb:GetItem', 'dynamodb:UpdateItem');
     registry.grantWriteMetadata(deploymentRecord);
 
-    this.stateMachine = this.makeStateMachine(
+    this.stateMachine = this._makeStateMachine(
       deploymentWorkflow(this, {
         service,
         targets: this.targets,

@@ -1,9 +1,10 @@
 import { Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { ModelTarget } from '../capabilities/model-target';
+import { ModelAccessTags } from '../capabilities/capability-catalog';
 
 /** The tag the deployment pipeline puts on the provisioned throughput it creates: the target's name. */
-export const TAG_DEPLOYMENT_TARGET = 'model-access:deployment-target';
+export const TAG_DEPLOYMENT_TARGET = ModelAccessTags.DEPLOYMENT_TARGET;
 
 /** Where a SageMaker endpoint target serves, and how. */
 export interface SageMakerEndpointTargetProps {

@@ -22,7 +22,8 @@ export class Hyperparameter {
 
   private constructor(
     public readonly name: string,
-    public readonly integer: boolean,
+    /** Whether only whole numbers are accepted. */
+    public readonly isInteger: boolean,
     public readonly min: number,
     public readonly max: number,
   ) {
@@ -40,6 +41,6 @@ export class Hyperparameter {
 
   /** @internal the rule the request handler applies */
   public _rule(): HyperparameterRule {
-    return { name: this.name, integer: this.integer, min: this.min, max: this.max };
+    return { name: this.name, integer: this.isInteger, min: this.min, max: this.max };
   }
 }

@@ -12,7 +12,7 @@ import { IGovernedPipeline } from './governance-dashboard';
  */
 export interface IModelPipeline extends IGovernedPipeline {
   /** The pipeline's state machine. */
-  readonly stateMachine: sfn.IStateMachine;
+  readonly stateMachine: sfn.StateMachine;
   /** Every role of the pipeline. */
   readonly roles: iam.IRole[];
   /** The key of its decision table, topic, logs and function environments. */

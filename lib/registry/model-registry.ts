@@ -221,22 +221,22 @@ export class ModelRegistry extends ModelRegistryBase {
   /** The key that encrypts the registry buckets. */
   public readonly encryptionKey: kms.IKey;
   /** Model weights and other training outputs. Tagged `model-artifacts`. */
-  public readonly modelArtifactsBucket: s3.Bucket;
+  public readonly modelArtifactsBucket: s3.IBucket;
   /** Datasets for customization. Tagged `training-data`. */
-  public readonly trainingDataBucket: s3.Bucket;
+  public readonly trainingDataBucket: s3.IBucket;
   /** Model cards, lineage and provenance manifests. Tagged `metadata`. */
-  public readonly metadataBucket: s3.Bucket;
+  public readonly metadataBucket: s3.IBucket;
   /** S3 server access logs of the other three. Tagged `access-logs`. */
   public readonly accessLogsBucket: s3.Bucket;
   /** The buckets that hold models' data (not the access logs): artifacts, training data, metadata. */
-  public get dataBuckets(): s3.Bucket[] {
+  public get dataBuckets(): s3.IBucket[] {
     return [this.modelArtifactsBucket, this.trainingDataBucket, this.metadataBucket];
   }
   /** The default object lock retention of the metadata bucket, if it has object lock. */
   public readonly metadataObjectLockRetention?: s3.ObjectLockRetention;
 
-  private readonly readersOf = new Map<s3.Bucket, Set<string>>();
-  private readonly writersOf = new Map<s3.Bucket, Set<string>>();
+  private readonly readersOf = new Map<s3.IBucket, Set<string>>();
+  private readonly writersOf = new Map<s3.IBucket, Set<string>>();
   private readonly breakGlass = new Set<string>();
   private finalized = false;
 

@@ -15,7 +15,8 @@ import {
   validateConditions,
   validateTrust,
 } from './private/conditions';
-import { DEFAULT_MANAGED_POLICIES_PER_ROLE, packStatements, StatementSpec } from './private/policy-packing';
+import { DEFAULT_MANAGED_POLICIES_PER_ROLE, packStatements } from './private/policy-packing';
+import { StatementSpec } from './private/policy-packing-spec';
 import { registerForTrustSeparation } from './private/trust-separation';
 
 /** What every capability role takes. */

@@ -1,6 +1,7 @@
 export * from './access-conditions';
 export * from './capability-boundary';
 export * from './capability-role';
+export * from './private/policy-packing-spec';
 export * from './model-read-role';
 export * from './model-inference-role';
 export * from './model-customization-role';

@@ -4,7 +4,7 @@ import { Construct } from 'constructs';
 import { Capability } from '../capabilities/capability';
 import { IModelRegistry } from '../registry/model-registry';
 import { CapabilityRole, CapabilityRoleProps } from './capability-role';
-import { StatementSpec } from './private/policy-packing';
+import { StatementSpec } from './private/policy-packing-spec';
 
 export interface ModelCustomizationRoleProps extends CapabilityRoleProps {
   /**

@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import { Capability } from '../capabilities/capability';
 import { acknowledgeWildcardResource } from '../private/compliance-findings';
 import { CapabilityRole, CapabilityRoleProps } from './capability-role';
-import { StatementSpec } from './private/policy-packing';
+import { StatementSpec } from './private/policy-packing-spec';
 
 export type ModelDeploymentRoleProps = CapabilityRoleProps;
 

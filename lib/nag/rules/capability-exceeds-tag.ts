@@ -1,7 +1,7 @@
 import { CfnResource } from 'aws-cdk-lib';
 import { NagMessageLevel, NagRuleCompliance } from 'cdk-nag';
 import { Capability } from '../../capabilities/capability';
-import { ModelAccessRule, RuleContext } from '../rule';
+import { IModelAccessRule, RuleContext } from '../rule';
 
 const { READ, INFERENCE, CUSTOMIZATION, DEPLOYMENT, WEIGHTS_ACCESS, APPROVAL, INFERENCE_LOG_ACCESS } =
   Capability;
@@ -25,7 +25,7 @@ export const DECLARED_CAPABILITIES: Record<string, Capability[]> = {
   requester: [],
 };
 
-export const CapabilityExceedsTag: ModelAccessRule = {
+export const CapabilityExceedsTag: IModelAccessRule = {
   id: 'CapabilityExceedsTag',
   level: NagMessageLevel.ERROR,
   info: "The principal's effective permissions exceed the capability its model-access:capability tag declares.",

@@ -1,12 +1,12 @@
 import { CfnResource } from 'aws-cdk-lib';
 import { NagMessageLevel, NagRuleCompliance } from 'cdk-nag';
-import { ModelAccessRule, RuleContext } from '../rule';
+import { IModelAccessRule, RuleContext } from '../rule';
 
 const BOUNDED = ['read', 'inference', 'customization', 'deployment', 'approval'];
 // What changes a model or what production serves is done in short sessions.
 const SHORT_SESSIONS = ['customization', 'deployment'];
 
-export const CapabilityRoleLimits: ModelAccessRule = {
+export const CapabilityRoleLimits: IModelAccessRule = {
   id: 'CapabilityRoleLimits',
   level: NagMessageLevel.ERROR,
   info: 'A capability role has no permissions boundary, or a customization or deployment role allows sessions over one hour.',

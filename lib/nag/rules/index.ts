@@ -1,4 +1,4 @@
-import { ModelAccessRule } from '../rule';
+import { IModelAccessRule } from '../rule';
 import { CapabilityExceedsTag } from './capability-exceeds-tag';
 import { CapabilityRoleLimits } from './capability-role-limits';
 import { LongLivedCredentials } from './long-lived-credentials';
@@ -19,7 +19,7 @@ import { WildcardModelActions } from './wildcard-model-actions';
 import { WorldAssumableRole } from './world-assumable-role';
 
 /** Every rule of the pack, in the order of the README's rules table. */
-export const MODEL_ACCESS_RULES: readonly ModelAccessRule[] = [
+export const MODEL_ACCESS_RULES: readonly IModelAccessRule[] = [
   MergedCapabilities,
   WeightsAccessMerge,
   InferenceLogAccessMerge,

@@ -2,9 +2,9 @@ import { CfnResource } from 'aws-cdk-lib';
 import { NagMessageLevel, NagRuleCompliance } from 'cdk-nag';
 import { Capability } from '../../capabilities/capability';
 import { mergedPairs } from '../../capabilities/merge';
-import { ModelAccessRule, RuleContext } from '../rule';
+import { IModelAccessRule, RuleContext } from '../rule';
 
-export const InferenceLogAccessMerge: ModelAccessRule = {
+export const InferenceLogAccessMerge: IModelAccessRule = {
   id: 'InferenceLogAccessMerge',
   level: NagMessageLevel.ERROR,
   mergedIdentity: true,

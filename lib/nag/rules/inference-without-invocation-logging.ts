@@ -1,9 +1,9 @@
 import { CfnResource } from 'aws-cdk-lib';
 import { NagMessageLevel, NagRuleCompliance } from 'cdk-nag';
 import { Capability } from '../../capabilities/capability';
-import { ModelAccessRule, RuleContext } from '../rule';
+import { IModelAccessRule, RuleContext } from '../rule';
 
-export const InferenceWithoutInvocationLogging: ModelAccessRule = {
+export const InferenceWithoutInvocationLogging: IModelAccessRule = {
   id: 'InferenceWithoutInvocationLogging',
   level: NagMessageLevel.WARN,
   info: 'The principal can invoke Bedrock models, and the app configures no Bedrock model invocation logging (advisory).',

@@ -1,9 +1,9 @@
 import { CfnResource } from 'aws-cdk-lib';
 import { NagMessageLevel, NagRuleCompliance } from 'cdk-nag';
 import { MODEL_CAPABILITIES } from '../../capabilities/capability';
-import { ModelAccessRule, RuleContext } from '../rule';
+import { IModelAccessRule, RuleContext } from '../rule';
 
-export const LongLivedCredentials: ModelAccessRule = {
+export const LongLivedCredentials: IModelAccessRule = {
   id: 'LongLivedCredentials',
   level: NagMessageLevel.ERROR,
   info: 'An IAM user that holds a model capability has an access key, or may create its own: static credentials that never expire.',

@@ -1,8 +1,8 @@
 import { CfnResource } from 'aws-cdk-lib';
 import { NagMessageLevel, NagRuleCompliance } from 'cdk-nag';
-import { ModelAccessRule, RuleContext } from '../rule';
+import { IModelAccessRule, RuleContext } from '../rule';
 
-export const MergeThroughTrust: ModelAccessRule = {
+export const MergeThroughTrust: IModelAccessRule = {
   id: 'MergeThroughTrust',
   level: NagMessageLevel.ERROR,
   mergedIdentity: true,

@@ -2,7 +2,7 @@ import { CfnResource } from 'aws-cdk-lib';
 import { NagMessageLevel, NagRuleCompliance } from 'cdk-nag';
 import { Capability } from '../../capabilities/capability';
 import { mergedPairs } from '../../capabilities/merge';
-import { ModelAccessRule, RuleContext } from '../rule';
+import { IModelAccessRule, RuleContext } from '../rule';
 
 const EXCLUSIVE = [
   Capability.INFERENCE,
@@ -11,7 +11,7 @@ const EXCLUSIVE = [
   Capability.APPROVAL,
 ];
 
-export const MergedCapabilities: ModelAccessRule = {
+export const MergedCapabilities: IModelAccessRule = {
   id: 'MergedCapabilities',
   level: NagMessageLevel.ERROR,
   mergedIdentity: true,

@@ -1,13 +1,13 @@
 import { CfnResource } from 'aws-cdk-lib';
 import { NagMessageLevel, NagRuleCompliance } from 'cdk-nag';
 import { Capability } from '../../capabilities/capability';
-import { ModelAccessRule, RuleContext } from '../rule';
+import { IModelAccessRule, RuleContext } from '../rule';
 
 /**
  * An advisory rule: a principal holds `capability` but is not part of a pipeline (tagged
  * `pipeline`, or `service` for the roles a pipeline passes), so it can act without approval.
  */
-function outsidePipeline(capability: Capability, id: string, what: string, why: string): ModelAccessRule {
+function outsidePipeline(capability: Capability, id: string, what: string, why: string): IModelAccessRule {
   return {
     id,
     level: NagMessageLevel.WARN,

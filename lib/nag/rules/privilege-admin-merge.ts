@@ -1,9 +1,9 @@
 import { CfnResource } from 'aws-cdk-lib';
 import { NagMessageLevel, NagRuleCompliance } from 'cdk-nag';
 import { Capability } from '../../capabilities/capability';
-import { ModelAccessRule, RuleContext } from '../rule';
+import { IModelAccessRule, RuleContext } from '../rule';
 
-export const PrivilegeAdminMerge: ModelAccessRule = {
+export const PrivilegeAdminMerge: IModelAccessRule = {
   id: 'PrivilegeAdminMerge',
   level: NagMessageLevel.ERROR,
   mergedIdentity: true,

@@ -1,8 +1,8 @@
 import { CfnResource } from 'aws-cdk-lib';
 import { NagMessageLevel, NagRuleCompliance } from 'cdk-nag';
-import { ModelAccessRule, RuleContext } from '../rule';
+import { IModelAccessRule, RuleContext } from '../rule';
 
-export const ReadsEveryObject: ModelAccessRule = {
+export const ReadsEveryObject: IModelAccessRule = {
   id: 'ReadsEveryObject',
   level: NagMessageLevel.ERROR,
   info: 'The principal can read every S3 object, so it can read model weights, training data and inference logs wherever they are stored.',

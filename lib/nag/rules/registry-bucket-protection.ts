@@ -1,7 +1,7 @@
 import { CfnResource } from 'aws-cdk-lib';
 import { CfnBucket } from 'aws-cdk-lib/aws-s3';
 import { NagMessageLevel, NagRuleCompliance } from 'cdk-nag';
-import { ModelAccessRule, RuleContext } from '../rule';
+import { IModelAccessRule, RuleContext } from '../rule';
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -13,7 +13,7 @@ function deniesInsecureTransport(statement: Json): boolean {
   );
 }
 
-export const RegistryBucketProtection: ModelAccessRule = {
+export const RegistryBucketProtection: IModelAccessRule = {
   id: 'RegistryBucketProtection',
   level: NagMessageLevel.ERROR,
   info: 'A bucket tagged as model artifacts, training data or metadata lacks SSE-KMS with a customer key, versioning, a TLS-only policy or Block Public Access.',
@@ -43,7 +43,7 @@ export const RegistryBucketProtection: ModelAccessRule = {
     ) {
       findings.push('public-access-block');
     }
-    const statements = bucketPolicyStatements.get(logicalId) ?? [];
+    const statements = bucketPolicyStatements[logicalId] ?? [];
     if (!statements.some(deniesInsecureTransport)) findings.push('tls-only');
     return findings.length ? findings : NagRuleCompliance.COMPLIANT;
   },

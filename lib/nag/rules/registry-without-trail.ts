@@ -1,9 +1,9 @@
 import { CfnResource } from 'aws-cdk-lib';
 import { CfnBucket } from 'aws-cdk-lib/aws-s3';
 import { NagMessageLevel, NagRuleCompliance } from 'cdk-nag';
-import { ModelAccessRule, RuleContext } from '../rule';
+import { IModelAccessRule, RuleContext } from '../rule';
 
-export const RegistryWithoutTrail: ModelAccessRule = {
+export const RegistryWithoutTrail: IModelAccessRule = {
   id: 'RegistryWithoutTrail',
   level: NagMessageLevel.WARN,
   info: 'The app has registry buckets but no CloudTrail trail with log file validation (advisory).',

@@ -1,9 +1,9 @@
 import { CfnResource } from 'aws-cdk-lib';
 import { CfnRole } from 'aws-cdk-lib/aws-iam';
 import { NagMessageLevel, NagRuleCompliance } from 'cdk-nag';
-import { ModelAccessRule, RuleContext } from '../rule';
+import { IModelAccessRule, RuleContext } from '../rule';
 
-export const SharedTrust: ModelAccessRule = {
+export const SharedTrust: IModelAccessRule = {
   id: 'SharedTrust',
   level: NagMessageLevel.ERROR,
   mergedIdentity: true,

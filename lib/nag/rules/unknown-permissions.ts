@@ -1,8 +1,8 @@
 import { CfnResource } from 'aws-cdk-lib';
 import { NagMessageLevel, NagRuleCompliance } from 'cdk-nag';
-import { ModelAccessRule, RuleContext } from '../rule';
+import { IModelAccessRule, RuleContext } from '../rule';
 
-export const UnknownPermissions: ModelAccessRule = {
+export const UnknownPermissions: IModelAccessRule = {
   id: 'UnknownPermissions',
   level: NagMessageLevel.WARN,
   info: 'The principal has permissions the analysis cannot judge: an unknown action, an AWS-managed policy newer than its data, or a managed policy or boundary the template names by an ARN it does not define (advisory).',

@@ -3,9 +3,9 @@ import { CfnFunction } from 'aws-cdk-lib/aws-lambda';
 import { NagMessageLevel, NagRuleCompliance } from 'cdk-nag';
 import { scalar } from '../../private/intrinsics';
 import { PARTICIPANT_ROLES_ENV } from '../../private/participant-roles';
-import { ModelAccessRule, RuleContext } from '../rule';
+import { IModelAccessRule, RuleContext } from '../rule';
 
-export const UnpinnedParticipants: ModelAccessRule = {
+export const UnpinnedParticipants: IModelAccessRule = {
   id: 'UnpinnedParticipants',
   level: NagMessageLevel.WARN,
   info: "A pipeline counts the sessions of a role as people although the role's trust policy lets callers choose their session names.",

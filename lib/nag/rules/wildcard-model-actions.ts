@@ -1,10 +1,10 @@
 import { CfnResource } from 'aws-cdk-lib';
 import { NagMessageLevel, NagRuleCompliance } from 'cdk-nag';
-import { ModelAccessRule, RuleContext } from '../rule';
+import { IModelAccessRule, RuleContext } from '../rule';
 
 const WILDCARDS = ['*', 'bedrock:*', 'sagemaker:*'];
 
-export const WildcardModelActions: ModelAccessRule = {
+export const WildcardModelActions: IModelAccessRule = {
   id: 'WildcardModelActions',
   level: NagMessageLevel.ERROR,
   info: 'A principal with a model capability holds it through a wildcard over model services (*, bedrock:*, sagemaker:*, or NotAction).',

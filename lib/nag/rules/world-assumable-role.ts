@@ -1,9 +1,9 @@
 import { CfnResource } from 'aws-cdk-lib';
 import { CfnRole } from 'aws-cdk-lib/aws-iam';
 import { NagMessageLevel, NagRuleCompliance } from 'cdk-nag';
-import { ModelAccessRule, RuleContext } from '../rule';
+import { IModelAccessRule, RuleContext } from '../rule';
 
-export const WorldAssumableRole: ModelAccessRule = {
+export const WorldAssumableRole: IModelAccessRule = {
   id: 'WorldAssumableRole',
   level: NagMessageLevel.ERROR,
   info: "A role that holds a model capability trusts '*' with no condition on who the caller is: any principal in any AWS account may assume it.",

@@ -24,7 +24,9 @@ import { ApprovalGate } from './approval-gate';
 /**
  * What every approval-gated pipeline is: its gate (decision table, topic, key, request and approval
  * endpoints with the people they count), the grants to use them, and its governance metrics.
- * `CustomizationPipeline` and `DeploymentPipeline` differ only in their state machines.
+ * `CustomizationPipeline` and `DeploymentPipeline` differ only in their state machines. Hidden from
+ * jsii: its public members appear on each pipeline.
+ * @internal
  */
 export abstract class GatedPipeline extends Construct implements IModelPipeline {
   /** Requests, decisions and outcomes; the task tokens live here and nowhere readable by people. */
@@ -44,7 +46,8 @@ export abstract class GatedPipeline extends Construct implements IModelPipeline 
   /** Every role of the pipeline: its state machine's, its functions' and its service roles. */
   public abstract readonly roles: iam.IRole[];
 
-  protected readonly gate: ApprovalGate;
+  /** @internal */
+  protected readonly _gate: ApprovalGate;
 
   /**
    * @param owner the construct's name, for error messages
@@ -53,11 +56,11 @@ export abstract class GatedPipeline extends Construct implements IModelPipeline 
   constructor(scope: Construct, id: string, owner: string, subject: string, props: ApprovalPipelineProps) {
     super(scope, id);
     // Requests, decisions, the people who make them, and the endpoints: the gate every pipeline has.
-    this.gate = new ApprovalGate(this, { ...props, owner, subject });
-    this.requiredApprovals = this.gate.requiredApprovals;
-    this.encryptionKey = this.gate.encryptionKey;
-    this.table = this.gate.table;
-    this.topic = this.gate.topic;
+    this._gate = new ApprovalGate(this, { ...props, owner, subject });
+    this.requiredApprovals = this._gate.requiredApprovals;
+    this.encryptionKey = this._gate.encryptionKey;
+    this.table = this._gate.table;
+    this.topic = this._gate.topic;
   }
 
   /**
@@ -65,8 +68,9 @@ export abstract class GatedPipeline extends Construct implements IModelPipeline 
    * KMS-encrypted group without execution data (the approval step's task token would be in it),
    * tagged as `component`; its role tagged `pipeline`, trusting Step Functions for this account
    * only, and its findings of other packs acknowledged, each for its reason.
+   * @internal
    */
-  protected makeStateMachine(
+  protected _makeStateMachine(
     definition: sfn.IChainable,
     props: {
       readonly component: Component;
@@ -78,7 +82,7 @@ export abstract class GatedPipeline extends Construct implements IModelPipeline 
   ): sfn.StateMachine {
     const logGroup = new logs.LogGroup(this, 'ExecutionLogs', {
       encryptionKey: this.encryptionKey,
-      retention: this.gate.logRetention,
+      retention: this._gate.logRetention,
       removalPolicy: RemovalPolicy.RETAIN,
     });
     const stateMachine = new sfn.StateMachine(this, 'Resource', {
@@ -124,8 +128,9 @@ export abstract class GatedPipeline extends Construct implements IModelPipeline 
    * The registry must be in the pipeline's stack: the registry's policies name the pipeline's own
    * roles, whose names CloudFormation generates, and a reference across stacks would tie them
    * both ways.
+   * @internal
    */
-  protected requireRegistryInStack(owner: string, registry: IConstruct): void {
+  protected _requireRegistryInStack(owner: string, registry: IConstruct): void {
     const home = Stack.of(this);
     if (Stack.of(registry) !== home) {
       throw new Error(
@@ -136,7 +141,7 @@ export abstract class GatedPipeline extends Construct implements IModelPipeline 
 
   /** The sources of identity its requesters and approvers come from. @internal */
   public _participantSources(): Set<string> {
-    return this.gate.participantSources();
+    return this._gate.participantSources();
   }
 
   /** The roles whose calls of the capability's actions are this pipeline's own work. */
@@ -144,37 +149,37 @@ export abstract class GatedPipeline extends Construct implements IModelPipeline 
 
   /** Requests accepted and started (governance metric `Requested`, summed per day by default). */
   public metricRequested(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return this.gate.metric(GovernanceMetric.REQUESTED, props);
+    return this._gate.metric(GovernanceMetric.REQUESTED, props);
   }
 
   /** Requests that got their last required approval (`Approved`). */
   public metricApproved(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return this.gate.metric(GovernanceMetric.APPROVED, props);
+    return this._gate.metric(GovernanceMetric.APPROVED, props);
   }
 
   /** Requests rejected by an approver (`Rejected`). */
   public metricRejected(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return this.gate.metric(GovernanceMetric.REJECTED, props);
+    return this._gate.metric(GovernanceMetric.REJECTED, props);
   }
 
   /** Seconds from a request to its approval or rejection (`TimeToDecision`, averaged by default). */
   public metricTimeToDecision(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return this.gate.metric(GovernanceMetric.TIME_TO_DECISION, props);
+    return this._gate.metric(GovernanceMetric.TIME_TO_DECISION, props);
   }
 
   /** Requests nobody decided in time, which failed closed (`Outcome`, `Status` = `EXPIRED`). */
   public metricExpired(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return this.gate.metric(GovernanceMetric.OUTCOME, props, RequestStatus.EXPIRED);
+    return this._gate.metric(GovernanceMetric.OUTCOME, props, RequestStatus.EXPIRED);
   }
 
   /** Requests whose work, or the pipeline itself, failed (`Outcome`, `Status` = `FAILED`). */
   public metricFailed(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return this.gate.metric(GovernanceMetric.OUTCOME, props, RequestStatus.FAILED);
+    return this._gate.metric(GovernanceMetric.OUTCOME, props, RequestStatus.FAILED);
   }
 
   /** Requests that ended done: a customized model, a model in service (`Outcome`, `Status` = `SUCCEEDED`). */
   public metricSucceeded(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return this.gate.metric(GovernanceMetric.OUTCOME, props, RequestStatus.SUCCEEDED);
+    return this._gate.metric(GovernanceMetric.OUTCOME, props, RequestStatus.SUCCEEDED);
   }
 
   /**
@@ -183,7 +188,7 @@ export abstract class GatedPipeline extends Construct implements IModelPipeline 
    * permission-set role (granted through the URL's resource policy).
    */
   public grantRequest(grantee: iam.IGrantable): iam.Grant {
-    return this.gate.grantRequest(grantee);
+    return this._gate.grantRequest(grantee);
   }
 
   /**
@@ -191,7 +196,7 @@ export abstract class GatedPipeline extends Construct implements IModelPipeline 
    * (APPROVAL only). The grantee must name people, as for `grantRequest`.
    */
   public grantApprove(grantee: iam.IGrantable): iam.Grant {
-    return this.gate.grantApprove(grantee);
+    return this._gate.grantApprove(grantee);
   }
 
   /**
@@ -199,7 +204,7 @@ export abstract class GatedPipeline extends Construct implements IModelPipeline 
    * history, which holds the approval step's task token.
    */
   public grantReadStatus(grantee: iam.IGrantable): iam.Grant {
-    return grantReadStatus(grantee, this.stateMachine.stateMachineArn, this.gate.executionsArn());
+    return grantReadStatus(grantee, this.stateMachine.stateMachineArn, this._gate.executionsArn());
   }
 }
 

@@ -1,6 +1,7 @@
 import { Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { scalar } from '../../private/intrinsics';
+import { StatementSpec } from './policy-packing-spec';
 
 /** IAM's limit on a customer managed policy, in characters without white space. */
 export const MANAGED_POLICY_MAX_CHARS = 6144;
@@ -41,12 +42,6 @@ export function estimateChars(stack: Stack, value: unknown): number {
     );
   };
   return walk(resolved);
-}
-
-export interface StatementSpec {
-  readonly actions: string[];
-  readonly resources: string[];
-  readonly conditions?: Record<string, unknown>;
 }
 
 const DOCUMENT_OVERHEAD = '{"Version":"2012-10-17","Statement":[]}'.length;
