@@ -1,5 +1,5 @@
 // The built package works as a user gets it: its entry point exports the public API, and a
-// pipeline built from dist/ bundles its handlers from the compiled JavaScript.
+// pipeline built from dist/ takes its handlers as `npm run build` bundled them.
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
@@ -34,6 +34,18 @@ const bundles = fs
   .readdirSync(assembly.directory)
   .filter((d) => d.startsWith('asset.') && fs.existsSync(path.join(assembly.directory, d, 'index.js')));
 if (bundles.length !== 5) throw new Error(`expected 5 bundled handlers from dist/, found ${bundles.length}`);
+// Each is a bundle `npm run build` made: the user's synth bundles nothing, and needs no esbuild.
+const prebuilt = new Set(
+  fs
+    .readdirSync(path.join(__dirname, '..', 'dist', 'lib'), { recursive: true })
+    .filter((f) => f.endsWith('.bundle/index.js'))
+    .map((f) => fs.readFileSync(path.join(__dirname, '..', 'dist', 'lib', f), 'utf8')),
+);
+for (const b of bundles) {
+  if (!prebuilt.has(fs.readFileSync(path.join(assembly.directory, b, 'index.js'), 'utf8'))) {
+    throw new Error(`${b} is not one of the bundles npm run build made: the synth bundled it`);
+  }
+}
 fs.rmSync(outdir, { recursive: true, force: true });
 
 // The package's bin runs from dist/ as a user's npx runs it.
@@ -49,5 +61,5 @@ const version = execFileSync(process.execPath, [path.join(__dirname, '..', bin),
 }).trim();
 if (version !== require('../package.json').version) throw new Error(`${bin} --version printed: ${version}`);
 console.log(
-  `dist: exports ${exported.length} constructs; a pipeline bundles its 5 handlers from dist/; ${bin} runs (version ${version})`,
+  `dist: exports ${exported.length} constructs; a pipeline takes its 5 handlers prebuilt from dist/; ${bin} runs (version ${version})`,
 );

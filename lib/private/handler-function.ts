@@ -37,24 +37,29 @@ export interface HandlerFunctionProps {
   readonly logRetention: logs.RetentionDays;
 }
 
-/** The handler's source: TypeScript in a checkout, compiled JavaScript in the published package. */
-function entryOf(owner: string, directory: string, handler: string): string {
-  const candidates = ['.ts', '.js'].map((ext) => path.join(directory, `${handler}${ext}`));
-  const entry = candidates.find((c) => fs.existsSync(c));
-  if (!entry) throw new Error(`${owner}: handler ${handler} is missing from ${path.dirname(candidates[0])}.`);
-  return entry;
+/**
+ * The handler's code: in the published package, bundled at `npm run build`
+ * (`<handler>.bundle/index.js`, scripts/bundle-handlers.ts), so the user's synth needs no esbuild;
+ * in a checkout, its TypeScript source, which NodejsFunction bundles as the build would.
+ */
+function codeOf(owner: string, directory: string, handler: string): { bundle: string } | { entry: string } {
+  const bundle = path.join(directory, `${handler}.bundle`);
+  if (fs.existsSync(path.join(bundle, 'index.js'))) return { bundle };
+  const entry = path.join(directory, `${handler}.ts`);
+  if (!fs.existsSync(entry)) {
+    throw new Error(
+      `${owner}: handler ${handler} is missing from ${directory} (neither ${handler}.bundle/ nor ${handler}.ts).`,
+    );
+  }
+  return { entry };
 }
 
 /**
- * One of the library's functions: bundled locally by esbuild (no Docker), the AWS SDK taken from
- * the runtime, X-Ray tracing, logs in a KMS-encrypted group, and a role of its own that writes
- * only there.
+ * One of the library's functions: bundled ahead of time in the package (by esbuild, locally in a
+ * checkout; never Docker), the AWS SDK taken from the runtime, X-Ray tracing, logs in a
+ * KMS-encrypted group, and a role of its own that writes only there.
  */
-export function handlerFunction(
-  scope: Construct,
-  id: string,
-  props: HandlerFunctionProps,
-): nodejs.NodejsFunction {
+export function handlerFunction(scope: Construct, id: string, props: HandlerFunctionProps): lambda.Function {
   const logGroup = new logs.LogGroup(scope, `${id}Logs`, {
     encryptionKey: props.encryptionKey,
     retention: props.logRetention,
@@ -83,10 +88,9 @@ export function handlerFunction(
     "CDK writes this function's grants to its role's own AWS::IAM::Policy, scoped to the resources it works on; unlike a managed policy it can be attached to no other principal.",
   );
   acknowledgeWildcardResource(role, '*', XRAY_TAKES_ONLY_STAR);
-  const fn = new nodejs.NodejsFunction(scope, id, {
+  const code = codeOf(props.owner, props.directory, props.handler);
+  const common = {
     role,
-    entry: entryOf(props.owner, props.directory, props.handler),
-    handler: 'handler',
     description: props.description,
     runtime: lambda.Runtime.NODEJS_24_X,
     architecture: lambda.Architecture.ARM_64,
@@ -96,13 +100,26 @@ export function handlerFunction(
     environment: props.environment,
     environmentEncryption: props.encryptionKey,
     logGroup,
-    bundling: {
-      forceDockerBundling: false,
-      logLevel: nodejs.LogLevel.ERROR,
-      minify: true,
-      externalModules: ['@aws-sdk/*'],
-    },
-  });
+  };
+  const fn =
+    'bundle' in code
+      ? new lambda.Function(scope, id, {
+          ...common,
+          code: lambda.Code.fromAsset(code.bundle),
+          handler: 'index.handler',
+        })
+      : new nodejs.NodejsFunction(scope, id, {
+          ...common,
+          entry: code.entry,
+          handler: 'handler',
+          // As scripts/bundle-handlers.ts bundles for the package.
+          bundling: {
+            forceDockerBundling: false,
+            logLevel: nodejs.LogLevel.ERROR,
+            minify: true,
+            externalModules: ['@aws-sdk/*'],
+          },
+        });
   acceptRoleDependency(fn.node.defaultChild as lambda.CfnFunction);
   acknowledgeFinding(
     fn,
