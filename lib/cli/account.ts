@@ -26,10 +26,8 @@ export interface AccountReadOptions {
   readonly s3?: S3Client;
   /** A Bedrock client of your own (tests), to read the region's model invocation logging. @default - one for region, profile and endpoint */
   readonly bedrock?: BedrockClient;
-  /** How many times a throttled call is tried. @default 6 */
+  /** How many times a call is tried: the AWS SDK's adaptive retry strategy retries throttling. @default 6 */
   readonly attempts?: number;
-  /** Waits between tries (tests pass one that does not wait). @default setTimeout */
-  readonly sleep?: (ms: number) => Promise<void>;
   /** Where progress goes. @default - nowhere */
   readonly progress?: (message: string) => void;
 }
@@ -49,16 +47,17 @@ const ACCESS_DENIED = new Set(['AccessDenied', 'AccessDeniedException', 'Unautho
  * than return a partial read.
  */
 export async function readAccount(options: AccountReadOptions): Promise<StackInput> {
-  const client =
-    options.client ??
-    new IAMClient({
-      region: options.region,
-      profile: options.profile,
-      endpoint: options.endpointUrl,
-      // Throttling is retried here, with backoff, so a read either completes or says why not.
-      maxAttempts: 1,
-    });
-  const call = retrying(options);
+  // The SDK's adaptive strategy retries throttling, pacing the client's own calls; a call that
+  // still fails ends the read, so a read either completes or says why not.
+  const sdk = {
+    region: options.region,
+    profile: options.profile,
+    endpoint: options.endpointUrl,
+    retryMode: 'adaptive',
+    maxAttempts: options.attempts ?? 6,
+  };
+  const client = options.client ?? new IAMClient(sdk);
+  const call = failing(sdk.maxAttempts);
   const details = { roles: [] as Json[], users: [] as Json[], groups: [] as Json[], policies: [] as Json[] };
   let marker: string | undefined;
   let pages = 0;
@@ -122,14 +121,7 @@ export async function readAccount(options: AccountReadOptions): Promise<StackInp
   // Registry buckets are known by their data-class tag: read it for each bucket a policy names.
   const s3 =
     options.s3 ??
-    new S3Client({
-      region: options.region,
-      profile: options.profile,
-      endpoint: options.endpointUrl,
-      forcePathStyle: options.endpointUrl !== undefined,
-      followRegionRedirects: true,
-      maxAttempts: 1,
-    });
+    new S3Client({ ...sdk, forcePathStyle: options.endpointUrl !== undefined, followRegionRedirects: true });
   for (const bucket of bucketsNamedIn(template)) {
     const tags = await call('s3:GetBucketTagging', pages, () =>
       s3.send(new GetBucketTaggingCommand({ Bucket: bucket })).catch((e: Error) => {
@@ -147,14 +139,7 @@ export async function readAccount(options: AccountReadOptions): Promise<StackInp
     }
   }
   // Whether the region logs model invocations: the pack's advice on Bedrock inference turns on it.
-  const bedrock =
-    options.bedrock ??
-    new BedrockClient({
-      region: options.region,
-      profile: options.profile,
-      endpoint: options.endpointUrl,
-      maxAttempts: 1,
-    });
+  const bedrock = options.bedrock ?? new BedrockClient(sdk);
   const logging = await call('bedrock:GetModelInvocationLoggingConfiguration', pages, () =>
     bedrock.send(new GetModelInvocationLoggingConfigurationCommand({})),
   );
@@ -181,27 +166,15 @@ export async function readAccount(options: AccountReadOptions): Promise<StackInp
   };
 }
 
-/** Calls `send`, retrying throttling with exponential backoff; turns AWS errors into one clear message. */
-function retrying(options: AccountReadOptions) {
-  const attempts = options.attempts ?? 6;
-  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+/** Calls `send` (whose client retries throttling); turns AWS errors into one clear message. */
+function failing(attempts: number) {
   return async <T>(action: string, pagesRead: number, send: () => Promise<T>): Promise<T> => {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await send();
-      } catch (e) {
-        const err = e as Error & { $metadata?: { httpStatusCode?: number } };
-        const throttled = THROTTLED.has(err.name) || err.$metadata?.httpStatusCode === 429;
-        if (throttled && attempt < attempts) {
-          const delay = Math.min(200 * 2 ** (attempt - 1), 10_000) * (0.5 + Math.random() / 2);
-          options.progress?.(
-            `${action} throttled; trying again in ${Math.round(delay)} ms (${attempt}/${attempts})`,
-          );
-          await sleep(delay);
-          continue;
-        }
-        throw describeFailure(err, action, pagesRead, throttled ? attempts : 0);
-      }
+    try {
+      return await send();
+    } catch (e) {
+      const err = e as Error & { $metadata?: { httpStatusCode?: number; attempts?: number } };
+      const throttled = THROTTLED.has(err.name) || err.$metadata?.httpStatusCode === 429;
+      throw describeFailure(err, action, pagesRead, throttled ? (err.$metadata?.attempts ?? attempts) : 0);
     }
   };
 }

@@ -1,3 +1,4 @@
+import * as http from 'http';
 import {
   AddUserToGroupCommand,
   AttachGroupPolicyCommand,
@@ -313,3 +314,63 @@ test('audit names principals by their IAM name and ARN, as reviewers search the 
     }),
   );
 }, 60_000);
+
+describe("throttling, retried by the AWS SDK's adaptive strategy", () => {
+  const THROTTLING = `<ErrorResponse xmlns="https://iam.amazonaws.com/doc/2010-05-08/"><Error><Type>Sender</Type><Code>Throttling</Code><Message>Rate exceeded</Message></Error><RequestId>throttled</RequestId></ErrorResponse>`;
+  /** A server in front of moto's that refuses the first `throttle` requests as IAM does. */
+  async function throttlingProxy(throttle: number) {
+    const state = { requests: 0, throttle };
+    const target = new URL(moto.endpoint);
+    const server = http.createServer((req, res) => {
+      state.requests++;
+      if (state.throttle-- > 0) {
+        req.resume();
+        res.writeHead(400, { 'content-type': 'text/xml' });
+        res.end(THROTTLING);
+        return;
+      }
+      const forward = http.request(
+        { host: target.hostname, port: target.port, path: req.url, method: req.method, headers: req.headers },
+        (answer) => {
+          res.writeHead(answer.statusCode!, answer.headers);
+          answer.pipe(res);
+        },
+      );
+      req.pipe(forward);
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+    return { state, url, close: () => new Promise<void>((r) => server.close(() => r())) };
+  }
+  const credentials = { AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test' };
+
+  test('two throttled calls are retried, and the read completes', async () => {
+    const proxy = await throttlingProxy(2);
+    const saved = { ...process.env };
+    Object.assign(process.env, credentials);
+    try {
+      const stack = await readAccount({ region: 'us-east-1', endpointUrl: proxy.url });
+      expect(Object.keys(stack.template.Resources).length).toBeGreaterThan(0);
+      // The first call was tried three times: the client retried, not the caller.
+      expect(proxy.state.requests).toBeGreaterThanOrEqual(3);
+    } finally {
+      process.env = saved;
+      await proxy.close();
+    }
+  }, 60_000);
+
+  test('throttling that never ends fails after the attempts, saying so, with no report', async () => {
+    const proxy = await throttlingProxy(1000);
+    const saved = { ...process.env };
+    Object.assign(process.env, credentials);
+    try {
+      await expect(readAccount({ region: 'us-east-1', endpointUrl: proxy.url, attempts: 3 })).rejects.toThrow(
+        'iam:GetAccountAuthorizationDetails still throttled after 3 tries.',
+      );
+      expect(proxy.state.requests).toBe(3);
+    } finally {
+      process.env = saved;
+      await proxy.close();
+    }
+  }, 60_000);
+});
