@@ -383,11 +383,14 @@ export class ModelAccessControl extends Construct {
         (props.auditTrail?.organizationTrailArn ? undefined : this.registry.accessLogsBucket),
     });
     // The auditors are the only readers of the prompts; without them, nobody is. A store of
-    // another stack keeps the readers its own stack grants (this auditor role has no fixed name).
+    // another stack can name them only by a fixed name (auditTrail.auditorRoleName); without one,
+    // it keeps the readers its own stack grants.
     const auditor = this.auditTrail.auditorRole;
-    if (this.invocationLogging && auditor && Stack.of(this.invocationLogging) === Stack.of(this)) {
-      this.invocationLogging.grantReadLogs(auditor);
-    }
+    const nameable =
+      this.invocationLogging &&
+      (Stack.of(this.invocationLogging) === Stack.of(this) ||
+        props.auditTrail?.auditorRoleName !== undefined);
+    if (this.invocationLogging && auditor && nameable) this.invocationLogging.grantReadLogs(auditor);
   }
 
   private makeInvocationAlarms(props: ModelAccessControlProps): ModelInvocationAlarms | undefined {

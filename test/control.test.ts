@@ -467,6 +467,36 @@ describe('ModelAccessControl invocation logging and alarms', () => {
     expect(other.invocationLogging).toBeDefined();
   });
 
+  test("a platform of another stack using the store: its auditors read it, named by their role's fixed name", async () => {
+    const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+    const firstStack = new Stack(app, 'First');
+    const first = new ModelAccessControl(firstStack, 'Platform', {
+      models: [TITAN],
+      invokers: new iam.ServicePrincipal('lambda.amazonaws.com'),
+    });
+    const secondStack = new Stack(app, 'Second');
+    const second = new ModelAccessControl(secondStack, 'Platform', {
+      models: [TITAN],
+      invokers: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      auditors: new iam.AccountRootPrincipal(),
+      auditTrail: { auditorRoleName: 'second-platform-auditor' },
+      invocationLogging: InvocationLogging.existing(first.invocationLogging!),
+    });
+    // Both synthesize: no reference runs from the store's stack to the other.
+    const one = new ResolvedTemplate(Template.fromStack(firstStack).toJSON());
+    const two = new ResolvedTemplate(Template.fromStack(secondStack).toJSON(), [one]);
+    const bucketId = firstStack.getLogicalId(first.invocationLogging!.bucket.node.defaultChild as never);
+    const auditorId = secondStack.getLogicalId(second.auditTrail.auditorRole!.node.defaultChild as never);
+    const reads = await simulate({
+      principal: `arn:aws:iam::${ACCOUNT}:role/second-platform-auditor`,
+      action: 's3:GetObject',
+      resource: `${one.arn(bucketId)}/bedrock/AWSLogs/${ACCOUNT}/BedrockModelInvocationLogs/log.json.gz`,
+      resourcePolicy: bucketPolicyOf(one, bucketId),
+      identityPolicies: identityPoliciesOf(two, auditorId),
+    });
+    expect(reads).toBe('Allowed');
+  });
+
   test('logging configured outside the app: no store, and the reason acknowledges the advisory finding where reviewers see it', () => {
     const synth = (invocationLogging: InvocationLogging) => {
       const app = new App({

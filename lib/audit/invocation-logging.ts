@@ -17,8 +17,9 @@ export class InvocationLogging {
   /**
    * A store this app makes elsewhere (by another platform of the same account and region, say).
    * The platform's trail alerts on changes to its logging, bucket policy and key, and records who
-   * reads it. A store of the platform's own stack is also read by the platform's auditors; one of
-   * another stack keeps the readers its own stack grants, and its role is watched by a trail there.
+   * reads it. The platform's auditors read it too: for a store of another stack, give the auditor
+   * role a fixed name (`auditTrail.auditorRoleName`), or it keeps the readers its own stack
+   * grants. Its role is watched by a trail of its own stack.
    */
   public static existing(store: ModelInvocationLogging): InvocationLogging {
     return new InvocationLogging(undefined, store, undefined);

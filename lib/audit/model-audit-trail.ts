@@ -80,6 +80,13 @@ export interface ModelAuditTrailProps {
   readonly auditors?: iam.IPrincipal;
 
   /**
+   * A fixed name for the auditor role. Give one when a store or bucket of another stack grants
+   * the auditors (a `ModelInvocationLogging` there): its policies name the role by it.
+   * @default - a name CloudFormation generates
+   */
+  readonly auditorRoleName?: string;
+
+  /**
    * The account's organization trail, when it already records this account. No trail, log
    * bucket or log group is created; the alerts still are. The organization trail must record
    * management events (read and write) in every region this account uses, or EventBridge here
@@ -241,7 +248,13 @@ export class ModelAuditTrail extends Construct implements IModelAuditTrail {
         );
       }
       const ownTrailProps = (
-        ['auditors', 'logRetention', 'cloudWatchLogsRetention', 'accessLogsBucket'] as const
+        [
+          'auditors',
+          'auditorRoleName',
+          'logRetention',
+          'cloudWatchLogsRetention',
+          'accessLogsBucket',
+        ] as const
       ).filter((p) => props[p] !== undefined);
       if (ownTrailProps.length > 0) {
         throw new Error(
@@ -314,6 +327,7 @@ export class ModelAuditTrail extends Construct implements IModelAuditTrail {
           this.logBucket,
           this.logGroup,
           this.encryptionKey,
+          props.auditorRoleName,
         );
       }
     }

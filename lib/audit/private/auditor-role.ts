@@ -17,9 +17,11 @@ export function auditorRole(
   logBucket: s3.IBucket,
   logGroup: logs.ILogGroup,
   key: kms.IKey,
+  roleName?: string,
 ): SelfBoundedRole {
   const role = new SelfBoundedRole(scope, 'Auditor', 'auditor', {
     assumedBy: auditors,
+    roleName,
     description: 'cdk-model-access auditor: reads the audit logs and nothing else',
   });
   const statements = [
