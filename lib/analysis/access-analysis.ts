@@ -167,8 +167,6 @@ export class AccessAnalysis {
   private readonly registryBuckets = new Map<string, DataClass>();
   /** Every bucket tagged with a data class (registry or not: audit logs too), for scoped catalog entries. */
   private readonly dataBuckets = new Map<string, DataClass>();
-  /** The buckets of the guarded data classes, whose readers and writers `registryAccess` lists. */
-  private readonly guardedBuckets = new Map<string, DataClass>();
   /** Log groups tagged with a data class (inference logs delivered to CloudWatch Logs). */
   private readonly dataLogGroups = new Map<string, DataClass>();
   private readonly scopeArns = {
@@ -244,7 +242,9 @@ export class AccessAnalysis {
    * the template's own, and those of other templates it imports (`otherTemplates`).
    */
   public registryBucketIds(dataClass: DataClass): string[] {
-    return [...this.guardedBuckets].filter(([, c]) => c === dataClass).map(([id]) => id);
+    return this.guardedBuckets()
+      .filter(([, c]) => c === dataClass)
+      .map(([id]) => id);
   }
 
   /** One principal's access, by id. */
@@ -431,22 +431,20 @@ export class AccessAnalysis {
   }
 
   private indexRegistry() {
+    // The resource's data class, when its tag names one.
+    const dataClassOf = (id: string) => {
+      const tag = this.tag(id, TAG_DATA_CLASS);
+      return (Object.values(DataClass) as string[]).includes(tag ?? '') ? (tag as DataClass) : undefined;
+    };
     for (const id of this.idsOf('AWS::Logs::LogGroup')) {
-      const dataClass = this.tag(id, TAG_DATA_CLASS);
-      if ((Object.values(DataClass) as string[]).includes(dataClass ?? '')) {
-        this.dataLogGroups.set(id, dataClass as DataClass);
-      }
+      const dataClass = dataClassOf(id);
+      if (dataClass) this.dataLogGroups.set(id, dataClass);
     }
     for (const id of this.idsOf('AWS::S3::Bucket')) {
-      const dataClass = this.tag(id, TAG_DATA_CLASS);
-      if (dataClass && (Object.values(DataClass) as string[]).includes(dataClass)) {
-        this.dataBuckets.set(id, dataClass as DataClass);
-      }
-      if ((GUARDED_DATA_CLASSES as string[]).includes(dataClass ?? '')) {
-        this.guardedBuckets.set(id, dataClass as DataClass);
-      }
-      if (!dataClass || !(REGISTRY_DATA_CLASSES as string[]).includes(dataClass)) continue;
-      this.registryBuckets.set(id, dataClass as DataClass);
+      const dataClass = dataClassOf(id);
+      if (dataClass) this.dataBuckets.set(id, dataClass);
+      if (!dataClass || !REGISTRY_DATA_CLASSES.includes(dataClass)) continue;
+      this.registryBuckets.set(id, dataClass);
       const rules = this.resources[id].Properties?.BucketEncryption?.ServerSideEncryptionConfiguration ?? [];
       for (const rule of rules) {
         const key = rule?.ServerSideEncryptionByDefault?.KMSMasterKeyID;
@@ -546,6 +544,11 @@ export class AccessAnalysis {
     return { grants, everyObject };
   }
 
+  /** The buckets of the guarded data classes, whose readers and writers `registryAccess` lists. */
+  private guardedBuckets(): [string, DataClass][] {
+    return [...this.dataBuckets].filter(([, c]) => GUARDED_DATA_CLASSES.includes(c));
+  }
+
   /** Readers of inference logs delivered to a log group of the template, beside the bucket's. */
   private collectLogGroupReads(id: string, grants: CapabilityGrant[]) {
     const read = grants.find(
@@ -568,10 +571,7 @@ export class AccessAnalysis {
   private collectRegistryAccess(id: string) {
     const seen = new Set<string>();
     this.registryObjects ??= new Map(
-      [...this.guardedBuckets].map(([bucket, dataClass]) => [
-        `${this.arnOf(bucket)}/${PROBE_KEY}`,
-        dataClass,
-      ]),
+      this.guardedBuckets().map(([bucket, dataClass]) => [`${this.arnOf(bucket)}/${PROBE_KEY}`, dataClass]),
     );
     const byTarget = this.registryObjects;
     this.registryObjectTargets ??= [...byTarget.keys()];

@@ -31,6 +31,7 @@ import {
 import { auditorRole } from './private/auditor-role';
 import { iamEventForwarder } from './private/iam-event-forwarder';
 import { invocationSelector, managementSelector, objectSelector } from './private/event-selectors';
+import { ownKey } from '../private/own-key';
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -268,13 +269,11 @@ export class ModelAuditTrail extends Construct implements IModelAuditTrail {
       this.iamEventForwarder = iamEventForwarder(this, iamRegion);
     }
 
-    this.encryptionKey =
-      props.encryptionKey ??
-      new kms.Key(this, 'Key', {
-        description: 'Model audit trail: log files, log group and alerts',
-        enableKeyRotation: true,
-        removalPolicy: RemovalPolicy.RETAIN,
-      });
+    this.encryptionKey = ownKey(
+      this,
+      'Model audit trail: log files, log group and alerts',
+      props.encryptionKey,
+    );
     this.allowServicesToUseKey(stack);
 
     this.alertTopic = new sns.Topic(this, 'Alerts', {

@@ -1,4 +1,4 @@
-import { ArnFormat, Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { ArnFormat, Duration, Stack, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -8,6 +8,7 @@ import { Construct } from 'constructs';
 import { ModelTarget } from '../capabilities/model-target';
 import { serviceTrustConditions } from '../private/service-trust';
 import { bedrockModelId } from './private/bedrock-model-id';
+import { ownKey } from '../private/own-key';
 
 /** How the alarms judge a model's traffic: everything but which models. */
 export interface ModelInvocationAlarmsOptions {
@@ -96,13 +97,7 @@ export class ModelInvocationAlarms extends Construct {
     if (twice) throw new Error(`ModelInvocationAlarms: model ${twice} is listed twice.`);
 
     const stack = Stack.of(this);
-    const key =
-      props.encryptionKey ??
-      new kms.Key(this, 'Key', {
-        description: 'Model invocation alarms: their topic',
-        enableKeyRotation: true,
-        removalPolicy: RemovalPolicy.RETAIN,
-      });
+    const key = ownKey(this, 'Model invocation alarms: their topic', props.encryptionKey);
     // CloudWatch encrypts what it publishes to the topic with this key.
     key.addToResourcePolicy(
       new iam.PolicyStatement({

@@ -23,6 +23,7 @@ import { INVOCATION_LOGGING_RESOURCE_TYPE } from '../private/invocation-logging-
 import { namedPrincipal } from '../private/named-principal';
 import { accessLogsBucket, allowCloudWatchLogs, recordBucket } from '../private/log-storage';
 import { serviceTrustConditions } from '../private/service-trust';
+import { ownKey } from '../private/own-key';
 
 export interface ModelInvocationLoggingProps {
   /**
@@ -124,13 +125,7 @@ export class ModelInvocationLogging extends Construct implements IDataCaptureSto
       stack.formatArn({ service: 'bedrock', resource: '*', resourceName: undefined }),
       true,
     );
-    this.encryptionKey =
-      props.encryptionKey ??
-      new kms.Key(this, 'Key', {
-        description: 'Model invocation logs',
-        enableKeyRotation: true,
-        removalPolicy: RemovalPolicy.RETAIN,
-      });
+    this.encryptionKey = ownKey(this, 'Model invocation logs', props.encryptionKey);
     allowCloudWatchLogs(this.encryptionKey, this);
     this.encryptionKey.addToResourcePolicy(
       new iam.PolicyStatement({

@@ -21,6 +21,7 @@ import { handlerFunction } from '../../private/handler-function';
 import { allowGovernanceMetrics, governanceMetric } from './governance-metrics';
 import { Participants } from './participants';
 import type { ApprovalPipelineProps } from '../model-pipeline';
+import { ownKey } from '../../private/own-key';
 
 /** How the pipelines' functions are invoked, and why that needs no DLQ nor reserved concurrency. */
 const PIPELINE_INVOCATION = {
@@ -78,13 +79,11 @@ export class ApprovalGate {
     this.approvalTimeout = checkTimeout(props);
     this.logRetention = props.logRetention ?? logs.RetentionDays.ONE_YEAR;
     this.participants = new Participants(scope, props.unverifiedSessionRoles ?? []);
-    this.encryptionKey =
-      props.encryptionKey ??
-      new kms.Key(scope, 'Key', {
-        description: `${capitalized(props.subject)} pipeline: decisions, notifications, logs`,
-        enableKeyRotation: true,
-        removalPolicy: RemovalPolicy.RETAIN,
-      });
+    this.encryptionKey = ownKey(
+      scope,
+      `${capitalized(props.subject)} pipeline: decisions, notifications, logs`,
+      props.encryptionKey,
+    );
     allowCloudWatchLogs(this.encryptionKey, scope);
 
     this.table = new dynamodb.Table(scope, 'Decisions', {
