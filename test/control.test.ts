@@ -214,12 +214,13 @@ describe.each([
     expect(invokers.sort()).toEqual([sso('MlEngineer'), sso('MlLead')]);
     const env = t
       .ofType('AWS::Lambda::Function')
-      .map((id) => t.props(id).Environment?.Variables?.PARTICIPANT_ROLES)
-      .find((v) => v);
-    expect(JSON.parse(env)).toEqual({
-      AWSReservedSSO_MlEngineer_0123456789abcdef: 'identity-center',
-      AWSReservedSSO_MlLead_0123456789abcdef: 'identity-center',
-    });
+      .map((id) => t.props(id).Environment?.Variables?.PARTICIPANTS)
+      .filter((v) => v)
+      .map((v) => JSON.parse(v).roles);
+    expect(env).toEqual([
+      { [`111111111111:AWSReservedSSO_MlEngineer_0123456789abcdef`]: 'identity-center' },
+      { [`111111111111:AWSReservedSSO_MlLead_0123456789abcdef`]: 'identity-center' },
+    ]);
   });
 
   test('requesters upload training data through the bucket policy, and nothing is attached to their role', async () => {

@@ -3,7 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { IConstruct } from 'constructs';
 import { AppTeamStack, buildApp, ModelPlatformStack } from '../examples/platform-and-app-team/app';
 import { CustomizationPipeline, ModelAuditTrail } from '../lib';
-import { PARTICIPANT_ROLES_ENV } from '../lib/private/participant-roles';
+import { PARTICIPANTS_ENV } from '../lib/private/participant-roles';
 import { RuleBus } from './support/rule-bus';
 import { bucketPolicyOf, boundaryOf, identityPoliciesOf, simulate } from './support/simulate';
 import { ACCOUNT, REGION, ResolvedTemplate } from './support/template';
@@ -75,8 +75,8 @@ test('the engineers upload training data and request through the URL, and can re
 
 test("the request handler counts the engineers' sessions as people, by the role's fixed name", () => {
   const handler = p.props(idOf(pipeline!.node.findChild('RequestHandler')));
-  const roles = JSON.parse(handler.Environment.Variables[PARTICIPANT_ROLES_ENV]);
-  expect(roles).toEqual(expect.objectContaining({ 'chatbot-ml-engineers': 'pinned' }));
+  const { roles } = JSON.parse(handler.Environment.Variables[PARTICIPANTS_ENV]);
+  expect(roles).toEqual(expect.objectContaining({ [`${ACCOUNT}:chatbot-ml-engineers`]: 'pinned' }));
 });
 
 test("the chatbot invokes its model through the inference profile, and nothing reads the platform's weights for it", async () => {

@@ -3,6 +3,7 @@ import * as path from 'path';
 import { parseArgs } from 'util';
 import { AccountReadError, readAccount } from './account';
 import { readStacks, UsageError } from './inputs';
+import { callEndpoint } from './pipeline-client';
 import { renderHtml, renderMarkdown } from './render';
 import { Locate, renderSarif, resourceLines } from './render-sarif';
 import { buildReport, fails, Report } from './report';
@@ -16,12 +17,18 @@ const HELP = `model-access: who can do what with models, by the same analysis as
 Usage:
   model-access report [cdk.out | template.json ...] [options]
   model-access audit --region REGION [--profile PROFILE] [--endpoint-url URL] [options]
-  model-access help [report | audit]
+  model-access request REQUEST_URL FILE [--profile PROFILE] [--region REGION]
+  model-access approve APPROVAL_URL REQUEST_ID [--reason TEXT] [--profile PROFILE] [--region REGION]
+  model-access reject APPROVAL_URL REQUEST_ID --reason TEXT [--profile PROFILE] [--region REGION]
+  model-access help [report | audit | request | approve | reject]
   model-access --version
 
 Commands:
   report   read synthesized templates (a cdk.out directory, by default ./cdk.out, or template files)
   audit    read a live account's IAM roles, users, groups and policies
+  request  ask a pipeline to customize or deploy a model, as yourself
+  approve  approve someone else's request, as yourself
+  reject   reject a request, as yourself
 
 Run 'model-access <command> --help' for a command's options.
 `;
@@ -34,6 +41,14 @@ const COMMON = `  -f, --format md|html|json|sarif
   -v, --version                the version of cdk-model-access
 
 Exit codes: 0 no failing finding, 1 failing findings (see --fail-on), 2 bad arguments or input.`;
+
+const PIPELINE_OPTIONS = `
+Options:
+  -p, --profile PROFILE        a profile of the shared AWS config files (default: the environment)
+  -r, --region REGION          the pipeline's region (default: read from the function URL)
+  -h, --help                   this help
+
+Exit codes: 0 accepted, 1 refused by the pipeline (its reasons on standard error), 2 bad arguments.`;
 
 const COMMAND_HELP: Record<string, string> = {
   report: `Usage: model-access report [cdk.out | template.json ...] [options]
@@ -60,6 +75,27 @@ Options:
   --endpoint-url URL           an IAM endpoint of your own (a local emulator, say)
 ${COMMON}
 `,
+  request: `Usage: model-access request REQUEST_URL FILE [--profile PROFILE] [--region REGION]
+
+Sends the request in FILE (JSON; - reads standard input) to a pipeline's requestUrl, signed with
+your AWS credentials for the URL's IAM auth, with a proof of who you are: a presigned
+sts:GetCallerIdentity bound to this request and this pipeline, which the pipeline sends to STS.
+Prints the pipeline's answer (the request id); exit 1 when the pipeline refuses.
+${PIPELINE_OPTIONS}
+`,
+  approve: `Usage: model-access approve APPROVAL_URL REQUEST_ID [--reason TEXT] [--profile PROFILE] [--region REGION]
+
+Approves a request at a pipeline's approvalUrl, with a proof of who you are bound to this decision
+(see 'model-access request --help'). Nobody may approve their own request; each person counts once.
+${PIPELINE_OPTIONS}
+  --reason TEXT                why (optional, at most 1000 characters)
+`,
+  reject: `Usage: model-access reject APPROVAL_URL REQUEST_ID --reason TEXT [--profile PROFILE] [--region REGION]
+
+Rejects a request at a pipeline's approvalUrl, with a proof of who you are bound to this decision.
+${PIPELINE_OPTIONS}
+  --reason TEXT                why (required, at most 1000 characters)
+`,
 };
 
 interface Parsed {
@@ -77,6 +113,7 @@ const OPTIONS = {
   region: { type: 'string', short: 'r' },
   profile: { type: 'string', short: 'p' },
   'endpoint-url': { type: 'string' },
+  reason: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'v' },
 } as const;
@@ -178,6 +215,7 @@ export async function main(argv: string[], io: Io = PROCESS_IO): Promise<number>
       io.stdout(COMMAND_HELP[args.command]);
       return 0;
     }
+    if (PIPELINE_COMMANDS.includes(args.command)) return await pipelineCommand(args, io);
     const format = choice(args.flags, 'format', FORMATS, 'md');
     const failOn = choice(args.flags, 'fail-on', FAIL_ON, 'merged');
     let report: Report;
@@ -217,6 +255,58 @@ export async function main(argv: string[], io: Io = PROCESS_IO): Promise<number>
       return 2;
     }
     throw e;
+  }
+}
+
+const PIPELINE_COMMANDS = ['request', 'approve', 'reject'];
+
+/** `request`, `approve` or `reject`: one call to a pipeline endpoint, as the caller. */
+async function pipelineCommand(args: Parsed, io: Io): Promise<number> {
+  const { command, positional, flags } = args;
+  only(flags, command === 'request' ? ['profile', 'region'] : ['profile', 'region', 'reason'], command);
+  const [url, subject, ...extra] = positional;
+  const what = command === 'request' ? 'FILE' : 'REQUEST_ID';
+  if (!url || !subject || extra.length) {
+    throw new UsageError(
+      `${command} takes the pipeline's URL and a ${what}; see 'model-access ${command} --help'.`,
+    );
+  }
+  const call = { url, region: flags.get('region'), profile: flags.get('profile') };
+  let answer;
+  if (command === 'request') {
+    answer = await callEndpoint(call, 'request', readJson(subject));
+  } else {
+    const reason = flags.get('reason');
+    if (command === 'reject' && !reason) throw new UsageError('reject needs --reason: say why.');
+    answer = await callEndpoint(call, 'decision', {
+      requestId: subject,
+      decision: command === 'approve' ? 'approve' : 'reject',
+      ...(reason ? { reason } : {}),
+    });
+  }
+  const accepted = answer.status >= 200 && answer.status < 300;
+  if (accepted) io.stdout(`${JSON.stringify(answer.body, null, 2)}\n`);
+  else {
+    const errors = Array.isArray(answer.body.errors) ? answer.body.errors : [JSON.stringify(answer.body)];
+    io.stderr(errors.map((e) => `model-access: ${command} refused (${answer.status}): ${e}\n`).join(''));
+  }
+  return accepted ? 0 : 1;
+}
+
+/** A request's JSON from a file, or standard input for `-`. */
+function readJson(file: string): object {
+  let text: string;
+  try {
+    text = fs.readFileSync(file === '-' ? 0 : file, 'utf8');
+  } catch (e) {
+    throw new UsageError(`cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+  try {
+    const value = JSON.parse(text.replace(/^\uFEFF/, ''));
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new Error('not an object');
+    return value;
+  } catch {
+    throw new UsageError(`${file} is not a JSON object; a request is one, as the README shows.`);
   }
 }
 

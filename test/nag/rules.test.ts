@@ -33,7 +33,7 @@ function participantsFunction(roles: Record<string, string>): Json {
     Properties: {
       Code: { ZipFile: 'x' },
       Role: 'arn:aws:iam::111111111111:role/fn',
-      Environment: { Variables: { PARTICIPANT_ROLES: JSON.stringify(roles) } },
+      Environment: { Variables: { PARTICIPANTS: JSON.stringify({ roles, users: [] }) } },
     },
   };
 }
@@ -189,10 +189,16 @@ const FIXTURES: Record<string, { nonCompliant: Json; compliant: Json }> = {
   },
   UnpinnedParticipants: {
     nonCompliant: template({
-      F: participantsFunction({ '${Leads}': 'unverified', '${Engineers}': 'pinned' }),
+      F: participantsFunction({
+        '${AWS::AccountId}:${Leads}': 'unverified',
+        '${AWS::AccountId}:${Engineers}': 'pinned',
+      }),
     }),
     compliant: template({
-      F: participantsFunction({ '${Leads}': 'pinned', AWSReservedSSO_MlLead_0a1b: 'identity-center' }),
+      F: participantsFunction({
+        '${AWS::AccountId}:${Leads}': 'pinned',
+        '111111111111:AWSReservedSSO_MlLead_0a1b': 'identity-center',
+      }),
     }),
   },
   UnknownPermissions: {

@@ -10,17 +10,23 @@ import {
   ModelRegistry,
   ModelTarget,
 } from '../../lib';
-import { ResolvedTemplate } from '../support/template';
+import { ACCOUNT, ResolvedTemplate } from '../support/template';
 import { pipelineStack, TITAN } from './fixture';
 
 const IDENTITY_CENTER =
   'arn:aws:iam::111111111111:role/aws-reserved/sso.amazonaws.com/eu-west-1/AWSReservedSSO_MlLead_0123456789abcdef';
 const accountRoot = () => new iam.AccountRootPrincipal();
-const participantsOf = (t: ResolvedTemplate) => {
-  const fn = t
+/** The roles and users the request and approval handlers count, each by `<account>:<name>`. */
+const participantsOf = (t: ResolvedTemplate, endpoint?: 'request' | 'approval') => {
+  const handlers = t
     .ofType('AWS::Lambda::Function')
-    .find((id) => t.props(id).Environment?.Variables?.PARTICIPANT_ROLES);
-  return JSON.parse(t.props(fn!).Environment.Variables.PARTICIPANT_ROLES);
+    .filter((id) => t.props(id).Environment?.Variables?.PARTICIPANTS)
+    .filter((id) => !endpoint || id.includes(endpoint === 'request' ? 'RequestHandler' : 'ApprovalHandler'));
+  const all = handlers.map((id) => JSON.parse(t.props(id).Environment.Variables.PARTICIPANTS));
+  return {
+    roles: Object.assign({}, ...all.map((p) => p.roles)),
+    users: [...new Set(all.flatMap((p) => p.users))].sort(),
+  };
 };
 
 describe('who may request and approve: people the caller cannot invent', () => {
@@ -54,14 +60,20 @@ describe('who may request and approve: people the caller cannot invent', () => {
     const t = new ResolvedTemplate(Template.fromStack(stack).toJSON());
     const trust = t.props(stack.getLogicalId(approvers.node.defaultChild as never)).AssumeRolePolicyDocument;
     expect(trust.Statement[0].Condition.StringEquals).toEqual({ 'sts:RoleSessionName': '${aws:username}' });
-    expect(Object.values(participantsOf(t))).toEqual(['pinned', 'pinned']);
+    const approverName = `${ACCOUNT}:${t.resolve({ Ref: stack.getLogicalId(approvers.node.defaultChild as never) })}`;
+    expect(participantsOf(t, 'approval').roles).toEqual({ [approverName]: 'pinned' });
+    expect(Object.values(participantsOf(t, 'request').roles)).toEqual(['pinned']);
+    expect(participantsOf(t, 'request').roles[approverName]).toBeUndefined();
   });
 
   test('an IAM Identity Center permission-set role takes part directly, through the URL resource policy', () => {
     const { stack, pipeline } = pipelineStack();
     pipeline.grantApprove(iam.Role.fromRoleArn(stack, 'Leads', IDENTITY_CENTER, { mutable: false }));
     const t = new ResolvedTemplate(Template.fromStack(stack).toJSON());
-    expect(participantsOf(t)).toEqual({ AWSReservedSSO_MlLead_0123456789abcdef: 'identity-center' });
+    expect(participantsOf(t)).toEqual({
+      roles: { '111111111111:AWSReservedSSO_MlLead_0123456789abcdef': 'identity-center' },
+      users: [],
+    });
     const permissions = t.ofType('AWS::Lambda::Permission').map((id) => t.props(id));
     expect(permissions).toContainEqual(
       expect.objectContaining({ Action: 'lambda:InvokeFunctionUrl', Principal: IDENTITY_CENTER }),
@@ -72,9 +84,16 @@ describe('who may request and approve: people the caller cannot invent', () => {
     const { stack, pipeline } = pipelineStack();
     pipeline.grantApprove(new iam.User(stack, 'Bob'));
     pipeline.grantApprove(iam.User.fromUserName(stack, 'Carol', 'carol'));
-    pipeline.grantRequest(new iam.ArnPrincipal('arn:aws:iam::111111111111:user/alice'));
+    pipeline.grantRequest(new iam.ArnPrincipal('arn:aws:iam::222222222222:user/team/alice'));
     const t = new ResolvedTemplate(Template.fromStack(stack).toJSON());
-    expect(participantsOf(t)).toEqual({});
+    expect(participantsOf(t, 'approval')).toEqual({
+      roles: {},
+      users: [
+        `${ACCOUNT}:${t.resolve({ Ref: stack.getLogicalId(stack.node.findChild('Bob').node.defaultChild as never) })}`,
+        `${ACCOUNT}:carol`,
+      ].sort(),
+    });
+    expect(participantsOf(t, 'request')).toEqual({ roles: {}, users: ['222222222222:alice'] });
   });
 
   test('an account, a service or anyone cannot be a participant', () => {
@@ -158,7 +177,7 @@ describe('who may request and approve: people the caller cannot invent', () => {
     });
     pipeline.grantApprove(leads);
     const t = new ResolvedTemplate(Template.fromStack(stack).toJSON());
-    expect(Object.values(participantsOf(t))).toEqual(['unverified']);
+    expect(participantsOf(t).roles).toEqual({ [`${ACCOUNT}:leads`]: 'unverified' });
     const report = new ModelAccessChecks(app).validateScope(app);
     const findings = report.violations.filter((v) =>
       v.ruleName.startsWith('ModelAccess-UnpinnedParticipants'),

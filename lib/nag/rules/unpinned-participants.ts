@@ -2,7 +2,7 @@ import { CfnResource } from 'aws-cdk-lib';
 import { CfnFunction } from 'aws-cdk-lib/aws-lambda';
 import { NagMessageLevel, NagRuleCompliance } from 'cdk-nag';
 import { scalar } from '../../private/intrinsics';
-import { PARTICIPANT_ROLES_ENV } from '../../private/participant-roles';
+import { PARTICIPANTS_ENV } from '../../private/participant-roles';
 import { IModelAccessRule, RuleContext } from '../rule';
 
 export const UnpinnedParticipants: IModelAccessRule = {
@@ -13,11 +13,12 @@ export const UnpinnedParticipants: IModelAccessRule = {
     "One person who can assume such a role can request or approve under several names, which defeats the two-person rule. Pin the role's session names (StringEquals sts:RoleSessionName = ${aws:username}), federate through SAML or IAM Identity Center, and remove the role from unverifiedSessionRoles.",
   check(node: CfnResource, { template, logicalId }: RuleContext) {
     if (!(node instanceof CfnFunction)) return NagRuleCompliance.NOT_APPLICABLE;
-    const value = template.Resources[logicalId].Properties?.Environment?.Variables?.[PARTICIPANT_ROLES_ENV];
+    const value = template.Resources[logicalId].Properties?.Environment?.Variables?.[PARTICIPANTS_ENV];
     if (value === undefined) return NagRuleCompliance.NOT_APPLICABLE;
     let roles: Record<string, string>;
     try {
-      roles = JSON.parse(scalar(value));
+      roles = JSON.parse(scalar(value)).roles;
+      if (typeof roles !== 'object' || roles === null) return ['unreadable'];
     } catch {
       return ['unreadable'];
     }
@@ -27,9 +28,10 @@ export const UnpinnedParticipants: IModelAccessRule = {
       const roleName = id ? template.Resources[id]?.Properties?.RoleName : undefined;
       return typeof roleName === 'string' ? roleName : (id ?? name);
     };
+    // Keys are `<account>:<role name>`.
     const unpinned = Object.keys(roles)
-      .filter((name) => roles[name] === 'unverified')
-      .map(named);
+      .filter((key) => roles[key] === 'unverified')
+      .map((key) => named(key.slice(key.lastIndexOf(':') + 1)));
     return unpinned.length ? unpinned : NagRuleCompliance.COMPLIANT;
   },
 };

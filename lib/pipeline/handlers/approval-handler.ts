@@ -2,7 +2,7 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { SendTaskSuccessCommand, SFNClient, TaskTimedOut } from '@aws-sdk/client-sfn';
 import { emitMetric, GovernanceMetric } from './governance-metrics';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { LambdaFunctionURLEventWithIAMAuthorizer, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import type { LambdaFunctionURLEvent, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { readRequest, refuse, respond } from './http';
 import { Caller } from './identity';
 import { loadRecord } from './record-store';
@@ -21,14 +21,13 @@ export interface Decision {
 }
 
 /**
- * POST `{ requestId, decision: "approve" | "reject", reason? }`. Each approval is a conditional
+ * POST a decision `{ requestId, decision: "approve" | "reject", reason? }` with a proof of the
+ * approver's identity bound to it (http.ts). Each approval is a conditional
  * write keyed by the approving person, so a duplicate or a race cannot count twice; the write
  * that reaches the required count, and only that one, resumes the pipeline.
  */
-export async function handler(
-  event: LambdaFunctionURLEventWithIAMAuthorizer,
-): Promise<APIGatewayProxyStructuredResultV2> {
-  const read = readRequest(event);
+export async function handler(event: LambdaFunctionURLEvent): Promise<APIGatewayProxyStructuredResultV2> {
+  const read = await readRequest(event, 'decision');
   if ('refusal' in read) return read.refusal;
   const body = read.body as Record<string, unknown>;
   const errors: string[] = [];

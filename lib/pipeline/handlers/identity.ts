@@ -1,5 +1,5 @@
 /**
- * Who called a function URL, as IAM authenticated them. Two-person rules compare people, not
+ * Who called a pipeline endpoint, as STS proved them (identity-proof.ts). Two-person rules compare people, not
  * sessions, so a caller counts as a person only through a name the caller cannot choose.
  */
 export interface Caller {
@@ -11,7 +11,7 @@ export interface Caller {
 
 /**
  * How the session names of a role the pipeline was granted to are fixed, which the construct
- * checked at synth (`PARTICIPANT_ROLES` in the handlers' environment, by role name):
+ * checked at synth:
  * - `pinned`: the trust policy requires `sts:RoleSessionName` = `${aws:username}` (or an
  *   identity provider's own claim), or the role trusts a SAML provider, which sets the name;
  * - `identity-center`: an IAM Identity Center permission-set role, whose sessions AWS names after
@@ -21,21 +21,36 @@ export interface Caller {
  */
 export type SessionNaming = 'pinned' | 'identity-center' | 'unverified';
 
-/** Role name (as IAM compares them, case-insensitively) to how its session names are fixed. */
-export type ParticipantRoles = Record<string, SessionNaming>;
+/**
+ * Who may call one endpoint, as the construct granted it at synth (`PARTICIPANTS` in the handler's
+ * environment). Keys are `<account>:<name>`, the name as IAM compares them (case-insensitively):
+ * `roles` maps a role to how its session names are fixed, `users` lists IAM users.
+ */
+export interface Participants {
+  readonly roles: Record<string, SessionNaming>;
+  readonly users: string[];
+}
 
-const ASSUMED_ROLE = /^arn:[a-z-]+:sts::\d{12}:assumed-role\/([^/]+)\/(.+)$/;
+const ASSUMED_ROLE = /^arn:[a-z-]+:sts::(\d{12}):assumed-role\/([^/]+)\/(.+)$/;
 const FEDERATED_USER = /^arn:[a-z-]+:sts::\d{12}:federated-user\//;
-const IAM_USER = /^arn:[a-z-]+:iam::\d{12}:user\/(?:.*\/)?([^/]+)$/;
+const IAM_USER = /^arn:[a-z-]+:iam::(\d{12}):user\/(?:.*\/)?([^/]+)$/;
 
-/** The caller behind an ARN, or why they cannot take part as a person. */
+const key = (account: string, name: string) => `${account}:${name.toLowerCase()}`;
+
+/** The caller behind an ARN STS proved, or why they cannot take part here as a person. */
 export function callerOf(
   arn: string | undefined,
-  roles: ParticipantRoles,
+  participants: Participants,
 ): { caller: Caller } | { refusal: string } {
-  if (!arn) return { refusal: 'the caller was not authenticated by IAM' };
+  if (!arn) return { refusal: 'the caller proved no identity' };
   const user = IAM_USER.exec(arn);
-  if (user) return { caller: { arn, person: user[1].toLowerCase() } };
+  if (user) {
+    const [, account, name] = user;
+    if (!participants.users.some((u) => u.toLowerCase() === key(account, name))) {
+      return { refusal: `${arn} was not granted this endpoint (grantRequest or grantApprove)` };
+    }
+    return { caller: { arn, person: name.toLowerCase() } };
+  }
   if (FEDERATED_USER.test(arn)) {
     return {
       refusal: `${arn} is a federated user, whose name is chosen by whoever calls GetFederationToken; sign in as an IAM user, through IAM Identity Center, or through a role that pins session names`,
@@ -47,11 +62,13 @@ export function callerOf(
       refusal: `${arn} is not an IAM user or a role session (the root user and other callers cannot take part)`,
     };
   }
-  const [, roleName, sessionName] = session;
-  const naming = Object.entries(roles).find(([name]) => name.toLowerCase() === roleName.toLowerCase())?.[1];
+  const [, account, roleName, sessionName] = session;
+  const naming = Object.entries(participants.roles).find(
+    ([name]) => name.toLowerCase() === key(account, roleName),
+  )?.[1];
   if (!naming) {
     return {
-      refusal: `sessions of role ${roleName} are named by the caller, so they do not tell people apart; use a role the pipeline was granted to, whose trust policy pins the session name`,
+      refusal: `sessions of role ${roleName} (account ${account}) were not granted this endpoint; use a role the pipeline was granted to, whose trust policy pins the session name`,
     };
   }
   return { caller: { arn, person: sessionName.toLowerCase() } };
@@ -63,7 +80,7 @@ export function callerOf(
  */
 export function personOf(arn: string): string {
   const user = IAM_USER.exec(arn);
-  if (user) return user[1].toLowerCase();
+  if (user) return user[2].toLowerCase();
   const session = ASSUMED_ROLE.exec(arn);
-  return (session ? session[2] : arn).toLowerCase();
+  return (session ? session[3] : arn).toLowerCase();
 }

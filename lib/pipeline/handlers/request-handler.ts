@@ -1,7 +1,7 @@
 import { randomUUID } from 'crypto';
 import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { LambdaFunctionURLEventWithIAMAuthorizer, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import type { LambdaFunctionURLEvent, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { readRequest, refuse, respond } from './http';
 import { checkDeploymentRequest, DeploymentRules } from './deployment-rules';
 import {
@@ -19,13 +19,12 @@ import { checkRequest, RequestRules } from './request-rules';
 const sfn = new SFNClient({});
 
 /**
- * POST a customization or deployment request (the pipeline's rules say which). The caller is who IAM authenticated; the request is recorded
- * with that identity and the pipeline started for it. Nobody else starts the pipeline.
+ * POST a customization or deployment request (the pipeline's rules say which), with a proof of
+ * the requester's identity bound to it (http.ts). The request is recorded with that identity and
+ * the pipeline started for it. Nobody else starts the pipeline.
  */
-export async function handler(
-  event: LambdaFunctionURLEventWithIAMAuthorizer,
-): Promise<APIGatewayProxyStructuredResultV2> {
-  const read = readRequest(event);
+export async function handler(event: LambdaFunctionURLEvent): Promise<APIGatewayProxyStructuredResultV2> {
+  const read = await readRequest(event, 'request');
   if ('refusal' in read) return read.refusal;
   const checked = check(read.body);
   if ('errors' in checked) return refuse(400, ...checked.errors);

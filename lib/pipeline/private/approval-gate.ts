@@ -16,7 +16,7 @@ import {
   XRAY_TAKES_ONLY_STAR,
 } from '../../private/compliance-findings';
 import { allowCloudWatchLogs } from '../../private/log-storage';
-import { PARTICIPANT_ROLES_ENV } from '../../private/participant-roles';
+import { PARTICIPANTS_ENV } from '../../private/participant-roles';
 import { handlerFunction } from '../../private/handler-function';
 import { allowGovernanceMetrics, governanceMetric } from './governance-metrics';
 import { Participants } from './participants';
@@ -147,7 +147,6 @@ export class ApprovalGate {
     const common = {
       TABLE_NAME: this.table.tableName,
       PIPELINE_NAME: stateMachine.stateMachineName,
-      [PARTICIPANT_ROLES_ENV]: this.participants.environment,
     };
     const requestFunction = this.fn(
       'RequestHandler',
@@ -155,6 +154,7 @@ export class ApprovalGate {
       `Takes ${this.props.subject} requests`,
       {
         ...common,
+        [PARTICIPANTS_ENV]: this.participants.environment('request'),
         STATE_MACHINE_ARN: stateMachine.stateMachineArn,
         REQUIRED_APPROVALS: String(this.requiredApprovals),
         ...requestEnvironment,
@@ -169,7 +169,7 @@ export class ApprovalGate {
       'ApprovalHandler',
       'approval-handler',
       'Takes approvals and rejections',
-      common,
+      { ...common, [PARTICIPANTS_ENV]: this.participants.environment('approval') },
     );
     this.table.grant(approvalFunction, 'dynamodb:GetItem', 'dynamodb:UpdateItem');
     // SendTaskSuccess takes no resource (CDK's grantTaskResponse names the state machine, which
@@ -196,13 +196,13 @@ export class ApprovalGate {
 
   /** Lets the grantee submit requests through the request URL, and nothing more. */
   public grantRequest(grantee: iam.IGrantable): iam.Grant {
-    this.participants.add(grantee, 'grantRequest');
+    this.participants.add(grantee, 'request');
     return this.attached(this.requestFunction).grantInvokeUrl(grantee);
   }
 
   /** Lets the grantee approve or reject other people's requests through the approval URL. */
   public grantApprove(grantee: iam.IGrantable): iam.Grant {
-    this.participants.add(grantee, 'grantApprove');
+    this.participants.add(grantee, 'approval');
     return this.attached(this.approvalFunction).grantInvokeUrl(grantee);
   }
 

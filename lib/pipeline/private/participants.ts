@@ -1,4 +1,4 @@
-import { Lazy, Stack } from 'aws-cdk-lib';
+import { Lazy, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { namedPrincipal } from '../../private/named-principal';
@@ -11,20 +11,29 @@ import {
 } from '../../private/session-names';
 import type { SessionNaming } from '../handlers/identity';
 
+/** Which endpoint a grant is for: the request URL or the approval URL. */
+export type Endpoint = 'request' | 'approval';
+
 interface Participant {
-  readonly roleName: string;
-  readonly naming: SessionNaming;
+  readonly endpoint: Endpoint;
+  readonly account: string;
+  /** A role's or a user's name. */
+  readonly name: string;
+  /** How a role's session names are fixed; none for an IAM user, whose name is its own. */
+  readonly naming?: SessionNaming;
   /** A role of the app, whose trust policy is checked once the app is complete. */
   readonly role?: iam.Role;
 }
 
+const ACCOUNT_IN_ARN = /^arn:[^:]+:(?:iam|sts)::(\d{12}):/;
+
 /**
- * The roles a pipeline's endpoints are granted to, and how each one's session names are fixed.
- * IAM users need no entry: their names are their own. Any other grantee is refused at synth.
+ * Who the pipeline's endpoints are granted to: IAM users, and roles with how each one's session
+ * names are fixed. Each endpoint's handler counts only its own grantees, by account and name, as
+ * `PARTICIPANTS` in its environment. Any other grantee is refused at synth.
  */
 export class Participants {
-  private readonly roles: Participant[] = [];
-  private hasUsers = false;
+  private readonly granted: Participant[] = [];
 
   constructor(
     private readonly owner: Construct,
@@ -33,42 +42,63 @@ export class Participants {
     owner.node.addValidation({ validate: () => this.problems() });
   }
 
-  /** What the handlers read: role name to naming, as JSON resolved at deployment. */
-  public get environment(): string {
+  /** What one endpoint's handler reads: its roles and users by `<account>:<name>`, as JSON resolved at deployment. */
+  public environment(endpoint: Endpoint): string {
     return Lazy.string({
-      produce: () =>
-        Stack.of(this.owner).toJsonString(Object.fromEntries(this.roles.map((p) => [p.roleName, p.naming]))),
+      produce: () => {
+        const mine = this.granted.filter((p) => p.endpoint === endpoint);
+        return Stack.of(this.owner).toJsonString({
+          roles: Object.fromEntries(
+            mine.filter((p) => p.naming).map((p) => [`${p.account}:${p.name}`, p.naming]),
+          ),
+          users: mine.filter((p) => !p.naming).map((p) => `${p.account}:${p.name}`),
+        });
+      },
     });
   }
 
   /** Records a grantee of a request or approval endpoint, or throws for one that names no person. */
-  public add(grantee: iam.IGrantable, method: string): void {
+  public add(grantee: iam.IGrantable, endpoint: Endpoint): void {
+    const method = endpoint === 'request' ? 'grantRequest' : 'grantApprove';
+    const where = `${this.owner.node.path}.${method}`;
     const principal = grantee.grantPrincipal;
-    const accepted = this.unverified.some((r) => r === principal || r.roleArn === principalArn(principal));
+    const home = Stack.of(this.owner).account;
+    const arn = principalArn(principal);
+    const accountOf = (a: string | undefined) => (a && ACCOUNT_IN_ARN.exec(a)?.[1]) ?? home;
+    const accepted = this.unverified.some((r) => r === principal || r.roleArn === arn);
     if (principal instanceof iam.Role) {
+      // Written out for a role of another stack: the handlers' environment must not refer to it.
+      const named = namedPrincipal(this.owner, principal, where);
       this.push({
-        // Written out for a role of another stack: the handlers' environment must not refer to it.
-        roleName: namedPrincipal(this.owner, principal, `${this.owner.node.path}.${method}`).name,
+        endpoint,
+        account: named.account,
+        name: named.name,
         naming: accepted ? 'unverified' : 'pinned',
         role: principal,
       });
       return;
     }
     // An IAM user (of the app, imported, or named by ARN) is one person by its name.
-    const arn = principalArn(principal);
-    if ('userArn' in principal || (arn && /^arn:[^:]+:iam::[^:]*:user\//.test(arn))) {
-      this.hasUsers = true;
+    if (principal instanceof iam.User || 'userArn' in principal) {
+      const named = namedPrincipal(this.owner, principal, where);
+      this.push({ endpoint, account: named.account, name: named.name });
+      return;
+    }
+    const user =
+      arn && !Token.isUnresolved(arn) ? /^arn:[^:]+:iam::(\d{12}):user\/(?:.*\/)?([^/]+)$/.exec(arn) : null;
+    if (user) {
+      this.push({ endpoint, account: user[1], name: user[2] });
       return;
     }
     const identityCenter = arn ? identityCenterRoleName(arn) : undefined;
     if (identityCenter) {
-      this.push({ roleName: identityCenter, naming: 'identity-center' });
+      this.push({ endpoint, account: accountOf(arn), name: identityCenter, naming: 'identity-center' });
     } else if (accepted && arn) {
       const roleName = 'roleName' in principal ? (principal as iam.IRole).roleName : arn.split('/').pop()!;
-      this.push({ roleName, naming: 'unverified' });
+      this.push({ endpoint, account: accountOf(arn), name: roleName, naming: 'unverified' });
     } else {
       throw new Error(
-        `${this.owner.node.path}.${method}: ${arn ?? JSON.stringify(principal.policyFragment.principalJson)} is not a person's identity the pipeline can verify. ` +
+        `${where}: ${arn ?? JSON.stringify(principal.policyFragment.principalJson)} is not a person's identity the pipeline can verify. ` +
           'Grant to an IAM user, a role of this app whose trust policy pins session names (CustomizationRequesterRole and CustomizationApproverRole do), ' +
           'or an IAM Identity Center permission-set role by ARN; or list the role in unverifiedSessionRoles to accept that its callers choose their names (the pack reports it).',
       );
@@ -76,7 +106,11 @@ export class Participants {
   }
 
   private push(p: Participant) {
-    if (!this.roles.some((r) => r.roleName === p.roleName)) this.roles.push(p);
+    if (
+      !this.granted.some((g) => g.endpoint === p.endpoint && g.account === p.account && g.name === p.name)
+    ) {
+      this.granted.push(p);
+    }
   }
 
   /** The sources of identity the participants come from: IAM users, Identity Center, each provider. */
@@ -101,10 +135,12 @@ export class Participants {
 
   private review(): { sources: Set<string>; problems: string[] } {
     const problems: string[] = [];
-    const sources = new Set<string>(this.hasUsers ? [IAM_USERS] : []);
-    for (const { role, naming } of this.roles) {
+    const sources = new Set<string>(this.granted.some((p) => !p.naming) ? [IAM_USERS] : []);
+    const checked = new Set<iam.Role>();
+    for (const { role, naming } of this.granted) {
       if (naming === 'identity-center') sources.add(IDENTITY_CENTER);
-      if (!role || naming !== 'pinned') continue;
+      if (!role || naming !== 'pinned' || checked.has(role)) continue;
+      checked.add(role);
       const named = sessionNaming(Stack.of(role).resolve(role.assumeRolePolicy?.toJSON()));
       if ('problem' in named) {
         problems.push(

@@ -47,8 +47,8 @@ function carolApprovesAfterBob() {
   return dynamo.on(UpdateCommand).resolvesOnce({ Attributes: record({ approvals: { bob, carol } }) });
 }
 const conditionFailed = () => new ConditionalCheckFailedException({ message: 'failed', $metadata: {} });
-const approve = (caller: string, requestId: string = REQUEST_ID) =>
-  handler(urlEvent(caller, { requestId, decision: 'approve' }));
+const approve = async (caller: string, requestId: string = REQUEST_ID) =>
+  handler(await urlEvent(caller, { requestId, decision: 'approve' }));
 const body = (r: { body?: string }) => JSON.parse(r.body ?? '{}');
 
 beforeEach(() => {
@@ -126,7 +126,7 @@ describe('approval handler', () => {
 
   test('nobody may reject their own request either', async () => {
     dynamo.on(GetCommand).resolves({ Item: record() });
-    const result = await handler(urlEvent(ALICE, { requestId: REQUEST_ID, decision: 'reject' }));
+    const result = await handler(await urlEvent(ALICE, { requestId: REQUEST_ID, decision: 'reject' }));
     expect(result.statusCode).toBe(403);
     expect(dynamo.commandCalls(UpdateCommand)).toHaveLength(0);
   });
@@ -183,14 +183,14 @@ describe('approval handler', () => {
       'reason must be a string of at most 1000 characters',
     ],
   ])('malformed input (%s) is refused before the table is read', async (_name, input, error) => {
-    const result = await handler(urlEvent(BOB, input));
+    const result = await handler(await urlEvent(BOB, input));
     expect(result.statusCode).toBe(400);
     expect(body(result).errors).toEqual([error]);
     expect(dynamo.calls()).toHaveLength(0);
   });
 
   test('a JSON null body is refused', async () => {
-    const result = await handler(urlEvent(BOB, null));
+    const result = await handler(await urlEvent(BOB, null, { purpose: 'decision' }));
     expect(result.statusCode).toBe(400);
   });
 
@@ -199,7 +199,7 @@ describe('approval handler', () => {
     dynamo.on(UpdateCommand).resolves({});
 
     const result = await handler(
-      urlEvent(BOB, { requestId: REQUEST_ID, decision: 'reject', reason: 'unreviewed data' }),
+      await urlEvent(BOB, { requestId: REQUEST_ID, decision: 'reject', reason: 'unreviewed data' }),
     );
 
     expect(body(result)).toMatchObject({ status: 'REJECTED' });
@@ -247,8 +247,8 @@ describe('governance metrics of decisions', () => {
   test('a rejection counts it rejected, with the time to decide', async () => {
     dynamo.on(GetCommand).resolves({ Item: record() });
     dynamo.on(UpdateCommand).resolves({});
-    const metrics = await emittedMetrics(() =>
-      handler(urlEvent(BOB, { requestId: REQUEST_ID, decision: 'reject', reason: 'unreviewed data' })),
+    const metrics = await emittedMetrics(async () =>
+      handler(await urlEvent(BOB, { requestId: REQUEST_ID, decision: 'reject', reason: 'unreviewed data' })),
     );
     expect(Object.keys(metrics).sort()).toEqual(['Rejected', 'TimeToDecision']);
   });

@@ -15,6 +15,8 @@ export interface DecisionTable {
   /** The request as the table holds it now. */
   readonly stored: () => Promise<Record<string, unknown>>;
   readonly stop: () => Promise<void>;
+  /** moto's endpoint, for the IAM users and role sessions of a test. */
+  readonly endpoint: string;
 }
 
 export const REQUEST_ID = '6f1c2d3e-4a5b-4c6d-8e9f-0a1b2c3d4e5f';
@@ -41,7 +43,8 @@ export async function decisionTable(env: Record<string, string> = {}): Promise<D
   );
   const key = { TableName: 'decisions', Key: { requestId: REQUEST_ID } };
   return {
-    approve: (caller) => handler(urlEvent(caller, { requestId: REQUEST_ID, decision: 'approve' })),
+    approve: async (caller) =>
+      handler(await urlEvent(caller, { requestId: REQUEST_ID, decision: 'approve' })),
     reset: async (extra = {}) => {
       await documents.send(
         new PutCommand({
@@ -64,5 +67,6 @@ export async function decisionTable(env: Record<string, string> = {}): Promise<D
     },
     stored: async () => (await documents.send(new GetCommand({ ...key, ConsistentRead: true }))).Item!,
     stop: () => moto.stop(),
+    endpoint: moto.endpoint,
   };
 }

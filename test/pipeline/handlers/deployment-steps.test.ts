@@ -80,7 +80,7 @@ describe('request handler, for a deployment pipeline', () => {
 
   test('records the request with the caller and starts the pipeline with it, without datasets', async () => {
     sfn.on(StartExecutionCommand).resolves({ executionArn: 'arn:execution' });
-    const response = await requestHandler(urlEvent(ALICE, request));
+    const response = await requestHandler(await urlEvent(ALICE, request));
     expect(response.statusCode).toBe(202);
     const item = dynamo.commandCalls(PutCommand)[0].args[0].input.Item!;
     expect(item).toMatchObject({ requester: ALICE, requesterPerson: 'alice', request, status: 'SUBMITTED' });
@@ -95,7 +95,7 @@ describe('request handler, for a deployment pipeline', () => {
 
   test('refuses another environment, a target not of the pipeline and a model of another account, saying each', async () => {
     const response = await requestHandler(
-      urlEvent(ALICE, {
+      await urlEvent(ALICE, {
         environment: 'staging',
         target: 'someone-elses',
         model: PACKAGE.replace('111111111111', '222222222222'),

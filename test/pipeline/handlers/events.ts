@@ -1,4 +1,7 @@
-import type { LambdaFunctionURLEventWithIAMAuthorizer } from 'aws-lambda';
+import type { LambdaFunctionURLEvent } from 'aws-lambda';
+import { signProof } from '../../../lib/cli/pipeline-client';
+import type { ProofPurpose } from '../../../lib/pipeline/handlers/identity-proof';
+import { StsStandIn } from '../../support/sts-stand-in';
 
 export const ALICE = 'arn:aws:sts::111111111111:assumed-role/Requester/alice';
 export const BOB = 'arn:aws:sts::111111111111:assumed-role/Approver/bob';
@@ -7,13 +10,45 @@ export const DAVE = 'arn:aws:sts::111111111111:assumed-role/Approver/dave';
 /** Alice again, through the approver role. */
 export const ALICE_AS_APPROVER = 'arn:aws:sts::111111111111:assumed-role/Approver/Alice';
 
-/** A function URL invocation as Lambda delivers it after IAM authentication. */
-export function urlEvent(
+let sts: Promise<StsStandIn> | undefined;
+
+/** The STS the handlers send proofs to in these tests (started once, on loopback). */
+export function stsStandIn(): Promise<StsStandIn> {
+  sts ??= StsStandIn.start().then((standIn) => {
+    process.env.AWS_ENDPOINT_URL_STS = standIn.endpoint;
+    return standIn;
+  });
+  return sts;
+}
+
+/**
+ * A function URL invocation as Lambda delivers it, its body carrying a proof of identity signed
+ * by a key STS knows as `callerArn` (none where it is undefined), bound to the payload for the
+ * pipeline the handler's environment names. The proof is for a decision where the body has one, else for a request.
+ * `raw` replaces the whole body.
+ */
+export async function urlEvent(
   callerArn: string | undefined,
   body: unknown,
-  options: { method?: string; raw?: string; base64?: boolean } = {},
-): LambdaFunctionURLEventWithIAMAuthorizer {
-  const text = options.raw ?? JSON.stringify(body);
+  options: { method?: string; raw?: string; base64?: boolean; purpose?: ProofPurpose } = {},
+): Promise<LambdaFunctionURLEvent> {
+  const payload = JSON.stringify(body);
+  let text = options.raw;
+  if (text === undefined) {
+    const purpose =
+      options.purpose ??
+      (typeof body === 'object' && body !== null && 'decision' in body ? 'decision' : 'request');
+    const proof = callerArn
+      ? await signProof(
+          (await stsStandIn()).keyFor(callerArn),
+          'us-east-1',
+          process.env.PIPELINE_NAME ?? 'Pipeline',
+          purpose,
+          payload,
+        )
+      : undefined;
+    text = JSON.stringify({ payload, proof });
+  }
   return {
     version: '2.0',
     routeKey: '$default',
@@ -39,19 +74,8 @@ export function urlEvent(
       stage: '$default',
       time: '',
       timeEpoch: 0,
-      authorizer: {
-        iam: {
-          accessKey: 'ASIA',
-          accountId: '111111111111',
-          callerId: 'AROA:x',
-          cognitoIdentity: null,
-          principalOrgId: null,
-          userArn: callerArn as string,
-          userId: 'AROA:x',
-        },
-      },
     },
-  } as unknown as LambdaFunctionURLEventWithIAMAuthorizer;
+  } as unknown as LambdaFunctionURLEvent;
 }
 
 export const RULES = {
@@ -85,7 +109,10 @@ export function setHandlerEnv() {
     PIPELINE_NAME: 'Pipeline',
     REQUEST_RULES: JSON.stringify(RULES),
     REQUIRED_APPROVALS: '2',
-    PARTICIPANT_ROLES: JSON.stringify({ Requester: 'pinned', Approver: 'pinned' }),
+    PARTICIPANTS: JSON.stringify({
+      roles: { '111111111111:Requester': 'pinned', '111111111111:Approver': 'pinned' },
+      users: [],
+    }),
     APPROVAL_TIMEOUT_SECONDS: '3600',
     TOPIC_ARN: 'arn:aws:sns:us-east-1:111111111111:notifications',
     TRAINING_DATA_BUCKET: 'training',

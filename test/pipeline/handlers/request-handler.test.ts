@@ -31,7 +31,7 @@ const body = (r: { body?: string }) => JSON.parse(r.body ?? '{}');
 
 describe('request handler', () => {
   test("records the requester's full assumed-role identity and starts the pipeline for it", async () => {
-    const result = await handler(urlEvent(ALICE, validRequest()));
+    const result = await handler(await urlEvent(ALICE, validRequest()));
 
     expect(result.statusCode).toBe(202);
     const { requestId } = body(result);
@@ -61,46 +61,46 @@ describe('request handler', () => {
   });
 
   test('normalizes hyperparameters to strings and hex SHA-256 to S3 base64', async () => {
-    await handler(urlEvent(ALICE, validRequest()));
+    await handler(await urlEvent(ALICE, validRequest()));
     const { request } = dynamo.commandCalls(PutCommand)[0].args[0].input.Item!;
     expect(request.hyperParameters).toEqual({ epochCount: '2', learningRate: '0.00001' });
     expect(request.trainingData.sha256).toBe(SHA_B64);
   });
 
   test('reads a base64-encoded body', async () => {
-    const result = await handler(urlEvent(ALICE, validRequest(), { base64: true }));
+    const result = await handler(await urlEvent(ALICE, validRequest(), { base64: true }));
     expect(result.statusCode).toBe(202);
   });
 
   test.each([
     [
       'a body that is not JSON',
-      urlEvent(ALICE, undefined, { raw: '{not json' }),
+      () => urlEvent(ALICE, undefined, { raw: '{not json' }),
       400,
       'the body is not JSON',
     ],
-    ['a GET', urlEvent(ALICE, validRequest(), { method: 'GET' }), 405, 'use POST with a JSON body'],
+    ['a GET', () => urlEvent(ALICE, validRequest(), { method: 'GET' }), 405, 'use POST with a JSON body'],
     [
       'the account root',
-      urlEvent('arn:aws:iam::111111111111:root', validRequest()),
+      () => urlEvent('arn:aws:iam::111111111111:root', validRequest()),
       403,
       'arn:aws:iam::111111111111:root is not an IAM user or a role session (the root user and other callers cannot take part)',
     ],
     [
       'a session of a role the pipeline was not granted to, whose caller chose the name',
-      urlEvent('arn:aws:sts::111111111111:assumed-role/Admin/alice', validRequest()),
+      () => urlEvent('arn:aws:sts::111111111111:assumed-role/Admin/alice', validRequest()),
       403,
-      'sessions of role Admin are named by the caller, so they do not tell people apart; use a role the pipeline was granted to, whose trust policy pins the session name',
+      'sessions of role Admin (account 111111111111) were not granted this endpoint; use a role the pipeline was granted to, whose trust policy pins the session name',
     ],
     [
       'a federated user, named by whoever called GetFederationToken',
-      urlEvent('arn:aws:sts::111111111111:federated-user/alice', validRequest()),
+      () => urlEvent('arn:aws:sts::111111111111:federated-user/alice', validRequest()),
       403,
       'arn:aws:sts::111111111111:federated-user/alice is a federated user, whose name is chosen by whoever calls GetFederationToken; sign in as an IAM user, through IAM Identity Center, or through a role that pins session names',
     ],
-    ['a JSON array', urlEvent(ALICE, []), 400, 'the body must be a JSON object'],
+    ['a JSON array', () => urlEvent(ALICE, []), 400, 'the body must be a JSON object'],
   ])('refuses %s without recording or starting anything', async (_name, event, status, error) => {
-    const result = await handler(event);
+    const result = await handler(await event());
     expect(result.statusCode).toBe(status);
     expect(body(result).errors).toEqual([error]);
     expect(dynamo.calls()).toHaveLength(0);
@@ -109,7 +109,7 @@ describe('request handler', () => {
 
   test('a malformed request is refused with every reason, and nothing starts', async () => {
     const result = await handler(
-      urlEvent(
+      await urlEvent(
         ALICE,
         validRequest({
           baseModel: 'anthropic.claude-v2',
@@ -141,7 +141,7 @@ describe('request handler', () => {
   test('a request whose execution cannot start is closed as FAILED, not left looking live', async () => {
     sfn.on(StartExecutionCommand).rejects(new Error('throttled'));
 
-    const result = await handler(urlEvent(ALICE, validRequest()));
+    const result = await handler(await urlEvent(ALICE, validRequest()));
 
     expect(result.statusCode).toBe(500);
     expect(body(result).errors).toEqual(['the pipeline could not be started: throttled']);
@@ -153,19 +153,23 @@ describe('request handler', () => {
   });
 
   test('a custom model name longer than the rule allows is refused', async () => {
-    const result = await handler(urlEvent(ALICE, validRequest({ customModelName: 'a'.repeat(64) })));
+    const result = await handler(await urlEvent(ALICE, validRequest({ customModelName: 'a'.repeat(64) })));
     expect(result.statusCode).toBe(400);
   });
 });
 
 describe('governance metrics of requests', () => {
   test('a request whose execution started counts as requested', async () => {
-    expect(await emittedMetrics(() => handler(urlEvent(ALICE, validRequest())))).toEqual({ Requested: 1 });
+    expect(await emittedMetrics(async () => handler(await urlEvent(ALICE, validRequest())))).toEqual({
+      Requested: 1,
+    });
   });
 
   test('a refused request, or one whose execution could not start, counts nothing', async () => {
-    expect(await emittedMetrics(() => handler(urlEvent(ALICE, { baseModel: 'nope' })))).toEqual({});
+    expect(await emittedMetrics(async () => handler(await urlEvent(ALICE, { baseModel: 'nope' })))).toEqual(
+      {},
+    );
     sfn.on(StartExecutionCommand).rejects(new Error('throttled'));
-    expect(await emittedMetrics(() => handler(urlEvent(ALICE, validRequest())))).toEqual({});
+    expect(await emittedMetrics(async () => handler(await urlEvent(ALICE, validRequest())))).toEqual({});
   });
 });
