@@ -9,7 +9,14 @@ import {
   TAG_COMPONENT,
   TAG_DATA_CLASS,
 } from '../capabilities/capability';
-import { CATALOG, CatalogCompanion, CatalogEntry, ResourceContext } from '../capabilities/catalog';
+import {
+  CATALOG,
+  CatalogCompanion,
+  CatalogCondition,
+  CatalogEntry,
+  RECORD_PREFIXES,
+  ResourceContext,
+} from '../capabilities/catalog';
 import { actionPatternProblem } from '../capabilities/actions';
 import { mergedPairs } from '../capabilities/merge';
 import { actionResourceTypes, resourceArnPatterns } from '../capabilities/private/iam-data';
@@ -174,6 +181,10 @@ export class AccessAnalysis {
     approvalEndpoint: [] as string[],
     decisionTable: [] as string[],
   };
+  /** The ARNs of the resources tagged with each pipeline component. */
+  private readonly componentArns = new Map<string, string[]>();
+  /** The roles the pipelines' components run as (state machines, functions), by logical id. */
+  private readonly gateRoles = new Set<string>();
   private readonly byId = new Map<string, PrincipalAccess>();
   private readonly effective = new Map<string, Effective>();
   private byReportedOn?: Map<string, PrincipalAccess[]>;
@@ -421,13 +432,25 @@ export class AccessAnalysis {
   }
 
   private indexPipelineComponents() {
-    const index = (type: string, component: Component, arns: string[]) => {
+    const components = Object.values(Component) as string[];
+    for (const [type, roleProperty] of [
+      ['AWS::Lambda::Function', 'Role'],
+      ['AWS::StepFunctions::StateMachine', 'RoleArn'],
+      ['AWS::DynamoDB::Table', undefined],
+    ] as const) {
       for (const id of this.idsOf(type)) {
-        if (this.tag(id, TAG_COMPONENT) === component) arns.push(this.arnOf(id)!);
+        const component = this.tag(id, TAG_COMPONENT);
+        if (!component || !components.includes(component)) continue;
+        const arns = this.componentArns.get(component) ?? [];
+        arns.push(this.arnOf(id)!);
+        this.componentArns.set(component, arns);
+        const role = roleProperty && this.resources[id].Properties?.[roleProperty];
+        const roleId = role === undefined ? undefined : /^\$\{([^}.]+)\.Arn\}$/.exec(scalar(role))?.[1];
+        if (roleId) this.gateRoles.add(roleId);
       }
-    };
-    index('AWS::Lambda::Function', Component.APPROVAL_ENDPOINT, this.scopeArns.approvalEndpoint);
-    index('AWS::DynamoDB::Table', Component.DECISION_TABLE, this.scopeArns.decisionTable);
+    }
+    this.scopeArns.approvalEndpoint.push(...(this.componentArns.get(Component.APPROVAL_ENDPOINT) ?? []));
+    this.scopeArns.decisionTable.push(...(this.componentArns.get(Component.DECISION_TABLE) ?? []));
   }
 
   private indexRegistry() {
@@ -485,6 +508,13 @@ export class AccessAnalysis {
     if (on.registryKey) out.push(...this.scopeArns.registryKey);
     if (on.approvalEndpoint) out.push(...this.scopeArns.approvalEndpoint);
     if (on.decisionTable) out.push(...this.scopeArns.decisionTable);
+    for (const component of on.components ?? []) out.push(...(this.componentArns.get(component) ?? []));
+    if (on.pipelineRecords && action.startsWith('s3:')) {
+      for (const [id, dataClass] of this.dataBuckets) {
+        if (dataClass !== DataClass.METADATA) continue;
+        out.push(...RECORD_PREFIXES.map((prefix) => `${this.arnOf(id)!}/${prefix}${PROBE_KEY}`));
+      }
+    }
     if (on.allResources) out.push(ANY_ROLE);
     this.targetCache.set(key, out);
     return out;
@@ -525,6 +555,8 @@ export class AccessAnalysis {
     for (const s of this.effective.get(id)!.allows) {
       for (const entry of catalogEntriesHeld(s)) {
         if (entry.withAnyOf && !entry.withAnyOf.some(companionHeld)) continue;
+        if (entry.gateWork && this.gateRoles.has(id)) continue;
+        if (entry.exceptWhere && pinsCondition(s, entry.exceptWhere)) continue;
         const target = this.grants(
           id,
           s,
@@ -597,6 +629,18 @@ export class AccessAnalysis {
  * resources each name one bucket (no wildcard in the name) can reach only that bucket's objects.
  */
 const heldByActions = new Map<string, CatalogEntry[]>();
+
+/** Whether a statement's condition requires `key` to be exactly `value` (Bool or StringEquals). */
+function pinsCondition(s: Statement, { key, value }: CatalogCondition): boolean {
+  for (const operator of ['Bool', 'StringEquals']) {
+    const block = s.condition?.[operator];
+    if (typeof block !== 'object' || block === null) continue;
+    const found = Object.keys(block).find((k) => k.toLowerCase() === key.toLowerCase());
+    const values = found === undefined ? [] : [block[found]].flat();
+    if (values.length > 0 && values.every((v) => String(scalar(v)).toLowerCase() === value)) return true;
+  }
+  return false;
+}
 
 /** The catalog entries a statement's Action or NotAction covers, computed once per distinct list. */
 function catalogEntriesHeld(s: Statement): CatalogEntry[] {

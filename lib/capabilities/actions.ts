@@ -125,7 +125,9 @@ function overlaps(on: ResourceContext, resource: ResourceContext): boolean {
     (!!on.registryKey && !!resource.registryKey) ||
     (!!on.allResources && !!resource.allResources) ||
     (!!on.approvalEndpoint && !!resource.approvalEndpoint) ||
-    (!!on.decisionTable && !!resource.decisionTable)
+    (!!on.decisionTable && !!resource.decisionTable) ||
+    (on.components ?? []).some((c) => resource.components?.includes(c)) ||
+    (!!on.pipelineRecords && !!resource.pipelineRecords)
   );
 }
 

@@ -75,6 +75,21 @@ export enum Component {
   DEPLOYMENT_PIPELINE = 'deployment-pipeline',
   /** The function behind the approval endpoint: invoking its URL is APPROVAL. */
   APPROVAL_ENDPOINT = 'approval-endpoint',
+  /** The function behind the request endpoint. */
+  REQUEST_ENDPOINT = 'request-endpoint',
+  /** Any other function of a pipeline: the approval gate, provenance, records, deployment steps. */
+  PIPELINE_FUNCTION = 'pipeline-function',
   /** The table of decisions, which holds the approval step's task tokens. */
   DECISION_TABLE = 'decision-table',
 }
+
+/** The pipelines' state machines. */
+export const PIPELINE_STATE_MACHINES = [Component.CUSTOMIZATION_PIPELINE, Component.DEPLOYMENT_PIPELINE];
+/** Every function of the pipelines. */
+export const PIPELINE_FUNCTIONS = [
+  Component.APPROVAL_ENDPOINT,
+  Component.REQUEST_ENDPOINT,
+  Component.PIPELINE_FUNCTION,
+];
+/** Everything that enforces the pipelines' separation: changing any of it is privilege administration. */
+export const GATE_MACHINERY = [...PIPELINE_STATE_MACHINES, ...PIPELINE_FUNCTIONS, Component.DECISION_TABLE];

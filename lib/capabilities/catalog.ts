@@ -1,4 +1,11 @@
-import { Capability, DataClass, GUARDED_DATA_CLASSES } from './capability';
+import {
+  Capability,
+  Component,
+  DataClass,
+  GUARDED_DATA_CLASSES,
+  PIPELINE_FUNCTIONS,
+  PIPELINE_STATE_MACHINES,
+} from './capability';
 
 /**
  * What a statement's resources cover, as far as capabilities care. Analysis derives it from the
@@ -15,6 +22,10 @@ export interface ResourceContext {
   readonly approvalEndpoint?: boolean;
   /** The customization pipeline's decision table, where its task tokens are kept. @default false */
   readonly decisionTable?: boolean;
+  /** Resources tagged `model-access:component` with one of these: the pipelines' machinery. @default - none */
+  readonly components?: Component[];
+  /** The pipelines' records in a metadata bucket: provenance manifests and deployment records. @default false */
+  readonly pipelineRecords?: boolean;
 }
 
 /** A statement with `Resource: "*"` covers everything. */
@@ -24,6 +35,8 @@ export const ANY_RESOURCE: ResourceContext = {
   allResources: true,
   approvalEndpoint: true,
   decisionTable: true,
+  components: Object.values(Component),
+  pipelineRecords: true,
 };
 
 /** One IAM action and the capability it confers. */
@@ -41,6 +54,24 @@ export interface CatalogEntry {
    * @default false
    */
   readonly batchJob?: boolean;
+  /**
+   * The pipelines' own roles do this as their work (a state machine invoking its functions, a
+   * function writing its records): it confers nothing on a role a pipeline component runs as.
+   * @default false
+   */
+  readonly gateWork?: boolean;
+  /**
+   * A statement whose condition pins this key to this value does not confer the capability
+   * (`lambda:InvokedViaFunctionUrl` = `true`: the function URL, not a direct invoke).
+   * @default - every statement that grants the action confers it
+   */
+  readonly exceptWhere?: CatalogCondition;
+}
+
+/** A condition key and the value a statement pins it to. */
+export interface CatalogCondition {
+  readonly key: string;
+  readonly value: string;
 }
 
 /** An action that, held by the same principal, completes a catalog entry. */
@@ -52,6 +83,20 @@ export interface CatalogCompanion {
 }
 
 const WEIGHTS_DATA = [DataClass.MODEL_ARTIFACTS, DataClass.TRAINING_DATA];
+
+/** Writes of the items of a decision table, which its resource policy lets only the gate's roles make. */
+export const DECISION_RECORD_WRITES: readonly string[] = [
+  'dynamodb:PutItem',
+  'dynamodb:UpdateItem',
+  'dynamodb:DeleteItem',
+  'dynamodb:BatchWriteItem',
+  'dynamodb:PartiQLInsert',
+  'dynamodb:PartiQLUpdate',
+  'dynamodb:PartiQLDelete',
+];
+
+/** Where the pipelines write their records in a metadata bucket. */
+export const RECORD_PREFIXES: readonly string[] = ['provenance/', 'deployments/'];
 
 function entries(
   capability: Capability,
@@ -244,6 +289,63 @@ export const CATALOG: readonly CatalogEntry[] = [
     ],
     { on: { dataClasses: [...GUARDED_DATA_CLASSES] } },
   ),
+  // The machinery that enforces separation (DESIGN.md): whoever changes the pipelines' state
+  // machines, functions, decision tables or records can approve, deploy or customize around them.
+  ...entries(
+    Capability.PRIVILEGE_ADMIN,
+    [
+      'states:UpdateStateMachine',
+      'states:DeleteStateMachine',
+      'states:CreateStateMachineAlias',
+      'states:UpdateStateMachineAlias',
+      'states:DeleteStateMachineAlias',
+      'states:PublishStateMachineVersion',
+      'states:DeleteStateMachineVersion',
+    ],
+    { on: { components: PIPELINE_STATE_MACHINES } },
+  ),
+  ...entries(
+    Capability.PRIVILEGE_ADMIN,
+    [
+      'lambda:UpdateFunctionCode',
+      'lambda:UpdateFunctionConfiguration',
+      'lambda:PublishVersion',
+      'lambda:CreateAlias',
+      'lambda:UpdateAlias',
+      'lambda:DeleteAlias',
+      'lambda:AddPermission',
+      'lambda:RemovePermission',
+      'lambda:CreateFunctionUrlConfig',
+      'lambda:UpdateFunctionUrlConfig',
+      'lambda:DeleteFunctionUrlConfig',
+      'lambda:DeleteFunction',
+    ],
+    { on: { components: PIPELINE_FUNCTIONS } },
+  ),
+  ...entries(
+    Capability.PRIVILEGE_ADMIN,
+    [
+      'dynamodb:PutResourcePolicy',
+      'dynamodb:DeleteResourcePolicy',
+      'dynamodb:DeleteTable',
+      'dynamodb:UpdateTable',
+    ],
+    {
+      on: { components: [Component.DECISION_TABLE] },
+    },
+  ),
+  // Invoking a pipeline function directly (only the URL and the state machine are its callers),
+  // writing the decision table or the records: the gate's own work, anyone else's forgery.
+  ...entries(Capability.PRIVILEGE_ADMIN, ['lambda:InvokeFunction'], {
+    on: { components: PIPELINE_FUNCTIONS },
+    gateWork: true,
+    exceptWhere: { key: 'lambda:InvokedViaFunctionUrl', value: 'true' },
+  }),
+  ...entries(Capability.PRIVILEGE_ADMIN, [...DECISION_RECORD_WRITES], {
+    on: { components: [Component.DECISION_TABLE] },
+    gateWork: true,
+  }),
+  ...entries(Capability.PRIVILEGE_ADMIN, ['s3:PutObject'], { on: { pipelineRecords: true }, gateWork: true }),
   // Object lock in governance mode holds provenance manifests, audit logs and inference logs only
   // against those who may not bypass it: whoever may, can rewrite the record.
   ...entries(Capability.PRIVILEGE_ADMIN, ['s3:BypassGovernanceRetention'], {

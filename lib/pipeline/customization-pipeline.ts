@@ -179,8 +179,9 @@ export class CustomizationPipeline extends GatedPipeline implements ICustomizati
       TRAINING_DATA_BUCKET: registry.trainingDataBucket.bucketName,
       METADATA_BUCKET: registry.metadataBucket.bucketName,
     });
-    this.table.grant(provenanceWriter, 'dynamodb:GetItem', 'dynamodb:UpdateItem');
-    registry.grantWriteMetadata(provenanceWriter);
+    gate.grantTable(provenanceWriter, 'dynamodb:GetItem', 'dynamodb:UpdateItem');
+    registry._grantWriteRecords(provenanceWriter);
+    registry._addProvenanceLedger(this.table, this.encryptionKey);
 
     this.stateMachine = this._makeStateMachine(
       customizationWorkflow(this, {

@@ -166,15 +166,16 @@ export class DeploymentPipeline extends GatedPipeline {
       METADATA_BUCKET: registry.metadataBucket.bucketName,
       REQUIRE_PROVENANCE: String(props.requireProvenance ?? true),
     });
-    this.table.grant(provenanceCheck, 'dynamodb:UpdateItem');
+    provenanceCheck.addEnvironment('PROVENANCE_TABLES', registry._readProvenanceLedgers(provenanceCheck));
+    gate.grantTable(provenanceCheck, 'dynamodb:UpdateItem');
     registry.grantReadMetadata(provenanceCheck);
 
     const deploymentRecord = gate.fn('DeploymentRecord', 'deployment-record', 'Writes deployment records', {
       ...tableEnv,
       METADATA_BUCKET: registry.metadataBucket.bucketName,
     });
-    this.table.grant(deploymentRecord, 'dynamodb:GetItem', 'dynamodb:UpdateItem');
-    registry.grantWriteMetadata(deploymentRecord);
+    gate.grantTable(deploymentRecord, 'dynamodb:GetItem', 'dynamodb:UpdateItem');
+    registry._grantWriteRecords(deploymentRecord);
 
     this.stateMachine = this._makeStateMachine(
       deploymentWorkflow(this, {

@@ -1,4 +1,5 @@
-import { Duration, Names, RemovalPolicy, Tags, Token } from 'aws-cdk-lib';
+import { Duration, Lazy, Names, RemovalPolicy, Stack, Tags, Token } from 'aws-cdk-lib';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
@@ -14,6 +15,7 @@ import { requireArn } from '../private/arns';
 import { namedPrincipal } from '../private/named-principal';
 import { GUARDED_DELETE_ACTIONS, GUARDED_WRITE_ACTIONS } from '../private/registry-writes';
 import { DataClass, TAG_DATA_CLASS } from '../capabilities/capability';
+import { RECORD_PREFIXES } from '../capabilities/catalog';
 import { atSynthesis } from '../private/at-synthesis';
 import {
   grantKeyViaS3,
@@ -238,6 +240,11 @@ export class ModelRegistry extends ModelRegistryBase {
   private readonly readersOf = new Map<s3.IBucket, Set<string>>();
   private readonly writersOf = new Map<s3.IBucket, Set<string>>();
   private readonly breakGlass = new Set<string>();
+  /** The pipelines' functions that write provenance manifests and deployment records. */
+  private readonly recordWriters = new Set<string>();
+  /** The customization pipelines' decision tables, where each manifest's version and checksum are pinned. */
+  private readonly ledgers: { table: dynamodb.ITable; key: kms.IKey }[] = [];
+  private readonly ledgerReaders: iam.IGrantable[] = [];
   private finalized = false;
 
   constructor(scope: Construct, id: string, props: ModelRegistryProps = {}) {
@@ -359,6 +366,39 @@ export class ModelRegistry extends ModelRegistryBase {
     });
   }
 
+  /**
+   * Lets a pipeline's function write its records (provenance manifests, deployment records) into
+   * the metadata bucket, whose policy denies those writes to anyone else.
+   * @internal
+   */
+  public _grantWriteRecords(grantee: iam.IGrantable): iam.Grant {
+    this.recordWriters.add(namedPrincipal(this, grantee, 'ModelRegistry.grantWriteRecords').arn);
+    return this.grantWriteMetadata(grantee);
+  }
+
+  /**
+   * A customization pipeline's decision table, where the version id and checksum of each manifest
+   * it writes are pinned, with the key it is encrypted with.
+   * @internal
+   */
+  public _addProvenanceLedger(table: dynamodb.ITable, key: kms.IKey): void {
+    this.ledgers.push({ table, key });
+    for (const reader of this.ledgerReaders) grantLedger(reader, table, key);
+  }
+
+  /**
+   * Lets a deployment pipeline's provenance check read the pins of every customization pipeline of
+   * this registry, made before or after it; returns their table names as JSON, for its environment.
+   * @internal
+   */
+  public _readProvenanceLedgers(reader: iam.IGrantable): string {
+    this.ledgerReaders.push(reader);
+    for (const { table, key } of this.ledgers) grantLedger(reader, table, key);
+    return Lazy.string({
+      produce: () => Stack.of(this).toJsonString(this.ledgers.map(({ table }) => table.tableName)),
+    });
+  }
+
   private denyPutsNotEncryptedWithRegistryKey(bucket: s3.Bucket) {
     const deny = (sid: string, conditions: Record<string, Record<string, unknown>>) =>
       bucket.addToResourcePolicy(
@@ -420,7 +460,28 @@ export class ModelRegistry extends ModelRegistryBase {
       );
       deny(bucket, 'DenyDeletesButBreakGlass', GUARDED_DELETE_ACTIONS, this.breakGlass);
     }
+    // The pipelines' records: written by the pipelines' own functions, and by nobody else.
+    const metadata = this.metadataBucket as s3.Bucket;
+    metadata.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'DenyRecordWritesButThePipelines',
+        effect: iam.Effect.DENY,
+        principals: [new iam.AnyPrincipal()],
+        actions: GUARDED_WRITE_ACTIONS,
+        resources: RECORD_PREFIXES.map((prefix) => metadata.arnForObjects(`${prefix}*`)),
+        conditions:
+          this.recordWriters.size > 0
+            ? { ArnNotEquals: { 'aws:PrincipalArn': [...this.recordWriters] } }
+            : undefined,
+      }),
+    );
   }
+}
+
+/** GetItem on a ledger table, and the decryption its key requires. */
+function grantLedger(reader: iam.IGrantable, table: dynamodb.ITable, key: kms.IKey) {
+  table.grant(reader, 'dynamodb:GetItem');
+  key.grant(reader, 'kms:Decrypt');
 }
 
 /** The bucket of a registry that holds a data class. */

@@ -134,7 +134,8 @@ describe('classifyActions', () => {
 
   test('SendTaskSuccess with a way to read task tokens is approval', () => {
     expect(caps(['states:SendTaskSuccess', 'states:GetExecutionHistory'])).toEqual([APPROVAL]);
-    expect(caps(['states:*'])).toEqual([APPROVAL]);
+    // states:* on every state machine also changes the pipelines' own: privilege administration.
+    expect(caps(['states:*'])).toEqual([APPROVAL, PRIVILEGE_ADMIN]);
   });
 
   test('logs:* and other non-ML services confer nothing but on inference logs delivered to a log group', () => {

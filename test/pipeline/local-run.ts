@@ -38,6 +38,19 @@ export const EXECUTION_ARN = `arn:aws:states:${REGION}:${ACCOUNT}:execution:${ST
 export const TASK_TOKEN = 'task-token-of-await-approval';
 
 /**
+ * What the gate's decision check finds in a record the approval handler closed with `decision`
+ * (its SendTaskSuccess output), for a pipeline that requires two approvals.
+ */
+export function recordedVerdict(decision: Json): Json {
+  const approved = decision?.decision === 'approved' && decision.approvalCount >= 2;
+  return {
+    approved,
+    approvers: approved ? decision.approvers : [],
+    reason: decision?.reason ?? 'no decision',
+  };
+}
+
+/**
  * Runs a synthesized definition locally. Every Task state is replaced by `handlers[state]` (or
  * returns `{}`), and each call is recorded with the parameters the definition rendered for it.
  * Wait states do not wait.
@@ -58,12 +71,19 @@ export async function runLocally(
     }
   };
   collect(definition.States);
+  // The decision check re-reads the record; unless a test says what the record holds, it holds
+  // what the approval handler records for the decision the wait returned.
+  let lastDecision: Json;
+  const handlerOf = (state: string): TaskHandler | undefined =>
+    handlers[state] ?? (state === 'CheckDecision' ? () => recordedVerdict(lastDecision) : undefined);
   const overrides = Object.fromEntries(
     [...taskStates].map((state) => [
       state,
       async (taskInput: Json) => {
         calls.push({ state, input: taskInput });
-        return (await handlers[state]?.(taskInput)) ?? {};
+        const result = (await handlerOf(state)?.(taskInput)) ?? {};
+        if (state === 'AwaitApproval') lastDecision = result;
+        return result;
       },
     ]),
   );

@@ -127,12 +127,39 @@ describe('the synthesized customization state machine', () => {
       'VerifyDatasetsInspect',
       'RecordValidated',
       'AwaitApproval',
+      'CheckDecision',
       'ReverifyDatasetsInspect',
       'ReverifyDatasetsInspect',
       'RecordLaunch',
       'CustomizeModel',
       'WriteProvenance',
     ]);
+  });
+
+  test('a task output claiming approval, sent by whoever read the token, launches nothing: the record decides', async () => {
+    const forged = { decision: 'approved', approvalCount: 99, approvers: ['x', 'y'], reason: 'forged' };
+    const result = await run(() => forged, undefined, undefined, {
+      CheckDecision: () => ({
+        approved: false,
+        approvers: [],
+        reason: 'the record is AWAITING_APPROVAL, not APPROVED',
+      }),
+    });
+    expect(result.callsTo('CheckDecision')).toEqual([{ requestId: REQUEST_ID, check: 'decision' }]);
+    expect(result.callsTo('CustomizeModel')).toEqual([]);
+    expect(result.error).toBe('REJECTED');
+    expect(result.cause).toBe('the record is AWAITING_APPROVAL, not APPROVED');
+  });
+
+  test("every record write is conditioned on this execution being the request's own", async () => {
+    const result = await run(() => twoApprovals);
+    const writes = ['RecordValidated', 'RecordLaunch', 'RecordOutcome'].map(
+      (state) => result.callsTo(state)[0],
+    );
+    for (const write of writes) {
+      expect(write.ConditionExpression).toMatch(/executionArn = :execution/);
+      expect(write.ExpressionAttributeValues[':execution']).toEqual({ S: EXECUTION_ARN });
+    }
   });
 
   test('the base model is taken from the allowlist by name, never from the request', async () => {

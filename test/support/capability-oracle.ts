@@ -21,6 +21,8 @@ export interface OracleRegistry {
   readonly keyArns?: string[];
   readonly approvalEndpointArns?: string[];
   readonly decisionTableArns?: string[];
+  /** The pipelines' machinery by component tag, as ARNs. */
+  readonly componentArns?: Record<string, string[]>;
 }
 
 export interface OraclePolicies {
@@ -86,6 +88,14 @@ function scopedProbes(on: ResourceContext, action: string, registry: OracleRegis
     ...(on.registryKey ? (registry.keyArns ?? []) : []),
     ...(on.approvalEndpoint ? (registry.approvalEndpointArns ?? []) : []),
     ...(on.decisionTable ? (registry.decisionTableArns ?? []) : []),
+    ...(on.components ?? []).flatMap((c) => registry.componentArns?.[c] ?? []),
+    // The pipelines' records, in the metadata buckets.
+    ...(s3 && on.pipelineRecords ? registry.buckets : [])
+      .filter((b) => b.dataClass === 'metadata')
+      .flatMap((b) => [
+        `arn:aws:s3:::${b.name}/provenance/some-key`,
+        `arn:aws:s3:::${b.name}/deployments/some-key`,
+      ]),
     ...(on.allResources ? [`arn:aws:iam::${ACCOUNT}:role/model-access-oracle-any-role`] : []),
   ];
 }

@@ -1,15 +1,41 @@
+import { EncryptCommand, KMSClient } from '@aws-sdk/client-kms';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { loadRecord } from './record-store';
 import { isDeployment, PipelineRequest, RequestRecord, RequestStatus } from './request-record';
 import { documents, env } from './runtime';
+import { tokenContext } from './task-token';
 
 const sns = new SNSClient({});
+const kms = new KMSClient({});
+
+/** The state machine's two calls: hold a request for approval (with the task token), then check its decision. */
+export type GateEvent = { requestId: string; taskToken: string } | { requestId: string; check: 'decision' };
+
+/** What the decision check finds in the record: whether the request may go on, and why. */
+export interface VerifiedDecision {
+  readonly approved: boolean;
+  readonly approvers: string[];
+  readonly reason: string;
+}
+
+export async function handler(event: GateEvent): Promise<void | VerifiedDecision> {
+  return 'taskToken' in event ? hold(event) : checkDecision(event.requestId);
+}
 
 /**
- * The pipeline's approval step: keeps the task token where only the approval handler reads it,
- * starts the expiry clock, and tells the approvers. The token is never published.
+ * The pipeline's approval step: seals the task token (only the approval handler can open it, and
+ * only for this request), starts the expiry clock, and tells the approvers. The token is never
+ * published, and no reader of the table can use it.
  */
-export async function handler(event: { requestId: string; taskToken: string }): Promise<void> {
+async function hold(event: { requestId: string; taskToken: string }): Promise<void> {
+  const sealed = await kms.send(
+    new EncryptCommand({
+      KeyId: env('TOKEN_KEY_ARN'),
+      Plaintext: Buffer.from(event.taskToken, 'utf8'),
+      EncryptionContext: tokenContext(event.requestId),
+    }),
+  );
   const expiresAt = new Date(Date.now() + Number(env('APPROVAL_TIMEOUT_SECONDS')) * 1000).toISOString();
   const result = await documents.send(
     new UpdateCommand({
@@ -21,7 +47,7 @@ export async function handler(event: { requestId: string; taskToken: string }): 
       ExpressionAttributeValues: {
         ':awaiting': RequestStatus.AWAITING_APPROVAL,
         ':validated': RequestStatus.VALIDATED,
-        ':token': event.taskToken,
+        ':token': Buffer.from(sealed.CiphertextBlob!).toString('base64'),
         ':expiresAt': expiresAt,
       },
       ReturnValues: 'ALL_NEW',
@@ -43,6 +69,32 @@ export async function handler(event: { requestId: string; taskToken: string }): 
       ].join('\n'),
     }),
   );
+}
+
+/**
+ * The decision as the record holds it, re-read after the wait: the task's output is not trusted,
+ * since whoever holds a task token (say, from the execution's history) can send any output. The
+ * request goes on only if the record, which only the gate writes, is approved by at least the
+ * configured number of distinct people, none of them the requester or excluded.
+ */
+async function checkDecision(requestId: string): Promise<VerifiedDecision> {
+  const record = await loadRecord(requestId);
+  const refused = (reason: string): VerifiedDecision => ({ approved: false, approvers: [], reason });
+  if (!record) return refused(`no request ${requestId} in the decision table`);
+  if (record.status === RequestStatus.REJECTED && record.rejection) {
+    return refused(`rejected by ${record.rejection.rejectedBy}: ${record.rejection.reason}`);
+  }
+  if (record.status !== RequestStatus.APPROVED)
+    return refused(`the record is ${record.status}, not APPROVED`);
+  const people = Object.keys(record.approvals ?? {}).filter(
+    (person) => person !== record.requesterPerson && !record.excludedPersons?.[person],
+  );
+  const required = Number(env('REQUIRED_APPROVALS'));
+  if (people.length < required) {
+    return refused(`the record holds ${people.length} valid approvals of the ${required} required`);
+  }
+  const approvers = people.map((p) => record.approvals[p].approver);
+  return { approved: true, approvers, reason: `approved by ${approvers.join(', ')}` };
 }
 
 /** What the approvers are asked to approve. */

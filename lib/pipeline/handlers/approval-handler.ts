@@ -8,6 +8,7 @@ import { Caller } from './identity';
 import { loadRecord } from './record-store';
 import { RequestRecord, RequestStatus } from './request-record';
 import { documents, env } from './runtime';
+import { openToken } from './task-token';
 
 const sfn = new SFNClient({});
 const REQUEST_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -195,7 +196,10 @@ async function close(
 async function resume(record: RequestRecord, decision: Decision): Promise<boolean> {
   try {
     await sfn.send(
-      new SendTaskSuccessCommand({ taskToken: record.taskToken, output: JSON.stringify(decision) }),
+      new SendTaskSuccessCommand({
+        taskToken: await openToken(record.requestId, record.taskToken!),
+        output: JSON.stringify(decision),
+      }),
     );
     return true;
   } catch (e) {

@@ -65,6 +65,6 @@ export async function handler(event: FinishedDeployment): Promise<{ recordKey: s
     recordedAt: new Date().toISOString(),
   };
   const recordKey = `deployments/${record.requestId}.json`;
-  await writeOnce(record.requestId, recordKey, body, 'deploymentRecordKey');
+  await writeOnce(record.requestId, recordKey, body, 'deploymentRecord');
   return { recordKey };
 }

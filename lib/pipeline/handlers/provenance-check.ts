@@ -1,8 +1,9 @@
-import { GetObjectCommand, NoSuchKey, S3Client } from '@aws-sdk/client-s3';
-import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetObjectCommand, HeadObjectCommand, NotFound, S3Client } from '@aws-sdk/client-s3';
+import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { personOf } from './identity';
 import type { ProvenanceManifest } from './provenance-writer';
-import { RequestStatus } from './request-record';
+import { RecordPin, sha256Of } from './record-store';
+import { RequestRecord, RequestStatus } from './request-record';
 import { documents, env } from './runtime';
 
 const s3 = new S3Client({});
@@ -37,8 +38,9 @@ class ProvenanceError extends Error {
 
 /**
  * Checks that a model version came out of an approved customization of this platform: its
- * manifest (under object lock in the metadata bucket) exists, names this very output, and
- * records the approvals it required. Records whoever requested the training as a person who may
+ * manifest (under object lock in the metadata bucket) exists, is the very version its pipeline
+ * wrote and pinned (version id and SHA-256), names this very output, and records the approvals
+ * it required. Records whoever requested the training as a person who may
  * not approve the deployment, before anyone can. A model without a manifest passes only where
  * the pipeline was told not to require provenance.
  */
@@ -46,7 +48,8 @@ export async function handler(event: ModelToCheck): Promise<CheckedProvenance> {
   const required = env('REQUIRE_PROVENANCE') === 'true';
   const trainedBy = TRAINED_HERE.exec(event.locator)?.[1];
   const manifestKey = trainedBy ? `provenance/${trainedBy}.json` : undefined;
-  const manifest = manifestKey ? await read(manifestKey) : undefined;
+  const pin = trainedBy ? await pinOf(trainedBy) : undefined;
+  const manifest = manifestKey ? await read(manifestKey, pin) : undefined;
   if (!manifest) {
     if (required) {
       throw new ProvenanceError(
@@ -78,14 +81,53 @@ export async function handler(event: ModelToCheck): Promise<CheckedProvenance> {
   return { manifestKey: manifestKey!, trainer };
 }
 
-async function read(key: string): Promise<ProvenanceManifest | undefined> {
+/**
+ * The pin the customization pipeline recorded when it wrote the manifest of `requestId`: the
+ * version id and SHA-256, from its decision table (only its functions write there).
+ */
+async function pinOf(requestId: string): Promise<RecordPin | undefined> {
+  for (const table of JSON.parse(process.env.PROVENANCE_TABLES ?? '[]') as string[]) {
+    const { Item } = await documents.send(
+      new GetCommand({ TableName: table, Key: { requestId }, ConsistentRead: true }),
+    );
+    const record = Item as RequestRecord | undefined;
+    if (record?.manifestKey && record.manifestVersionId && record.manifestSha256) {
+      return { key: record.manifestKey, versionId: record.manifestVersionId, sha256: record.manifestSha256 };
+    }
+  }
+  return undefined;
+}
+
+/**
+ * The manifest at `key`, exactly as its pipeline wrote it: the pinned version, whose bytes must
+ * have the pinned SHA-256, and no later version over it. A manifest with no pin (none of this
+ * registry's customization pipelines wrote it) is no provenance.
+ */
+async function read(key: string, pin: RecordPin | undefined): Promise<ProvenanceManifest | undefined> {
+  const Bucket = env('METADATA_BUCKET');
+  let current;
   try {
-    const object = await s3.send(new GetObjectCommand({ Bucket: env('METADATA_BUCKET'), Key: key }));
-    return JSON.parse(await object.Body!.transformToString()) as ProvenanceManifest;
+    current = await s3.send(new HeadObjectCommand({ Bucket, Key: key }));
   } catch (e) {
-    if (e instanceof NoSuchKey || (e as { name?: string }).name === 'NoSuchKey') return undefined;
+    const name = (e as { name?: string }).name;
+    if (e instanceof NotFound || name === 'NotFound' || name === 'NoSuchKey') return undefined;
     throw e;
   }
+  const refuse = (problem: string) => new ProvenanceError('ProvenanceMismatch', `the manifest ${key} ${problem}`);
+  if (!pin || pin.key !== key) {
+    throw refuse("was not written by a customization pipeline of this registry: no pipeline pinned its version");
+  }
+  if (current.VersionId !== pin.versionId) {
+    throw refuse(
+      `was written over after the pipeline wrote it (version ${current.VersionId}, not the pinned ${pin.versionId}); only the pinned version is provenance`,
+    );
+  }
+  const object = await s3.send(new GetObjectCommand({ Bucket, Key: key, VersionId: pin.versionId }));
+  const bytes = await object.Body!.transformToByteArray();
+  if (sha256Of(bytes) !== pin.sha256) {
+    throw refuse(`version ${pin.versionId} does not have the SHA-256 the pipeline recorded`);
+  }
+  return JSON.parse(Buffer.from(bytes).toString('utf8')) as ProvenanceManifest;
 }
 
 /** Writes the exclusions and the provenance into the request's record while it is still only submitted. */

@@ -74,6 +74,6 @@ export async function handler(event: FinishedJob): Promise<{ manifestKey: string
     completedAt: new Date().toISOString(),
   };
   const manifestKey = `provenance/${record.requestId}.json`;
-  await writeOnce(record.requestId, manifestKey, manifest, 'manifestKey');
+  await writeOnce(record.requestId, manifestKey, manifest, 'manifest');
   return { manifestKey };
 }

@@ -32,6 +32,8 @@ export async function handler(event: LambdaFunctionURLEvent): Promise<APIGateway
   const { request } = checked;
   const requestId = randomUUID();
   const requestedAt = new Date().toISOString();
+  // The execution is named after the request: only it may move the record on (its ARN is known now).
+  const executionArn = `${env('STATE_MACHINE_ARN').replace(':stateMachine:', ':execution:')}:${requestId}`;
   const record: RequestRecord = {
     requestId,
     status: RequestStatus.SUBMITTED,
@@ -41,6 +43,7 @@ export async function handler(event: LambdaFunctionURLEvent): Promise<APIGateway
     request,
     requiredApprovals: Number(env('REQUIRED_APPROVALS')),
     approvals: {},
+    executionArn,
   };
   await documents.send(
     new PutCommand({
@@ -57,15 +60,14 @@ export async function handler(event: LambdaFunctionURLEvent): Promise<APIGateway
     request,
     ...(isDeployment(request) ? {} : { datasets: datasetsOf(request) }),
   };
-  let executionArn: string | undefined;
   try {
-    ({ executionArn } = await sfn.send(
+    await sfn.send(
       new StartExecutionCommand({
         stateMachineArn: env('STATE_MACHINE_ARN'),
         name: requestId,
         input: JSON.stringify(input),
       }),
-    ));
+    );
   } catch (e) {
     // No execution will ever move this record on: close it, so it is not mistaken for a live request.
     const reason = `the pipeline could not be started: ${(e as Error).message}`;
@@ -75,7 +77,6 @@ export async function handler(event: LambdaFunctionURLEvent): Promise<APIGateway
     });
     return refuse(500, reason);
   }
-  await updateRecord(requestId, 'SET executionArn = :arn', { ':arn': executionArn });
   emitMetric(env('PIPELINE_NAME'), GovernanceMetric.REQUESTED, 1, 'Count');
   return respond(202, { requestId, executionArn, status: RequestStatus.SUBMITTED });
 }

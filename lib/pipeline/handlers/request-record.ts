@@ -45,11 +45,15 @@ export interface RequestRecord {
    */
   readonly excludedPersons?: Record<string, string>;
   readonly executionArn?: string;
+  /** The approval step's task token, sealed with the gate's token key (base64 ciphertext). */
   readonly taskToken?: string;
   readonly expiresAt?: string;
   readonly rejection?: { rejectedBy: string; rejectedAt: string; reason: string };
   readonly outcome?: string;
+  /** The provenance manifest a customization wrote, pinned by version and checksum (record-store.ts). */
   readonly manifestKey?: string;
+  readonly manifestVersionId?: string;
+  readonly manifestSha256?: string;
 }
 
 /** The execution input the request handler starts the pipeline with. */

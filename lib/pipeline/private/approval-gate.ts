@@ -1,5 +1,5 @@
 import * as path from 'path';
-import { ArnFormat, Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { ArnFormat, Duration, Lazy, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -10,6 +10,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { Component, TAG_COMPONENT } from '../../capabilities/capability';
+import { DECISION_RECORD_WRITES } from '../../capabilities/catalog';
 import {
   acknowledgeFinding,
   acknowledgeWildcardResource,
@@ -32,6 +33,31 @@ const PIPELINE_INVOCATION = {
 };
 
 const GATE_KEY_ACTIONS = ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey', 'kms:DescribeKey'];
+
+/**
+ * The token key's administration, which the account keeps: everything but using the key and
+ * granting its use (`kms:CreateGrant`), so no identity policy, however broad, can decrypt a token.
+ */
+const TOKEN_KEY_ADMINISTRATION = [
+  'kms:DescribeKey',
+  'kms:GetKeyPolicy',
+  'kms:GetKeyRotationStatus',
+  'kms:ListResourceTags',
+  'kms:ListGrants',
+  'kms:ListKeyPolicies',
+  'kms:PutKeyPolicy',
+  'kms:EnableKey',
+  'kms:DisableKey',
+  'kms:EnableKeyRotation',
+  'kms:DisableKeyRotation',
+  'kms:ScheduleKeyDeletion',
+  'kms:CancelKeyDeletion',
+  'kms:TagResource',
+  'kms:UntagResource',
+  'kms:UpdateKeyDescription',
+  'kms:RevokeGrant',
+  'kms:RetireGrant',
+];
 
 const MAX_APPROVAL_TIMEOUT = Duration.days(365);
 
@@ -57,6 +83,11 @@ export class ApprovalGate {
   /** How long the pipeline's logs are kept. */
   public readonly logRetention: logs.RetentionDays;
   public readonly encryptionKey: kms.IKey;
+  /**
+   * Seals the approval step's task token in the decision table: its key policy lets the gate
+   * function encrypt and the approval function decrypt, and no one else use it.
+   */
+  public readonly tokenKey: kms.Key;
   public readonly table: dynamodb.Table;
   public readonly topic: sns.Topic;
   /** The function the state machine invokes to wait for approval, with a task token. */
@@ -67,6 +98,8 @@ export class ApprovalGate {
   public readonly functions: lambda.Function[] = [];
 
   private readonly participants: Participants;
+  /** The roles the table's resource policy lets write: the gate's functions and its state machine. */
+  private readonly tableWriters: iam.IRole[] = [];
   private stateMachine?: sfn.StateMachine;
   private requestFunction?: lambda.Function;
   private approvalFunction?: lambda.Function;
@@ -87,6 +120,24 @@ export class ApprovalGate {
     allowCloudWatchLogs(this.encryptionKey, scope);
 
     this.table = new dynamodb.Table(scope, 'Decisions', {
+      // Records are written by the gate alone, whatever identity policies say elsewhere.
+      resourcePolicy: new iam.PolicyDocument({
+        statements: [
+          new iam.PolicyStatement({
+            sid: 'OnlyTheGateWritesRecords',
+            effect: iam.Effect.DENY,
+            principals: [new iam.AnyPrincipal()],
+            actions: [...DECISION_RECORD_WRITES],
+            // A table's own ARN cannot be named in its own policy; the policy applies to this table only.
+            resources: ['*'],
+            conditions: {
+              ArnNotEquals: {
+                'aws:PrincipalArn': Lazy.list({ produce: () => this.tableWriters.map((r) => r.roleArn) }),
+              },
+            },
+          }),
+        ],
+      }),
       partitionKey: { name: 'requestId', type: dynamodb.AttributeType.STRING },
       billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
       encryption: dynamodb.TableEncryption.CUSTOMER_MANAGED,
@@ -108,19 +159,52 @@ export class ApprovalGate {
       enforceSSL: true,
     });
 
-    this.gateFunction = this.fn('ApprovalGate', 'approval-gate', 'Holds a request for approval', {
-      TABLE_NAME: this.table.tableName,
-      TOPIC_ARN: this.topic.topicArn,
-      APPROVAL_TIMEOUT_SECONDS: String(this.approvalTimeout.toSeconds()),
+    this.tokenKey = new kms.Key(scope, 'TaskTokenKey', {
+      description: `${capitalized(props.subject)} pipeline: seals the approval step's task tokens`,
+      enableKeyRotation: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+      policy: new iam.PolicyDocument({
+        statements: [
+          new iam.PolicyStatement({
+            sid: 'AccountAdministersButCannotUse',
+            principals: [new iam.AccountRootPrincipal()],
+            actions: TOKEN_KEY_ADMINISTRATION,
+            resources: ['*'],
+          }),
+        ],
+      }),
     });
-    this.table.grant(this.gateFunction, 'dynamodb:UpdateItem');
+
+    this.gateFunction = this.fn(
+      'ApprovalGate',
+      'approval-gate',
+      'Holds a request for approval, then checks its decision',
+      {
+        TABLE_NAME: this.table.tableName,
+        TOPIC_ARN: this.topic.topicArn,
+        TOKEN_KEY_ARN: this.tokenKey.keyArn,
+        APPROVAL_TIMEOUT_SECONDS: String(this.approvalTimeout.toSeconds()),
+        REQUIRED_APPROVALS: String(this.requiredApprovals),
+      },
+    );
+    this.grantTable(this.gateFunction, 'dynamodb:GetItem', 'dynamodb:UpdateItem');
+    this.grantTokenKey(this.gateFunction, 'kms:Encrypt');
     this.grantPublish(this.gateFunction);
     this.functions.push(this.gateFunction);
   }
 
-  /** One of the pipeline's functions: its environment and logs under the gate's key. */
-  public fn(id: string, handler: string, description: string, environment: Record<string, string>) {
-    return handlerFunction(this.scope, id, {
+  /**
+   * One of the pipeline's functions: its environment and logs under the gate's key, tagged as the
+   * pipeline machinery it is (`component`), which the pack and the boundaries guard.
+   */
+  public fn(
+    id: string,
+    handler: string,
+    description: string,
+    environment: Record<string, string>,
+    component: Component = Component.PIPELINE_FUNCTION,
+  ) {
+    const fn = handlerFunction(this.scope, id, {
       owner: this.props.owner,
       directory: path.join(__dirname, '..', 'handlers'),
       handler,
@@ -133,6 +217,8 @@ export class ApprovalGate {
       encryptionKey: this.encryptionKey,
       logRetention: this.logRetention,
     });
+    (fn.node.defaultChild as lambda.CfnFunction).tags.setTag(TAG_COMPONENT, component);
+    return fn;
   }
 
   /**
@@ -142,6 +228,8 @@ export class ApprovalGate {
    */
   public attach(stateMachine: sfn.StateMachine, requestEnvironment: Record<string, string>): void {
     this.stateMachine = stateMachine;
+    // Its tasks record status changes and outcomes.
+    this.tableWriters.push(stateMachine.role);
     this.grantPublish(stateMachine);
     allowGovernanceMetrics(stateMachine.role);
     const common = {
@@ -159,8 +247,9 @@ export class ApprovalGate {
         REQUIRED_APPROVALS: String(this.requiredApprovals),
         ...requestEnvironment,
       },
+      Component.REQUEST_ENDPOINT,
     );
-    this.table.grant(requestFunction, 'dynamodb:PutItem', 'dynamodb:UpdateItem');
+    this.grantTable(requestFunction, 'dynamodb:PutItem', 'dynamodb:UpdateItem');
     stateMachine.grantStartExecution(requestFunction);
     this.requestFunction = requestFunction;
     this.requestUrl = requestFunction.addFunctionUrl({ authType: lambda.FunctionUrlAuthType.AWS_IAM });
@@ -169,9 +258,15 @@ export class ApprovalGate {
       'ApprovalHandler',
       'approval-handler',
       'Takes approvals and rejections',
-      { ...common, [PARTICIPANTS_ENV]: this.participants.environment('approval') },
+      {
+        ...common,
+        TOKEN_KEY_ARN: this.tokenKey.keyArn,
+        [PARTICIPANTS_ENV]: this.participants.environment('approval'),
+      },
+      Component.APPROVAL_ENDPOINT,
     );
-    this.table.grant(approvalFunction, 'dynamodb:GetItem', 'dynamodb:UpdateItem');
+    this.grantTable(approvalFunction, 'dynamodb:GetItem', 'dynamodb:UpdateItem');
+    this.grantTokenKey(approvalFunction, 'kms:Decrypt');
     // SendTaskSuccess takes no resource (CDK's grantTaskResponse names the state machine, which
     // IAM never matches): who may resume a wait is decided by who can read its token, here alone.
     approvalFunction.addToRolePolicy(
@@ -182,16 +277,34 @@ export class ApprovalGate {
       '*',
       `states:SendTaskSuccess accepts only Resource "*"; who may resume a wait is decided by who can read its token, this function alone. ${XRAY_TAKES_ONLY_STAR}`,
     );
-    (approvalFunction.node.defaultChild as lambda.CfnFunction).tags.setTag(
-      TAG_COMPONENT,
-      Component.APPROVAL_ENDPOINT,
-    );
     this.approvalFunction = approvalFunction;
     this.approvalUrl = approvalFunction.addFunctionUrl({ authType: lambda.FunctionUrlAuthType.AWS_IAM });
     for (const f of [requestFunction, approvalFunction]) {
       this.grantKey(f);
       this.functions.push(f);
     }
+  }
+
+  /**
+   * Lets one of the gate's functions use the decision table; one that writes becomes a writer
+   * the table's resource policy admits.
+   */
+  public grantTable(fn: lambda.Function, ...actions: string[]): void {
+    this.table.grant(fn, ...actions);
+    if (actions.some((a) => DECISION_RECORD_WRITES.includes(a))) this.tableWriters.push(fn.role!);
+  }
+
+  /** One use of the task-token key, by its key policy (identity policies cannot grant it) and the function's own. */
+  private grantTokenKey(fn: lambda.Function, action: 'kms:Encrypt' | 'kms:Decrypt'): void {
+    this.tokenKey.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: action === 'kms:Encrypt' ? 'GateSealsTokens' : 'ApprovalHandlerOpensTokens',
+        principals: [new iam.ArnPrincipal(fn.role!.roleArn)],
+        actions: [action],
+        resources: ['*'],
+      }),
+    );
+    this.tokenKey.grant(fn, action);
   }
 
   /** Lets the grantee submit requests through the request URL, and nothing more. */

@@ -124,7 +124,7 @@ export function sageMakerDeployment(scope: Construct, ctx: DeploymentContext): D
         payload: sfn.TaskInput.fromObject({
           requestId: stringAt('$.requestId'),
           modelPackageArn: stringAt('$.request.model'),
-          approvers: sfn.JsonPath.listAt('$.decision.approvers'),
+          approvers: sfn.JsonPath.listAt('$.verified.approvers'),
           environment: stringAt('$.request.environment'),
         }),
         resultPath: DISCARD,

@@ -37,14 +37,17 @@ export interface Ending {
  * still decides how the execution ends.
  */
 export function ending(scope: Construct, props: EndingProps): Ending {
+  // Only the execution the request handler started for a request may record its outcome.
   const record = new tasks.DynamoUpdateItem(scope, 'RecordOutcome', {
     table: props.table,
     key: { requestId: tasks.DynamoAttributeValue.fromString(stringAt('$.requestId')) },
     updateExpression: 'SET #status = :status, outcome = :reason',
+    conditionExpression: 'executionArn = :execution',
     expressionAttributeNames: { '#status': 'status' },
     expressionAttributeValues: {
       ':status': tasks.DynamoAttributeValue.fromString(stringAt('$.outcome.status')),
       ':reason': tasks.DynamoAttributeValue.fromString(stringAt('$.outcome.reason')),
+      ':execution': thisExecution(),
     },
     resultPath: DISCARD,
   });
@@ -124,16 +127,18 @@ export function approvalSteps(scope: Construct, end: Ending, props: ApprovalStep
     { errors: [sfn.Errors.TIMEOUT], resultPath: '$.error' },
   );
   awaitApproval.addCatch(end.fault, { resultPath: '$.error' });
+  // Whoever holds a task token can send any output: the decision is re-read from the record.
+  const checkDecision = new tasks.LambdaInvoke(scope, 'CheckDecision', {
+    lambdaFunction: props.approvalGate,
+    payload: sfn.TaskInput.fromObject({ requestId: stringAt('$.requestId'), check: 'decision' }),
+    payloadResponseOnly: true,
+    resultPath: '$.verified',
+  });
+  checkDecision.addCatch(end.fault, { resultPath: '$.error' });
   const decide = new sfn.Choice(scope, 'Decide')
-    .when(
-      sfn.Condition.and(
-        sfn.Condition.stringEquals('$.decision.decision', 'approved'),
-        sfn.Condition.numberGreaterThanEquals('$.decision.approvalCount', props.requiredApprovals),
-      ),
-      props.approved,
-    )
-    .otherwise(end.outcome('NotApproved', RequestStatus.REJECTED, stringAt('$.decision.reason')));
-  return recordValidated.next(awaitApproval).next(decide);
+    .when(sfn.Condition.booleanEquals('$.verified.approved', true), props.approved)
+    .otherwise(end.outcome('NotApproved', RequestStatus.REJECTED, stringAt('$.verified.reason')));
+  return recordValidated.next(awaitApproval).next(checkDecision).next(decide);
 }
 
 /** Records that the approved work starts (`APPROVED` to `RUNNING`); a failure to record is the pipeline's fault. */
@@ -143,7 +148,15 @@ export function recordLaunch(scope: Construct, end: Ending, table: dynamodb.ITab
   return task;
 }
 
-/** Moves the request's record from one status to the next, only if it is where the pipeline left it. */
+/**
+ * This execution's ARN, which the request handler records with the request before starting it:
+ * an execution someone else started, naming another request, changes no record.
+ */
+function thisExecution(): tasks.DynamoAttributeValue {
+  return tasks.DynamoAttributeValue.fromString(stringAt('$$.Execution.Id'));
+}
+
+/** Moves the request's record from one status to the next, only if it is where the pipeline left it and this execution is the request's. */
 export function statusChange(
   scope: Construct,
   id: string,
@@ -155,11 +168,12 @@ export function statusChange(
     table,
     key: { requestId: tasks.DynamoAttributeValue.fromString(stringAt('$.requestId')) },
     updateExpression: 'SET #status = :to',
-    conditionExpression: '#status = :from',
+    conditionExpression: '#status = :from AND executionArn = :execution',
     expressionAttributeNames: { '#status': 'status' },
     expressionAttributeValues: {
       ':to': tasks.DynamoAttributeValue.fromString(to),
       ':from': tasks.DynamoAttributeValue.fromString(from),
+      ':execution': thisExecution(),
     },
     resultPath: DISCARD,
   });

@@ -1,12 +1,16 @@
+import { Aws } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import {
   Capability,
   DataClass,
+  GATE_MACHINERY,
   MODEL_CAPABILITIES,
   REGISTRY_DATA_CLASSES,
+  TAG_COMPONENT,
   TAG_DATA_CLASS,
 } from '../../capabilities/capability';
 import { catalogActions } from '../../capabilities/actions';
+import { RECORD_PREFIXES } from '../../capabilities/catalog';
 import { GUARDED_DELETE_ACTIONS, GUARDED_WRITE_ACTIONS } from '../../private/registry-writes';
 
 /**
@@ -145,6 +149,22 @@ export function capabilityDenies(capability: Capability): iam.PolicyStatement[] 
         capability === Capability.CUSTOMIZATION
           ? { StringNotEquals: { 'iam:PassedToService': MODEL_SERVICES } }
           : undefined,
+    }),
+    // The pipelines' machinery, found by its component tag: changing or bypassing it is privilege
+    // administration whatever the app grants.
+    new iam.PolicyStatement({
+      sid: 'DenyGateMachinery',
+      effect: iam.Effect.DENY,
+      actions: catalogActions(Capability.PRIVILEGE_ADMIN, { components: GATE_MACHINERY }),
+      resources: ['*'],
+      conditions: { StringEquals: { [`aws:ResourceTag/${TAG_COMPONENT}`]: GATE_MACHINERY } },
+    }),
+    new iam.PolicyStatement({
+      sid: 'DenyPipelineRecords',
+      effect: iam.Effect.DENY,
+      actions: catalogActions(Capability.PRIVILEGE_ADMIN, { pipelineRecords: true }),
+      resources: RECORD_PREFIXES.map((prefix) => `arn:${Aws.PARTITION}:s3:::*/${prefix}*`),
+      conditions: { StringEquals: { [`aws:ResourceTag/${TAG_DATA_CLASS}`]: DataClass.METADATA } },
     }),
     new iam.PolicyStatement({
       sid: 'DenyRegistryPolicyChanges',

@@ -1,4 +1,5 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { DecryptCommand, KMSClient } from '@aws-sdk/client-kms';
 import { SendTaskSuccessCommand, SFNClient, TaskTimedOut } from '@aws-sdk/client-sfn';
 import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -20,6 +21,7 @@ quietMetricLines();
 setHandlerEnv();
 const dynamo = mockClient(DynamoDBDocumentClient);
 const sfn = mockClient(SFNClient);
+const kms = mockClient(KMSClient);
 
 const REQUEST_ID = '6f1c2d3e-4a5b-4c6d-8e9f-0a1b2c3d4e5f';
 const inAnHour = () => new Date(Date.now() + 3600_000).toISOString();
@@ -54,6 +56,8 @@ const body = (r: { body?: string }) => JSON.parse(r.body ?? '{}');
 beforeEach(() => {
   dynamo.reset();
   sfn.reset();
+  kms.reset();
+  kms.on(DecryptCommand).resolves({ Plaintext: Buffer.from('opened-token') });
 });
 
 describe('approval handler', () => {

@@ -1,4 +1,5 @@
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { CreateKeyCommand, EncryptCommand, KMSClient } from '@aws-sdk/client-kms';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { MotoServer } from '../../support/moto-server';
@@ -6,7 +7,8 @@ import { setHandlerEnv, urlEvent } from './events';
 
 /**
  * The approval handler over a real conditional-write API: moto's DynamoDB, with the decision
- * table created and one request awaiting two approvals, requested by Alice.
+ * table created and one request awaiting two approvals, requested by Alice, its task token sealed
+ * with a key of moto's KMS.
  */
 export interface DecisionTable {
   readonly approve: (caller: string) => Promise<APIGatewayProxyStructuredResultV2>;
@@ -15,6 +17,8 @@ export interface DecisionTable {
   /** The request as the table holds it now. */
   readonly stored: () => Promise<Record<string, unknown>>;
   readonly stop: () => Promise<void>;
+  /** The sealed task token the record holds (`task-token`, sealed for this request). */
+  readonly taskToken: string;
   /** moto's endpoint, for the IAM users and role sessions of a test. */
   readonly endpoint: string;
 }
@@ -31,7 +35,21 @@ export async function decisionTable(env: Record<string, string> = {}): Promise<D
     AWS_ACCESS_KEY_ID: 'testing',
     AWS_SECRET_ACCESS_KEY: 'testing',
   });
+  const kms = new KMSClient({ endpoint: moto.endpoint, region: 'us-east-1' });
+  const { KeyMetadata } = await kms.send(new CreateKeyCommand({}));
+  process.env.TOKEN_KEY_ARN = KeyMetadata!.Arn!;
+  process.env.AWS_ENDPOINT_URL_KMS = moto.endpoint;
   const { handler } = await import('../../../lib/pipeline/handlers/approval-handler');
+  const { tokenContext } = await import('../../../lib/pipeline/handlers/task-token');
+  // The task token as the gate seals it: only for this request of this table.
+  const sealed = await kms.send(
+    new EncryptCommand({
+      KeyId: KeyMetadata!.Arn!,
+      Plaintext: Buffer.from('task-token'),
+      EncryptionContext: tokenContext(REQUEST_ID),
+    }),
+  );
+  const taskToken = Buffer.from(sealed.CiphertextBlob!).toString('base64');
   const { documents } = await import('../../../lib/pipeline/handlers/runtime');
   await new DynamoDBClient({}).send(
     new CreateTableCommand({
@@ -58,7 +76,7 @@ export async function decisionTable(env: Record<string, string> = {}): Promise<D
             request: {},
             requiredApprovals: 2,
             approvals: {},
-            taskToken: 'token',
+            taskToken,
             expiresAt: new Date(Date.now() + 3600_000).toISOString(),
             ...extra,
           },
@@ -68,5 +86,6 @@ export async function decisionTable(env: Record<string, string> = {}): Promise<D
     stored: async () => (await documents.send(new GetCommand({ ...key, ConsistentRead: true }))).Item!,
     stop: () => moto.stop(),
     endpoint: moto.endpoint,
+    taskToken,
   };
 }

@@ -1,9 +1,18 @@
-import { GetObjectCommand, NoSuchKey, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { createHash } from 'crypto';
+import {
+  GetObjectCommand,
+  HeadObjectCommand,
+  NoSuchKey,
+  NotFound,
+  PutObjectCommand,
+  S3Client,
+} from '@aws-sdk/client-s3';
 import { CreateModelCommand, SageMakerClient, UpdateModelPackageCommand } from '@aws-sdk/client-sagemaker';
 import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
+import { EncryptCommand, KMSClient } from '@aws-sdk/client-kms';
 import { handler as approvalGate } from '../../../lib/pipeline/handlers/approval-gate';
 import { DeploymentRecord, handler as writeRecord } from '../../../lib/pipeline/handlers/deployment-record';
 import { handler as createHostingModel } from '../../../lib/pipeline/handlers/hosting-model';
@@ -56,17 +65,45 @@ function manifest(overrides: Record<string, unknown> = {}) {
     ...overrides,
   };
 }
-const storedManifests = (objects: Record<string, unknown>) =>
-  s3.on(GetObjectCommand).callsFake(({ Key }) => {
-    if (!(Key in objects))
-      throw new NoSuchKey({ message: 'The specified key does not exist.', $metadata: {} });
-    return { Body: { transformToString: async () => JSON.stringify(objects[Key]) } };
+/**
+ * The metadata bucket, versioned, and the customization pipeline's table that pinned each manifest
+ * when it wrote it (version `v1`, with its SHA-256): `later` writes a second version over a key,
+ * `unpinned` leaves a key out of the table.
+ */
+function storedManifests(
+  objects: Record<string, unknown>,
+  options: { later?: Record<string, unknown>; unpinned?: string[]; pinnedSha256?: string } = {},
+) {
+  const text = (body: unknown) => JSON.stringify(body, null, 2);
+  const versions: Record<string, Record<string, string>> = {};
+  for (const [key, body] of Object.entries(objects)) versions[key] = { v1: text(body) };
+  for (const [key, body] of Object.entries(options.later ?? {}))
+    versions[key] = { ...versions[key], v2: text(body) };
+  s3.on(HeadObjectCommand).callsFake(({ Key }) => {
+    if (!versions[Key]) throw new NotFound({ message: 'Not Found', $metadata: {} });
+    return { VersionId: Object.keys(versions[Key]).sort().pop() };
   });
+  s3.on(GetObjectCommand).callsFake(({ Key, VersionId }) => {
+    const body = versions[Key]?.[VersionId];
+    if (body === undefined)
+      throw new NoSuchKey({ message: 'The specified key does not exist.', $metadata: {} });
+    return { Body: { transformToByteArray: async () => new Uint8Array(Buffer.from(body)) } };
+  });
+  dynamo.on(GetCommand, { TableName: 'customizations' }).callsFake(({ Key }) => {
+    const key = `provenance/${Key.requestId}.json`;
+    if (!(key in objects) || options.unpinned?.includes(key)) return {};
+    const sha256 = options.pinnedSha256 ?? createHash('sha256').update(text(objects[key])).digest('base64');
+    return {
+      Item: { requestId: Key.requestId, manifestKey: key, manifestVersionId: 'v1', manifestSha256: sha256 },
+    };
+  });
+}
 
 beforeEach(() => {
   for (const client of [dynamo, s3, sns, sfn, sagemaker]) client.reset();
   setHandlerEnv();
   process.env.REQUIRE_PROVENANCE = 'true';
+  process.env.PROVENANCE_TABLES = JSON.stringify(['customizations']);
   process.env.HOSTING_ROLE_ARN = 'arn:aws:iam::111111111111:role/Hosting';
 });
 
@@ -126,6 +163,7 @@ describe('provenance check', () => {
     expect(s3.commandCalls(GetObjectCommand)[0].args[0].input).toEqual({
       Bucket: 'metadata',
       Key: `provenance/${TRAINING_ID}.json`,
+      VersionId: 'v1',
     });
     const update = dynamo.commandCalls(UpdateCommand)[0].args[0].input;
     expect(update.ConditionExpression).toBe('#status = :submitted');
@@ -191,6 +229,36 @@ describe('provenance check', () => {
     expect(dynamo.commandCalls(UpdateCommand)).toHaveLength(0);
   });
 
+  test('refuses a manifest written over after the pipeline pinned it, naming both versions', async () => {
+    const key = `provenance/${TRAINING_ID}.json`;
+    const forged = manifest({
+      requester: { identity: 'arn:aws:iam::111111111111:user/nobody', person: 'nobody' },
+    });
+    storedManifests({ [key]: manifest() }, { later: { [key]: forged } });
+    await expect(checkProvenance(event)).rejects.toMatchObject({
+      name: 'ProvenanceMismatch',
+      message: `the manifest ${key} was written over after the pipeline wrote it (version v2, not the pinned v1); only the pinned version is provenance`,
+    });
+    expect(dynamo.commandCalls(UpdateCommand)).toHaveLength(0);
+  });
+
+  test('refuses a manifest whose bytes are not those the pipeline pinned, or that no pipeline pinned', async () => {
+    const key = `provenance/${TRAINING_ID}.json`;
+    storedManifests({ [key]: manifest() }, { pinnedSha256: 'AAAA' });
+    await expect(checkProvenance(event)).rejects.toMatchObject({
+      message: `the manifest ${key} version v1 does not have the SHA-256 the pipeline recorded`,
+    });
+    s3.reset();
+    dynamo.reset();
+    storedManifests({ [key]: manifest() }, { unpinned: [key] });
+    await expect(checkProvenance(event)).rejects.toMatchObject({
+      message: `the manifest ${key} was not written by a customization pipeline of this registry: no pipeline pinned its version`,
+    });
+    // Where provenance is not required, an unpinned manifest is still no provenance.
+    process.env.REQUIRE_PROVENANCE = 'false';
+    await expect(checkProvenance(event)).rejects.toMatchObject({ name: 'ProvenanceMismatch' });
+  });
+
   test('lets a model without a manifest through only where provenance is not required, saying so', async () => {
     process.env.REQUIRE_PROVENANCE = 'false';
     storedManifests({});
@@ -221,6 +289,9 @@ describe('approval gate, for a deployment', () => {
         expiresAt: input.ExpressionAttributeValues[':expiresAt'],
       },
     }));
+    mockClient(KMSClient)
+      .on(EncryptCommand)
+      .resolves({ CiphertextBlob: Buffer.from('sealed') });
     await approvalGate({ requestId: REQUEST_ID, taskToken: 'secret-token' });
     const published = sns.commandCalls(PublishCommand)[0].args[0].input;
     expect(published.Subject).toBe('Model deployment awaiting approval');
@@ -278,6 +349,7 @@ describe('deployment record', () => {
         provenance: { manifestKey: `provenance/${TRAINING_ID}.json`, trainer: 'dave' },
       },
     });
+    s3.on(PutObjectCommand).resolves({ VersionId: 'r1' });
     const result = await writeRecord({
       requestId: REQUEST_ID,
       executionArn: 'arn:execution',
@@ -308,6 +380,21 @@ describe('deployment record', () => {
       provenance: { manifestKey: `provenance/${TRAINING_ID}.json`, trainer: 'dave' },
       deployed: `deploy-${REQUEST_ID}`,
       replaced: null,
+    });
+    // Pinned once: the version S3 gave it and the SHA-256 of the bytes written.
+    const pin = dynamo.commandCalls(UpdateCommand)[0].args[0].input;
+    expect(pin.ConditionExpression).toBe('attribute_not_exists(#key)');
+    expect(pin.ExpressionAttributeNames).toEqual({
+      '#key': 'deploymentRecordKey',
+      '#version': 'deploymentRecordVersionId',
+      '#sha256': 'deploymentRecordSha256',
+    });
+    expect(pin.ExpressionAttributeValues).toEqual({
+      ':key': `deployments/${REQUEST_ID}.json`,
+      ':version': 'r1',
+      ':sha256': createHash('sha256')
+        .update(put.Body as string)
+        .digest('base64'),
     });
   });
 

@@ -114,6 +114,7 @@ export function setHandlerEnv() {
       users: [],
     }),
     APPROVAL_TIMEOUT_SECONDS: '3600',
+    TOKEN_KEY_ARN: 'arn:aws:kms:us-east-1:111111111111:key/token-key',
     TOPIC_ARN: 'arn:aws:sns:us-east-1:111111111111:notifications',
     TRAINING_DATA_BUCKET: 'training',
     METADATA_BUCKET: 'metadata',

@@ -1,4 +1,5 @@
 import { HeadObjectCommand, NotFound, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { EncryptCommand, KMSClient } from '@aws-sdk/client-kms';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -14,6 +15,7 @@ setHandlerEnv();
 const dynamo = mockClient(DynamoDBDocumentClient);
 const s3 = mockClient(S3Client);
 const sns = mockClient(SNSClient);
+const kms = mockClient(KMSClient);
 const REQUEST_ID = '6f1c2d3e-4a5b-4c6d-8e9f-0a1b2c3d4e5f';
 const request = {
   baseModel: 'amazon.titan-text-express-v1',
@@ -27,10 +29,13 @@ beforeEach(() => {
   dynamo.reset();
   s3.reset();
   sns.reset();
+  kms.reset();
+  kms.on(EncryptCommand).resolves({ CiphertextBlob: Buffer.from('sealed') });
+  s3.on(PutObjectCommand).resolves({ VersionId: 'm1' });
 });
 
 describe('approval gate', () => {
-  test('stores the task token only in the table and tells approvers without it', async () => {
+  test('stores the task token only in the table, sealed for this request, and tells approvers without it', async () => {
     dynamo.on(UpdateCommand).callsFake((input) => ({
       Attributes: {
         requestId: REQUEST_ID,
@@ -45,7 +50,12 @@ describe('approval gate', () => {
 
     const update = dynamo.commandCalls(UpdateCommand)[0].args[0].input;
     expect(update.ConditionExpression).toBe('#status = :validated');
-    expect(update.ExpressionAttributeValues![':token']).toBe('secret-token');
+    expect(update.ExpressionAttributeValues![':token']).toBe(Buffer.from('sealed').toString('base64'));
+    expect(kms.commandCalls(EncryptCommand)[0].args[0].input).toEqual({
+      KeyId: process.env.TOKEN_KEY_ARN,
+      Plaintext: Buffer.from('secret-token'),
+      EncryptionContext: { requestId: REQUEST_ID, table: 'decisions' },
+    });
     const expiresIn = Date.parse(update.ExpressionAttributeValues![':expiresAt']) - Date.now();
     expect(expiresIn).toBeGreaterThan(3590_000);
     expect(expiresIn).toBeLessThanOrEqual(3600_000);

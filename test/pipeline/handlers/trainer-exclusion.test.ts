@@ -1,5 +1,11 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
+import {
+  CreateBucketCommand,
+  GetObjectCommand,
+  PutBucketVersioningCommand,
+  PutObjectCommand,
+  S3Client,
+} from '@aws-sdk/client-s3';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -19,9 +25,18 @@ let table: DecisionTable;
 mockClient(SFNClient);
 
 beforeAll(async () => {
-  table = await decisionTable({ METADATA_BUCKET: 'metadata', REQUIRE_PROVENANCE: 'true' });
+  // The customization's record is in the same table here: it is the ledger that pins the manifest.
+  table = await decisionTable({
+    METADATA_BUCKET: 'metadata',
+    REQUIRE_PROVENANCE: 'true',
+    PROVENANCE_TABLES: JSON.stringify(['decisions']),
+  });
   process.env.AWS_ENDPOINT_URL_S3 = process.env.AWS_ENDPOINT_URL_DYNAMODB;
-  await new S3Client({ forcePathStyle: true }).send(new CreateBucketCommand({ Bucket: 'metadata' }));
+  const s3 = new S3Client({ forcePathStyle: true });
+  await s3.send(new CreateBucketCommand({ Bucket: 'metadata' }));
+  await s3.send(
+    new PutBucketVersioningCommand({ Bucket: 'metadata', VersioningConfiguration: { Status: 'Enabled' } }),
+  );
 }, 60_000);
 afterAll(() => table?.stop());
 
@@ -104,4 +119,26 @@ test('exclusions cannot be written once a request awaits approval', async () => 
   await expect(
     checkProvenance({ requestId: REQUEST_ID, output: OUTPUT, locator: OUTPUT }),
   ).rejects.toBeInstanceOf(ConditionalCheckFailedException);
+});
+
+test('a manifest written over after the pipeline pinned it is refused, and its forged trainer excluded from nothing', async () => {
+  const key = `provenance/${TRAINING_ID}.json`;
+  const s3 = new S3Client({ forcePathStyle: true });
+  const { Body } = await s3.send(new GetObjectCommand({ Bucket: 'metadata', Key: key }));
+  const forged = {
+    ...JSON.parse(await Body!.transformToString()),
+    requester: { identity: 'x', person: 'nobody' },
+  };
+  await s3.send(new PutObjectCommand({ Bucket: 'metadata', Key: key, Body: JSON.stringify(forged) }));
+  await table.reset({ status: 'SUBMITTED' });
+  const { handler: checkProvenance } = await import('../../../lib/pipeline/handlers/provenance-check');
+  await expect(
+    checkProvenance({ requestId: REQUEST_ID, output: OUTPUT, locator: OUTPUT }),
+  ).rejects.toMatchObject({
+    name: 'ProvenanceMismatch',
+    message: expect.stringMatching(
+      /was written over after the pipeline wrote it \(version .+, not the pinned .+\)/,
+    ),
+  });
+  expect((await table.stored()).excludedPersons).toBeUndefined();
 });
