@@ -113,9 +113,12 @@ async function read(key: string, pin: RecordPin | undefined): Promise<Provenance
     if (e instanceof NotFound || name === 'NotFound' || name === 'NoSuchKey') return undefined;
     throw e;
   }
-  const refuse = (problem: string) => new ProvenanceError('ProvenanceMismatch', `the manifest ${key} ${problem}`);
+  const refuse = (problem: string) =>
+    new ProvenanceError('ProvenanceMismatch', `the manifest ${key} ${problem}`);
   if (!pin || pin.key !== key) {
-    throw refuse("was not written by a customization pipeline of this registry: no pipeline pinned its version");
+    throw refuse(
+      'was not written by a customization pipeline of this registry: no pipeline pinned its version',
+    );
   }
   if (current.VersionId !== pin.versionId) {
     throw refuse(

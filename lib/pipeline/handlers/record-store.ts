@@ -33,7 +33,12 @@ export function sha256Of(bytes: string | Uint8Array): string {
  * `<name>Key`, `<name>VersionId` and `<name>Sha256`. Whoever checks the record later reads that
  * version and compares that checksum: a later version written over it is not the record.
  */
-export async function writeOnce(requestId: string, key: string, body: object, name: string): Promise<RecordPin> {
+export async function writeOnce(
+  requestId: string,
+  key: string,
+  body: object,
+  name: string,
+): Promise<RecordPin> {
   const text = JSON.stringify(body, null, 2);
   const sha256 = sha256Of(text);
   const put = await s3.send(
@@ -55,7 +60,11 @@ export async function writeOnce(requestId: string, key: string, body: object, na
       Key: { requestId },
       UpdateExpression: 'SET #key = :key, #version = :version, #sha256 = :sha256',
       ConditionExpression: 'attribute_not_exists(#key)',
-      ExpressionAttributeNames: { '#key': `${name}Key`, '#version': `${name}VersionId`, '#sha256': `${name}Sha256` },
+      ExpressionAttributeNames: {
+        '#key': `${name}Key`,
+        '#version': `${name}VersionId`,
+        '#sha256': `${name}Sha256`,
+      },
       ExpressionAttributeValues: { ':key': key, ':version': pin.versionId, ':sha256': sha256 },
     }),
   );
