@@ -441,9 +441,8 @@ export class AccessAnalysis {
       for (const id of this.idsOf(type)) {
         const component = this.tag(id, TAG_COMPONENT);
         if (!component || !components.includes(component)) continue;
-        const arns = this.componentArns.get(component) ?? [];
-        arns.push(this.arnOf(id)!);
-        this.componentArns.set(component, arns);
+        const arn = this.arnOf(id);
+        if (arn) this.componentArns.set(component, [...(this.componentArns.get(component) ?? []), arn]);
         const role = roleProperty && this.resources[id].Properties?.[roleProperty];
         const roleId = role === undefined ? undefined : /^\$\{([^}.]+)\.Arn\}$/.exec(scalar(role))?.[1];
         if (roleId) this.gateRoles.add(roleId);

@@ -25,6 +25,8 @@ import {
   invocationLoggingPattern,
   outsidePipelinePattern,
   KEYS_PER_RULE,
+  pipelineFunctionsPattern,
+  pipelineStatePattern,
   registryPolicyPattern,
   trailTamperingPattern,
 } from './private/alert-patterns';
@@ -220,6 +222,8 @@ export class ModelAuditTrail extends Construct implements IModelAuditTrail {
   private readonly keys: kms.IKey[] = [];
   private readonly alertOnRoleChanges: boolean;
   private ownRoleAlerts?: RoleAlerts;
+  /** The pipelines whose machinery is watched. */
+  private readonly pipelines: IModelPipeline[] = [];
   /** The pipelines' roles whose calls raise no alert, by the capability they exercise. */
   private readonly exempt: Record<PipelineCapability, string[]> = {
     [Capability.CUSTOMIZATION]: [],
@@ -401,6 +405,21 @@ export class ModelAuditTrail extends Construct implements IModelAuditTrail {
     }
     for (const role of pipeline.roles) this.watchRole(role);
     this.watchKey(pipeline.encryptionKey);
+    this.watchKey(pipeline.taskTokenKey);
+    if (this.pipelines.includes(pipeline)) return;
+    this.pipelines.push(pipeline);
+    // The machinery that enforces its gate; rules of their own keep each pattern within 2,048 characters.
+    const n = this.pipelines.length === 1 ? '' : String(this.pipelines.length);
+    this.rule(
+      `PipelineChanges${n}`,
+      "A change to an approval-gated pipeline's state machine (definition, versions, aliases) or to its decision table's policy or settings",
+      () => pipelineStatePattern([pipeline.stateMachine.stateMachineArn], [pipeline.table.tableName]),
+    );
+    this.rule(
+      `PipelineFunctionChanges${n}`,
+      "A change to an approval-gated pipeline's functions: code, configuration, versions, aliases, permissions or URLs",
+      () => pipelineFunctionsPattern(pipeline.functions.map((f) => f.functionName)),
+    );
   }
 
   /**

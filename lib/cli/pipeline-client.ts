@@ -121,8 +121,11 @@ function parseUrl(text: string): URL {
       `'${text}' is not a URL; give the pipeline's requestUrl or approvalUrl (https://...).`,
     );
   }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    throw new UsageError(`'${text}' is not an http(s) URL; give the pipeline's requestUrl or approvalUrl.`);
+  const loopback = ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname);
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) {
+    throw new UsageError(
+      `'${text}' is not https; a pipeline's URLs are (plain http only to this machine, for testing).`,
+    );
   }
   return url;
 }

@@ -1,6 +1,8 @@
 import { Duration } from 'aws-cdk-lib';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Capability } from '../capabilities/capability';
@@ -17,6 +19,12 @@ export interface IModelPipeline extends IGovernedPipeline {
   readonly roles: iam.IRole[];
   /** The key of its decision table, topic, logs and function environments. */
   readonly encryptionKey: kms.IKey;
+  /** The key that seals its approval step's task tokens. */
+  readonly taskTokenKey: kms.IKey;
+  /** Its decision table, whose records only its own roles write. */
+  readonly table: dynamodb.ITable;
+  /** Every function of the pipeline: its endpoints, its approval gate and its steps. */
+  readonly functions: lambda.IFunction[];
   /**
    * The roles whose calls of the capability's actions are the pipeline's own work, made only after
    * approval: the audit trail raises no alert for them. Empty for a capability the pipeline does

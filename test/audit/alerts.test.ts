@@ -1,6 +1,11 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { ModelAuditTrail, ModelInvocationLogging } from '../../lib';
+import {
+  MAX_PATTERN_LENGTH,
+  pipelineFunctionsPattern,
+  pipelineStatePattern,
+} from '../../lib/audit/private/alert-patterns';
 import { RuleBus } from '../support/rule-bus';
 import { ACCOUNT, REGION, ResolvedTemplate } from '../support/template';
 import { controlFixture } from './fixture';
@@ -17,8 +22,13 @@ const RULES = [
   'RoleChanges',
   'PolicyChanges',
   'RegistryPolicyChanges',
+  'RegistryPolicyChanges2',
   'TrailTampering',
   'InvocationLoggingChanges',
+  'PipelineChanges',
+  'PipelineFunctionChanges',
+  'PipelineChanges2',
+  'PipelineFunctionChanges2',
 ];
 const ruleId = (name: string) => f.id(f.control.auditTrail.node.findChild(name));
 const arn = (c: Parameters<typeof f.id>[0]) => f.template.arn(f.id(c));
@@ -308,6 +318,110 @@ describe('a change to a registry bucket or key policy', () => {
         apiCall('s3', 'PutObject', assumed(arn(writer)), { bucketName: name(registry.metadataBucket) }),
       ),
     ).toEqual([]);
+  });
+});
+
+describe("a change to a pipeline's machinery", () => {
+  const fn = (id: string) => pipeline.node.findChild(id);
+  const versioned = {
+    UpdateFunctionCode: 'UpdateFunctionCode20150331v2',
+    UpdateFunctionConfiguration: 'UpdateFunctionConfiguration20150331v2',
+    AddPermission: 'AddPermission20150331v2',
+    CreateAlias: 'CreateAlias20150331',
+    UpdateFunctionUrlConfig: 'UpdateFunctionUrlConfig20211031',
+    DeleteFunction: 'DeleteFunction20150331',
+  };
+
+  test.each(Object.entries(versioned))(
+    '%s on the approval function, named by name or by ARN, raises the pipeline-function alert',
+    async (_, eventName) => {
+      const approval = fn('ApprovalHandler');
+      for (const functionName of [name(approval), arn(approval)]) {
+        expect(await alertsFor(apiCall('lambda', eventName, user, { functionName }))).toEqual([
+          'PipelineFunctionChanges',
+        ]);
+      }
+    },
+  );
+
+  test("UpdateFunctionCode on each of the customization pipeline's functions, and on the deployment pipeline's, raises it", async () => {
+    for (const [p, rule] of [
+      [pipeline, 'PipelineFunctionChanges'],
+      [deployment, 'PipelineFunctionChanges2'],
+    ] as const) {
+      for (const f of p.functions) {
+        expect(
+          await alertsFor(
+            apiCall('lambda', 'UpdateFunctionCode20150331v2', outsider, { functionName: name(f as never) }),
+          ),
+        ).toEqual([rule]);
+      }
+    }
+  });
+
+  test('UpdateStateMachine of a pipeline, and a new resource policy on its decision table, raise the pipeline alert', async () => {
+    expect(
+      await alertsFor(
+        apiCall('states', 'UpdateStateMachine', user, { stateMachineArn: arn(pipeline.stateMachine) }),
+      ),
+    ).toEqual(['PipelineChanges']);
+    expect(
+      await alertsFor(
+        apiCall('states', 'UpdateStateMachine', user, { stateMachineArn: arn(deployment.stateMachine) }),
+      ),
+    ).toEqual(['PipelineChanges2']);
+    expect(
+      await alertsFor(
+        apiCall('dynamodb', 'PutResourcePolicy', outsider, { resourceArn: arn(pipeline.table) }),
+      ),
+    ).toEqual(['PipelineChanges']);
+    expect(
+      await alertsFor(apiCall('dynamodb', 'DeleteTable', outsider, { tableName: name(pipeline.table) })),
+    ).toEqual(['PipelineChanges']);
+  });
+
+  test('PutKeyPolicy on the task-token key raises the key alert', async () => {
+    const alerts = await alertsFor(
+      apiCall('kms', 'PutKeyPolicy', outsider, { keyId: arn(pipeline.taskTokenKey), policyName: 'default' }),
+    );
+    expect(alerts).toHaveLength(1);
+    expect(alerts[0]).toMatch(/^RegistryPolicyChanges/);
+  });
+
+  test('the same calls on functions, state machines and tables of no pipeline raise nothing', async () => {
+    expect(
+      await alertsFor(
+        apiCall('lambda', 'UpdateFunctionCode20150331v2', user, { functionName: 'my-app-handler' }),
+      ),
+    ).toEqual([]);
+    expect(
+      await alertsFor(
+        apiCall('states', 'UpdateStateMachine', user, {
+          stateMachineArn: `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:OrderFlow`,
+        }),
+      ),
+    ).toEqual([]);
+    expect(
+      await alertsFor(
+        apiCall('dynamodb', 'PutResourcePolicy', user, {
+          resourceArn: `arn:aws:dynamodb:${REGION}:${ACCOUNT}:table/orders`,
+        }),
+      ),
+    ).toEqual([]);
+  });
+
+  test('each pipeline rule stays within the 2,048 characters of an event pattern, at the longest names', () => {
+    // A deployment pipeline has the most functions; Lambda names run to 64 characters, the
+    // generated table names to well under 128, state machine ARNs to 80-character names.
+    const functions = deployment.functions.map((_, i) => `${i}`.padEnd(64, 'f'));
+    expect(functions.length).toBeGreaterThanOrEqual(7);
+    const stateMachine = `arn:aws-us-gov:states:us-gov-west-1:${ACCOUNT}:stateMachine:${'s'.repeat(80)}`;
+    expect(JSON.stringify(pipelineFunctionsPattern(functions)).length).toBeLessThanOrEqual(
+      MAX_PATTERN_LENGTH,
+    );
+    expect(
+      JSON.stringify(pipelineStatePattern([stateMachine], ['t'.repeat(128)])).length,
+    ).toBeLessThanOrEqual(MAX_PATTERN_LENGTH);
   });
 });
 

@@ -183,8 +183,9 @@ describe('the alerts', () => {
       KmsMasterKeyId: { 'Fn::GetAtt': [f.id(audit.encryptionKey), 'Arn'] },
     });
     const rules = template.findResources('AWS::Events::Rule');
-    // Two pipelines' roles fill a second role-change rule, and their boundaries a second policy rule.
-    expect(Object.keys(rules)).toHaveLength(9);
+    // Two pipelines' roles fill a second role-change rule, and their boundaries a second policy rule;
+    // each pipeline's machinery has two rules, and the task-token keys fill a second key rule.
+    expect(Object.keys(rules)).toHaveLength(14);
     for (const rule of Object.values<Json>(rules)) {
       expect(rule.Properties.Targets).toEqual([
         expect.objectContaining({
@@ -273,7 +274,9 @@ describe('with an organization trail', () => {
     t.resourceCountIs('AWS::CloudTrail::Trail', 0);
     t.resourceCountIs('AWS::Logs::LogGroup', 15); // the two pipelines' own (6 and 8), invocation logging's function's
     expect(Object.keys(t.findResources('AWS::S3::Bucket'))).toHaveLength(5); // the registry's, the inference logs
-    t.resourceCountIs('AWS::Events::Rule', 8); // without the auditor, one policy-change rule holds every boundary
+    // Without the auditor, one policy-change rule holds every boundary; two pipelines' machinery adds
+    // four rules, and the task-token keys a second key rule.
+    t.resourceCountIs('AWS::Events::Rule', 13);
     expect(o.control.auditTrail.organizationTrailArn).toBe(ORG_TRAIL);
   });
 

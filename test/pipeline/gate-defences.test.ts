@@ -97,6 +97,56 @@ describe("the decision table's records are the gate's alone", () => {
   });
 });
 
+describe("capability roles' boundaries keep them from the gate's machinery, whatever is attached later", () => {
+  const fnArn = (name: string) => t.arn(f.id(pipeline.node.findChild(name)));
+  const cases: [string, string, Json][] = [
+    [
+      'lambda:UpdateFunctionCode',
+      fnArn('ApprovalHandler'),
+      { 'aws:ResourceTag/model-access:component': 'approval-endpoint' },
+    ],
+    [
+      'lambda:UpdateFunctionConfiguration',
+      fnArn('ApprovalGate'),
+      { 'aws:ResourceTag/model-access:component': 'pipeline-function' },
+    ],
+    [
+      'lambda:InvokeFunction',
+      fnArn('RequestHandler'),
+      { 'aws:ResourceTag/model-access:component': 'request-endpoint' },
+    ],
+    [
+      'states:UpdateStateMachine',
+      t.arn(f.id(pipeline.stateMachine)),
+      { 'aws:ResourceTag/model-access:component': 'customization-pipeline' },
+    ],
+    ['dynamodb:PutResourcePolicy', table, DECISION_TABLE_TAG],
+    [
+      's3:PutObject',
+      `${t.arn(f.id(f.control.registry.metadataBucket))}/provenance/forged.json`,
+      { 'aws:ResourceTag/model-access:data-class': 'metadata' },
+    ],
+  ];
+  test.each(cases)(
+    '%s on %s is denied to the inference and read roles, AdministratorAccess attached',
+    async (action, resource, context) => {
+      for (const role of [f.control.inferenceRole!, f.control.readRole!]) {
+        expect(
+          await simulate({
+            principal: t.arn(f.id(role)),
+            action,
+            resource,
+            identityPolicies: [ADMINISTRATOR_ACCESS],
+            permissionBoundary: boundaryOf(t, f.id(role)),
+            context,
+            s3Abac: action.startsWith('s3:'),
+          }),
+        ).toBe('ExplicitlyDenied');
+      }
+    },
+  );
+});
+
 describe('task tokens are opened by the approval function alone', () => {
   test('the approval function may decrypt a sealed token; the gate function only seals', async () => {
     const approval = functionRoleId('ApprovalHandler');

@@ -9,7 +9,11 @@ const NAME_PROPERTY: Record<string, string> = {
   'AWS::DynamoDB::Table': 'TableName',
   'AWS::Lambda::Function': 'FunctionName',
   'AWS::Logs::LogGroup': 'LogGroupName',
+  'AWS::StepFunctions::StateMachine': 'StateMachineName',
 };
+
+// Types whose `Ref` returns their ARN rather than their name.
+const REF_IS_ARN = new Set(['AWS::StepFunctions::StateMachine']);
 
 /** A template resource's name as the template gives it (a literal), or undefined. */
 export function literalName(resources: Record<string, Json>, id: string): string | undefined {
@@ -39,6 +43,8 @@ export function arnOf(resources: Record<string, Json>, id: string): string | und
       return `arn:aws:dynamodb:\${AWS::Region}:\${AWS::AccountId}:table/${name}`;
     case 'AWS::Lambda::Function':
       return `arn:aws:lambda:\${AWS::Region}:\${AWS::AccountId}:function:${name}`;
+    case 'AWS::StepFunctions::StateMachine':
+      return `arn:aws:states:\${AWS::Region}:\${AWS::AccountId}:stateMachine:${literalName(resources, id) ?? `\${${id}.Name}`}`;
     case 'AWS::Logs::LogGroup':
       // As `Fn::GetAtt Arn` gives it, and as policies usually write it.
       return `arn:aws:logs:\${AWS::Region}:\${AWS::AccountId}:log-group:${name}:*`;
@@ -60,5 +66,9 @@ export function arnOf(resources: Record<string, Json>, id: string): string | und
 export function canonicalResource(resources: Record<string, Json>, resource: string): string {
   return resource
     .replace(/^\$\{([^}.]+)\.Arn\}/, (whole, id: string) => arnOf(resources, id) ?? whole)
-    .replace(/\$\{([^}.:]+)\}/g, (whole, id: string) => literalName(resources, id) ?? whole);
+    .replace(/\$\{([^}.:]+)\}/g, (whole, id: string) =>
+      REF_IS_ARN.has(resources[id]?.Type)
+        ? (arnOf(resources, id) ?? whole)
+        : (literalName(resources, id) ?? whole),
+    );
 }

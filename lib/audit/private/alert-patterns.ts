@@ -55,6 +55,85 @@ export const KEY_POLICY_EVENTS = [
   'DisableKeyRotation',
 ];
 
+/** Step Functions calls that change or remove a pipeline's state machine (`requestParameters.stateMachineArn`). */
+export const STATE_MACHINE_CHANGE_EVENTS = [
+  'UpdateStateMachine',
+  'DeleteStateMachine',
+  'PublishStateMachineVersion',
+  'CreateStateMachineAlias',
+  'UpdateStateMachineAlias',
+  'DeleteStateMachineAlias',
+  'DeleteStateMachineVersion',
+];
+
+/**
+ * Lambda calls that change what a pipeline function runs, who may call it, or remove it
+ * (`requestParameters.functionName`). CloudTrail names them with an API version suffix
+ * (`UpdateFunctionCode20150331v2`), so they are matched by prefix.
+ */
+export const FUNCTION_CHANGE_EVENTS = [
+  'UpdateFunctionCode',
+  'UpdateFunctionConfiguration',
+  'PublishVersion',
+  'CreateAlias',
+  'UpdateAlias',
+  'DeleteAlias',
+  'AddPermission',
+  'RemovePermission',
+  'CreateFunctionUrlConfig',
+  'UpdateFunctionUrlConfig',
+  'DeleteFunctionUrlConfig',
+  'DeleteFunction',
+];
+
+/** DynamoDB calls that change who may write a decision table, or remove it. */
+export const DECISION_TABLE_CHANGE_EVENTS = [
+  'PutResourcePolicy',
+  'DeleteResourcePolicy',
+  'UpdateTable',
+  'DeleteTable',
+];
+
+/** A name as a caller may give it: itself, or at the end of an ARN after `separator`. */
+function byNameOrArn(names: string[], separator: string): Json[] {
+  return names.flatMap((n) => [n, { suffix: `${separator}${n}` }]);
+}
+
+/** Changes to a pipeline's functions: what they run, who may call them, their URLs, or their removal. */
+export function pipelineFunctionsPattern(functionNames: string[]): Json {
+  return apiCalls(['lambda'], {
+    eventName: FUNCTION_CHANGE_EVENTS.map((prefix) => ({ prefix })),
+    requestParameters: { functionName: byNameOrArn(functionNames, ':') },
+  });
+}
+
+/** Changes to a pipeline's state machine, or to who may write its decision table. */
+export function pipelineStatePattern(stateMachineArns: string[], tableNames: string[]): Json {
+  return {
+    source: ['aws.states', 'aws.dynamodb'],
+    'detail-type': [API_CALL],
+    detail: {
+      $or: [
+        {
+          eventSource: ['states.amazonaws.com'],
+          eventName: STATE_MACHINE_CHANGE_EVENTS,
+          requestParameters: { stateMachineArn: stateMachineArns },
+        },
+        {
+          eventSource: ['dynamodb.amazonaws.com'],
+          eventName: DECISION_TABLE_CHANGE_EVENTS,
+          requestParameters: { tableName: tableNames },
+        },
+        {
+          eventSource: ['dynamodb.amazonaws.com'],
+          eventName: DECISION_TABLE_CHANGE_EVENTS,
+          requestParameters: { resourceArn: tableNames.map((n) => ({ suffix: `/${n}` })) },
+        },
+      ],
+    },
+  };
+}
+
 /** CloudTrail calls that stop or narrow the record. */
 export const TRAIL_EVENTS = ['StopLogging', 'DeleteTrail', 'UpdateTrail', 'PutEventSelectors'];
 

@@ -96,6 +96,8 @@ export class ApprovalGate {
   public approvalUrl!: lambda.FunctionUrl;
   /** The gate's functions, once `attach` has made the endpoints. */
   public readonly functions: lambda.Function[] = [];
+  /** Every function made for the pipeline (`fn`): the gate's and the pipeline's steps. */
+  public readonly allFunctions: lambda.Function[] = [];
 
   private readonly participants: Participants;
   /** The roles the table's resource policy lets write: the gate's functions and its state machine. */
@@ -218,6 +220,7 @@ export class ApprovalGate {
       logRetention: this.logRetention,
     });
     (fn.node.defaultChild as lambda.CfnFunction).tags.setTag(TAG_COMPONENT, component);
+    this.allFunctions.push(fn);
     return fn;
   }
 

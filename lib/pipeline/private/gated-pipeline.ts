@@ -35,6 +35,8 @@ export abstract class GatedPipeline extends Construct implements IModelPipeline 
   public readonly topic: sns.Topic;
   /** The key of the table, topic, logs and function environments. */
   public readonly encryptionKey: kms.IKey;
+  /** The key that seals the approval step's task tokens: only the gate's functions may use it. */
+  public readonly taskTokenKey: kms.IKey;
   /** How many distinct people must approve a request. */
   public readonly requiredApprovals: number;
   /** The pipeline's state machine. */
@@ -43,6 +45,10 @@ export abstract class GatedPipeline extends Construct implements IModelPipeline 
   public abstract readonly requestUrl: lambda.FunctionUrl;
   /** Where approvers POST decisions (IAM-authenticated). */
   public abstract readonly approvalUrl: lambda.FunctionUrl;
+  /** Every function of the pipeline: its endpoints, its approval gate and its steps. */
+  public get functions(): lambda.IFunction[] {
+    return [...this._gate.allFunctions];
+  }
   /** Every role of the pipeline: its state machine's, its functions' and its service roles. */
   public abstract readonly roles: iam.IRole[];
 
@@ -59,6 +65,7 @@ export abstract class GatedPipeline extends Construct implements IModelPipeline 
     this._gate = new ApprovalGate(this, { ...props, owner, subject });
     this.requiredApprovals = this._gate.requiredApprovals;
     this.encryptionKey = this._gate.encryptionKey;
+    this.taskTokenKey = this._gate.tokenKey;
     this.table = this._gate.table;
     this.topic = this._gate.topic;
   }
