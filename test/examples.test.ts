@@ -178,8 +178,8 @@ test('examples/bedrock-fine-tuning composes everything: pipeline, roles, trail, 
   const template = Template.fromStack(app.node.findChild('BedrockFineTuningExample') as Stack);
   template.resourceCountIs('AWS::StepFunctions::StateMachine', 1);
   template.resourceCountIs('AWS::CloudTrail::Trail', 1);
-  // Seven, and the pipeline's two on its machinery (state machine and table; functions).
-  template.resourceCountIs('AWS::Events::Rule', 9);
+  // Seven, the pipeline's two on its machinery (state machine and table; functions), and the alert topic's.
+  template.resourceCountIs('AWS::Events::Rule', 10);
   template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
 });
 
@@ -217,6 +217,6 @@ test('examples/bring-your-own creates no trail and no registry key, and keeps th
   expect(Object.keys(template.findResources('AWS::KMS::Key')).filter((k) => k.includes('Registry'))).toEqual(
     [],
   );
-  // Seven, and the pipeline's two on its machinery (state machine and table; functions).
-  template.resourceCountIs('AWS::Events::Rule', 9);
+  // Seven, the pipeline's two on its machinery (state machine and table; functions), and the alert topic's.
+  template.resourceCountIs('AWS::Events::Rule', 10);
 });

@@ -437,6 +437,8 @@ export class AccessAnalysis {
       ['AWS::Lambda::Function', 'Role'],
       ['AWS::StepFunctions::StateMachine', 'RoleArn'],
       ['AWS::DynamoDB::Table', undefined],
+      ['AWS::Events::Rule', undefined],
+      ['AWS::SNS::Topic', undefined],
     ] as const) {
       for (const id of this.idsOf(type)) {
         const component = this.tag(id, TAG_COMPONENT);

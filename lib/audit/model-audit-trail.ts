@@ -8,7 +8,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { S3_SERVER_ACCESS_LOGS_USE_BUCKET_POLICY } from 'aws-cdk-lib/cx-api';
 import { Construct, IConstruct } from 'constructs';
-import { Capability, DataClass, TAG_CAPABILITY } from '../capabilities/capability';
+import { Capability, Component, DataClass, TAG_CAPABILITY, TAG_COMPONENT } from '../capabilities/capability';
 import { ModelTarget } from '../capabilities/model-target';
 import { IModelPipeline } from '../pipeline/model-pipeline';
 import { ModelInvocationLogging } from './model-invocation-logging';
@@ -25,6 +25,7 @@ import {
   invocationLoggingPattern,
   outsidePipelinePattern,
   KEYS_PER_RULE,
+  alertTopicPattern,
   pipelineFunctionsPattern,
   pipelineStatePattern,
   registryPolicyPattern,
@@ -285,6 +286,7 @@ export class ModelAuditTrail extends Construct implements IModelAuditTrail {
       masterKey: this.encryptionKey,
       enforceSSL: true,
     });
+    (this.alertTopic.node.defaultChild as sns.CfnTopic).tags.setTag(TAG_COMPONENT, Component.ALERT_TOPIC);
 
     if (organizationTrail === undefined) {
       const accessLogs = props.accessLogsBucket ?? accessLogsBucket(this, 'AccessLogs', RemovalPolicy.RETAIN);
@@ -346,6 +348,11 @@ export class ModelAuditTrail extends Construct implements IModelAuditTrail {
       () => outsidePipelinePattern(Capability.DEPLOYMENT, this.exempt[Capability.DEPLOYMENT]),
     );
     this.rule('TrailTampering', 'A CloudTrail trail stopped, deleted or reconfigured', trailTamperingPattern);
+    this.rule(
+      'AlertTopicChanges',
+      "A change to the alert topic's policy, subscriptions or protection, or its deletion",
+      () => alertTopicPattern(this.alertTopic.topicArn),
+    );
     this.rule(
       'InvocationLoggingChanges',
       "Bedrock model invocation logging changed or switched off by anyone but its stack's custom resource",

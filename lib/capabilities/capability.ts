@@ -81,6 +81,10 @@ export enum Component {
   PIPELINE_FUNCTION = 'pipeline-function',
   /** The table of decisions, which holds the approval step's task tokens. */
   DECISION_TABLE = 'decision-table',
+  /** An alert rule of the audit trail. */
+  ALERT_RULE = 'alert-rule',
+  /** The audit trail's alert topic. */
+  ALERT_TOPIC = 'alert-topic',
 }
 
 /** The pipelines' state machines. */
@@ -91,5 +95,11 @@ export const PIPELINE_FUNCTIONS = [
   Component.REQUEST_ENDPOINT,
   Component.PIPELINE_FUNCTION,
 ];
-/** Everything that enforces the pipelines' separation: changing any of it is privilege administration. */
-export const GATE_MACHINERY = [...PIPELINE_STATE_MACHINES, ...PIPELINE_FUNCTIONS, Component.DECISION_TABLE];
+/** Everything that enforces the separation and tells of its breach: changing any of it is privilege administration. */
+export const GATE_MACHINERY = [
+  ...PIPELINE_STATE_MACHINES,
+  ...PIPELINE_FUNCTIONS,
+  Component.DECISION_TABLE,
+  Component.ALERT_RULE,
+  Component.ALERT_TOPIC,
+];

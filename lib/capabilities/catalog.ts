@@ -334,6 +334,25 @@ export const CATALOG: readonly CatalogEntry[] = [
       on: { components: [Component.DECISION_TABLE] },
     },
   ),
+  // Silencing the alerts: disabling, retargeting or rewriting a rule, or the topic's policy and subscriptions.
+  ...entries(
+    Capability.PRIVILEGE_ADMIN,
+    ['events:DisableRule', 'events:DeleteRule', 'events:PutRule', 'events:PutTargets', 'events:RemoveTargets'],
+    { on: { components: [Component.ALERT_RULE] } },
+  ),
+  ...entries(
+    Capability.PRIVILEGE_ADMIN,
+    [
+      'sns:SetTopicAttributes',
+      'sns:AddPermission',
+      'sns:RemovePermission',
+      'sns:DeleteTopic',
+      'sns:Subscribe',
+      'sns:Unsubscribe',
+      'sns:PutDataProtectionPolicy',
+    ],
+    { on: { components: [Component.ALERT_TOPIC] } },
+  ),
   // Invoking a pipeline function directly (only the URL and the state machine are its callers),
   // writing the decision table or the records: the gate's own work, anyone else's forgery.
   ...entries(Capability.PRIVILEGE_ADMIN, ['lambda:InvokeFunction'], {

@@ -161,7 +161,7 @@ export class ModelAccessChecks extends NagPack {
 
 // What the rules and the analysis read; resolving the rest of a stack would only cost time.
 const ANALYSED_TYPES =
-  /^(AWS::(IAM::|S3::Bucket$|S3::BucketPolicy$|KMS::Key$|Lambda::Function$|StepFunctions::StateMachine$|DynamoDB::Table$|CloudTrail::Trail$|Logs::LogGroup$|CloudFormation::CustomResource$)|Custom::)/;
+  /^(AWS::(IAM::|S3::Bucket$|S3::BucketPolicy$|KMS::Key$|Lambda::Function$|StepFunctions::StateMachine$|Events::Rule$|SNS::Topic$|DynamoDB::Table$|CloudTrail::Trail$|Logs::LogGroup$|CloudFormation::CustomResource$)|Custom::)/;
 
 /**
  * The stack's template as synthesis writes it, limited to the resource types the pack reads, and

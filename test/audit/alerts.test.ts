@@ -29,6 +29,7 @@ const RULES = [
   'PipelineFunctionChanges',
   'PipelineChanges2',
   'PipelineFunctionChanges2',
+  'AlertTopicChanges',
 ];
 const ruleId = (name: string) => f.id(f.control.auditTrail.node.findChild(name));
 const arn = (c: Parameters<typeof f.id>[0]) => f.template.arn(f.id(c));
@@ -422,6 +423,30 @@ describe("a change to a pipeline's machinery", () => {
     expect(
       JSON.stringify(pipelineStatePattern([stateMachine], ['t'.repeat(128)])).length,
     ).toBeLessThanOrEqual(MAX_PATTERN_LENGTH);
+  });
+});
+
+describe('silencing the alerts', () => {
+  const topic = f.control.auditTrail.alertTopic;
+  test.each([
+    ['SetTopicAttributes', { topicArn: 'TOPIC', attributeName: 'Policy' }],
+    ['RemovePermission', { topicArn: 'TOPIC', label: 'x' }],
+    ['Subscribe', { topicArn: 'TOPIC', protocol: 'email', endpoint: 'mallory@example.com' }],
+    ['Unsubscribe', { subscriptionArn: 'TOPIC:3f1b8c2e-0a4d-4b6e-9c8f-7d6e5f4a3b2c' }],
+    ['DeleteTopic', { topicArn: 'TOPIC' }],
+  ])('%s on the alert topic raises the alert-topic alert', async (eventName, params) => {
+    const requestParameters = JSON.parse(JSON.stringify(params).replace(/TOPIC/g, arn(topic)));
+    expect(await alertsFor(apiCall('sns', eventName, user, requestParameters))).toEqual([
+      'AlertTopicChanges',
+    ]);
+  });
+
+  test('the same calls on another topic raise nothing', async () => {
+    const other = `arn:aws:sns:${REGION}:${ACCOUNT}:orders`;
+    expect(await alertsFor(apiCall('sns', 'SetTopicAttributes', user, { topicArn: other }))).toEqual([]);
+    expect(await alertsFor(apiCall('sns', 'Unsubscribe', user, { subscriptionArn: `${other}:abc` }))).toEqual(
+      [],
+    );
   });
 });
 

@@ -1,7 +1,7 @@
 import { App, Stack } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { DataClass, ModelAccessChecks, TAG_DATA_CLASS } from '../../lib';
+import { DataClass, ModelAccessChecks, ModelAuditTrail, TAG_DATA_CLASS } from '../../lib';
 import { pipelineStack } from '../pipeline/fixture';
 
 /**
@@ -62,6 +62,25 @@ test("writing provenance records is privilege administration, and the registry's
   expect(own).toEqual(['ModelAccess-PrivilegeAdminMerge[inference+privilege-admin]']);
   // The registry's metadata bucket: its policy denies record writes to anyone but the pipelines.
   expect(fatalFindings((_stack, a) => [allow(['s3:PutObject'], [a.metadata])])).toEqual([]);
+});
+
+test('silencing the audit trail: disabling its rules or rewriting its topic, beside inference, is a merged identity', () => {
+  for (const statement of [
+    allow(['events:DisableRule'], ['*']),
+    allow(['sns:SetTopicAttributes', 'sns:Unsubscribe'], ['*']),
+  ]) {
+    const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+    const stack = new Stack(app, 'Audited');
+    new ModelAuditTrail(stack, 'Audit');
+    const role = new iam.Role(stack, 'App', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+    role.addToPolicy(INVOKE);
+    role.addToPolicy(statement);
+    const fatal = new ModelAccessChecks(app)
+      .validateScope(app)
+      .violations.filter((v) => v.severity === 'fatal')
+      .map((v) => v.ruleName);
+    expect(fatal).toEqual(['ModelAccess-PrivilegeAdminMerge[inference+privilege-admin]']);
+  }
 });
 
 describe('what the gate does as its work, and ordinary lookalikes, stay clean', () => {

@@ -10,10 +10,12 @@ const NAME_PROPERTY: Record<string, string> = {
   'AWS::Lambda::Function': 'FunctionName',
   'AWS::Logs::LogGroup': 'LogGroupName',
   'AWS::StepFunctions::StateMachine': 'StateMachineName',
+  'AWS::Events::Rule': 'Name',
+  'AWS::SNS::Topic': 'TopicName',
 };
 
 // Types whose `Ref` returns their ARN rather than their name.
-const REF_IS_ARN = new Set(['AWS::StepFunctions::StateMachine']);
+const REF_IS_ARN = new Set(['AWS::StepFunctions::StateMachine', 'AWS::SNS::Topic']);
 
 /** A template resource's name as the template gives it (a literal), or undefined. */
 export function literalName(resources: Record<string, Json>, id: string): string | undefined {
@@ -43,6 +45,10 @@ export function arnOf(resources: Record<string, Json>, id: string): string | und
       return `arn:aws:dynamodb:\${AWS::Region}:\${AWS::AccountId}:table/${name}`;
     case 'AWS::Lambda::Function':
       return `arn:aws:lambda:\${AWS::Region}:\${AWS::AccountId}:function:${name}`;
+    case 'AWS::Events::Rule':
+      return `arn:aws:events:\${AWS::Region}:\${AWS::AccountId}:rule/${name}`;
+    case 'AWS::SNS::Topic':
+      return `arn:aws:sns:\${AWS::Region}:\${AWS::AccountId}:${literalName(resources, id) ?? `\${${id}.TopicName}`}`;
     case 'AWS::StepFunctions::StateMachine':
       return `arn:aws:states:\${AWS::Region}:\${AWS::AccountId}:stateMachine:${literalName(resources, id) ?? `\${${id}.Name}`}`;
     case 'AWS::Logs::LogGroup':

@@ -134,6 +134,32 @@ export function pipelineStatePattern(stateMachineArns: string[], tableNames: str
   };
 }
 
+/** SNS calls that change who may publish to, read or remove the alert topic, or who receives it. */
+export const ALERT_TOPIC_EVENTS = [
+  'SetTopicAttributes',
+  'AddPermission',
+  'RemovePermission',
+  'DeleteTopic',
+  'Subscribe',
+  'Unsubscribe',
+  'PutDataProtectionPolicy',
+];
+
+/**
+ * Changes to the alert topic: its policy, its subscriptions (an unsubscription names the
+ * subscription, whose ARN begins with the topic's), its protection, or its removal.
+ */
+export function alertTopicPattern(topicArn: string): Json {
+  return apiCalls(['sns'], {
+    eventName: ALERT_TOPIC_EVENTS,
+    $or: [
+      { requestParameters: { topicArn: [topicArn] } },
+      { requestParameters: { resourceArn: [topicArn] } },
+      { requestParameters: { subscriptionArn: [{ prefix: `${topicArn}:` }] } },
+    ],
+  });
+}
+
 /** CloudTrail calls that stop or narrow the record. */
 export const TRAIL_EVENTS = ['StopLogging', 'DeleteTrail', 'UpdateTrail', 'PutEventSelectors'];
 

@@ -1,3 +1,4 @@
+import { Component, TAG_COMPONENT } from '../../capabilities/capability';
 import { Duration, Lazy, Names, Stack } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
@@ -32,6 +33,8 @@ export function alertRule(
     eventPattern: { source, detailType, detail: Lazy.any({ produce: () => pattern().detail }) as Json },
   });
   rule.addTarget(new targets.SnsTopic(topic, { deadLetterQueue: undeliveredAlerts(scope, queueKey) }));
+  // Silencing an alert is privilege administration: the pack and the boundaries find it by this tag.
+  (rule.node.defaultChild as events.CfnRule).cdkTagManager.setTag(TAG_COMPONENT, Component.ALERT_RULE);
   return rule;
 }
 

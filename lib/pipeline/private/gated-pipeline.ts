@@ -30,7 +30,7 @@ import { ApprovalGate } from './approval-gate';
  */
 export abstract class GatedPipeline extends Construct implements IModelPipeline {
   /** Requests, decisions and outcomes; the task tokens live here and nowhere readable by people. */
-  public readonly table: dynamodb.Table;
+  public readonly table: dynamodb.ITable;
   /** Approval requests and outcomes. Subscribe approvers and owners to it. */
   public readonly topic: sns.Topic;
   /** The key of the table, topic, logs and function environments. */
