@@ -337,7 +337,13 @@ export const CATALOG: readonly CatalogEntry[] = [
   // Silencing the alerts: disabling, retargeting or rewriting a rule, or the topic's policy and subscriptions.
   ...entries(
     Capability.PRIVILEGE_ADMIN,
-    ['events:DisableRule', 'events:DeleteRule', 'events:PutRule', 'events:PutTargets', 'events:RemoveTargets'],
+    [
+      'events:DisableRule',
+      'events:DeleteRule',
+      'events:PutRule',
+      'events:PutTargets',
+      'events:RemoveTargets',
+    ],
     { on: { components: [Component.ALERT_RULE] } },
   ),
   ...entries(
