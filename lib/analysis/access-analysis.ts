@@ -14,13 +14,13 @@ import {
   CatalogCompanion,
   CatalogCondition,
   CatalogEntry,
-  RECORD_PREFIXES,
   ResourceContext,
 } from '../capabilities/catalog';
 import { actionPatternProblem } from '../capabilities/actions';
 import { mergedPairs } from '../capabilities/merge';
 import { actionResourceTypes, resourceArnPatterns } from '../capabilities/private/iam-data';
 import { scalar } from '../private/intrinsics';
+import { RECORD_PREFIXES } from '../capabilities/private/gate-machinery';
 import { toldApart } from '../private/trust-conditions';
 import { AnalysisProblem } from './problem';
 import { PolicySources } from './private/policy-sources';

@@ -86,20 +86,3 @@ export enum Component {
   /** The audit trail's alert topic. */
   ALERT_TOPIC = 'alert-topic',
 }
-
-/** The pipelines' state machines. */
-export const PIPELINE_STATE_MACHINES = [Component.CUSTOMIZATION_PIPELINE, Component.DEPLOYMENT_PIPELINE];
-/** Every function of the pipelines. */
-export const PIPELINE_FUNCTIONS = [
-  Component.APPROVAL_ENDPOINT,
-  Component.REQUEST_ENDPOINT,
-  Component.PIPELINE_FUNCTION,
-];
-/** Everything that enforces the separation and tells of its breach: changing any of it is privilege administration. */
-export const GATE_MACHINERY = [
-  ...PIPELINE_STATE_MACHINES,
-  ...PIPELINE_FUNCTIONS,
-  Component.DECISION_TABLE,
-  Component.ALERT_RULE,
-  Component.ALERT_TOPIC,
-];

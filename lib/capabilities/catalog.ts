@@ -1,11 +1,9 @@
+import { Capability, Component, DataClass, GUARDED_DATA_CLASSES } from './capability';
 import {
-  Capability,
-  Component,
-  DataClass,
-  GUARDED_DATA_CLASSES,
+  DECISION_RECORD_WRITES,
   PIPELINE_FUNCTIONS,
   PIPELINE_STATE_MACHINES,
-} from './capability';
+} from './private/gate-machinery';
 
 /**
  * What a statement's resources cover, as far as capabilities care. Analysis derives it from the
@@ -83,20 +81,6 @@ export interface CatalogCompanion {
 }
 
 const WEIGHTS_DATA = [DataClass.MODEL_ARTIFACTS, DataClass.TRAINING_DATA];
-
-/** Writes of the items of a decision table, which its resource policy lets only the gate's roles make. */
-export const DECISION_RECORD_WRITES: readonly string[] = [
-  'dynamodb:PutItem',
-  'dynamodb:UpdateItem',
-  'dynamodb:DeleteItem',
-  'dynamodb:BatchWriteItem',
-  'dynamodb:PartiQLInsert',
-  'dynamodb:PartiQLUpdate',
-  'dynamodb:PartiQLDelete',
-];
-
-/** Where the pipelines write their records in a metadata bucket. */
-export const RECORD_PREFIXES: readonly string[] = ['provenance/', 'deployments/'];
 
 function entries(
   capability: Capability,

@@ -15,7 +15,7 @@ import { requireArn } from '../private/arns';
 import { namedPrincipal } from '../private/named-principal';
 import { GUARDED_DELETE_ACTIONS, GUARDED_WRITE_ACTIONS } from '../private/registry-writes';
 import { DataClass, TAG_DATA_CLASS } from '../capabilities/capability';
-import { RECORD_PREFIXES } from '../capabilities/catalog';
+import { RECORD_PREFIXES } from '../capabilities/private/gate-machinery';
 import { atSynthesis } from '../private/at-synthesis';
 import {
   grantKeyViaS3,

@@ -1,3 +1,4 @@
+import { execFile } from 'child_process';
 import * as fs from 'fs';
 import * as http from 'http';
 import * as os from 'os';
@@ -20,6 +21,7 @@ quietMetricLines();
  * and STS checking the proof the command signed. The handler decides who they are by the proof.
  */
 const MOTO_ACCOUNT = '123456789012';
+const CLIENT = path.join(__dirname, '..', '..', 'clients', 'python', 'model_access_client.py');
 let table: DecisionTable;
 let sts: StsStandIn;
 let url: string;
@@ -39,7 +41,10 @@ async function signInAs(name: string) {
 beforeAll(async () => {
   table = await decisionTable({
     PIPELINE_NAME: 'CustomizationPipeline',
-    PARTICIPANTS: JSON.stringify({ roles: {}, users: [`${MOTO_ACCOUNT}:bob`, `${MOTO_ACCOUNT}:carol`] }),
+    PARTICIPANTS: JSON.stringify({
+      roles: {},
+      users: [`${MOTO_ACCOUNT}:bob`, `${MOTO_ACCOUNT}:carol`, `${MOTO_ACCOUNT}:bob-python`],
+    }),
   });
   sts = await StsStandIn.start({ moto: table.endpoint });
   process.env.AWS_ENDPOINT_URL_STS = sts.endpoint;
@@ -95,6 +100,40 @@ test('two approvers, each with their own credentials, complete the request; each
   // First a POST without a proof (the endpoint names the pipeline to bind to), then the proof.
   expect(posts.every((p) => p.signed)).toBe(true);
   expect(posts.map((p) => typeof p.body.proof)).toEqual(['undefined', 'string', 'undefined', 'string']);
+});
+
+test('the Python client (clients/python) proves its caller the same way: one not granted is refused by name, one granted counts', async () => {
+  const bob = await signInAs('dave-python');
+  // dave-python is not granted: refused by name. Then bob, who is.
+  // Asynchronously: the function URL answering it is in this process.
+  const run = (credentials: Record<string, string>) =>
+    new Promise<{ status: number; stdout: string; stderr: string }>((resolve) =>
+      execFile(
+        'python3',
+        [CLIENT, 'approve', url, REQUEST_ID, '--region', 'us-east-1'],
+        {
+          env: {
+            PATH: process.env.PATH,
+            HOME: os.tmpdir(),
+            AWS_CONFIG_FILE: '/dev/null',
+            AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
+            ...credentials,
+          },
+          timeout: 30_000,
+        },
+        (error, stdout, stderr) => resolve({ status: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
+      ),
+    );
+  const refused = await run(bob);
+  expect(refused.stderr).toContain(
+    `arn:aws:iam::${MOTO_ACCOUNT}:user/dave-python was not granted this endpoint`,
+  );
+  expect(refused.status).toBe(1);
+  const approved = await run(await signInAs('bob-python'));
+  expect(approved.stderr).toBe('');
+  expect(approved.status).toBe(0);
+  expect(JSON.parse(approved.stdout)).toMatchObject({ approvals: 1 });
+  expect(Object.keys((await table.stored()).approvals as object)).toEqual(['bob-python']);
 });
 
 test('someone the pipeline was not granted is refused with the reason, exit 1', async () => {

@@ -5,6 +5,7 @@ import {
   GetItemCommand,
   PutItemCommand,
   UpdateItemCommand,
+  UpdateItemCommandInput,
 } from '@aws-sdk/client-dynamodb';
 import { MotoServer } from '../support/moto-server';
 import { executionInput, pipelineFixture, REQUEST_ID, TITAN } from './fixture';
@@ -41,8 +42,10 @@ beforeAll(async () => {
 afterAll(() => moto?.stop());
 
 /** Each DynamoDB task of the definition, sent to moto as Step Functions would send it. */
-const onMoto = (input: Record<string, unknown>) =>
-  dynamo.send(new UpdateItemCommand({ ...(input as never), TableName: TABLE })).then(() => ({}));
+const onMoto = (input: object) =>
+  dynamo
+    .send(new UpdateItemCommand({ ...(input as UpdateItemCommandInput), TableName: TABLE }))
+    .then(() => ({}));
 
 async function recordOf(status: string, executionArn: string) {
   await dynamo.send(

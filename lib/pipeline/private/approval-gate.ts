@@ -10,7 +10,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { Component, TAG_COMPONENT } from '../../capabilities/capability';
-import { DECISION_RECORD_WRITES } from '../../capabilities/catalog';
+import { DECISION_RECORD_WRITES } from '../../capabilities/private/gate-machinery';
 import {
   acknowledgeFinding,
   acknowledgeWildcardResource,

@@ -3,14 +3,13 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import {
   Capability,
   DataClass,
-  GATE_MACHINERY,
   MODEL_CAPABILITIES,
   REGISTRY_DATA_CLASSES,
   TAG_COMPONENT,
   TAG_DATA_CLASS,
 } from '../../capabilities/capability';
 import { catalogActions } from '../../capabilities/actions';
-import { RECORD_PREFIXES } from '../../capabilities/catalog';
+import { GATE_MACHINERY, RECORD_PREFIXES } from '../../capabilities/private/gate-machinery';
 import { GUARDED_DELETE_ACTIONS, GUARDED_WRITE_ACTIONS } from '../../private/registry-writes';
 
 /**
