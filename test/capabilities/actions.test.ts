@@ -7,6 +7,7 @@ import {
   expandActions,
   mergedPairs,
 } from '../../lib';
+import { compactActions } from '../../lib/capabilities/private/compact-actions';
 
 const { READ, INFERENCE, CUSTOMIZATION, DEPLOYMENT, WEIGHTS_ACCESS, APPROVAL, PRIVILEGE_ADMIN } = Capability;
 
@@ -231,5 +232,38 @@ describe('mergedPairs', () => {
     [[]],
   ])('%j is not a merge', (held) => {
     expect(mergedPairs(held)).toEqual([]);
+  });
+});
+
+describe('compactActions', () => {
+  test.each(Object.values(Capability))(
+    "the patterns for %s's actions deny exactly those actions, in fewer characters",
+    (capability) => {
+      const actions = expandActions(catalogActions(capability)).actions;
+      const compact = compactActions(actions);
+      expect(expandActions(compact).actions).toEqual(actions);
+      expect(JSON.stringify(compact).length).toBeLessThanOrEqual(JSON.stringify(actions).length);
+    },
+  );
+
+  test('a prefix is used only where every action IAM lists under it is denied', () => {
+    // sagemaker:Create* covers far more than these two; each stays as it is.
+    expect(compactActions(['sagemaker:CreateTrainingJob', 'sagemaker:CreateEndpoint'])).toEqual([
+      'sagemaker:CreateEndpoint',
+      'sagemaker:CreateTrainingJob',
+    ]);
+    expect(
+      expandActions(
+        compactActions([
+          'sagemaker:InvokeEndpoint',
+          'sagemaker:InvokeEndpointAsync',
+          'sagemaker:InvokeEndpointWithResponseStream',
+        ]),
+      ).actions,
+    ).toEqual([
+      'sagemaker:InvokeEndpoint',
+      'sagemaker:InvokeEndpointAsync',
+      'sagemaker:InvokeEndpointWithResponseStream',
+    ]);
   });
 });

@@ -147,6 +147,22 @@ describe("capability roles' boundaries keep them from the gate's machinery, what
   );
 });
 
+test("a capability boundary leaves a function URL's invocation alone: people granted a URL still reach it", async () => {
+  const role = f.id(f.control.inferenceRole!);
+  const request = (context: Json) =>
+    simulate({
+      principal: t.arn(role),
+      action: 'lambda:InvokeFunction',
+      resource: t.arn(f.id(pipeline.node.findChild('RequestHandler'))),
+      identityPolicies: [ADMINISTRATOR_ACCESS],
+      permissionBoundary: boundaryOf(t, role),
+      context: { 'aws:ResourceTag/model-access:component': 'request-endpoint', ...context },
+    });
+  // The boundary's own allow decides here; what matters is that its deny does not apply.
+  expect(await request({ 'lambda:InvokedViaFunctionUrl': 'true' })).not.toBe('ExplicitlyDenied');
+  expect(await request({ 'lambda:InvokedViaFunctionUrl': 'false' })).toBe('ExplicitlyDenied');
+});
+
 describe('task tokens are opened by the approval function alone', () => {
   test('the approval function may decrypt a sealed token; the gate function only seals', async () => {
     const approval = functionRoleId('ApprovalHandler');

@@ -9,7 +9,12 @@ import {
   TAG_DATA_CLASS,
 } from '../../capabilities/capability';
 import { catalogActions } from '../../capabilities/actions';
-import { GATE_MACHINERY, RECORD_PREFIXES } from '../../capabilities/private/gate-machinery';
+import { compactActions } from '../../capabilities/private/compact-actions';
+import {
+  GATE_MACHINERY,
+  PIPELINE_FUNCTIONS,
+  RECORD_PREFIXES,
+} from '../../capabilities/private/gate-machinery';
 import { GUARDED_DELETE_ACTIONS, GUARDED_WRITE_ACTIONS } from '../../private/registry-writes';
 
 /**
@@ -67,6 +72,16 @@ export const WORKLOAD_SUPPORT_ACTIONS = [
   'ec2:DeleteNetworkInterface',
   'ec2:AssignPrivateIpAddresses',
   'ec2:UnassignPrivateIpAddresses',
+];
+
+/** What a capability role may still do to the pipelines' machinery: look at it, and call a URL it was granted. */
+const GATE_READS = [
+  'lambda:InvokeFunction*', // InvokeFunction is denied below unless through the URL
+  'lambda:Get*',
+  'lambda:List*',
+  'states:Describe*',
+  'states:List*',
+  'dynamodb:Describe*',
 ];
 
 /** The services a customization role may pass its job's service role to. */
@@ -129,13 +144,13 @@ export function capabilityDenies(capability: Capability): iam.PolicyStatement[] 
     new iam.PolicyStatement({
       sid: 'DenyOtherCapabilities',
       effect: iam.Effect.DENY,
-      actions: others,
+      actions: compactActions(others),
       resources: ['*'],
     }),
     new iam.PolicyStatement({
       sid: 'DenyPrivilegeAdministration',
       effect: iam.Effect.DENY,
-      actions: catalogActions(Capability.PRIVILEGE_ADMIN),
+      actions: compactActions(catalogActions(Capability.PRIVILEGE_ADMIN)),
       resources: ['*'],
     }),
     new iam.PolicyStatement({
@@ -154,9 +169,21 @@ export function capabilityDenies(capability: Capability): iam.PolicyStatement[] 
     new iam.PolicyStatement({
       sid: 'DenyGateMachinery',
       effect: iam.Effect.DENY,
-      actions: catalogActions(Capability.PRIVILEGE_ADMIN, { components: GATE_MACHINERY }),
+      // Everything but looking and calling through a URL: shorter than the catalog's list, which it covers.
+      notActions: GATE_READS,
       resources: ['*'],
       conditions: { StringEquals: { [`aws:ResourceTag/${TAG_COMPONENT}`]: GATE_MACHINERY } },
+    }),
+    // Invoking a pipeline's function other than through its URL (whose grant needs InvokeFunction too).
+    new iam.PolicyStatement({
+      sid: 'DenyGateInvoke',
+      effect: iam.Effect.DENY,
+      actions: ['lambda:InvokeFunction'],
+      resources: ['*'],
+      conditions: {
+        StringEquals: { [`aws:ResourceTag/${TAG_COMPONENT}`]: PIPELINE_FUNCTIONS },
+        BoolIfExists: { 'lambda:InvokedViaFunctionUrl': 'false' },
+      },
     }),
     new iam.PolicyStatement({
       sid: 'DenyPipelineRecords',
