@@ -12,6 +12,7 @@ import {
 } from '../private/compliance-findings';
 import { accessLogsBucket } from '../private/log-storage';
 import { requireArn } from '../private/arns';
+import { administrationOnlyKeyPolicy, denyAllBut } from '../private/exclusive-access';
 import { namedPrincipal } from '../private/named-principal';
 import { GUARDED_DELETE_ACTIONS, GUARDED_WRITE_ACTIONS } from '../private/registry-writes';
 import { DataClass, TAG_DATA_CLASS } from '../capabilities/capability';
@@ -150,25 +151,6 @@ export interface ModelRegistryProps {
   readonly accessLogsExpiration?: Duration;
 }
 
-// Key administration for the account, and no cryptographic operation: decryption is granted per
-// principal below, so an identity policy alone can never decrypt registry data.
-const KEY_ADMIN_ACTIONS = [
-  'kms:CreateAlias',
-  'kms:Describe*',
-  'kms:List*',
-  'kms:Get*',
-  'kms:Enable*',
-  'kms:Disable*',
-  'kms:Put*',
-  'kms:Update*',
-  'kms:Revoke*',
-  'kms:Delete*',
-  'kms:TagResource',
-  'kms:UntagResource',
-  'kms:ScheduleKeyDeletion',
-  'kms:CancelKeyDeletion',
-  'kms:RotateKeyOnDemand',
-];
 const KEY_ALIAS = /^alias\/[a-zA-Z0-9/_-]{1,250}$/;
 
 /**
@@ -272,16 +254,8 @@ export class ModelRegistry extends ModelRegistryBase {
         enableKeyRotation: true,
         alias: props.keyAlias ?? `alias/model-registry/${Names.uniqueResourceName(this, { maxLength: 200 })}`,
         removalPolicy,
-        policy: new iam.PolicyDocument({
-          statements: [
-            new iam.PolicyStatement({
-              sid: 'KeyAdministration',
-              principals: [new iam.AccountRootPrincipal()],
-              actions: KEY_ADMIN_ACTIONS,
-              resources: ['*'],
-            }),
-          ],
-        }),
+        // Decryption is granted per principal below: an identity policy alone never decrypts registry data.
+        policy: administrationOnlyKeyPolicy('KeyAdministration'),
       });
 
     this.accessLogsBucket = accessLogsBucket(this, 'AccessLogs', removalPolicy, props.accessLogsExpiration);
@@ -437,15 +411,7 @@ export class ModelRegistry extends ModelRegistryBase {
     this.finalized = true;
     const deny = (bucket: s3.Bucket, sid: string, actions: string[], allowed: Set<string>) =>
       bucket.addToResourcePolicy(
-        new iam.PolicyStatement({
-          sid,
-          effect: iam.Effect.DENY,
-          principals: [new iam.AnyPrincipal()],
-          actions,
-          resources: [bucket.arnForObjects('*')],
-          // Nobody granted: the deny holds for everyone.
-          conditions: allowed.size > 0 ? { ArnNotEquals: { 'aws:PrincipalArn': [...allowed] } } : undefined,
-        }),
+        denyAllBut({ sid, actions, resources: [bucket.arnForObjects('*')], principalArns: [...allowed] }),
       );
     // The buckets whose reads are granted one principal at a time: weights and training data.
     const reads = Object.values<RegistryGrantSpec>(REGISTRY_GRANTS).filter((spec) => spec.passes === 'reads');
@@ -463,16 +429,11 @@ export class ModelRegistry extends ModelRegistryBase {
     // The pipelines' records: written by the pipelines' own functions, and by nobody else.
     const metadata = this.metadataBucket as s3.Bucket;
     metadata.addToResourcePolicy(
-      new iam.PolicyStatement({
+      denyAllBut({
         sid: 'DenyRecordWritesButThePipelines',
-        effect: iam.Effect.DENY,
-        principals: [new iam.AnyPrincipal()],
         actions: GUARDED_WRITE_ACTIONS,
         resources: RECORD_PREFIXES.map((prefix) => metadata.arnForObjects(`${prefix}*`)),
-        conditions:
-          this.recordWriters.size > 0
-            ? { ArnNotEquals: { 'aws:PrincipalArn': [...this.recordWriters] } }
-            : undefined,
+        principalArns: [...this.recordWriters],
       }),
     );
   }

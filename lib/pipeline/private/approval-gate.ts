@@ -23,6 +23,7 @@ import { allowGovernanceMetrics, governanceMetric } from './governance-metrics';
 import { Participants } from './participants';
 import type { ApprovalPipelineProps } from '../model-pipeline';
 import { ownKey } from '../../private/own-key';
+import { administrationOnlyKeyPolicy, denyAllBut } from '../../private/exclusive-access';
 
 /** How the pipelines' functions are invoked, and why that needs no DLQ nor reserved concurrency. */
 const PIPELINE_INVOCATION = {
@@ -33,31 +34,6 @@ const PIPELINE_INVOCATION = {
 };
 
 const GATE_KEY_ACTIONS = ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey', 'kms:DescribeKey'];
-
-/**
- * The token key's administration, which the account keeps: everything but using the key and
- * granting its use (`kms:CreateGrant`), so no identity policy, however broad, can decrypt a token.
- */
-const TOKEN_KEY_ADMINISTRATION = [
-  'kms:DescribeKey',
-  'kms:GetKeyPolicy',
-  'kms:GetKeyRotationStatus',
-  'kms:ListResourceTags',
-  'kms:ListGrants',
-  'kms:ListKeyPolicies',
-  'kms:PutKeyPolicy',
-  'kms:EnableKey',
-  'kms:DisableKey',
-  'kms:EnableKeyRotation',
-  'kms:DisableKeyRotation',
-  'kms:ScheduleKeyDeletion',
-  'kms:CancelKeyDeletion',
-  'kms:TagResource',
-  'kms:UntagResource',
-  'kms:UpdateKeyDescription',
-  'kms:RevokeGrant',
-  'kms:RetireGrant',
-];
 
 const MAX_APPROVAL_TIMEOUT = Duration.days(365);
 
@@ -125,18 +101,12 @@ export class ApprovalGate {
       // Records are written by the gate alone, whatever identity policies say elsewhere.
       resourcePolicy: new iam.PolicyDocument({
         statements: [
-          new iam.PolicyStatement({
+          denyAllBut({
             sid: 'OnlyTheGateWritesRecords',
-            effect: iam.Effect.DENY,
-            principals: [new iam.AnyPrincipal()],
             actions: [...DECISION_RECORD_WRITES],
             // A table's own ARN cannot be named in its own policy; the policy applies to this table only.
             resources: ['*'],
-            conditions: {
-              ArnNotEquals: {
-                'aws:PrincipalArn': Lazy.list({ produce: () => this.tableWriters.map((r) => r.roleArn) }),
-              },
-            },
+            principalArns: Lazy.list({ produce: () => this.tableWriters.map((r) => r.roleArn) }),
           }),
         ],
       }),
@@ -165,16 +135,7 @@ export class ApprovalGate {
       description: `${capitalized(props.subject)} pipeline: seals the approval step's task tokens`,
       enableKeyRotation: true,
       removalPolicy: RemovalPolicy.RETAIN,
-      policy: new iam.PolicyDocument({
-        statements: [
-          new iam.PolicyStatement({
-            sid: 'AccountAdministersButCannotUse',
-            principals: [new iam.AccountRootPrincipal()],
-            actions: TOKEN_KEY_ADMINISTRATION,
-            resources: ['*'],
-          }),
-        ],
-      }),
+      policy: administrationOnlyKeyPolicy('AccountAdministersButCannotUse'),
     });
 
     this.gateFunction = this.fn(
