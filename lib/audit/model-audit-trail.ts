@@ -19,12 +19,13 @@ import { acceptRoleDependency } from '../private/redundant-dependency';
 import { confineServiceRole } from '../private/service-trust';
 import { ModelRegistry } from '../registry/model-registry';
 import { SelfBoundedRole } from '../roles/self-bounded-role';
-import { alertRule, RoleAlerts } from './private/role-alerts';
+import { alertRule, alertRuleNamePrefix, RoleAlerts } from './private/role-alerts';
 import {
   BUCKETS_PER_RULE,
   invocationLoggingPattern,
   outsidePipelinePattern,
   KEYS_PER_RULE,
+  alertRulesPattern,
   alertTopicPattern,
   pipelineFunctionsPattern,
   pipelineStatePattern,
@@ -348,6 +349,11 @@ export class ModelAuditTrail extends Construct implements IModelAuditTrail {
       () => outsidePipelinePattern(Capability.DEPLOYMENT, this.exempt[Capability.DEPLOYMENT]),
     );
     this.rule('TrailTampering', 'A CloudTrail trail stopped, deleted or reconfigured', trailTamperingPattern);
+    this.rule(
+      'AlertRuleChanges',
+      'An alert rule disabled, deleted, rewritten or retargeted (this one included)',
+      () => alertRulesPattern(alertRuleNamePrefix(this.alertTopic)),
+    );
     this.rule(
       'AlertTopicChanges',
       "A change to the alert topic's policy, subscriptions or protection, or its deletion",

@@ -30,6 +30,7 @@ const RULES = [
   'PipelineChanges2',
   'PipelineFunctionChanges2',
   'AlertTopicChanges',
+  'AlertRuleChanges',
 ];
 const ruleId = (name: string) => f.id(f.control.auditTrail.node.findChild(name));
 const arn = (c: Parameters<typeof f.id>[0]) => f.template.arn(f.id(c));
@@ -439,6 +440,22 @@ describe('silencing the alerts', () => {
     expect(await alertsFor(apiCall('sns', eventName, user, requestParameters))).toEqual([
       'AlertTopicChanges',
     ]);
+  });
+
+  test.each(['DisableRule', 'DeleteRule', 'PutTargets', 'RemoveTargets', 'PutRule'])(
+    '%s on any alert rule of the trail, this one included, raises the alert-rule alert',
+    async (eventName) => {
+      for (const rule of ['CustomizationOutsidePipeline', 'RoleChanges', 'AlertRuleChanges']) {
+        const ruleName = f.template.props(ruleId(rule)).Name;
+        expect(await alertsFor(apiCall('events', eventName, user, { name: ruleName }))).toEqual([
+          'AlertRuleChanges',
+        ]);
+      }
+    },
+  );
+
+  test("the same calls on a rule of the app's own raise nothing", async () => {
+    expect(await alertsFor(apiCall('events', 'DisableRule', user, { name: 'orders-nightly' }))).toEqual([]);
   });
 
   test('the same calls on another topic raise nothing', async () => {

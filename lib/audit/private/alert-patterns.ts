@@ -134,6 +134,20 @@ export function pipelineStatePattern(stateMachineArns: string[], tableNames: str
   };
 }
 
+/** EventBridge calls that silence, retarget or rewrite a rule (`requestParameters.name`). */
+export const ALERT_RULE_EVENTS = ['DisableRule', 'DeleteRule', 'PutRule', 'PutTargets', 'RemoveTargets'];
+
+/**
+ * Changes to the rules whose names begin with `namePrefix`: every alert rule of a trail, this one
+ * included, so disabling or retargeting any of them, this one first, is told.
+ */
+export function alertRulesPattern(namePrefix: string): Json {
+  return apiCalls(['events'], {
+    eventName: ALERT_RULE_EVENTS,
+    requestParameters: { name: [{ prefix: namePrefix }] },
+  });
+}
+
 /** SNS calls that change who may publish to, read or remove the alert topic, or who receives it. */
 export const ALERT_TOPIC_EVENTS = [
   'SetTopicAttributes',

@@ -1,3 +1,4 @@
+import { createHash } from 'crypto';
 import { Component, TAG_COMPONENT } from '../../capabilities/capability';
 import { Duration, Lazy, Names, Stack } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
@@ -29,6 +30,8 @@ export function alertRule(
 ): events.Rule {
   const { source, 'detail-type': detailType } = pattern();
   const rule = new events.Rule(scope, id, {
+    // Named by the topic, so one pattern finds every rule that alerts to it (AlertRuleChanges).
+    ruleName: `${alertRuleNamePrefix(topic)}${hashOf(`${scope.node.path}/${id}`).slice(0, 12)}`,
     description,
     eventPattern: { source, detailType, detail: Lazy.any({ produce: () => pattern().detail }) as Json },
   });
@@ -36,6 +39,15 @@ export function alertRule(
   // Silencing an alert is privilege administration: the pack and the boundaries find it by this tag.
   (rule.node.defaultChild as events.CfnRule).cdkTagManager.setTag(TAG_COMPONENT, Component.ALERT_RULE);
   return rule;
+}
+
+/** What the names of the rules that alert to `topic` begin with: 27 characters. */
+export function alertRuleNamePrefix(topic: sns.ITopic): string {
+  return `model-access-alert-${hashOf(topic.node.path).slice(0, 8)}-`;
+}
+
+function hashOf(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
 }
 
 /** Alerts EventBridge could not deliver to the topic, kept 14 days: an alarm on its depth is the user's. */
