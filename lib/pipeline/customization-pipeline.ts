@@ -34,7 +34,7 @@ export interface CustomizationPipelineProps extends ApprovalPipelineProps {
 const MAX_RULES_BYTES = 3072;
 
 /**
- * The only way a model is customized: a request, authenticated by IAM, is validated, recorded and
+ * The only way a model is customized: a request, proven by STS to be its requester's, is validated, recorded and
  * held until the required number of other people approve it (any rejection, or no decision in
  * time, ends it without a job); the datasets are checked against their requested versions and
  * SHA-256 before and after approval; the job runs to completion and a provenance manifest is

@@ -80,7 +80,7 @@ const POLL_INTERVAL = Duration.minutes(1);
 const ENVIRONMENT_NAME = /^[a-z0-9][a-z0-9-]{0,31}$/;
 
 /**
- * The only way a model reaches production serving: a request, authenticated by IAM, names a model
+ * The only way a model reaches production serving: a request, proven by STS to be its requester's, names a model
  * version (a SageMaker model package, a Bedrock custom model), a target of this pipeline and its
  * environment; the model's provenance is checked (its customization manifest, whose requester may
  * then not approve); the required number of other people approve it; it is served (a SageMaker

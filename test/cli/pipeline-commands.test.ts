@@ -5,11 +5,13 @@ import * as os from 'os';
 import * as path from 'path';
 import { AddressInfo } from 'net';
 import { CreateAccessKeyCommand, CreateUserCommand, IAMClient } from '@aws-sdk/client-iam';
-import { SendTaskSuccessCommand, SFNClient } from '@aws-sdk/client-sfn';
+import { SendTaskSuccessCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { handler } from '../../lib/pipeline/handlers/approval-handler';
+import { handler as requestHandler } from '../../lib/pipeline/handlers/request-handler';
 import { DecisionTable, decisionTable, REQUEST_ID } from '../pipeline/handlers/decision-table';
-import { quietMetricLines } from '../pipeline/handlers/events';
+import { quietMetricLines, validRequest } from '../pipeline/handlers/events';
 import { StsStandIn } from '../support/sts-stand-in';
 import { run } from './run';
 
@@ -21,6 +23,10 @@ quietMetricLines();
  * and STS checking the proof the command signed. The handler decides who they are by the proof.
  */
 const MOTO_ACCOUNT = '123456789012';
+const PARTICIPANTS = JSON.stringify({
+  roles: {},
+  users: [`${MOTO_ACCOUNT}:bob`, `${MOTO_ACCOUNT}:carol`, `${MOTO_ACCOUNT}:bob-python`],
+});
 const CLIENT = path.join(__dirname, '..', '..', 'clients', 'python', 'model_access_client.py');
 let table: DecisionTable;
 let sts: StsStandIn;
@@ -41,10 +47,7 @@ async function signInAs(name: string) {
 beforeAll(async () => {
   table = await decisionTable({
     PIPELINE_NAME: 'CustomizationPipeline',
-    PARTICIPANTS: JSON.stringify({
-      roles: {},
-      users: [`${MOTO_ACCOUNT}:bob`, `${MOTO_ACCOUNT}:carol`, `${MOTO_ACCOUNT}:bob-python`],
-    }),
+    PARTICIPANTS,
   });
   sts = await StsStandIn.start({ moto: table.endpoint });
   process.env.AWS_ENDPOINT_URL_STS = sts.endpoint;
@@ -57,7 +60,8 @@ beforeAll(async () => {
         String(req.headers.authorization),
       );
       posts.push({ signed, body: JSON.parse(body) });
-      const answer = await handler({
+      const handle = req.url === '/request' ? requestHandler : handler;
+      const answer = await handle({
         body,
         isBase64Encoded: false,
         requestContext: { http: { method: req.method } },
@@ -134,6 +138,29 @@ test('the Python client (clients/python) proves its caller the same way: one not
   expect(approved.status).toBe(0);
   expect(JSON.parse(approved.stdout)).toMatchObject({ approvals: 1 });
   expect(Object.keys((await table.stored()).approvals as object)).toEqual(['bob-python']);
+});
+
+test('a request, from a file, is recorded under the identity its proof names', async () => {
+  Object.assign(process.env, await signInAs('erin'));
+  process.env.PARTICIPANTS = JSON.stringify({ roles: {}, users: [`${MOTO_ACCOUNT}:erin`] });
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'model-access-')), 'request.json');
+  fs.writeFileSync(file, JSON.stringify(validRequest()));
+  try {
+    const result = await run('request', `${url}request`, file, '--region', 'us-east-1');
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    const { requestId, status } = JSON.parse(result.stdout);
+    expect(status).toBe('SUBMITTED');
+    const { documents } = await import('../../lib/pipeline/handlers/runtime');
+    const { Item } = await documents.send(new GetCommand({ TableName: 'decisions', Key: { requestId } }));
+    expect(Item).toMatchObject({
+      requester: `arn:aws:iam::${MOTO_ACCOUNT}:user/erin`,
+      requesterPerson: 'erin',
+    });
+    expect(sfn.commandCalls(StartExecutionCommand)).toHaveLength(1);
+  } finally {
+    process.env.PARTICIPANTS = saved.PARTICIPANTS ?? PARTICIPANTS;
+  }
 });
 
 test('someone the pipeline was not granted is refused with the reason, exit 1', async () => {
