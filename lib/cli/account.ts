@@ -13,6 +13,18 @@ import { ARN_METADATA, StackInput } from './report';
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
+/** How many reads of one kind run at once: the SDK's adaptive retry slows them when IAM throttles. */
+const PARALLEL_READS = 8;
+
+/** `read` for every item, at most PARALLEL_READS at a time; the first failure fails the whole. */
+async function inParallel<T>(items: T[], read: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) await read(items[next++]);
+  };
+  await Promise.all(Array.from({ length: Math.min(PARALLEL_READS, items.length) }, worker));
+}
+
 /** The account could not be read, or not completely: the message says what is missing. */
 export class AccountReadError extends Error {}
 
@@ -92,7 +104,7 @@ export async function readAccount(options: AccountReadOptions): Promise<StackInp
   } while (marker);
 
   const documents = new Map<string, Json>();
-  for (const policy of details.policies) {
+  await inParallel(details.policies, async (policy) => {
     const listed = (policy.PolicyVersionList ?? []).find((v: Json) => v.IsDefaultVersion && v.Document);
     const document =
       listed?.Document ??
@@ -105,24 +117,25 @@ export async function readAccount(options: AccountReadOptions): Promise<StackInp
       ).PolicyVersion?.Document;
     if (!document) throw new AccountReadError(`iam:GetPolicyVersion returned no document for ${policy.Arn}.`);
     documents.set(policy.Arn, parseDocument(document));
-  }
+  });
   // Session length is not in the account details; the pack checks it on capability roles.
   const sessions = new Map<string, number>();
-  for (const role of details.roles.filter((r) =>
-    (r.Tags ?? []).some((t: Json) => t.Key === TAG_CAPABILITY),
-  )) {
+  const tagged = details.roles.filter((r) => (r.Tags ?? []).some((t: Json) => t.Key === TAG_CAPABILITY));
+  await inParallel(tagged, async (role) => {
     const got = await call('iam:GetRole', pages, () =>
       client.send(new GetRoleCommand({ RoleName: role.RoleName })),
     );
     if (got.Role?.MaxSessionDuration) sessions.set(role.RoleName, got.Role.MaxSessionDuration);
-  }
+  });
   const account = accountOf(details);
   const template = accountTemplate(details, documents, sessions, account);
   // Registry buckets are known by their data-class tag: read it for each bucket a policy names.
   const s3 =
     options.s3 ??
     new S3Client({ ...sdk, forcePathStyle: options.endpointUrl !== undefined, followRegionRedirects: true });
-  for (const bucket of bucketsNamedIn(template)) {
+  const buckets = bucketsNamedIn(template);
+  const dataClasses = new Map<string, string>();
+  await inParallel(buckets, async (bucket) => {
     const tags = await call('s3:GetBucketTagging', pages, () =>
       s3.send(new GetBucketTaggingCommand({ Bucket: bucket })).catch((e: Error) => {
         // A bucket without tags, or gone, is no registry bucket.
@@ -130,13 +143,15 @@ export async function readAccount(options: AccountReadOptions): Promise<StackInp
         throw e;
       }),
     );
-    const dataClass = (tags.TagSet ?? []).find((t) => t.Key === TAG_DATA_CLASS);
-    if (dataClass) {
-      template.Resources[`Bucket${bucket.replace(/[^A-Za-z0-9]/g, '')}`] = {
-        Type: 'AWS::S3::Bucket',
-        Properties: { BucketName: bucket, Tags: [{ Key: TAG_DATA_CLASS, Value: dataClass.Value }] },
-      };
-    }
+    const dataClass = (tags.TagSet ?? []).find((t) => t.Key === TAG_DATA_CLASS)?.Value;
+    if (dataClass) dataClasses.set(bucket, dataClass);
+  });
+  // In the order the policies name them, whatever order the reads finished in.
+  for (const bucket of buckets.filter((b) => dataClasses.has(b))) {
+    template.Resources[`Bucket${bucket.replace(/[^A-Za-z0-9]/g, '')}`] = {
+      Type: 'AWS::S3::Bucket',
+      Properties: { BucketName: bucket, Tags: [{ Key: TAG_DATA_CLASS, Value: dataClasses.get(bucket) }] },
+    };
   }
   // Whether the region logs model invocations: the pack's advice on Bedrock inference turns on it.
   const bedrock = options.bedrock ?? new BedrockClient(sdk);

@@ -149,6 +149,31 @@ test("a capability role's session length is read, so an over-long customization 
   );
 });
 
+test('capability roles are read eight at a time, not one after another, and one failure fails the read', async () => {
+  const roles = Array.from({ length: 20 }, (_, i) =>
+    roleDetail(`Tuner${i}`, ['bedrock:CreateModelCustomizationJob'], {
+      Tags: [{ Key: 'model-access:capability', Value: 'customization' }],
+    }),
+  );
+  iam.on(GetAccountAuthorizationDetailsCommand).resolves({ RoleDetailList: roles });
+  let inFlight = 0;
+  let most = 0;
+  iam.on(GetRoleCommand).callsFake(async () => {
+    most = Math.max(most, ++inFlight);
+    await new Promise((r) => setTimeout(r, 20));
+    inFlight--;
+    return { Role: { MaxSessionDuration: 3600 } };
+  });
+  await readAccount(options());
+  expect(iam.commandCalls(GetRoleCommand)).toHaveLength(20);
+  expect(most).toBe(8);
+
+  iam
+    .on(GetRoleCommand, { RoleName: 'Tuner13' })
+    .rejects(Object.assign(new Error('Role not found'), { name: 'NoSuchEntityException', $metadata: {} }));
+  await expect(readAccount(options())).rejects.toThrow();
+});
+
 test('a bucket a policy names is a registry bucket by its data-class tag, read from S3', async () => {
   const s3 = mockClient(S3Client);
   s3.on(GetBucketTaggingCommand, { Bucket: 'weights' })
