@@ -15,7 +15,15 @@ export class UsageError extends Error {}
  */
 export function readStacks(inputs: string[]): StackInput[] {
   const stacks: StackInput[] = [];
+  const seen = new Map<string, string>();
   for (const input of inputs.length ? inputs : ['cdk.out']) {
+    // The same file or directory named twice would count each stack twice.
+    const real = realPathOf(input);
+    const earlier = seen.get(real);
+    if (earlier !== undefined) {
+      throw new UsageError(`${input} is ${earlier} again: name each cdk.out or template once.`);
+    }
+    seen.set(real, input);
     if (statOf(input).isDirectory()) {
       stacks.push(...assemblyStacks(input));
     } else {
@@ -47,7 +55,12 @@ function assemblyStacks(dir: string): StackInput[] {
     const name = artifact.displayName;
     const template = artifact.template ?? {};
     if (Object.keys(template.Resources ?? {}).length === 0) {
-      return { name, template: { Resources: {} }, empty: true };
+      return {
+        name,
+        template: { Resources: {} },
+        empty: true,
+        templateFile: path.relative(process.cwd(), artifact.templateFullPath),
+      };
     }
     checkTemplate(template, artifact.templateFullPath);
     const acks = packAcknowledgements(artifact.findMetadataByType(ACKNOWLEDGED));
@@ -66,6 +79,15 @@ function assemblyStacks(dir: string): StackInput[] {
       notes,
     };
   });
+}
+
+/** The path a file or directory resolves to, links followed, for telling two names of one input apart. */
+export function realPathOf(input: string): string {
+  try {
+    return fs.realpathSync(input);
+  } catch {
+    return path.resolve(input);
+  }
 }
 
 function statOf(input: string): fs.Stats {

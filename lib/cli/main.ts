@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { parseArgs } from 'util';
 import { AccountReadError, readAccount } from './account';
-import { readStacks, UsageError } from './inputs';
+import { readStacks, realPathOf, UsageError } from './inputs';
 import { callEndpoint } from './pipeline-client';
 import { renderHtml, renderMarkdown } from './render';
 import { Locate, renderSarif, resourceLines } from './render-sarif';
@@ -219,9 +219,16 @@ export async function main(argv: string[], io: Io = PROCESS_IO): Promise<number>
     const format = choice(args.flags, 'format', FORMATS, 'md');
     const failOn = choice(args.flags, 'fail-on', FAIL_ON, 'merged');
     let report: Report;
+    let readFiles: string[] = [];
     if (args.command === 'report') {
       only(args.flags, ['format', 'out', 'fail-on'], 'report');
       const stacks = readStacks(args.positional);
+      const inputs = args.positional.length ? args.positional : ['cdk.out'];
+      readFiles = [
+        ...inputs,
+        ...inputs.map((input) => path.join(input, 'manifest.json')),
+        ...stacks.flatMap((stack) => (stack.templateFile ? [stack.templateFile] : [])),
+      ];
       report = buildReport(args.positional.length ? args.positional.join(', ') : 'cdk.out', stacks);
     } else {
       only(args.flags, ['format', 'out', 'fail-on', 'region', 'profile', 'endpoint-url'], 'audit');
@@ -246,8 +253,17 @@ export async function main(argv: string[], io: Io = PROCESS_IO): Promise<number>
             ? renderHtml(report)
             : renderMarkdown(report);
     const out = args.flags.get('out');
-    if (out) writeAtomically(out, text);
-    else io.stdout(text);
+    if (out) {
+      // Never over what was read: a report written over its template loses the template.
+      const target = realPathOf(out);
+      const overwritten = readFiles.find((file) => realPathOf(file) === target);
+      if (overwritten !== undefined) {
+        throw new UsageError(
+          `--out ${out} would write over ${overwritten}, which the report read; write it elsewhere.`,
+        );
+      }
+      writeAtomically(out, text);
+    } else io.stdout(text);
     return fails(report, failOn) ? 1 : 0;
   } catch (e) {
     if (e instanceof UsageError || e instanceof AccountReadError) {

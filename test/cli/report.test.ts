@@ -475,3 +475,43 @@ describe('help', () => {
     expect(stdout).toMatch(/Exit codes: 0 .* 1 .* 2 bad arguments or input/);
   });
 });
+
+describe('the report never writes over what it read, and reads each input once', () => {
+  test('-o naming the template it reads is refused, and the template is kept', async () => {
+    const dir = tmp();
+    const file = write(dir, 't.json', CLEAN);
+    const before = fs.readFileSync(file, 'utf8');
+    const { code, stderr, stdout } = await run('report', file, '-o', file);
+    expect(stderr).toBe(
+      `model-access: --out ${file} would write over ${file}, which the report read; write it elsewhere.\n`,
+    );
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    expect(fs.readFileSync(file, 'utf8')).toBe(before);
+  });
+
+  test("-o naming a cdk.out's template or manifest is refused; a new file in cdk.out is written", async () => {
+    const outdir = tmp();
+    const app = new App({ outdir });
+    new Stack(app, 'Clean');
+    app.synth();
+    for (const target of ['Clean.template.json', 'manifest.json']) {
+      const { code, stderr } = await run('report', outdir, '-o', path.join(outdir, target));
+      expect(stderr).toMatch(/would write over .*, which the report read; write it elsewhere\.\n$/);
+      expect(code).toBe(2);
+    }
+    const report = path.join(outdir, 'model-access-report.md');
+    expect((await run('report', outdir, '-o', report)).code).toBe(0);
+    expect(fs.readFileSync(report, 'utf8')).toContain('## Summary');
+  });
+
+  test('the same input named twice, in any spelling, is refused instead of counted twice', async () => {
+    const dir = tmp();
+    const file = write(dir, 't.json', CLEAN);
+    const { code, stderr } = await run('report', file, path.join(dir, '.', 't.json'));
+    expect(stderr).toBe(
+      `model-access: ${path.join(dir, '.', 't.json')} is ${file} again: name each cdk.out or template once.\n`,
+    );
+    expect(code).toBe(2);
+  });
+});
