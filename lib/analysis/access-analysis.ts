@@ -178,8 +178,6 @@ export class AccessAnalysis {
   private readonly dataLogGroups = new Map<string, DataClass>();
   private readonly scopeArns = {
     registryKey: [] as string[],
-    approvalEndpoint: [] as string[],
-    decisionTable: [] as string[],
   };
   /** The ARNs of the resources tagged with each pipeline component. */
   private readonly componentArns = new Map<string, string[]>();
@@ -450,8 +448,6 @@ export class AccessAnalysis {
         if (roleId) this.gateRoles.add(roleId);
       }
     }
-    this.scopeArns.approvalEndpoint.push(...(this.componentArns.get(Component.APPROVAL_ENDPOINT) ?? []));
-    this.scopeArns.decisionTable.push(...(this.componentArns.get(Component.DECISION_TABLE) ?? []));
   }
 
   private indexRegistry() {
@@ -507,9 +503,12 @@ export class AccessAnalysis {
       }
     }
     if (on.registryKey) out.push(...this.scopeArns.registryKey);
-    if (on.approvalEndpoint) out.push(...this.scopeArns.approvalEndpoint);
-    if (on.decisionTable) out.push(...this.scopeArns.decisionTable);
-    for (const component of on.components ?? []) out.push(...(this.componentArns.get(component) ?? []));
+    const components = [
+      ...(on.approvalEndpoint ? [Component.APPROVAL_ENDPOINT] : []),
+      ...(on.decisionTable ? [Component.DECISION_TABLE] : []),
+      ...(on.components ?? []),
+    ];
+    for (const component of new Set(components)) out.push(...(this.componentArns.get(component) ?? []));
     if (on.pipelineRecords && action.startsWith('s3:')) {
       for (const [id, dataClass] of this.dataBuckets) {
         if (dataClass !== DataClass.METADATA) continue;

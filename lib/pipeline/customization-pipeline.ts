@@ -192,7 +192,6 @@ export class CustomizationPipeline extends GatedPipeline implements ICustomizati
         approvalGate,
         datasetInspector,
         provenanceWriter,
-        requiredApprovals: this.requiredApprovals,
         approvalTimeout: gate.approvalTimeout,
       }),
       {

@@ -186,7 +186,6 @@ export class DeploymentPipeline extends GatedPipeline {
         approvalGate: gate.gateFunction,
         provenanceCheck,
         deploymentRecord,
-        requiredApprovals: this.requiredApprovals,
         approvalTimeout: gate.approvalTimeout,
         pollInterval: POLL_INTERVAL,
         maxPolls,

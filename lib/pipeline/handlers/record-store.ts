@@ -33,12 +33,7 @@ export function sha256Of(bytes: string | Uint8Array): string {
  * `<name>Key`, `<name>VersionId` and `<name>Sha256`. Whoever checks the record later reads that
  * version and compares that checksum: a later version written over it is not the record.
  */
-export async function writeOnce(
-  requestId: string,
-  key: string,
-  body: object,
-  name: string,
-): Promise<RecordPin> {
+export async function writeOnce(requestId: string, key: string, body: object, name: string): Promise<void> {
   const text = JSON.stringify(body, null, 2);
   const sha256 = sha256Of(text);
   const put = await s3.send(
@@ -53,7 +48,6 @@ export async function writeOnce(
     }),
   );
   if (!put.VersionId) throw new Error(`the metadata bucket gave ${key} no version id: is versioning on?`);
-  const pin = { key, versionId: put.VersionId, sha256 };
   await documents.send(
     new UpdateCommand({
       TableName: env('TABLE_NAME'),
@@ -65,8 +59,7 @@ export async function writeOnce(
         '#version': `${name}VersionId`,
         '#sha256': `${name}Sha256`,
       },
-      ExpressionAttributeValues: { ':key': key, ':version': pin.versionId, ':sha256': sha256 },
+      ExpressionAttributeValues: { ':key': key, ':version': put.VersionId, ':sha256': sha256 },
     }),
   );
-  return pin;
 }

@@ -71,10 +71,15 @@ export async function handler(event: LambdaFunctionURLEvent): Promise<APIGateway
   } catch (e) {
     // No execution will ever move this record on: close it, so it is not mistaken for a live request.
     const reason = `the pipeline could not be started: ${(e as Error).message}`;
-    await updateRecord(requestId, 'SET #status = :failed, outcome = :reason', {
-      ':failed': RequestStatus.FAILED,
-      ':reason': reason,
-    });
+    await documents.send(
+      new UpdateCommand({
+        TableName: env('TABLE_NAME'),
+        Key: { requestId },
+        UpdateExpression: 'SET #status = :failed, outcome = :reason',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':failed': RequestStatus.FAILED, ':reason': reason },
+      }),
+    );
     return refuse(500, reason);
   }
   emitMetric(env('PIPELINE_NAME'), GovernanceMetric.REQUESTED, 1, 'Count');
@@ -87,16 +92,4 @@ function check(body: unknown): { request: PipelineRequest } | { errors: string[]
   return deployment
     ? checkDeploymentRequest(body, JSON.parse(deployment) as DeploymentRules)
     : checkRequest(body, JSON.parse(env('REQUEST_RULES')) as RequestRules);
-}
-
-function updateRecord(requestId: string, update: string, values: Record<string, unknown>) {
-  return documents.send(
-    new UpdateCommand({
-      TableName: env('TABLE_NAME'),
-      Key: { requestId },
-      UpdateExpression: update,
-      ...(update.includes('#status') ? { ExpressionAttributeNames: { '#status': 'status' } } : {}),
-      ExpressionAttributeValues: values,
-    }),
-  );
 }

@@ -22,7 +22,6 @@ export interface DeploymentWorkflowProps {
   readonly provenanceCheck: lambda.IFunction;
   /** Writes the deployment record under object lock. */
   readonly deploymentRecord: lambda.IFunction;
-  readonly requiredApprovals: number;
   readonly approvalTimeout: Duration;
   /** How long between looks at the target while it changes. */
   readonly pollInterval: Duration;

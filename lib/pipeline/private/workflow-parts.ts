@@ -88,7 +88,6 @@ export function ending(scope: Construct, props: EndingProps): Ending {
 export interface ApprovalStepsProps {
   readonly table: dynamodb.ITable;
   readonly approvalGate: lambda.IFunction;
-  readonly requiredApprovals: number;
   readonly approvalTimeout: Duration;
   /** Where an approval by enough people leads. */
   readonly approved: sfn.IChainable;

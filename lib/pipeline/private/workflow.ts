@@ -18,7 +18,6 @@ export interface WorkflowProps {
   readonly approvalGate: lambda.IFunction;
   readonly datasetInspector: lambda.IFunction;
   readonly provenanceWriter: lambda.IFunction;
-  readonly requiredApprovals: number;
   readonly approvalTimeout: Duration;
 }
 
@@ -90,7 +89,6 @@ export function customizationWorkflow(scope: Construct, props: WorkflowProps): s
   const approval = approvalSteps(scope, end, {
     table,
     approvalGate: props.approvalGate,
-    requiredApprovals: props.requiredApprovals,
     approvalTimeout: props.approvalTimeout,
     approved: reverify,
   });
