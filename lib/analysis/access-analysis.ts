@@ -1,4 +1,6 @@
-import { withImports } from './private/imports';
+import { accountKnown, appTemplate } from './private/app-template';
+import { GENERATED_BY, JUDGED_CALL, UNJUDGED } from './private/indirect-policies';
+import { StackTemplate } from './stack-template';
 import {
   Component,
   Capability,
@@ -25,14 +27,21 @@ import { toldApart } from '../private/trust-conditions';
 import { AnalysisProblem } from './problem';
 import { PolicySources } from './private/policy-sources';
 import { Principal, PrincipalIndex, PrincipalType } from './private/principals';
-import { mayNameResourceOf } from './private/resource-match';
+import {
+  inPartition,
+  mayNameResourceOf,
+  narrower,
+  resourcesOverlap,
+  withDeployingAccount,
+} from './private/resource-match';
 import {
   actionEvidence,
-  boundaryAllows,
   deniedOn,
   holdsAction,
   mayApplyTo,
+  scopesWithin,
   Statement,
+  survives,
 } from './private/statements';
 import { arnOf, canonicalResource } from './private/template-arns';
 import { OutsideTrust, outsideTrust, reachable, roleTrusts, trustGraph } from './private/trust-graph';
@@ -83,6 +92,8 @@ export interface PrincipalAccess {
   readonly readsEveryObject?: Evidence;
   /** Roles of the template this principal can assume, directly or through a chain. */
   readonly canAssume: string[];
+  /** The policy resources that attach to it (`AWS::IAM::Policy`, `ManagedPolicy`, `RolePolicy`...), by logical id. */
+  readonly attachedPolicies: string[];
 }
 
 /**
@@ -128,17 +139,19 @@ const REGISTRY_OBJECT_ACTIONS: [RegistryAccess['access'], string][] = [
   ['read', 's3:GetObject'],
   ['write', 's3:PutObject'],
 ];
-const PROBE_KEY = 'model-access-probe-object';
-// Stand-ins for "every role" and "every bucket": a pattern that covers one nobody named covers them all.
-const ANY_ROLE = 'arn:aws:iam::${AWS::AccountId}:role/model-access-any-role';
-const ANY_BUCKET = 'arn:aws:s3:::model-access-any-bucket';
+// Stand-ins for "every role" and "every bucket": a role and a bucket nobody can name (a control
+// character no pattern spells), so only a wildcard reaches them, and a deny on `*model*` does not.
+const NOBODY = '\u0001';
+const ANY_ROLE = `arn:aws:iam::\${AWS::AccountId}:role/${NOBODY}`;
+const ANY_BUCKET = `arn:aws:s3:::${NOBODY}`;
 const EVERY_OBJECT_READS = new Set(['s3:GetObject', 's3:GetObjectVersion', 's3:ListBucket']);
 
 /** What else an analysis reads besides its template. */
 export interface AnalysisOptions {
   /**
    * The other templates of the app or cloud assembly (with their `Outputs`), whose exports the
-   * template may import.
+   * template may import. Their principals and resources are part of the analysis, their logical
+   * ids qualified `other1/`, `other2/`...; to name them by their stacks, use `fromApp`.
    * @default - none: imports stay unresolved
    */
   readonly otherTemplates?: Json[];
@@ -158,10 +171,24 @@ export class AccessAnalysis {
    * is judged by what that resource is there.
    */
   public static fromTemplate(template: Json, options: AnalysisOptions = {}): AccessAnalysis {
-    return new AccessAnalysis(withImports(template ?? {}, options.otherTemplates ?? []));
+    const others = (options.otherTemplates ?? []).map((t, i) => ({ name: `other${i + 1}`, template: t }));
+    return AccessAnalysis.fromApp([{ name: '', template: template ?? {} }, ...others]);
+  }
+
+  /**
+   * Analyses the templates of one app (one account) as a whole: a principal is one principal
+   * whichever template defines it and whichever attaches policies to it, named by reference,
+   * import (`Fn::ImportValue`), weak reference (`Fn::GetStackOutput`), literal name or ARN, or a
+   * nested stack's parameter; trust chains cross stacks. Logical ids are qualified by the stack's
+   * name (`Team/BackendRole`).
+   */
+  public static fromApp(stacks: StackTemplate[]): AccessAnalysis {
+    return new AccessAnalysis(appTemplate(stacks));
   }
 
   public readonly principals: PrincipalAccess[];
+  /** The template judged: for an app, its templates as one, logical ids qualified by stack (`Team/BackendRole`). */
+  public readonly template: Json;
   public readonly problems: AnalysisProblem[] = [];
   /**
    * Who may read or write objects of each guarded data class (the registry's three and the
@@ -200,6 +227,7 @@ export class AccessAnalysis {
   private mergesByPrincipal?: Map<string, MergedIdentity[]>;
 
   private constructor(template: Json) {
+    this.template = template;
     this.resources = template.Resources ?? {};
     for (const [id, r] of Object.entries<Json>(this.resources)) {
       const ids = this.idsByType.get(r.Type) ?? [];
@@ -209,7 +237,7 @@ export class AccessAnalysis {
     const idsOf = (type: string) => this.idsByType.get(type) ?? [];
     this.indexRegistry();
     this.indexPipelineComponents();
-    const index = new PrincipalIndex(this.resources, idsOf);
+    const index = new PrincipalIndex(this.resources, idsOf, accountKnown(template));
     const sources = new PolicySources(this.resources, idsOf, index, (r) => this.canonical(r));
     for (const p of index.all()) {
       const statements = sources.identityStatements(p.id);
@@ -227,6 +255,8 @@ export class AccessAnalysis {
       (r) => this.canonical(r),
       (caller, roleArn) =>
         this.effective.get(caller)!.allows.some((s) => this.grants(caller, s, 'sts:AssumeRole', [roleArn])),
+      (caller, roleArn) => deniedOn(this.effective.get(caller)!.statements, 'sts:AssumeRole', roleArn),
+      (caller) => assumeTargets(this.effective.get(caller)!.allows),
     );
     this.outside = outsideTrust(trusts, index, (r) => this.canonical(r));
     this.index = index;
@@ -237,7 +267,7 @@ export class AccessAnalysis {
     }
     this.principals = index
       .all()
-      .map((p) => this.access(p, sources.attachedBy.get(p.id)?.[0], reachable(p.id, edges)));
+      .map((p) => this.access(p, sources.attachedBy.get(p.id) ?? [], reachable(p.id, edges)));
     this.principals.forEach((p) => this.byId.set(p.id, p));
   }
 
@@ -254,6 +284,30 @@ export class AccessAnalysis {
     return this.guardedBuckets()
       .filter(([, c]) => c === dataClass)
       .map(([id]) => id);
+  }
+
+  /**
+   * Why what a resource deploys is not judged, if it is not: a custom resource whose provider may
+   * change IAM (its role holds PRIVILEGE_ADMIN) and whose call the analysis did not read, a call,
+   * StackSet template or SAM policy template it cannot read.
+   */
+  public unjudged(logicalId: string): string | undefined {
+    const resource = this.resources[logicalId];
+    const why = resource?.Metadata?.[UNJUDGED];
+    if (typeof why === 'string') return why;
+    const custom =
+      resource?.Type === 'AWS::CloudFormation::CustomResource' || /^Custom::/.test(resource?.Type ?? '');
+    if (!custom || resource.Metadata?.[JUDGED_CALL]) return undefined;
+    const provider = /^\$\{([^}]+)\.Arn\}$/.exec(scalar(resource.Properties?.ServiceToken ?? ''))?.[1];
+    const role = /^\$\{([^}]+)\.Arn\}$/.exec(
+      scalar(this.resources[provider ?? '']?.Properties?.Role ?? ''),
+    )?.[1];
+    const iamChange = (role === undefined ? [] : (this.byId.get(role)?.grants ?? [])).find(
+      (g) => g.capability === Capability.PRIVILEGE_ADMIN && g.catalogAction.startsWith('iam:'),
+    );
+    return iamChange
+      ? `its provider ${provider} may change IAM (its role ${role} holds ${iamChange.catalogAction}), and what it does is not judged`
+      : undefined;
   }
 
   /** One principal's access, by id. */
@@ -378,7 +432,7 @@ export class AccessAnalysis {
     return merges;
   }
 
-  private access(p: Principal, firstPolicy: string | undefined, canAssume: string[]): PrincipalAccess {
+  private access(p: Principal, attachedPolicies: string[], canAssume: string[]): PrincipalAccess {
     const effective = this.effective.get(p.id)!;
     for (const s of effective.allows.filter((a) => !a.awsManaged)) {
       for (const pattern of [...(s.actions ?? []), ...(s.notActions ?? [])]) {
@@ -402,13 +456,20 @@ export class AccessAnalysis {
       type: p.type,
       external: p.external,
       name: p.name,
-      reportedOn: p.external ? (firstPolicy ?? p.id) : p.id,
+      reportedOn: this.deployedBy(p.external ? (attachedPolicies[0] ?? p.id) : p.id),
       declaredCapability: p.external ? undefined : this.tag(p.id, TAG_CAPABILITY),
       grants: kept,
       capabilities: [...new Set(kept.map((g) => g.capability))].sort(),
       readsEveryObject: onlyEveryObject ? modelGrants[0].evidence : undefined,
       canAssume,
+      attachedPolicies,
     };
+  }
+
+  /** The resource of the template that deploys a resource: itself, or what the analysis wrote it out from (a SAM function, a StackSet, a custom resource). */
+  private deployedBy(id: string): string {
+    const by = this.resources[id]?.Metadata?.[GENERATED_BY];
+    return typeof by === 'string' ? by : id;
   }
 
   private idsOf(type: string): string[] {
@@ -483,7 +544,8 @@ export class AccessAnalysis {
     let out = this.targetCache.get(key);
     if (out) return out;
     const objects = isObjectAction(action);
-    const bucketTargets = (arn: string) => (objects ? `${arn}/${PROBE_KEY}` : arn);
+    // Objects as the whole object space of each bucket: a grant on part of it is judged on that part.
+    const bucketTargets = (arn: string) => (objects ? `${arn}/${arn === ANY_BUCKET ? NOBODY : '*'}` : arn);
     out = [];
     if (action.startsWith('s3:')) {
       for (const [id, dataClass] of this.dataBuckets) {
@@ -499,7 +561,7 @@ export class AccessAnalysis {
         if (!on.dataClasses?.includes(dataClass)) continue;
         // CloudWatch Logs names a log group with and without the `:*` its GetAtt Arn ends in.
         const group = this.arnOf(id)!.replace(/:\*$/, '');
-        out.push(...(streams ? [`${group}:log-stream:${PROBE_KEY}`] : [group, `${group}:*`]));
+        out.push(...(streams ? [`${group}:log-stream:*`] : [group, `${group}:*`]));
       }
     }
     if (on.registryKey) out.push(...this.scopeArns.registryKey);
@@ -512,7 +574,7 @@ export class AccessAnalysis {
     if (on.pipelineRecords && action.startsWith('s3:')) {
       for (const [id, dataClass] of this.dataBuckets) {
         if (dataClass !== DataClass.METADATA) continue;
-        out.push(...RECORD_PREFIXES.map((prefix) => `${this.arnOf(id)!}/${prefix}${PROBE_KEY}`));
+        out.push(...RECORD_PREFIXES.map((prefix) => `${this.arnOf(id)!}/${prefix}*`));
       }
     }
     if (on.allResources) out.push(ANY_ROLE);
@@ -524,8 +586,8 @@ export class AccessAnalysis {
   private grants(principal: string, s: Statement, action: string, targets: string[]): string | undefined {
     const { statements, boundary } = this.effective.get(principal)!;
     if (!holdsAction(s, action)) return undefined;
-    return candidates(s, targets).find(
-      (t) => mayApplyTo(s, t) && !deniedOn(statements, action, t) && boundaryAllows(boundary, action, t),
+    return candidates(s, targets).find((t) =>
+      scopesWithin(s, t).some((scope) => survives(statements, boundary, action, scope)),
     );
   }
 
@@ -537,7 +599,13 @@ export class AccessAnalysis {
     const patterns = resourcePatterns(action);
     const types = patterns.length ? patterns : ['*'];
     if (s.notResource) return types.filter((t) => mayApplyTo(s, t));
-    return s.resources.flatMap((r) => (r === '*' ? types : mayNameResourceOf(r, patterns) ? [r] : []));
+    return s.resources.flatMap((r) => {
+      if (r === '*') return types;
+      if (!mayNameResourceOf(r, patterns)) return [];
+      // In the account's own resources of the action's types: IAM acts on no other account's.
+      const within = patterns.filter((p) => resourcesOverlap(r, p)).map((p) => narrower(r, p));
+      return within.length ? within : [r];
+    });
   }
 
   private grantsAnywhere(principal: string, action: string, on?: ResourceContext): boolean {
@@ -603,7 +671,7 @@ export class AccessAnalysis {
   private collectRegistryAccess(id: string) {
     const seen = new Set<string>();
     this.registryObjects ??= new Map(
-      this.guardedBuckets().map(([bucket, dataClass]) => [`${this.arnOf(bucket)}/${PROBE_KEY}`, dataClass]),
+      this.guardedBuckets().map(([bucket, dataClass]) => [`${this.arnOf(bucket)}/*`, dataClass]),
     );
     const byTarget = this.registryObjects;
     this.registryObjectTargets ??= [...byTarget.keys()];
@@ -629,6 +697,23 @@ export class AccessAnalysis {
  * resources each name one bucket (no wildcard in the name) can reach only that bucket's objects.
  */
 const heldByActions = new Map<string, CatalogEntry[]>();
+
+/**
+ * The role ARNs a principal's allows name for sts:AssumeRole, canonical; `any` where one may name
+ * roles it does not spell out (a wildcard, a symbol, NotResource).
+ */
+function assumeTargets(allows: Statement[]): string[] | 'any' {
+  const out: string[] = [];
+  for (const s of allows) {
+    if (!holdsAction(s, 'sts:AssumeRole')) continue;
+    if (s.notResource) return 'any';
+    for (const r of s.resources) {
+      if (/[*?]/.test(r) || !r.startsWith('arn:')) return 'any';
+      out.push(inPartition(r), withDeployingAccount(r));
+    }
+  }
+  return out;
+}
 
 /** Whether a statement's condition requires `key` to be exactly `value` (Bool or StringEquals). */
 function pinsCondition(s: Statement, { key, value }: CatalogCondition): boolean {

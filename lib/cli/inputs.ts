@@ -51,12 +51,19 @@ function assemblyStacks(dir: string): StackInput[] {
     throw new UsageError(`cannot read the cloud assembly ${dir}: ${(e as Error).message.split('\n')[0]}`);
   }
   if (stacks.length === 0) throw new UsageError(`the cloud assembly ${dir} holds no stack.`);
-  return stacks.map((artifact) => {
+  return stacks.flatMap((artifact) => {
     const name = artifact.displayName;
     const template = artifact.template ?? {};
+    const account = artifact.environment.account;
+    const where = {
+      stackName: artifact.stackName,
+      account: account === cxapi.UNKNOWN_ACCOUNT ? undefined : account,
+      region: artifact.environment.region === cxapi.UNKNOWN_REGION ? undefined : artifact.environment.region,
+    };
     if (Object.keys(template.Resources ?? {}).length === 0) {
       return {
         name,
+        ...where,
         template: { Resources: {} },
         empty: true,
         templateFile: path.relative(process.cwd(), artifact.templateFullPath),
@@ -71,14 +78,56 @@ function assemblyStacks(dir: string): StackInput[] {
             `${name} has acknowledgements in its metadata, but the template has no aws:cdk:path metadata to place them: its findings are all listed as unacknowledged (synthesize with the cdk CLI, or set the context aws:cdk:enable-path-metadata).`,
           ]
         : [];
-    return {
-      name,
-      template,
-      templateFile: path.relative(process.cwd(), artifact.templateFullPath),
-      acknowledged: placeAcknowledgements(acks, template),
-      notes,
-    };
+    const acknowledged = placeAcknowledgements(acks, template);
+    return [
+      {
+        name,
+        ...where,
+        template,
+        templateFile: path.relative(process.cwd(), artifact.templateFullPath),
+        acknowledged,
+        notes,
+      },
+      ...nestedStacks(dir, name, template, acks),
+    ];
   });
+}
+
+/**
+ * The nested stacks of a stack, read from the assembly's `*.nested.template.json` assets that the
+ * parent's `AWS::CloudFormation::Stack` resources name (`aws:asset:path`), nested ones included,
+ * each named `<parent>/<resource>` and bound to its parent's resource.
+ */
+function nestedStacks(
+  dir: string,
+  parent: string,
+  template: Json,
+  acks: Map<string, Map<string, string>>,
+): StackInput[] {
+  const out: StackInput[] = [];
+  for (const [id, resource] of Object.entries<Json>(template.Resources ?? {})) {
+    const asset = resource?.Metadata?.['aws:asset:path'];
+    if (resource?.Type !== 'AWS::CloudFormation::Stack' || typeof asset !== 'string') continue;
+    const file = path.join(dir, asset);
+    if (!fs.existsSync(file)) {
+      throw new UsageError(
+        `${parent}: the nested stack ${id} names ${file}, which the assembly does not have.`,
+      );
+    }
+    const nested = checkTemplate(readJson(file), file);
+    const name = `${parent}/${id}`;
+    out.push(
+      {
+        name,
+        template: nested,
+        templateFile: path.relative(process.cwd(), file),
+        nestedIn: { stack: parent, resource: id },
+        acknowledged: placeAcknowledgements(acks, nested),
+      },
+      ...nestedStacks(dir, name, nested, acks),
+    );
+  }
+  return out;
 }
 
 /** The path a file or directory resolves to, links followed, for telling two names of one input apart. */
@@ -124,6 +173,16 @@ function checkTemplate(template: Json, file: string): Json {
     !template.Resources
   ) {
     throw new UsageError(`${file} is not a CloudFormation template: it has no Resources.`);
+  }
+  for (const [id, resource] of Object.entries<Json>(template.Resources)) {
+    if (!/^[A-Za-z0-9]+$/.test(id)) {
+      throw new UsageError(
+        `${file}: the logical id "${id}" is not alphanumeric, as CloudFormation requires.`,
+      );
+    }
+    if (typeof resource?.Type !== 'string' || !resource.Type) {
+      throw new UsageError(`${file}: the resource ${id} has no Type.`);
+    }
   }
   return template;
 }

@@ -10,12 +10,16 @@ const EMPTY = 'Empty: the stack has no resources.';
 /** How a principal reads: its name where known, else its logical id. */
 const label = (p: PrincipalRow) => p.name ?? p.id;
 
-/** Where else to find it: logical id, construct path, ARN (those known and not its label). */
+/**
+ * Where else to find it: logical id, construct path, ARN (those known and not its label), and the
+ * policies of other stacks joined to it.
+ */
 function whereFound(p: PrincipalRow): string[] {
   return [
     p.name ? `logical id ${p.id}` : '',
     p.constructPath ? `path ${p.constructPath}` : '',
     p.arn ? p.arn : '',
+    ...p.joined.map((j) => `joined: ${j}`),
   ].filter(Boolean);
 }
 

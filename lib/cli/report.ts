@@ -1,21 +1,26 @@
-import * as fs from 'fs';
-import * as os from 'os';
-import * as path from 'path';
-import { App, Stack } from 'aws-cdk-lib';
-import { CfnInclude } from 'aws-cdk-lib/cloudformation-include';
-import { AccessAnalysis, Evidence } from '../analysis/access-analysis';
+import { App, CfnResource, Stack } from 'aws-cdk-lib';
+import { AccessAnalysis, Evidence, PrincipalAccess } from '../analysis/access-analysis';
+import { NestedStackOrigin } from '../analysis/stack-template';
 import { AwsManagedPolicies } from '../analysis/aws-managed-policies';
 import { Capability, GUARDED_DATA_CLASSES, MODEL_CAPABILITIES } from '../capabilities/capability';
 import { ModelAccessChecks } from '../nag/model-access-checks';
+import { GIVEN_TEMPLATES } from '../nag/private/given-templates';
 import { MODEL_ACCESS_RULES } from '../nag/rules';
-import { nagName } from '../private/intrinsics';
-import { UsageError } from './inputs';
+import { list, nagName } from '../private/intrinsics';
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 /** One stack to report on: its template, and the findings its app acknowledged. */
 export interface StackInput {
+  /** How the report names it (a cloud assembly's display name, a file's base name); unique. */
   readonly name: string;
+  /** The stack name it deploys as, which weak references (`Fn::GetStackOutput`) name. @default - none */
+  readonly stackName?: string;
+  /** Its account and region, where the assembly fixes them. @default - any */
+  readonly account?: string;
+  readonly region?: string;
+  /** A nested stack's parent (by `name`) and resource there. @default - a top-level stack */
+  readonly nestedIn?: NestedStackOrigin;
   readonly template: Json;
   /** The template file it was read from, as the command was given it. @default - none (an account read) */
   readonly templateFile?: string;
@@ -52,6 +57,11 @@ export interface PrincipalRow {
   readonly canAssume: string[];
   /** Whether a finding names this principal. */
   readonly flagged: boolean;
+  /**
+   * Policies of other stacks that attach to it, joined to it because they name it (by reference,
+   * import, weak reference, name or ARN): `Team/BackendPolicy names it team-backend`.
+   */
+  readonly joined: string[];
   /** The resource its findings are reported on: itself, or the first policy attached to it. */
   readonly reportedOn: string;
 }
@@ -134,16 +144,13 @@ const MERGE_RULES = new Set(
   MODEL_ACCESS_RULES.filter((r) => r.mergedIdentity).map((r) => `ModelAccess-${r.id}`),
 );
 
-/** The report on some stacks: the analysis for the matrix, ModelAccessChecks itself for the findings. */
+/**
+ * The report on some stacks: ModelAccessChecks itself judges them as one app (its findings, and
+ * the analysis the matrix shows), each stack's rows being the principals it defines or alone names.
+ */
 export function buildReport(source: string, stacks: StackInput[]): Report {
-  const checked = checkedFindings(stacks);
-  const reports = stacks.map((s, i) =>
-    stackReport(
-      s,
-      checked[i],
-      stacks.filter((o) => o !== s),
-    ),
-  );
+  const { checked, analyses } = checkedFindings(stacks);
+  const reports = stacks.map((s, i) => stackReport(s, checked[i], analyses[i].analysis, analyses[i].name));
   return {
     schemaVersion: REPORT_SCHEMA_VERSION,
     source,
@@ -180,62 +187,77 @@ export function fails(report: Report, failOn: 'merged' | 'error' | 'never'): boo
   return false;
 }
 
-/** One stack's report; `others` are the rest of the assembly, whose exports it may import. */
-function stackReport(input: StackInput, checked: Checked, others: StackInput[]): StackReport {
-  const analysis = AccessAnalysis.fromTemplate(input.template, {
-    otherTemplates: others.map((o) => o.template),
-  });
-  const exporterOf = (id: string) => others.find((o) => o.template.Resources?.[id])?.name;
-  const resources: Record<string, Json> = input.template.Resources ?? {};
-  const principalIds = new Set(analysis.principals.map((p) => p.id));
+/** The stack an id of the app's analysis belongs to: what precedes its logical id. */
+function homeOf(id: string): string {
+  const slash = id.lastIndexOf('/');
+  return slash < 0 ? '' : id.slice(0, slash);
+}
+
+/** One stack's report, from the analysis of its app, where its ids are qualified by `name`. */
+function stackReport(
+  input: StackInput,
+  checked: Checked,
+  analysis: AccessAnalysis,
+  name: string,
+): StackReport {
+  const resources: Record<string, Json> = analysis.template.Resources ?? {};
+  // The stack's own ids unqualified; another stack's keep its name.
+  const own = name
+    ? new RegExp(`(?<![\\w/-])${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/`, 'g')
+    : undefined;
+  const local = (text: string) => (own ? text.replace(own, '') : text);
+  const mine = analysis.principals.filter((p) => homeOf(p.reportedOn) === name);
+  const principalIds = new Set(mine.map((p) => local(p.id)));
   const findings = input.principalsOnly
     ? checked.findings.filter((f) => principalIds.has(f.resource))
     : checked.findings;
   const { acknowledged } = checked;
   const flagged = new Set(findings.map((f) => f.resource));
-  const principals = analysis.principals.map((p): PrincipalRow => {
+  const principals = mine.map((p): PrincipalRow => {
     const cells: Partial<Record<Capability, string[]>> = {};
     for (const c of new Set(p.grants.map((g) => g.capability)))
-      cells[c] = describe(p.grants.filter((g) => g.capability === c).map((g) => g.evidence));
-    const own = p.external ? undefined : resources[p.id];
-    const path = own?.Metadata?.['aws:cdk:path'];
-    const physical = own?.Properties?.[NAME_PROPERTY[p.type]];
+      cells[c] = describe(p.grants.filter((g) => g.capability === c).map((g) => g.evidence)).map(local);
+    const defined = p.external ? undefined : resources[p.id];
+    const path = defined?.Metadata?.['aws:cdk:path'];
+    const physical = defined?.Properties?.[NAME_PROPERTY[p.type]];
     return {
-      id: p.id,
+      id: local(p.id),
       name: p.external ? p.name : typeof physical === 'string' ? physical : undefined,
       constructPath: typeof path === 'string' ? path.replace(/\/Resource$/, '') : undefined,
-      arn: typeof own?.Metadata?.[ARN_METADATA] === 'string' ? own.Metadata[ARN_METADATA] : undefined,
+      arn: typeof defined?.Metadata?.[ARN_METADATA] === 'string' ? defined.Metadata[ARN_METADATA] : undefined,
       type: p.type,
       declared: p.declaredCapability,
       cells,
       trustedBy:
         p.type === 'AWS::IAM::Role' && !p.external
-          ? trustedBy(resources[p.id].Properties?.AssumeRolePolicyDocument)
+          ? trustedBy(resources[p.id].Properties?.AssumeRolePolicyDocument).map(local)
           : [],
-      canAssume: p.canAssume,
-      flagged: flagged.has(p.reportedOn),
-      reportedOn: p.reportedOn,
+      canAssume: p.canAssume.map(local),
+      flagged: flagged.has(local(p.reportedOn)),
+      reportedOn: local(p.reportedOn),
+      joined: joinedPolicies(p, resources),
     };
   });
   const nameOf = new Map(principals.filter((p) => p.name).map((p) => [p.reportedOn, p.name!]));
   const named = findings.map((f) =>
     nameOf.has(f.resource) ? { ...f, resourceName: nameOf.get(f.resource) } : f,
   );
-  // Principals by the names people know them by; another stack's buckets with that stack's name.
-  const principalName = new Map(principals.map((p) => [p.id, p.name ?? p.id]));
+  // Principals by the names people know them by.
+  const principalName = new Map(mine.map((p, i) => [p.id, principals[i].name ?? principals[i].id]));
   const dataClasses = GUARDED_DATA_CLASSES.map((dataClass): DataClassRow => {
     const who = (access: 'read' | 'write') => [
       ...new Set(
         analysis.registryAccess
-          .filter((a) => a.dataClass === dataClass && a.access === access)
-          .map((a) => principalName.get(a.principal) ?? a.principal),
+          .filter((a) => a.dataClass === dataClass && a.access === access && principalName.has(a.principal))
+          .map((a) => principalName.get(a.principal)!),
       ),
     ];
     return {
       dataClass,
       buckets: analysis
         .registryBucketIds(dataClass)
-        .map((id) => (resources[id] ? id : `${id} (${exporterOf(id) ?? 'another stack'})`)),
+        .filter((id) => homeOf(id) === name)
+        .map(local),
       readers: who('read'),
       writers: who('write'),
     };
@@ -248,8 +270,27 @@ function stackReport(input: StackInput, checked: Checked, others: StackInput[]):
     dataClasses,
     findings: named,
     acknowledged,
-    problems: [...(input.notes ?? []), ...analysis.problems.map((p) => `${p.principal}: ${p.message}`)],
+    problems: [
+      ...(input.notes ?? []),
+      ...analysis.problems
+        .filter((p) => principalIds.has(local(p.principal)))
+        .map((p) => `${local(p.principal)}: ${p.message}`),
+    ],
   };
+}
+
+/** The policies of other stacks that name a principal, and how each names it. */
+function joinedPolicies(p: PrincipalAccess, resources: Record<string, Json>): string[] {
+  const home = homeOf(p.reportedOn);
+  return p.attachedPolicies
+    .filter((policy) => homeOf(policy) !== home)
+    .map((policy) => {
+      const props = resources[policy]?.Properties ?? {};
+      const names = ['Roles', 'Users', 'Groups', 'RoleName', 'UserName', 'GroupName']
+        .filter((k) => props[k] !== undefined)
+        .flatMap((k) => list(props[k]));
+      return `${policy} names it ${names.join(', ')}`;
+    });
 }
 
 interface Checked {
@@ -258,58 +299,57 @@ interface Checked {
 }
 
 /**
- * The pack's findings on the templates, each brought into one app with cloudformation-include, so
- * the rules run exactly as in `cdk synth` (app-wide ones, like the trail check, across all the
- * stacks); those the app acknowledged are set apart with their reasons.
+ * The pack's findings on the templates, judged as one app exactly as in `cdk synth` (app-wide
+ * rules, like the trail check, across all the stacks; principals joined across templates), with
+ * the analysis each stack was judged by; those the app acknowledged are set apart with their
+ * reasons. Each template is given to the pack as it was read, so no intrinsic is lost.
  */
-function checkedFindings(inputs: StackInput[]): Checked[] {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'model-access-report-'));
-  try {
-    const app = new App({ outdir: path.join(dir, 'out') });
-    inputs.forEach((input, i) => {
-      const file = path.join(dir, `${i}.json`);
-      fs.writeFileSync(file, JSON.stringify(input.template));
-      try {
-        new CfnInclude(new Stack(app, `Stack${i}`), 'Template', {
-          templateFile: file,
-          preserveLogicalIds: true,
-        });
-      } catch (e) {
-        throw new UsageError(
-          `${input.name}: not a template CloudFormation can deploy: ${(e as Error).message.split('\n')[0]}`,
-        );
-      }
+function checkedFindings(inputs: StackInput[]): {
+  checked: Checked[];
+  analyses: { name: string; analysis: AccessAnalysis }[];
+} {
+  const app = new App();
+  const stacks = inputs.map((input, i) => {
+    const stack = new Stack(app, `Stack${i}`);
+    for (const [id, resource] of Object.entries<Json>(input.template.Resources ?? {})) {
+      new CfnResource(stack, id, { type: resource.Type }).overrideLogicalId(id);
+    }
+    GIVEN_TEMPLATES.set(stack, {
+      name: input.name,
+      stackName: input.stackName,
+      account: input.account,
+      region: input.region,
+      template: input.template,
+      nestedIn: input.nestedIn,
     });
-    const report = new ModelAccessChecks(app, { allowAcknowledgingMergedIdentities: false }).validateScope(
-      app,
-    );
-    const checked: Checked[] = inputs.map(() => ({ findings: [], acknowledged: [] }));
-    for (const v of report.violations) {
-      for (const r of v.violatingResources) {
-        const [stackId, , logicalId] = (r.constructPath ?? '').split('/');
-        const index = Number(stackId.replace(/^Stack/, ''));
-        const input = inputs[index];
-        const resource = r.resourceLogicalId ?? logicalId ?? '';
-        const ack = input.acknowledged?.find((a) => a.rule === v.ruleName && a.logicalId === resource);
-        const base = v.ruleName.replace(/\[.*$/, '');
-        if (ack && !MERGE_RULES.has(base)) {
-          checked[index].acknowledged.push({ rule: v.ruleName, resource, reason: ack.reason });
-        } else {
-          checked[index].findings.push({
-            rule: v.ruleName,
-            severity: v.severity ?? 'error',
-            resource,
-            // Merge descriptions start with the construct path inside this report's own app.
-            message: v.description.replace(/^Stack\d+\/Template\/[^:]+: /, ''),
-            merged: MERGE_RULES.has(base),
-          });
-        }
+    return stack;
+  });
+  const pack = new ModelAccessChecks(app, { allowAcknowledgingMergedIdentities: false });
+  const report = pack.validateScope(app);
+  const checked: Checked[] = inputs.map(() => ({ findings: [], acknowledged: [] }));
+  for (const v of report.violations) {
+    for (const r of v.violatingResources) {
+      const [stackId, logicalId] = (r.constructPath ?? '').split('/');
+      const index = Number(stackId.replace(/^Stack/, ''));
+      const input = inputs[index];
+      const resource = r.resourceLogicalId ?? logicalId ?? '';
+      const ack = input.acknowledged?.find((a) => a.rule === v.ruleName && a.logicalId === resource);
+      const base = v.ruleName.replace(/\[.*$/, '');
+      if (ack && !MERGE_RULES.has(base)) {
+        checked[index].acknowledged.push({ rule: v.ruleName, resource, reason: ack.reason });
+      } else {
+        checked[index].findings.push({
+          rule: v.ruleName,
+          severity: v.severity ?? 'error',
+          resource,
+          // Merge descriptions start with the construct path inside this report's own app.
+          message: v.description.replace(/^Stack\d+\/[^:]+: /, ''),
+          merged: MERGE_RULES.has(base),
+        });
       }
     }
-    return checked;
-  } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
   }
+  return { checked, analyses: stacks.map((s) => pack._analysisOf(s)!) };
 }
 
 /** Evidence by statement: `s3:GetObject, s3:GetObjectVersion in Policy (#1) on <Bucket.Arn>/*`. */

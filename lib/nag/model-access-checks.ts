@@ -1,8 +1,19 @@
-import { CfnOutput, CfnResource, PolicyValidationPluginReport, PolicyViolation, Stack } from 'aws-cdk-lib';
+import {
+  CfnOutput,
+  CfnParameter,
+  CfnResource,
+  NestedStack,
+  PolicyValidationPluginReport,
+  PolicyViolation,
+  Stack,
+  Token,
+} from 'aws-cdk-lib';
 import { NagPack, NagPackProps } from 'cdk-nag';
 import { IConstruct } from 'constructs';
 import { AccessAnalysis, MergedIdentity, PrincipalAccess } from '../analysis/access-analysis';
+import { StackTemplate } from '../analysis/stack-template';
 import { logsInvocations } from '../private/invocation-logging-resource';
+import { GIVEN_TEMPLATES } from './private/given-templates';
 import { IModelAccessRule, RuleContext } from './rule';
 import { MODEL_ACCESS_RULES } from './rules';
 
@@ -18,8 +29,10 @@ export interface ModelAccessChecksProps extends NagPackProps {
   readonly allowAcknowledgingMergedIdentities?: boolean;
 }
 
+/** The analysis a stack is judged by: its app's (its account's stacks, as one), and its name there. */
 interface StackAnalysis {
-  readonly template: Json;
+  /** How the analysis qualifies the stack's logical ids ('' in an app of one stack). */
+  readonly name: string;
   readonly analysis: AccessAnalysis;
   readonly bucketPolicyStatements: Record<string, Json[]>;
 }
@@ -27,7 +40,9 @@ interface StackAnalysis {
 /**
  * A cdk-nag v3 pack that fails `cdk synth` when a design merges model-access identities, whether
  * the roles came from this library, were written by hand, or were imported from a template. It
- * analyses each stack once per run: linear in the size of the app.
+ * judges the app as one: a principal is one principal whichever stack defines it and whichever
+ * attaches policies to it (by reference, import, weak reference, name or ARN, nested-stack
+ * parameter). One analysis per account per run: linear in the size of the app.
  *
  * `Validations.of(app).addPlugins(new ModelAccessChecks(app))`
  */
@@ -40,7 +55,6 @@ export class ModelAccessChecks extends NagPack {
 
   private readonly allowAcknowledgingMerges: boolean;
   private stacks = new Map<Stack, StackAnalysis>();
-  private templates = new Map<Stack, Json>();
   private appHasValidatedTrail = false;
   private appLogsInvocations = false;
   private merged = new Map<string, PolicyViolation>();
@@ -52,15 +66,10 @@ export class ModelAccessChecks extends NagPack {
   }
 
   public validateScope(scope: IConstruct): PolicyValidationPluginReport {
-    this.stacks = new Map();
     this.merged = new Map();
-    this.templates = new Map(
-      scope.node.root.node
-        .findAll()
-        .filter((c): c is Stack => Stack.isStack(c))
-        .map((s) => [s, analysedTemplate(s)]),
-    );
-    const templates = [...this.templates.values()];
+    const stacks = scope.node.root.node.findAll().filter((c): c is Stack => Stack.isStack(c));
+    this.stacks = analyseApp(stacks);
+    const templates = [...new Set([...this.stacks.values()].map((e) => e.analysis))].map((a) => a.template);
     this.appHasValidatedTrail = templates.some((t) =>
       Object.values<Json>(t.Resources ?? {}).some(
         (r) => r.Type === 'AWS::CloudTrail::Trail' && r.Properties?.EnableLogFileValidation === true,
@@ -75,16 +84,26 @@ export class ModelAccessChecks extends NagPack {
     return { success: !violations.some((v) => v.severity === 'error' || v.severity === 'fatal'), violations };
   }
 
+  /**
+   * The analysis a stack was judged by in the last `validateScope`, and the stack's name in it.
+   * @internal
+   */
+  public _analysisOf(stack: Stack): { readonly name: string; readonly analysis: AccessAnalysis } | undefined {
+    return this.stacks.get(stack);
+  }
+
   protected checkResource(node: CfnResource): void {
     const stack = Stack.of(node);
-    const { template, analysis, bucketPolicyStatements } = this.stackAnalysis(stack);
-    const logicalId = stack.resolve(node.logicalId) as string;
+    const entry = this.stacks.get(stack) ?? analyseApp([stack]).get(stack)!;
+    const { analysis, bucketPolicyStatements } = entry;
+    const local = stack.resolve(node.logicalId) as string;
+    const logicalId = qualified(entry.name, local);
     // A principal the template only names (an imported role) is judged on the first policy attached to it.
     const principals = analysis.principalsReportedOn(logicalId);
     for (const principal of principals.length ? principals : [undefined]) {
       const context: RuleContext = {
         logicalId,
-        template,
+        template: analysis.template,
         analysis,
         principal,
         bucketPolicyStatements,
@@ -93,7 +112,7 @@ export class ModelAccessChecks extends NagPack {
       };
       for (const rule of MODEL_ACCESS_RULES) {
         if (rule.mergedIdentity) {
-          this.reportMerge(rule, node, context);
+          this.reportMerge(rule, node, local, context);
         } else {
           this.applyRule({
             ruleSuffixOverride: rule.id,
@@ -108,32 +127,8 @@ export class ModelAccessChecks extends NagPack {
     }
   }
 
-  private stackAnalysis(stack: Stack): StackAnalysis {
-    let entry = this.stacks.get(stack);
-    if (!entry) {
-      const template = this.templates.get(stack) ?? analysedTemplate(stack);
-      const bucketPolicyStatements: Record<string, Json[]> = {};
-      for (const r of Object.values<Json>(template.Resources ?? {})) {
-        const bucket = r.Type === 'AWS::S3::BucketPolicy' ? r.Properties?.Bucket?.Ref : undefined;
-        if (bucket) {
-          const statements = [r.Properties.PolicyDocument?.Statement ?? []].flat();
-          bucketPolicyStatements[bucket] = [...(bucketPolicyStatements[bucket] ?? []), ...statements];
-        }
-      }
-      // Another stack's exports: a grant on its registry bucket is judged by the bucket's data class.
-      const otherTemplates = [...this.templates].filter(([s]) => s !== stack).map(([, t]) => t);
-      entry = {
-        template,
-        analysis: AccessAnalysis.fromTemplate(template, { otherTemplates }),
-        bucketPolicyStatements,
-      };
-      this.stacks.set(stack, entry);
-    }
-    return entry;
-  }
-
   /** Merged-identity findings bypass cdk-nag's acknowledgements: see allowAcknowledgingMergedIdentities. */
-  private reportMerge(rule: IModelAccessRule, node: CfnResource, context: RuleContext) {
+  private reportMerge(rule: IModelAccessRule, node: CfnResource, logicalId: string, context: RuleContext) {
     const result = rule.check(node, context);
     if (!Array.isArray(result) || !context.principal) return;
     const merges = context.analysis.mergesOf(context.principal.id);
@@ -144,7 +139,7 @@ export class ModelAccessChecks extends NagPack {
       const description = `${node.node.path}${who}: ${merge ? describe(merge) : rule.info} ${rule.explanation}`;
       const resource = {
         constructPath: node.node.path,
-        resourceLogicalId: context.logicalId,
+        resourceLogicalId: logicalId,
         templatePath: Stack.of(node).templateFile,
         locations: ['Properties'],
       };
@@ -161,24 +156,92 @@ export class ModelAccessChecks extends NagPack {
 
 // What the rules and the analysis read; resolving the rest of a stack would only cost time.
 const ANALYSED_TYPES =
-  /^(AWS::(IAM::|S3::Bucket$|S3::BucketPolicy$|KMS::Key$|Lambda::Function$|StepFunctions::StateMachine$|Events::Rule$|SNS::Topic$|DynamoDB::Table$|CloudTrail::Trail$|Logs::LogGroup$|CloudFormation::CustomResource$)|Custom::)/;
+  /^(AWS::(IAM::|S3::Bucket$|S3::BucketPolicy$|KMS::Key$|Lambda::Function$|StepFunctions::StateMachine$|Events::Rule$|SNS::Topic$|DynamoDB::Table$|CloudTrail::Trail$|Logs::LogGroup$|CloudFormation::CustomResource$|CloudFormation::Stack$|CloudFormation::StackSet$|Serverless::)|Custom::)/;
+
+/** A stack's id in the app's analysis: `Name/LogicalId`, or the logical id alone in an app of one stack. */
+function qualified(name: string, logicalId: string): string {
+  return name ? `${name}/${logicalId}` : logicalId;
+}
 
 /**
- * The stack's template as synthesis writes it, limited to the resource types the pack reads, and
- * its exports, which other stacks' analyses read.
+ * One analysis per account the stacks deploy to (stacks of no fixed account count as the app's one
+ * account, or as an account of their own when the app names several), each stack named in it by
+ * its stack name (its path where names repeat or are not literal, as a nested stack's).
+ */
+function analyseApp(stacks: Stack[]): Map<Stack, StackAnalysis> {
+  const literal = (s: string) => (Token.isUnresolved(s) ? undefined : s);
+  const stackNames = stacks.map((s) => literal(s.stackName));
+  const nameOf = new Map(
+    stacks.map((s, i) => {
+      const name = stackNames[i];
+      const unique = name !== undefined && stackNames.indexOf(name) === stackNames.lastIndexOf(name);
+      const given = GIVEN_TEMPLATES.get(s)?.name;
+      return [s, stacks.length === 1 ? '' : (given ?? (unique && !s.nested ? name : s.node.path))];
+    }),
+  );
+  const accountOf = (s: Stack) =>
+    GIVEN_TEMPLATES.has(s) ? GIVEN_TEMPLATES.get(s)!.account : literal(s.account);
+  const accounts = [...new Set(stacks.map(accountOf).filter((a) => a !== undefined))];
+  const groups = new Map<string, StackTemplate[]>();
+  const groupOf = new Map<Stack, string>();
+  for (const stack of stacks) {
+    // A nested stack deploys where its parent does.
+    let top = stack;
+    while (top.nested && top.nestedStackParent) top = top.nestedStackParent;
+    const given = GIVEN_TEMPLATES.get(stack);
+    const account = accountOf(top) ?? (accounts.length === 1 ? accounts[0] : '');
+    const parent = stack.nestedStackParent;
+    const resource = (stack as NestedStack).nestedStackResource;
+    const template: StackTemplate = given
+      ? { ...given, name: nameOf.get(stack)!, nestedIn: stacks.length === 1 ? undefined : given.nestedIn }
+      : {
+          name: nameOf.get(stack)!,
+          stackName: stackNames[stacks.indexOf(stack)],
+          region: literal(top.region),
+          template: analysedTemplate(stack),
+          nestedIn:
+            parent && resource && nameOf.has(parent)
+              ? { stack: nameOf.get(parent)!, resource: parent.resolve(resource.logicalId) }
+              : undefined,
+        };
+    groups.set(account, [...(groups.get(account) ?? []), template]);
+    groupOf.set(stack, account);
+  }
+  const byGroup = new Map<string, Pick<StackAnalysis, 'analysis' | 'bucketPolicyStatements'>>();
+  for (const [account, group] of groups) {
+    const analysis = AccessAnalysis.fromApp(group);
+    const bucketPolicyStatements: Record<string, Json[]> = {};
+    for (const r of Object.values<Json>(analysis.template.Resources ?? {})) {
+      const bucket = r.Type === 'AWS::S3::BucketPolicy' ? r.Properties?.Bucket?.Ref : undefined;
+      if (bucket) {
+        const statements = [r.Properties.PolicyDocument?.Statement ?? []].flat();
+        bucketPolicyStatements[bucket] = [...(bucketPolicyStatements[bucket] ?? []), ...statements];
+      }
+    }
+    byGroup.set(account, { analysis, bucketPolicyStatements });
+  }
+  return new Map(stacks.map((s) => [s, { name: nameOf.get(s)!, ...byGroup.get(groupOf.get(s)!)! }]));
+}
+
+/**
+ * The stack's template as synthesis writes it, limited to the resource types the pack reads, with
+ * its outputs and parameters, through which other stacks' references reach it.
  */
 function analysedTemplate(stack: Stack): Json {
   const resources: Record<string, Json> = {};
   const outputs: Record<string, Json> = {};
+  const parameters: Record<string, Json> = {};
   for (const c of stack.node.findAll()) {
     if (Stack.of(c) !== stack) continue;
     if (CfnResource.isCfnResource(c) && ANALYSED_TYPES.test(c.cfnResourceType)) {
       Object.assign(resources, stack.resolve(c._toCloudFormation()).Resources);
-    } else if (c instanceof CfnOutput && c.exportName !== undefined) {
+    } else if (c instanceof CfnOutput) {
       Object.assign(outputs, stack.resolve(c._toCloudFormation()).Outputs);
+    } else if (c instanceof CfnParameter) {
+      Object.assign(parameters, stack.resolve(c._toCloudFormation()).Parameters);
     }
   }
-  return { Resources: resources, Outputs: outputs };
+  return { Resources: resources, Outputs: outputs, Parameters: parameters };
 }
 
 /** How a finding names a principal the template does not define: `imported role ${RoleName}`. */

@@ -1,7 +1,8 @@
 /**
  * The library's one resolver of CloudFormation intrinsics. Policies of a template are compared
  * without deploying it, so values that cannot be known stay symbols:
- * - `symbolic` spells them `${X}`, `${X.Arn}`, `${AWS::AccountId}`, `${Import:Name}`, with joins
+ * - `symbolic` spells them `${X}`, `${X.Arn}`, `${AWS::AccountId}`, `${Import:Name}`,
+ *   `${StackOutput:Stack/Output}`, with joins
  *   and substitutions written out; an unresolvable `Fn::Split` or `Fn::Select` stays one symbol
  *   that says what it was (`${P split ":"[5]}`), so two different ones never look alike.
  * - `nagName` names a value the way cdk-nag names it in finding ids (`<X.Arn>/*`), which
@@ -19,6 +20,8 @@ interface Style {
   readonly sub: (arg: Json) => string | string[];
   readonly select: (arg: Json) => string | string[];
   readonly split: (arg: Json) => string | string[];
+  /** A weak cross-stack reference (`Fn::GetStackOutput`) to a stack the walk does not have. */
+  readonly stackOutput: (arg: Json) => string;
   readonly other: (value: Json) => string;
 }
 
@@ -48,6 +51,8 @@ function walk(value: Json, style: Style): string | string[] {
         return style.select(arg);
       case 'Fn::Split':
         return style.split(arg);
+      case 'Fn::GetStackOutput':
+        return style.stackOutput(arg);
       default:
         return style.other(value);
     }
@@ -87,6 +92,7 @@ const SYMBOLIC: Style = {
     const text = scalar(arg?.[1]);
     return text.includes('${') ? `\${${strip(text)} split "${arg?.[0]}"}` : text.split(arg?.[0]);
   },
+  stackOutput: (arg) => `\${StackOutput:${strip(scalar(arg?.StackName))}/${strip(scalar(arg?.OutputName))}}`,
   other: () => '${?}',
 };
 
@@ -99,6 +105,7 @@ const NAG: Style = {
   sub: (arg) => nagName(arg),
   select: (arg) => JSON.stringify({ 'Fn::Select': arg }),
   split: (arg) => JSON.stringify({ 'Fn::Split': arg }),
+  stackOutput: (arg) => JSON.stringify({ 'Fn::GetStackOutput': arg }),
   other: (value) => (value === undefined ? '' : JSON.stringify(value)),
 };
 

@@ -51,11 +51,11 @@ describe('a merge split across two stacks', () => {
     ]);
   });
 
-  test("brings in the platform's bucket and its policy, never its principals", () => {
+  test("judges the platform's bucket by its own data class, qualified by the other template", () => {
     const together = AccessAnalysis.fromTemplate(templates[1], { otherTemplates: [templates[0]] });
     expect(together.principals.map((p) => p.id)).toEqual([roleId]);
     const bucketId = platform.getLogicalId(registry.modelArtifactsBucket.node.defaultChild as never);
-    expect(together.registryDataClass(bucketId)).toBe('model-artifacts');
+    expect(together.registryDataClass(`other1/${bucketId}`)).toBe('model-artifacts');
   });
 
   test('an import of an export no template has stays as it is', () => {

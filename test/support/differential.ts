@@ -8,7 +8,8 @@ type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
  * Generated designs for a differential test of the analysis against iam-simulate: one role whose
  * inline statements, denies and boundary mix the ways templates write actions and resources
  * (wildcards, `?`, NotAction, NotResource, `${AWS::Partition}` in Fn::Sub and Fn::Join, GetAtt,
- * literal accounts, bucket and object ARNs) around a registry of three buckets and a key.
+ * literal accounts, another account's, bucket and object ARNs, part of a bucket's objects, `Ref`
+ * of a SageMaker endpoint) around a registry of three buckets and a key.
  */
 const ACTIONS = [
   's3:GetObject',
@@ -70,6 +71,17 @@ const RESOURCES: Json[] = [
   'arn:aws:logs:*:*:log-group:invocations',
   `arn:aws:logs:${REGION}:${ACCOUNT}:log-group:*`,
   'arn:aws:logs:*:*:log-group:other:*',
+  // Part of a registry bucket, a deny-like word in a key, another account, a SageMaker Ref.
+  'arn:aws:s3:::weights/models/*',
+  'arn:aws:s3:::weights/*.bin',
+  'arn:aws:s3:::training/data.jsonl',
+  'arn:aws:s3:::*/models/*',
+  'arn:aws:s3:::weights/*model*',
+  'arn:aws:s3:::*SageMaker*',
+  'arn:aws:iam::222222222222:role/*',
+  'arn:aws:iam::*:role/app-*',
+  { Ref: 'Endpoint' },
+  'arn:aws:sagemaker:us-east-1:222222222222:endpoint/*',
 ];
 
 /** A small deterministic generator (mulberry32), so every run judges the same designs. */
@@ -141,6 +153,10 @@ export function generateTemplates(count: number, seed = 12): Json[] {
         Training: bucket('training', 'training-data'),
         Meta: bucket('meta', 'metadata'),
         Prompts: bucket('prompts', 'inference-logs'),
+        Endpoint: {
+          Type: 'AWS::SageMaker::Endpoint',
+          Properties: { EndpointName: 'prod-chat', EndpointConfigName: 'chat-config' },
+        },
         Invocations: {
           Type: 'AWS::Logs::LogGroup',
           Properties: {
@@ -206,7 +222,7 @@ export async function disagreements(
   return out;
 }
 
-/** The role of a template, as the analysis judges it. */
+/** The role of a template, as the analysis judges it, in the account iam-simulate evaluates it in. */
 export function analysedRole(template: Json) {
-  return AccessAnalysis.fromTemplate(template).principal('R')!;
+  return AccessAnalysis.fromApp([{ name: '', account: ACCOUNT, template }]).principal('R')!;
 }

@@ -118,6 +118,8 @@ export class ResolvedTemplate {
         return r.Properties?.UserName ?? name;
       case 'AWS::Logs::LogGroup':
         return r.Properties?.LogGroupName ?? name;
+      case 'AWS::SageMaker::Endpoint':
+        return `arn:aws:sagemaker:${REGION}:${ACCOUNT}:endpoint/${String(r.Properties?.EndpointName ?? name).toLowerCase()}`;
       default:
         return name;
     }

@@ -1,5 +1,5 @@
 import { list } from '../../private/intrinsics';
-import { withDeployingAccount } from './resource-match';
+import { inPartition, withDeployingAccount } from './resource-match';
 import { arnOf, nameOf, principalArn } from './template-arns';
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -35,7 +35,15 @@ export class PrincipalIndex {
   private readonly byName = new Map<string, string>();
   private readonly byArn = new Map<string, string>();
 
-  constructor(resources: Record<string, Json>, idsOf: (type: string) => string[]) {
+  /**
+   * @param knownAccount the app fixes its account (written as `${AWS::AccountId}`), so a literal
+   *   account in an ARN is another account's principal, never one of the app's.
+   */
+  constructor(
+    resources: Record<string, Json>,
+    idsOf: (type: string) => string[],
+    private readonly knownAccount = false,
+  ) {
     for (const type of PRINCIPAL_TYPES) {
       for (const id of idsOf(type)) {
         const name = nameOf(resources, id);
@@ -55,7 +63,8 @@ export class PrincipalIndex {
 
   /** The principal an ARN (a trust policy's `AWS` entry) names, if the index has it. */
   public byPrincipalArn(arn: string): Principal | undefined {
-    const id = this.byArn.get(withDeployingAccount(arn)) ?? this.byArn.get(arn);
+    const key = this.knownAccount ? inPartition(arn) : withDeployingAccount(arn);
+    const id = this.byArn.get(key) ?? this.byArn.get(arn);
     return id === undefined ? undefined : this.byId.get(id);
   }
 

@@ -4,8 +4,12 @@
  * service, region, account, resource); `*` matches any run of characters within its segment, `?`
  * exactly one; a pattern with fewer segments has the missing ones as `*`, so a `*` ending one runs
  * past the colons; the resource segment is matched whole. All partitions count as one (an account
- * lives in one, so `arn:*:` is `arn:aws:`), and a literal 12-digit account may be the deploying account (`${AWS::AccountId}`),
- * as a literal region may be `${AWS::Region}`.
+ * lives in one, so `arn:*:` is `arn:aws:`). Whether a pattern covers a resource (a deny's reach, a
+ * NotResource's exclusion) never takes a literal 12-digit account for the deploying one
+ * (`${AWS::AccountId}`): the app's own account is written as the symbol where the app fixes it, so a
+ * literal one is another account, and where it does not, a deny on a literal account removes
+ * nothing it might not. Whether two patterns may overlap (a grant's reach) takes the deploying
+ * account or region as any; a literal region may be `${AWS::Region}`.
  */
 
 import { globRegExp } from '../../private/glob';
@@ -40,15 +44,36 @@ function parse(value: string): string[] | string {
   return parsed;
 }
 
-const isAccount = (a: string, b: string) => a === ACCOUNT_SYMBOL && /^\d{12}$/.test(b);
 const isRegion = (a: string, b: string) => a === REGION_SYMBOL && /^[a-z]{2}(-[a-z]+)+-\d$/.test(b);
 
 function segmentMatches(index: number, pattern: string, value: string): boolean {
   if (glob(pattern).test(value)) return true;
-  // A literal account or region in one and the deploying one in the other may be the same.
-  if (index === 4) return isAccount(pattern, value) || isAccount(value, pattern);
+  // A literal region in one and the deploying one in the other may be the same.
   if (index === 3) return isRegion(pattern, value) || isRegion(value, pattern);
   return false;
+}
+
+const unparse = (segments: string[]) => segments.join(':').split(COLON_IN_SYMBOL).join(':');
+
+/**
+ * Where two overlapping patterns meet, segment by segment: in each, the one the other covers (a
+ * grant on `<bucket>/models/*` within the target `<bucket>/*` is `<bucket>/models/*`; one on
+ * `arn:aws:iam::*:role/x` within the account's roles is the account's `role/x`). Where neither
+ * covers the other, `b`'s segment.
+ */
+export function narrower(a: string, b: string): string {
+  if (a === '*') return b;
+  if (b === '*') return a;
+  const p = parse(a);
+  const r = parse(b);
+  if (typeof p === 'string' || typeof r === 'string') {
+    return typeof p === 'string' && typeof r === 'string' && glob(r).test(p) ? a : b;
+  }
+  return unparse(
+    r.map((segment, i) =>
+      segmentMatches(i, segment, p[i]) && !segmentMatches(i, p[i], segment) ? p[i] : segment,
+    ),
+  );
 }
 
 /**
@@ -92,9 +117,10 @@ function globsIntersect(a: string, b: string): boolean {
   return result;
 }
 
-// For overlap, the deploying account or region may be any.
+// For overlap, the deploying account or region may be any, but never none (a foundation model's
+// ARN, with no account, is no resource of the account).
 const anyWhereDeploying = (segment: string) =>
-  segment === ACCOUNT_SYMBOL || segment === REGION_SYMBOL ? '*' : segment;
+  segment === ACCOUNT_SYMBOL || segment === REGION_SYMBOL ? '?*' : segment;
 
 /** Whether two patterns may name a resource in common. */
 export function resourcesOverlap(a: string, b: string): boolean {
@@ -118,10 +144,12 @@ export function mayNameResourceOf(resource: string, patterns: string[]): boolean
   return typeof parse(resource) === 'string' || patterns.some((p) => resourcesOverlap(resource, p));
 }
 
+/** An ARN with its partition written `aws`, as matching compares them (all partitions count as one). */
+export function inPartition(arn: string): string {
+  return arn.replace(/\$\{AWS::Partition\}/g, 'aws').replace(/^arn:[^:]+:/, 'arn:aws:');
+}
+
 /** The deploying account's symbol in place of a literal 12-digit account, for looking up an ARN. */
 export function withDeployingAccount(arn: string): string {
-  return arn
-    .replace(/\$\{AWS::Partition\}/g, 'aws')
-    .replace(/^arn:[^:]+:/, 'arn:aws:')
-    .replace(/^(arn:aws:[^:]*:[^:]*:)\d{12}:/, '$1${AWS::AccountId}:');
+  return inPartition(arn).replace(/^(arn:aws:[^:]*:[^:]*:)\d{12}:/, '$1${AWS::AccountId}:');
 }

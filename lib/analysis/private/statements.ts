@@ -1,6 +1,7 @@
 import { coversAction, matchesAction } from '../../capabilities/actions';
 import { list } from '../../private/intrinsics';
-import { resourceMatches, resourcesOverlap } from './resource-match';
+import { globRegExp } from '../../private/glob';
+import { narrower, resourceMatches, resourcesOverlap } from './resource-match';
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -89,11 +90,53 @@ export function deniedOn(statements: Statement[], action: string, target: string
   );
 }
 
-/** Whether a permissions boundary (undefined: none) lets `action` through on some of `target`. */
-export function boundaryAllows(boundary: Statement[] | undefined, action: string, target: string): boolean {
-  if (!boundary) return true;
-  return (
-    boundary.some((b) => b.effect === 'Allow' && holdsAction(b, action) && mayApplyTo(b, target)) &&
-    !deniedOn(boundary, action, target)
+/**
+ * The parts of `target` an allow statement reaches, as patterns: where its resource is narrower
+ * than the target (`<bucket>/models/*` of the bucket's objects), that resource. For the objects of
+ * a bucket, a pattern reaches them when its bucket part names the bucket (`*`, `weights`, `w?ights`,
+ * `weights*`), and then reaches the keys its key part names: `arn:aws:s3:::*SageMaker*` reaches
+ * the objects of a bucket whose name holds `SageMaker`, not every key of every bucket that holds it.
+ */
+export function scopesWithin(s: Statement, target: string): string[] {
+  if (target === '*' || s.notResource) return mayApplyTo(s, target) ? [target] : [];
+  const objects = OBJECTS.exec(target);
+  const reached = objects ? s.resources.map((r) => objectPattern(r, objects[1])) : s.resources;
+  return reached
+    .filter((r): r is string => r !== undefined && resourcesOverlap(r, target))
+    .map((r) => narrower(r, target));
+}
+
+// An object target: `arn:aws:s3:::<bucket>/<keys>`, the bucket named (a name or a symbol).
+const OBJECTS = /^arn:aws:s3:::([^/*?]+)\//;
+
+/** What an S3 pattern reaches of a bucket's objects, as `<bucket>/<keys>`; undefined for none. */
+function objectPattern(pattern: string, bucket: string): string | undefined {
+  const prefix = /^arn:[^:]+:s3:::/.exec(pattern)?.[0];
+  if (prefix === undefined) return pattern; // `*`, a symbol, another service: compared as they are
+  const rest = pattern.slice(prefix.length);
+  const slash = rest.indexOf('/');
+  const bucketPart = slash < 0 ? rest : rest.slice(0, slash);
+  if (!globRegExp(bucketPart, false).test(bucket)) return undefined;
+  if (slash >= 0) return `arn:aws:s3:::${bucket}/${rest.slice(slash + 1)}`;
+  // No key part: only a trailing `*` runs on into the keys.
+  return bucketPart.endsWith('*') ? `arn:aws:s3:::${bucket}/*` : undefined;
+}
+
+/**
+ * Whether some of `scope` stays allowed after the unconditional denies among `statements` and the
+ * permissions boundary (undefined: none), judged together: the boundary's allows narrow the scope
+ * first, so a boundary on `<bucket>/public/*` and a deny on `<bucket>/public/*` leave nothing.
+ */
+export function survives(
+  statements: Statement[],
+  boundary: Statement[] | undefined,
+  action: string,
+  scope: string,
+): boolean {
+  const open = (within: string) =>
+    !deniedOn(statements, action, within) && !(boundary && deniedOn(boundary, action, within));
+  if (!boundary) return open(scope);
+  return boundary.some(
+    (b) => b.effect === 'Allow' && holdsAction(b, action) && scopesWithin(b, scope).some(open),
   );
 }

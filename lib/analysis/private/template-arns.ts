@@ -12,10 +12,29 @@ const NAME_PROPERTY: Record<string, string> = {
   'AWS::StepFunctions::StateMachine': 'StateMachineName',
   'AWS::Events::Rule': 'Name',
   'AWS::SNS::Topic': 'TopicName',
+  'AWS::SageMaker::Endpoint': 'EndpointName',
+  'AWS::SageMaker::EndpointConfig': 'EndpointConfigName',
+  'AWS::SageMaker::Model': 'ModelName',
+  'AWS::SageMaker::InferenceComponent': 'InferenceComponentName',
+  'AWS::SageMaker::ModelPackageGroup': 'ModelPackageGroupName',
+};
+
+// SageMaker resources by their ARN's resource type; `Ref` of each returns its ARN (as CDK's
+// generated `EndpointReference`, `ModelReference`... say: the ARN is their identifier).
+const SAGEMAKER: Record<string, string> = {
+  'AWS::SageMaker::Endpoint': 'endpoint',
+  'AWS::SageMaker::EndpointConfig': 'endpoint-config',
+  'AWS::SageMaker::Model': 'model',
+  'AWS::SageMaker::InferenceComponent': 'inference-component',
+  'AWS::SageMaker::ModelPackageGroup': 'model-package-group',
 };
 
 // Types whose `Ref` returns their ARN rather than their name.
-const REF_IS_ARN = new Set(['AWS::StepFunctions::StateMachine', 'AWS::SNS::Topic']);
+const REF_IS_ARN = new Set([
+  'AWS::StepFunctions::StateMachine',
+  'AWS::SNS::Topic',
+  ...Object.keys(SAGEMAKER),
+]);
 
 /** A template resource's name as the template gives it (a literal), or undefined. */
 export function literalName(resources: Record<string, Json>, id: string): string | undefined {
@@ -38,6 +57,13 @@ export function principalArn(kind: 'role' | 'user', name: string, path = '/'): s
 export function arnOf(resources: Record<string, Json>, id: string): string | undefined {
   const name = nameOf(resources, id);
   const path = resources[id]?.Properties?.Path;
+  const sagemaker = SAGEMAKER[resources[id]?.Type];
+  if (sagemaker) {
+    // SageMaker writes names in ARNs in lower case; a name the template does not give is the attribute CloudFormation returns.
+    const literal = literalName(resources, id);
+    const property = NAME_PROPERTY[resources[id].Type];
+    return `arn:aws:sagemaker:\${AWS::Region}:\${AWS::AccountId}:${sagemaker}/${literal?.toLowerCase() ?? `\${${id}.${property}}`}`;
+  }
   switch (resources[id]?.Type) {
     case 'AWS::S3::Bucket':
       return `arn:aws:s3:::${name}`;
@@ -71,7 +97,9 @@ export function arnOf(resources: Record<string, Json>, id: string): string | und
  */
 export function canonicalResource(resources: Record<string, Json>, resource: string): string {
   return resource
-    .replace(/^\$\{([^}.]+)\.Arn\}/, (whole, id: string) => arnOf(resources, id) ?? whole)
+    .replace(/^\$\{([^}.]+)\.(\w*Arn)\}/, (whole, id: string, attribute: string) =>
+      attribute === 'Arn' || SAGEMAKER[resources[id]?.Type] ? (arnOf(resources, id) ?? whole) : whole,
+    )
     .replace(/\$\{([^}.:]+)\}/g, (whole, id: string) =>
       REF_IS_ARN.has(resources[id]?.Type)
         ? (arnOf(resources, id) ?? whole)

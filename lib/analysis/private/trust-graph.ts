@@ -34,33 +34,62 @@ export function roleTrusts(
  * it trusts the account (`*`, `:root`, the account id), any principal whose own effective
  * permissions allow sts:AssumeRole on the role (`mayAssume`, which reads NotAction and NotResource,
  * denies and boundaries like any grant). Only trust statements whose action covers
- * sts:AssumeRole count. Edges run from the caller to the role.
+ * sts:AssumeRole count; an unconditional deny in the trust policy, or the caller's own explicit
+ * deny of sts:AssumeRole on the role (`deniedAssuming`), removes the edge. Edges run from the
+ * caller to the role.
  */
 export function trustGraph(
   trusts: Map<string, Statement[]>,
   principals: PrincipalIndex,
   canonical: (arn: string) => string,
   mayAssume: (principal: string, roleArn: string) => boolean,
+  deniedAssuming: (principal: string, roleArn: string) => boolean,
+  assumeTargets: (principal: string) => string[] | 'any',
 ): Map<string, string[]> {
   const edges = new Map<string, Set<string>>();
   const add = (from: string, to: string) => {
     if (from !== to) edges.set(from, (edges.get(from) ?? new Set()).add(to));
   };
-  const everyone = principals.all().filter((p) => p.type !== 'AWS::IAM::Group');
+  // Roles that trust the account (or `*`), which a principal reaches by its own sts:AssumeRole:
+  // found by the ARNs its statements name, so the work grows with the grants, not principals x roles.
+  const open: { id: string; arns: string[]; admit: (caller: string) => void }[] = [];
   for (const [id, trust] of trusts) {
     const role = principals.get(id)!;
+    // An unconditional deny in the trust policy shuts out whom it names (`*`: everyone).
+    const shut = new Set<string>();
+    let everyoneShut = false;
+    for (const s of trust) {
+      if (s.effect !== 'Deny' || s.conditional || !holdsAction(s, ASSUME)) continue;
+      for (const p of list(s.principal === '*' ? '*' : s.principal?.AWS)) {
+        if (p === '*') everyoneShut = true;
+        const named = principals.byPrincipalArn(canonical(p));
+        if (named) shut.add(named.id);
+      }
+    }
+    if (everyoneShut) continue;
+    const admit = (caller: string) => {
+      if (!shut.has(caller) && !role.arns.some((arn) => deniedAssuming(caller, arn))) add(caller, role.id);
+    };
+    let trustsAccount = false;
     for (const s of trust) {
       if (s.effect !== 'Allow' || !holdsAction(s, ASSUME)) continue;
       for (const p of list(s.principal === '*' ? '*' : s.principal?.AWS)) {
         const direct = principals.byPrincipalArn(canonical(p));
-        if (direct) {
-          add(direct.id, role.id);
-        } else if (p === '*' || ACCOUNT.test(p)) {
-          for (const caller of everyone) {
-            if (role.arns.some((arn) => mayAssume(caller.id, arn))) add(caller.id, role.id);
-          }
-        }
+        if (direct) admit(direct.id);
+        else if (p === '*' || ACCOUNT.test(p)) trustsAccount = true;
       }
+    }
+    if (trustsAccount) open.push({ id, arns: role.arns, admit });
+  }
+  if (open.length === 0) return new Map([...edges].map(([from, to]) => [from, [...to]]));
+  const byArn = new Map<string, typeof open>();
+  for (const o of open) for (const arn of o.arns) byArn.set(arn, [...(byArn.get(arn) ?? []), o]);
+  for (const caller of principals.all()) {
+    if (caller.type === 'AWS::IAM::Group') continue;
+    const targets = assumeTargets(caller.id);
+    const candidates = targets === 'any' ? open : [...new Set(targets.flatMap((t) => byArn.get(t) ?? []))];
+    for (const o of candidates) {
+      if (o.arns.some((arn) => mayAssume(caller.id, arn))) o.admit(caller.id);
     }
   }
   return new Map([...edges].map(([from, to]) => [from, [...to]]));

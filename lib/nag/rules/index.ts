@@ -6,6 +6,7 @@ import { MergeThroughTrust } from './merge-through-trust';
 import { MergedCapabilities } from './merged-capabilities';
 import { InferenceLogAccessMerge } from './inference-log-access-merge';
 import { InferenceWithoutInvocationLogging } from './inference-without-invocation-logging';
+import { DecidedAtDeploy } from './decided-at-deploy';
 import { CustomizationOutsidePipeline, DeploymentOutsidePipeline } from './outside-pipeline';
 import { PrivilegeAdminMerge } from './privilege-admin-merge';
 import { ReadsEveryObject } from './reads-every-object';
@@ -27,6 +28,7 @@ export const MODEL_ACCESS_RULES: readonly IModelAccessRule[] = [
   MergeThroughTrust,
   SharedTrust,
   WorldAssumableRole,
+  DecidedAtDeploy,
   ReadsEveryObject,
   LongLivedCredentials,
   WildcardModelActions,

@@ -1,5 +1,4 @@
 import { CfnResource } from 'aws-cdk-lib';
-import { CfnBucket } from 'aws-cdk-lib/aws-s3';
 import { NagMessageLevel, NagRuleCompliance } from 'cdk-nag';
 import { IModelAccessRule, RuleContext } from '../rule';
 
@@ -20,7 +19,7 @@ export const RegistryBucketProtection: IModelAccessRule = {
   explanation:
     'Weights and training data are the most valuable thing in the account. Use ModelRegistry, or give the bucket SSE-KMS with a customer-managed key, versioning, a bucket policy denying aws:SecureTransport=false, and all four Block Public Access settings.',
   check(node: CfnResource, { template, logicalId, analysis, bucketPolicyStatements }: RuleContext) {
-    if (!(node instanceof CfnBucket)) return NagRuleCompliance.NOT_APPLICABLE;
+    if (node.cfnResourceType !== 'AWS::S3::Bucket') return NagRuleCompliance.NOT_APPLICABLE;
     const props = template.Resources[logicalId].Properties ?? {};
     if (!analysis.registryDataClass(logicalId)) return NagRuleCompliance.NOT_APPLICABLE;
     const findings: string[] = [];

@@ -1,5 +1,4 @@
 import { CfnResource } from 'aws-cdk-lib';
-import { CfnBucket } from 'aws-cdk-lib/aws-s3';
 import { NagMessageLevel, NagRuleCompliance } from 'cdk-nag';
 import { IModelAccessRule, RuleContext } from '../rule';
 
@@ -10,7 +9,7 @@ export const RegistryWithoutTrail: IModelAccessRule = {
   explanation:
     'Who read weights and who started a customization must be provable after the fact. Add a trail with log file validation (ModelAuditTrail), or acknowledge this if an organization trail covers the account.',
   check(node: CfnResource, { logicalId, analysis, appHasValidatedTrail }: RuleContext) {
-    if (!(node instanceof CfnBucket) || !analysis.registryDataClass(logicalId)) {
+    if (node.cfnResourceType !== 'AWS::S3::Bucket' || !analysis.registryDataClass(logicalId)) {
       return NagRuleCompliance.NOT_APPLICABLE;
     }
     return appHasValidatedTrail ? NagRuleCompliance.COMPLIANT : NagRuleCompliance.NON_COMPLIANT;

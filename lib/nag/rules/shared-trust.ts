@@ -1,5 +1,4 @@
 import { CfnResource } from 'aws-cdk-lib';
-import { CfnRole } from 'aws-cdk-lib/aws-iam';
 import { NagMessageLevel, NagRuleCompliance } from 'cdk-nag';
 import { IModelAccessRule, RuleContext } from '../rule';
 
@@ -11,7 +10,7 @@ export const SharedTrust: IModelAccessRule = {
   explanation:
     'Whoever that principal lets in can assume both roles, so they are one identity. Trust each capability from a different principal, or tell callers apart with conditions that exclude each other: the same key with different values on each role (aws:PrincipalTag/job, a SAML attribute, sts:ExternalId). A session-name pin tells nobody apart.',
   check(node: CfnResource, { logicalId, analysis }: RuleContext) {
-    if (!(node instanceof CfnRole)) return NagRuleCompliance.NOT_APPLICABLE;
+    if (node.cfnResourceType !== 'AWS::IAM::Role') return NagRuleCompliance.NOT_APPLICABLE;
     const merges = analysis.sharedTrustMerges().filter((m) => m.roles.includes(logicalId));
     return merges.length
       ? merges.map((m) => `${m.principal}:${m.capabilities.join('+')}`)

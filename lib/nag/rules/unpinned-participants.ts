@@ -1,5 +1,4 @@
 import { CfnResource } from 'aws-cdk-lib';
-import { CfnFunction } from 'aws-cdk-lib/aws-lambda';
 import { NagMessageLevel, NagRuleCompliance } from 'cdk-nag';
 import { scalar } from '../../private/intrinsics';
 import { PARTICIPANTS_ENV } from '../../private/participant-roles';
@@ -12,7 +11,7 @@ export const UnpinnedParticipants: IModelAccessRule = {
   explanation:
     "One person who can assume such a role can request or approve under several names, which defeats the two-person rule. Pin the role's session names (StringEquals sts:RoleSessionName = ${aws:username}), federate through SAML or IAM Identity Center, and remove the role from unverifiedSessionRoles.",
   check(node: CfnResource, { template, logicalId }: RuleContext) {
-    if (!(node instanceof CfnFunction)) return NagRuleCompliance.NOT_APPLICABLE;
+    if (node.cfnResourceType !== 'AWS::Lambda::Function') return NagRuleCompliance.NOT_APPLICABLE;
     const value = template.Resources[logicalId].Properties?.Environment?.Variables?.[PARTICIPANTS_ENV];
     if (value === undefined) return NagRuleCompliance.NOT_APPLICABLE;
     let roles: Record<string, string>;

@@ -1,5 +1,4 @@
 import { CfnResource } from 'aws-cdk-lib';
-import { CfnRole } from 'aws-cdk-lib/aws-iam';
 import { NagMessageLevel, NagRuleCompliance } from 'cdk-nag';
 import { IModelAccessRule, RuleContext } from '../rule';
 
@@ -10,7 +9,7 @@ export const WorldAssumableRole: IModelAccessRule = {
   explanation:
     'Name the accounts, roles or identity providers that may assume the role, or narrow "*" with a condition on the caller (aws:PrincipalOrgID, aws:PrincipalAccount, aws:PrincipalArn).',
   check(node: CfnResource, { logicalId, principal, analysis }: RuleContext) {
-    if (!(node instanceof CfnRole) || !principal || principal.id !== logicalId)
+    if (node.cfnResourceType !== 'AWS::IAM::Role' || !principal || principal.id !== logicalId)
       return NagRuleCompliance.NOT_APPLICABLE;
     if (principal.capabilities.length === 0) return NagRuleCompliance.NOT_APPLICABLE;
     return analysis.assumableByAnyone(logicalId)

@@ -1,0 +1,348 @@
+import { StackTemplate } from '../stack-template';
+import { GENERATED_BY, inlineJson, withIndirectPolicies } from './indirect-policies';
+
+type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+/** Metadata of an app's template whose stacks all fix their account. */
+const KNOWN_ACCOUNT = 'model-access:known-account';
+
+/** Whether every stack of the app's template fixes its account (so a literal account is another's). */
+export function accountKnown(template: Json): boolean {
+  return template?.Metadata?.[KNOWN_ACCOUNT] === true;
+}
+
+/**
+ * The templates of an app as one template: every logical id qualified by its stack's name, and
+ * every reference across stacks replaced by what it names there, so one principal is one
+ * principal whichever template defines it and whichever attaches policies to it:
+ * - `Fn::ImportValue` of an export of another stack, `Fn::GetStackOutput` of another stack's
+ *   output (weak references), and `Fn::GetAtt <nested>.Outputs.X` become the output's value;
+ * - a nested stack's parameters become what its parent passes; `Fn::Sub` is written as the
+ *   `Fn::Join` it stands for, so its references are qualified like any other.
+ * What names nothing in the app (an unknown export, a stack outside it) stays as it is.
+ *
+ * A deploy-time choice is judged for every value it can take, wherever a value is one of a list
+ * (a policy's `Action`, `Resource`, `Principal`, a `Roles` list, the statements themselves): a
+ * top-level parameter stands for its default and each of its `AllowedValues`, and `Fn::If` for
+ * both branches. A statement holding a choice says so in its Sid (`… [Fn::If IsProd]`), and a deny
+ * that depends on one counts as conditional: it removes nothing any value might keep. Elsewhere
+ * (a role's name) a parameter stands for its default, or its one allowed value.
+ */
+export function appTemplate(given: readonly StackTemplate[]): Json {
+  const stacks = withStackSets(given);
+  const byName = new Map(stacks.map((s) => [s.name, s]));
+  const exports = new Map<string, { stack: StackTemplate; value: Json }>();
+  for (const stack of stacks) {
+    for (const output of Object.values<Json>(stack.template?.Outputs ?? {})) {
+      const name = output?.Export?.Name;
+      if (typeof name === 'string') exports.set(name, { stack, value: output.Value });
+    }
+  }
+  const nestedBy = new Map<string, StackTemplate>();
+  for (const s of stacks) if (s.nestedIn) nestedBy.set(`${s.nestedIn.stack}|${s.nestedIn.resource}`, s);
+  const qualify = (stack: StackTemplate, id: string) => (stack.name ? `${stack.name}/${id}` : id);
+  // Values already rewritten, so a chain of outputs is followed once; `active` stops a cycle.
+  const active = new Set<string>();
+
+  const outputValue = (stack: StackTemplate, output: string): Json => {
+    const value = stack.template?.Outputs?.[output]?.Value;
+    if (value === undefined) return undefined;
+    const key = `${stack.name}|output|${output}`;
+    if (active.has(key)) return undefined;
+    active.add(key);
+    try {
+      return rewrite(stack, value);
+    } finally {
+      active.delete(key);
+    }
+  };
+
+  const parameterValue = (stack: StackTemplate, parameter: string): Json => {
+    if (!stack.nestedIn) return undefined;
+    const parent = byName.get(stack.nestedIn.stack);
+    const passed =
+      parent?.template?.Resources?.[stack.nestedIn.resource]?.Properties?.Parameters?.[parameter];
+    if (!parent || passed === undefined) return undefined;
+    const key = `${stack.name}|parameter|${parameter}`;
+    if (active.has(key)) return undefined;
+    active.add(key);
+    try {
+      return rewrite(parent, passed);
+    } finally {
+      active.delete(key);
+    }
+  };
+
+  const stackOutput = (arg: Json): Json => {
+    const name = arg?.StackName;
+    const region = arg?.Region;
+    const target = stacks.find(
+      (s) =>
+        s.stackName !== undefined &&
+        s.stackName === name &&
+        (typeof region !== 'string' || s.region === undefined || s.region === region),
+    );
+    return target && typeof arg?.OutputName === 'string' ? outputValue(target, arg.OutputName) : undefined;
+  };
+
+  /** The values a parameter of the template may take: its default and allowed values. */
+  const parameterChoices = (stack: StackTemplate, parameter: string): Json[] => {
+    const declared = stack.template?.Parameters?.[parameter] ?? {};
+    const values = [
+      declared.Default,
+      ...(Array.isArray(declared.AllowedValues) ? declared.AllowedValues : []),
+    ];
+    return [...new Set(values.filter((v) => v !== undefined && v !== null).map(String))];
+  };
+
+  /** The values one element of a list may be: several where it is a deploy-time choice. */
+  const alternatives = (stack: StackTemplate, value: Json): Json[] => {
+    const ifArg = value?.['Fn::If'];
+    if (value && typeof value === 'object' && Object.keys(value).length === 1 && Array.isArray(ifArg)) {
+      const [condition, yes, no] = ifArg;
+      return [...branch(stack, yes, `Fn::If ${condition}`), ...branch(stack, no, `Fn::If !${condition}`)];
+    }
+    const ref = value?.Ref;
+    if (value && typeof value === 'object' && Object.keys(value).length === 1 && typeof ref === 'string') {
+      const declared = stack.template?.Parameters?.[ref];
+      if (declared !== undefined && !stack.template?.Resources?.[ref] && !stack.nestedIn) {
+        const choices = parameterChoices(stack, ref);
+        if (choices.length > 0) return choices;
+      }
+    }
+    return [rewrite(stack, value)];
+  };
+
+  /** One branch of an `Fn::If` in a list: nothing for `AWS::NoValue`; a statement marked with the choice. */
+  const branch = (stack: StackTemplate, value: Json, choice: string): Json[] => {
+    if (value?.Ref === 'AWS::NoValue') return [];
+    return alternatives(stack, value).map((v) => (isStatement(v) ? chosen(v, choice) : v));
+  };
+
+  const rewrite = (stack: AppStack, value: Json): Json => {
+    if (Array.isArray(value)) return value.flatMap((v) => alternatives(stack, v));
+    if (typeof value === 'string') return ownAccount(stack, value);
+    if (!value || typeof value !== 'object') return value;
+    const keys = Object.keys(value);
+    if (isStatement(value)) {
+      const choices = choicesIn(stack, value);
+      const out: Json = {};
+      for (const k of keys) out[k] = LISTED.has(k) ? listed(stack, value[k]) : rewrite(stack, value[k]);
+      return choices.length ? chosen(out, choices.join(', ')) : out;
+    }
+    if (keys.length === 1) {
+      const [key] = keys;
+      const arg = value[key];
+      const resources = stack.template?.Resources ?? {};
+      switch (key) {
+        case 'Ref':
+          if (typeof arg !== 'string' || arg.startsWith('AWS::')) return value;
+          if (resources[arg] === undefined && stack.template?.Parameters?.[arg] !== undefined) {
+            const choices = stack.nestedIn ? [] : parameterChoices(stack, arg);
+            const declared = stack.template.Parameters[arg];
+            const one =
+              declared.Default !== undefined
+                ? String(declared.Default)
+                : choices.length === 1
+                  ? choices[0]
+                  : undefined;
+            return parameterValue(stack, arg) ?? one ?? { Ref: qualify(stack, arg) };
+          }
+          return { Ref: qualify(stack, arg) };
+        case 'Fn::If': {
+          // Outside a list, a branch that leaves the property out counts as the other.
+          const [condition, yes, no] = Array.isArray(arg) ? arg : [];
+          if (no?.Ref === 'AWS::NoValue') return rewrite(stack, yes);
+          if (yes?.Ref === 'AWS::NoValue') return rewrite(stack, no);
+          return { 'Fn::If': [condition, rewrite(stack, yes), rewrite(stack, no)] };
+        }
+        case 'Fn::GetAtt': {
+          const [id, attribute] = Array.isArray(arg) ? arg : String(arg).split(/\.(.*)/);
+          if (typeof id !== 'string') return value;
+          const nested = nestedBy.get(`${stack.name}|${id}`);
+          const output = /^Outputs\.(.+)$/.exec(String(attribute))?.[1];
+          if (nested && output !== undefined) {
+            const found = outputValue(nested, output);
+            if (found !== undefined) return found;
+          }
+          return { 'Fn::GetAtt': [qualify(stack, id), rewrite(stack, attribute)] };
+        }
+        case 'Fn::Sub':
+          return rewrite(stack, subAsJoin(arg));
+        case 'Fn::ImportValue': {
+          const name = typeof arg === 'string' ? arg : undefined;
+          const found = name === undefined ? undefined : exports.get(name);
+          if (found && found.stack !== stack) {
+            const resolved = outputValueOf(found.stack, found.value);
+            if (resolved !== undefined) return resolved;
+          }
+          return { 'Fn::ImportValue': rewrite(stack, arg) };
+        }
+        case 'Fn::GetStackOutput':
+          return stackOutput(arg) ?? value;
+        default:
+          break;
+      }
+    }
+    return Object.fromEntries(keys.map((k) => [k, rewrite(stack, value[k])]));
+  };
+
+  /** The deploy-time choices a statement holds: `Fn::If` conditions, parameters of several values. */
+  const choicesIn = (stack: StackTemplate, value: Json): string[] => {
+    const found = new Set<string>();
+    const walk = (v: Json) => {
+      if (Array.isArray(v)) v.forEach(walk);
+      else if (v && typeof v === 'object') {
+        if (Array.isArray(v['Fn::If'])) found.add(`Fn::If ${v['Fn::If'][0]}`);
+        const ref = v.Ref;
+        if (typeof ref === 'string' && !stack.nestedIn && parameterChoices(stack, ref).length > 1) {
+          found.add(`parameter ${ref}`);
+        }
+        Object.values(v).forEach(walk);
+      }
+    };
+    walk(value);
+    return [...found];
+  };
+
+  /** A statement field that is a list (a single value is a list of one): every alternative counts. */
+  const listed = (stack: StackTemplate, value: Json): Json =>
+    Array.isArray(value)
+      ? rewrite(stack, value)
+      : value && typeof value === 'object' && !Array.isArray(value) && !isIntrinsic(value)
+        ? Object.fromEntries(Object.entries<Json>(value).map(([k, v]) => [k, listed(stack, v)]))
+        : ((alts) => (alts.length === 1 ? alts[0] : alts))(alternatives(stack, value));
+
+  const outputValueOf = (stack: StackTemplate, value: Json): Json => {
+    const key = `${stack.name}|export|${JSON.stringify(value)}`;
+    if (active.has(key)) return undefined;
+    active.add(key);
+    try {
+      return rewrite(stack, value);
+    } finally {
+      active.delete(key);
+    }
+  };
+
+  const resources: Record<string, Json> = {};
+  const outputs: Record<string, Json> = {};
+  const parameters: Record<string, Json> = {};
+  for (const stack of stacks) {
+    for (const [id, resource] of Object.entries<Json>(stack.template?.Resources ?? {})) {
+      const rewritten = rewrite(stack, resource);
+      resources[qualify(stack, id)] = stack.generatedBy
+        ? { ...rewritten, Metadata: { ...(rewritten.Metadata ?? {}), [GENERATED_BY]: stack.generatedBy } }
+        : rewritten;
+    }
+    for (const [id, output] of Object.entries<Json>(stack.template?.Outputs ?? {})) {
+      outputs[qualify(stack, id)] = rewrite(stack, output);
+    }
+    for (const [id, parameter] of Object.entries<Json>(stack.template?.Parameters ?? {})) {
+      parameters[qualify(stack, id)] = parameter;
+    }
+  }
+  // Where every stack fixes its account, a literal account is never the deploying one.
+  const metadata: Record<string, boolean> = {};
+  if (stacks.every((s) => s.account !== undefined)) metadata[KNOWN_ACCOUNT] = true;
+  return {
+    Resources: withIndirectPolicies(resources),
+    Outputs: outputs,
+    Parameters: parameters,
+    Metadata: metadata,
+  };
+}
+
+/**
+ * A string with the stack's own literal account written as `${AWS::AccountId}`: an account id
+ * alone (a trust policy's principal) or in an ARN's account segment.
+ */
+function ownAccount(stack: StackTemplate, text: string): string {
+  const account = stack.account;
+  if (!account || !text.includes(account)) return text;
+  if (text === account) return '${AWS::AccountId}';
+  return text.replace(new RegExp(`^(arn:[^:]*:[^:]*:[^:]*:)${account}(?=:|$)`), '$1${AWS::AccountId}');
+}
+
+/** A stack of the app, or the inline template of a StackSet of one (`generatedBy` the StackSet). */
+interface AppStack extends StackTemplate {
+  readonly generatedBy?: string;
+}
+
+/**
+ * The stacks, with the inline JSON template of each StackSet as a stack of its own (named
+ * `<stack>/<StackSet>`), its parameters bound to the values the StackSet gives them.
+ */
+function withStackSets(stacks: readonly StackTemplate[]): AppStack[] {
+  const out: AppStack[] = [...stacks];
+  for (const stack of stacks) {
+    for (const [id, r] of Object.entries<Json>(stack.template?.Resources ?? {})) {
+      if (r?.Type !== 'AWS::CloudFormation::StackSet') continue;
+      const body =
+        typeof r.Properties?.TemplateBody === 'string' ? inlineJson(r.Properties.TemplateBody) : undefined;
+      if (!body) continue;
+      const parameters: Record<string, Json> = { ...(body.Parameters ?? {}) };
+      for (const p of Array.isArray(r.Properties.Parameters) ? r.Properties.Parameters : []) {
+        if (typeof p?.ParameterKey !== 'string' || parameters[p.ParameterKey] === undefined) continue;
+        parameters[p.ParameterKey] = {
+          ...parameters[p.ParameterKey],
+          Default: p.ParameterValue,
+          AllowedValues: undefined,
+        };
+      }
+      const name = stack.name ? `${stack.name}/${id}` : id;
+      out.push({ name, template: { ...body, Parameters: parameters }, generatedBy: name });
+    }
+  }
+  return out;
+}
+
+// The fields of a policy statement whose value is a list, as IAM reads them.
+const LISTED = new Set(['Action', 'NotAction', 'Resource', 'NotResource', 'Principal', 'NotPrincipal']);
+
+function isIntrinsic(value: Json): boolean {
+  const keys = Object.keys(value);
+  return keys.length === 1 && (keys[0] === 'Ref' || keys[0].startsWith('Fn::'));
+}
+
+/** A policy statement: an object with an `Effect`. */
+function isStatement(value: Json): boolean {
+  return !!value && typeof value === 'object' && !Array.isArray(value) && 'Effect' in value;
+}
+
+/**
+ * A statement that holds only for some deploy-time choices: its Sid names them, and a deny among
+ * them carries a condition, so it never removes what another choice would keep.
+ */
+function chosen(statement: Json, choice: string): Json {
+  const sid = typeof statement.Sid === 'string' && statement.Sid ? `${statement.Sid} ` : '';
+  const out = { ...statement, Sid: `${sid}[${choice}]` };
+  if (statement.Effect === 'Deny') {
+    out.Condition = { ...(statement.Condition ?? {}), Null: { 'model-access:deploy-time-choice': 'false' } };
+  }
+  return out;
+}
+
+/**
+ * `Fn::Sub` as the `Fn::Join` it stands for: `${X}` a `Ref`, `${X.Attr}` a `Fn::GetAtt`, a variable
+ * its value, `${!Text}` the literal `${Text}`.
+ */
+export function subAsJoin(arg: Json): Json {
+  const [text, variables] = typeof arg === 'string' ? [arg, {}] : [arg?.[0], arg?.[1] ?? {}];
+  if (typeof text !== 'string') return { 'Fn::Sub': arg };
+  const parts: Json[] = [];
+  let last = 0;
+  for (const match of text.matchAll(/\$\{([^}]*)\}/g)) {
+    const [whole, name] = match;
+    parts.push(text.slice(last, match.index));
+    last = match.index! + whole.length;
+    if (name.startsWith('!')) parts.push(`\${${name.slice(1)}}`);
+    else if (variables && name in variables) parts.push(variables[name]);
+    else if (name.includes('.') && !name.startsWith('AWS::')) {
+      const [id, attribute] = name.split(/\.(.*)/);
+      parts.push({ 'Fn::GetAtt': [id, attribute] });
+    } else parts.push({ Ref: name });
+  }
+  parts.push(text.slice(last));
+  const kept = parts.filter((p) => p !== '');
+  return kept.length === 1 && typeof kept[0] === 'string' ? kept[0] : { 'Fn::Join': ['', kept] };
+}
