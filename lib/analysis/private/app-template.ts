@@ -41,13 +41,9 @@ export function appTemplate(given: readonly StackTemplate[]): Json {
   const nestedBy = new Map<string, StackTemplate>();
   for (const s of stacks) if (s.nestedIn) nestedBy.set(`${s.nestedIn.stack}|${s.nestedIn.resource}`, s);
   const qualify = (stack: StackTemplate, id: string) => (stack.name ? `${stack.name}/${id}` : id);
-  // Values already rewritten, so a chain of outputs is followed once; `active` stops a cycle.
+  // The references being followed: one that leads back to itself (a cycle) names nothing.
   const active = new Set<string>();
-
-  const outputValue = (stack: StackTemplate, output: string): Json => {
-    const value = stack.template?.Outputs?.[output]?.Value;
-    if (value === undefined) return undefined;
-    const key = `${stack.name}|output|${output}`;
+  const follow = (key: string, stack: StackTemplate, value: Json): Json => {
     if (active.has(key)) return undefined;
     active.add(key);
     try {
@@ -57,20 +53,18 @@ export function appTemplate(given: readonly StackTemplate[]): Json {
     }
   };
 
+  const outputValue = (stack: StackTemplate, output: string): Json => {
+    const value = stack.template?.Outputs?.[output]?.Value;
+    return value === undefined ? undefined : follow(`${stack.name}|output|${output}`, stack, value);
+  };
+
   const parameterValue = (stack: StackTemplate, parameter: string): Json => {
     if (!stack.nestedIn) return undefined;
     const parent = byName.get(stack.nestedIn.stack);
     const passed =
       parent?.template?.Resources?.[stack.nestedIn.resource]?.Properties?.Parameters?.[parameter];
     if (!parent || passed === undefined) return undefined;
-    const key = `${stack.name}|parameter|${parameter}`;
-    if (active.has(key)) return undefined;
-    active.add(key);
-    try {
-      return rewrite(parent, passed);
-    } finally {
-      active.delete(key);
-    }
+    return follow(`${stack.name}|parameter|${parameter}`, parent, passed);
   };
 
   const stackOutput = (arg: Json): Json => {
@@ -173,7 +167,7 @@ export function appTemplate(given: readonly StackTemplate[]): Json {
           const name = typeof arg === 'string' ? arg : undefined;
           const found = name === undefined ? undefined : exports.get(name);
           if (found && found.stack !== stack) {
-            const resolved = outputValueOf(found.stack, found.value);
+            const resolved = follow(`${found.stack.name}|export|${name}`, found.stack, found.value);
             if (resolved !== undefined) return resolved;
           }
           return { 'Fn::ImportValue': rewrite(stack, arg) };
@@ -212,17 +206,6 @@ export function appTemplate(given: readonly StackTemplate[]): Json {
       : value && typeof value === 'object' && !Array.isArray(value) && !isIntrinsic(value)
         ? Object.fromEntries(Object.entries<Json>(value).map(([k, v]) => [k, listed(stack, v)]))
         : ((alts) => (alts.length === 1 ? alts[0] : alts))(alternatives(stack, value));
-
-  const outputValueOf = (stack: StackTemplate, value: Json): Json => {
-    const key = `${stack.name}|export|${JSON.stringify(value)}`;
-    if (active.has(key)) return undefined;
-    active.add(key);
-    try {
-      return rewrite(stack, value);
-    } finally {
-      active.delete(key);
-    }
-  };
 
   const resources: Record<string, Json> = {};
   const outputs: Record<string, Json> = {};
