@@ -1,4 +1,4 @@
-import { NagMessageLevel } from 'cdk-nag';
+import { NagMessageLevel } from 'cdk-nag/lib/nag-rules';
 import { MODEL_ACCESS_RULES } from '../nag/rules';
 import { Report, StackReport } from './report';
 

@@ -8,7 +8,7 @@ import {
   Stack,
   Token,
 } from 'aws-cdk-lib';
-import { NagPack, NagPackProps } from 'cdk-nag';
+import { NagPack, NagPackProps } from 'cdk-nag/lib/nag-pack';
 import { IConstruct } from 'constructs';
 import { AccessAnalysis, MergedIdentity, PrincipalAccess } from '../analysis/access-analysis';
 import { StackTemplate } from '../analysis/stack-template';

@@ -1,5 +1,7 @@
 import { CfnResource } from 'aws-cdk-lib';
-import { NagMessageLevel, NagRuleResult } from 'cdk-nag';
+// cdk-nag's modules, not its index: the index loads every pack of cdk-nag (half a second), which
+// loading this library must not cost.
+import { NagMessageLevel, NagRuleResult } from 'cdk-nag/lib/nag-rules';
 import { AccessAnalysis, PrincipalAccess } from '../analysis/access-analysis';
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any

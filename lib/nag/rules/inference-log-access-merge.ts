@@ -1,5 +1,5 @@
 import { CfnResource } from 'aws-cdk-lib';
-import { NagMessageLevel, NagRuleCompliance } from 'cdk-nag';
+import { NagMessageLevel, NagRuleCompliance } from 'cdk-nag/lib/nag-rules';
 import { Capability } from '../../capabilities/capability';
 import { mergedPairs } from '../../capabilities/merge';
 import { IModelAccessRule, RuleContext } from '../rule';

@@ -1,5 +1,5 @@
 import { CfnResource } from 'aws-cdk-lib';
-import { NagMessageLevel, NagRuleCompliance } from 'cdk-nag';
+import { NagMessageLevel, NagRuleCompliance } from 'cdk-nag/lib/nag-rules';
 import { scalar } from '../../private/intrinsics';
 import { PARTICIPANTS_ENV } from '../../private/participant-roles';
 import { IModelAccessRule, RuleContext } from '../rule';
