@@ -1,8 +1,8 @@
 /**
  * `npm run bench`: ModelAccessChecks against cdk-nag's AwsSolutionsChecks on the same generated
- * apps of 500, 2,000 and 8,000 resources, in three shapes (service roles in one stack; people's
- * roles that trust the account and assume each other; the service shape split over stacks of 40
- * resources that refer to each other); `model-access report` on a cloud assembly of 200 stacks
+ * apps of 500, 2,000 and 8,000 resources, in three shapes (service roles in one stack; roles that
+ * all trust the account, every other one a person's that may assume the next; the service shape
+ * split over stacks of 40 resources that refer to each other); `model-access report` on a cloud assembly of 200 stacks
  * against reading its templates; then the cold time of loading the library and judging a role
  * with ReadOnlyAccess, in fresh processes.
  */
@@ -27,13 +27,13 @@ const SHAPES: Shape[] = ['service', 'people', 'stacks'];
 
 /**
  * An app of `size` resources: in fours, a role, its policy, a bucket (every tenth a registry one),
- * a queue. `people`: every role trusts the account and may assume the one before it. `stacks`: 40
- * resources a stack, each policy granting the bucket of the stack before.
+ * a queue. `people`: every role trusts the account, and every other one (a person's) may assume
+ * the next. `stacks`: 40 resources a stack, each policy granting the bucket of the one before.
  */
 function generate(size: number, shape: Shape, outdir?: string): App {
   const app = new App({ outdir });
   let stack = new Stack(app, `Bench${size}`);
-  let previous: { role?: iam.CfnRole; bucket?: s3.CfnBucket } = {};
+  let previous: s3.CfnBucket | undefined;
   for (let i = 0; i < size / 4; i++) {
     if (shape === 'stacks' && i % 10 === 0) stack = new Stack(app, `Bench${size}Part${i / 10}`);
     const principal =
@@ -64,17 +64,24 @@ function generate(size: number, shape: Shape, outdir?: string): App {
             Effect: 'Allow',
             Action: ['s3:GetObject', 'logs:PutLogEvents'],
             Resource: {
-              'Fn::Join': ['', [(shape === 'stacks' ? (previous.bucket ?? bucket) : bucket).attrArn, '/*']],
+              'Fn::Join': ['', [(shape === 'stacks' ? (previous ?? bucket) : bucket).attrArn, '/*']],
             },
           },
-          ...(shape === 'people' && previous.role
-            ? [{ Effect: 'Allow', Action: 'sts:AssumeRole', Resource: previous.role.attrArn }]
+          // People's roles: every other role is a person's, who may assume the next one.
+          ...(shape === 'people' && i % 2 === 0
+            ? [
+                {
+                  Effect: 'Allow',
+                  Action: 'sts:AssumeRole',
+                  Resource: { 'Fn::GetAtt': [`Role${i + 1}`, 'Arn'] },
+                },
+              ]
             : []),
         ],
       },
     });
     new sqs.CfnQueue(stack, `Queue${i}`);
-    previous = { role, bucket };
+    previous = bucket;
   }
   return app;
 }

@@ -1,9 +1,11 @@
 import { App, CfnResource, Stack } from 'aws-cdk-lib';
+import * as cxapi from 'aws-cdk-lib/cx-api';
 import { AccessAnalysis, Evidence, PrincipalAccess } from '../analysis/access-analysis';
 import { NestedStackOrigin } from '../analysis/stack-template';
 import { AwsManagedPolicies } from '../analysis/aws-managed-policies';
 import { Capability, GUARDED_DATA_CLASSES, MODEL_CAPABILITIES } from '../capabilities/capability';
 import { ModelAccessChecks } from '../nag/model-access-checks';
+import { isAnalysedType } from '../nag/private/analysed-types';
 import { GIVEN_TEMPLATES } from '../nag/private/given-templates';
 import { MODEL_ACCESS_RULES } from '../nag/rules';
 import { list, nagName } from '../private/intrinsics';
@@ -193,6 +195,39 @@ function homeOf(id: string): string {
   return slash < 0 ? '' : id.slice(0, slash);
 }
 
+/** What an app's analysis holds, by the stack each item belongs to: grouped once, not per stack. */
+interface ByStack {
+  readonly principals: Map<string, PrincipalAccess[]>;
+  readonly buckets: Map<string, Map<string, string[]>>;
+  readonly access: Map<string, AccessAnalysis['registryAccess']>;
+  readonly problems: Map<string, AccessAnalysis['problems']>;
+}
+const byStack = new WeakMap<AccessAnalysis, ByStack>();
+
+function grouped(analysis: AccessAnalysis): ByStack {
+  let found = byStack.get(analysis);
+  if (found) return found;
+  const push = <T>(map: Map<string, T[]>, key: string, item: T) =>
+    map.set(key, [...(map.get(key) ?? []), item]);
+  found = { principals: new Map(), buckets: new Map(), access: new Map(), problems: new Map() };
+  const homeOfPrincipal = new Map<string, string>();
+  for (const p of analysis.principals) {
+    push(found.principals, homeOf(p.reportedOn), p);
+    homeOfPrincipal.set(p.id, homeOf(p.reportedOn));
+  }
+  for (const dataClass of GUARDED_DATA_CLASSES) {
+    for (const id of analysis.registryBucketIds(dataClass)) {
+      const home = found.buckets.get(homeOf(id)) ?? new Map<string, string[]>();
+      push(home, dataClass, id);
+      found.buckets.set(homeOf(id), home);
+    }
+  }
+  for (const a of analysis.registryAccess) push(found.access, homeOfPrincipal.get(a.principal) ?? '', a);
+  for (const p of analysis.problems) push(found.problems, homeOfPrincipal.get(p.principal) ?? '', p);
+  byStack.set(analysis, found);
+  return found;
+}
+
 /** One stack's report, from the analysis of its app, where its ids are qualified by `name`. */
 function stackReport(
   input: StackInput,
@@ -206,7 +241,7 @@ function stackReport(
     ? new RegExp(`(?<![\\w/-])${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/`, 'g')
     : undefined;
   const local = (text: string) => (own ? text.replace(own, '') : text);
-  const mine = analysis.principals.filter((p) => homeOf(p.reportedOn) === name);
+  const mine = grouped(analysis).principals.get(name) ?? [];
   const principalIds = new Set(mine.map((p) => local(p.id)));
   const findings = input.principalsOnly
     ? checked.findings.filter((f) => principalIds.has(f.resource))
@@ -247,17 +282,14 @@ function stackReport(
   const dataClasses = GUARDED_DATA_CLASSES.map((dataClass): DataClassRow => {
     const who = (access: 'read' | 'write') => [
       ...new Set(
-        analysis.registryAccess
+        (grouped(analysis).access.get(name) ?? [])
           .filter((a) => a.dataClass === dataClass && a.access === access && principalName.has(a.principal))
           .map((a) => principalName.get(a.principal)!),
       ),
     ];
     return {
       dataClass,
-      buckets: analysis
-        .registryBucketIds(dataClass)
-        .filter((id) => homeOf(id) === name)
-        .map(local),
+      buckets: (grouped(analysis).buckets.get(name)?.get(dataClass) ?? []).map(local),
       readers: who('read'),
       writers: who('write'),
     };
@@ -272,9 +304,7 @@ function stackReport(
     acknowledged,
     problems: [
       ...(input.notes ?? []),
-      ...analysis.problems
-        .filter((p) => principalIds.has(local(p.principal)))
-        .map((p) => `${local(p.principal)}: ${p.message}`),
+      ...(grouped(analysis).problems.get(name) ?? []).map((p) => `${local(p.principal)}: ${p.message}`),
     ],
   };
 }
@@ -308,11 +338,19 @@ function checkedFindings(inputs: StackInput[]): {
   checked: Checked[];
   analyses: { name: string; analysis: AccessAnalysis }[];
 } {
-  const app = new App();
+  // No creation stack traces or logical-id metadata for the constructs: the report never shows them.
+  const app = new App({
+    context: {
+      [cxapi.DISABLE_CREATION_STACK_TRACES]: true,
+      [cxapi.DISABLE_LOGICAL_ID_METADATA]: true,
+    },
+  });
   const stacks = inputs.map((input, i) => {
     const stack = new Stack(app, `Stack${i}`);
+    // A bare resource for each the rules may report on; the analysis reads the template itself.
     for (const [id, resource] of Object.entries<Json>(input.template.Resources ?? {})) {
-      new CfnResource(stack, id, { type: resource.Type }).overrideLogicalId(id);
+      if (isAnalysedType(resource.Type))
+        new CfnResource(stack, id, { type: resource.Type }).overrideLogicalId(id);
     }
     GIVEN_TEMPLATES.set(stack, {
       name: input.name,

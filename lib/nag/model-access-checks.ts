@@ -13,6 +13,7 @@ import { IConstruct } from 'constructs';
 import { AccessAnalysis, MergedIdentity, PrincipalAccess } from '../analysis/access-analysis';
 import { StackTemplate } from '../analysis/stack-template';
 import { logsInvocations } from '../private/invocation-logging-resource';
+import { isAnalysedType } from './private/analysed-types';
 import { GIVEN_TEMPLATES } from './private/given-templates';
 import { IModelAccessRule, RuleContext } from './rule';
 import { MODEL_ACCESS_RULES } from './rules';
@@ -93,6 +94,8 @@ export class ModelAccessChecks extends NagPack {
   }
 
   protected checkResource(node: CfnResource): void {
+    // No rule judges another type: each would answer NOT_APPLICABLE.
+    if (!isAnalysedType(node.cfnResourceType)) return;
     const stack = Stack.of(node);
     const entry = this.stacks.get(stack) ?? analyseApp([stack]).get(stack)!;
     const { analysis, bucketPolicyStatements } = entry;
@@ -153,10 +156,6 @@ export class ModelAccessChecks extends NagPack {
     }
   }
 }
-
-// What the rules and the analysis read; resolving the rest of a stack would only cost time.
-const ANALYSED_TYPES =
-  /^(AWS::(IAM::|S3::Bucket$|S3::BucketPolicy$|KMS::Key$|Lambda::Function$|StepFunctions::StateMachine$|Events::Rule$|SNS::Topic$|DynamoDB::Table$|CloudTrail::Trail$|Logs::LogGroup$|CloudFormation::CustomResource$|CloudFormation::Stack$|CloudFormation::StackSet$|Serverless::)|Custom::)/;
 
 /** A stack's id in the app's analysis: `Name/LogicalId`, or the logical id alone in an app of one stack. */
 function qualified(name: string, logicalId: string): string {
@@ -233,7 +232,7 @@ function analysedTemplate(stack: Stack): Json {
   const parameters: Record<string, Json> = {};
   for (const c of stack.node.findAll()) {
     if (Stack.of(c) !== stack) continue;
-    if (CfnResource.isCfnResource(c) && ANALYSED_TYPES.test(c.cfnResourceType)) {
+    if (CfnResource.isCfnResource(c) && isAnalysedType(c.cfnResourceType)) {
       Object.assign(resources, stack.resolve(c._toCloudFormation()).Resources);
     } else if (c instanceof CfnOutput) {
       Object.assign(outputs, stack.resolve(c._toCloudFormation()).Outputs);
