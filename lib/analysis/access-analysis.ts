@@ -103,7 +103,7 @@ export interface PrincipalAccess {
 export interface SharedTrustMerge {
   /** The trusted principal, as the template writes it. */
   readonly principal: string;
-  /** The two roles, by logical id. */
+  /** The two roles, by logical id: the role the merge is reported on, and one role it merges with. */
   readonly roles: string[];
   /** The two capabilities that merge. */
   readonly capabilities: Capability[];
@@ -220,6 +220,7 @@ export class AccessAnalysis {
   private ownMerges?: MergedIdentity[];
   private trustMerges?: MergedIdentity[];
   private sharedMerges?: SharedTrustMerge[];
+  private sharedByRole?: Map<string, SharedTrustMerge[]>;
   private readonly outside: Map<string, OutsideTrust[]>;
   /** Users with an AWS::IAM::AccessKey in the template. */
   private readonly keyedUsers = new Set<string>();
@@ -396,40 +397,61 @@ export class AccessAnalysis {
    * Merges through a principal outside the template that two roles trust: one role or user
    * trusted by both always; an account, an identity provider or `*` unless the roles' conditions
    * exclude each other (`aws:PrincipalTag/job` = `chat` against `ml`; see `toldApart`).
-   * A merge either role holds by itself is its own finding, not repeated here.
+   * A merge either role holds by itself is its own finding, not repeated here. Each role has one
+   * merge per trusted principal and pair of capabilities, naming one role it merges with.
    */
   public sharedTrustMerges(): SharedTrustMerge[] {
     if (this.sharedMerges) return this.sharedMerges;
     // Only roles that hold a capability can merge: the rest (most roles of an app) are left out.
-    const byPrincipal = new Map<string, { role: PrincipalAccess; trust: OutsideTrust }[]>();
+    // Under each trusted principal, roles alike (the same capabilities, trusted alike) are one
+    // group: a role is compared with each group, not with every other role.
+    const byPrincipal = new Map<string, Map<string, { role: PrincipalAccess; trust: OutsideTrust }[]>>();
     for (const [id, trusted] of this.outside) {
       const role = this.byId.get(id)!;
       if (role.capabilities.length === 0) continue;
       for (const trust of trusted) {
-        byPrincipal.set(trust.principal, [...(byPrincipal.get(trust.principal) ?? []), { role, trust }]);
+        const groups = byPrincipal.get(trust.principal) ?? new Map();
+        const key = [role.capabilities.join(), trust.shared, trust.distinguishedBy].join('|');
+        groups.set(key, [...(groups.get(key) ?? []), { role, trust }]);
+        byPrincipal.set(trust.principal, groups);
       }
     }
     const merges: SharedTrustMerge[] = [];
     const seen = new Set<string>();
-    for (const [principal, entries] of byPrincipal) {
-      entries.forEach((a, i) => {
-        for (const b of entries.slice(i + 1)) {
-          const apart = a.trust.shared && toldApart(a.trust.distinguishedBy, b.trust.distinguishedBy);
-          if (a.role === b.role || apart) continue;
-          const own = new Set(
-            [...mergedPairs(a.role.capabilities), ...mergedPairs(b.role.capabilities)].map((p) => p.join()),
-          );
-          for (const pair of mergedPairs([...a.role.capabilities, ...b.role.capabilities])) {
-            const key = [principal, a.role.id, b.role.id, ...pair].join('|');
-            if (own.has(pair.join()) || seen.has(key)) continue;
-            seen.add(key);
-            merges.push({ principal, roles: [a.role.id, b.role.id], capabilities: pair });
+    for (const [principal, groups] of byPrincipal) {
+      const all = [...groups.values()];
+      for (const members of all) {
+        for (const a of members) {
+          for (const group of all) {
+            const b = group.find((m) => m.role !== a.role);
+            if (!b) continue;
+            if (a.trust.shared && toldApart(a.trust.distinguishedBy, b.trust.distinguishedBy)) continue;
+            const own = new Set(
+              [...mergedPairs(a.role.capabilities), ...mergedPairs(b.role.capabilities)].map((p) => p.join()),
+            );
+            for (const pair of mergedPairs([...a.role.capabilities, ...b.role.capabilities])) {
+              const key = [principal, a.role.id, ...pair].join('|');
+              if (own.has(pair.join()) || seen.has(key)) continue;
+              seen.add(key);
+              merges.push({ principal, roles: [a.role.id, b.role.id], capabilities: pair });
+            }
           }
         }
-      });
+      }
     }
     this.sharedMerges = merges;
     return merges;
+  }
+
+  /** The shared-trust merges a role is part of, each with the role first. */
+  public sharedTrustMergesOf(roleId: string): SharedTrustMerge[] {
+    if (!this.sharedByRole) {
+      this.sharedByRole = new Map();
+      for (const m of this.sharedTrustMerges()) {
+        this.sharedByRole.set(m.roles[0], [...(this.sharedByRole.get(m.roles[0]) ?? []), m]);
+      }
+    }
+    return this.sharedByRole.get(roleId) ?? [];
   }
 
   private access(p: Principal, attachedPolicies: string[], canAssume: string[]): PrincipalAccess {

@@ -11,7 +11,7 @@ export const SharedTrust: IModelAccessRule = {
     'Whoever that principal lets in can assume both roles, so they are one identity. Trust each capability from a different principal, or tell callers apart with conditions that exclude each other: the same key with different values on each role (aws:PrincipalTag/job, a SAML attribute, sts:ExternalId). A session-name pin tells nobody apart.',
   check(node: CfnResource, { logicalId, analysis }: RuleContext) {
     if (node.cfnResourceType !== 'AWS::IAM::Role') return NagRuleCompliance.NOT_APPLICABLE;
-    const merges = analysis.sharedTrustMerges().filter((m) => m.roles.includes(logicalId));
+    const merges = analysis.sharedTrustMergesOf(logicalId);
     return merges.length
       ? merges.map((m) => `${m.principal}:${m.capabilities.join('+')}`)
       : NagRuleCompliance.COMPLIANT;
