@@ -49,6 +49,31 @@ describe('a parameter that names a principal is judged for every value it can ta
     expect(findings(template)).toEqual([MERGED]);
   });
 
+  test('inside a Join or a Sub, the whole ARN is judged for each value, never the values joined together', () => {
+    const weights = {
+      Type: 'AWS::S3::Bucket',
+      Properties: {
+        BucketName: 'weights',
+        Tags: [{ Key: 'model-access:data-class', Value: 'model-artifacts' }],
+      },
+    };
+    const reading = (resource: Json) => ({
+      Parameters: { Bucket: { Type: 'String', Default: 'scratch', AllowedValues: ['scratch', 'weights'] } },
+      Resources: { Weights: weights, Inference: role([doc(invoke, allow('s3:GetObject', resource))]) },
+    });
+    const merges = (template: Json) => findings(template).filter((f) => f.includes('Merge'));
+    const join = { 'Fn::Join': ['', ['arn:aws:s3:::', { Ref: 'Bucket' }, '/*']] };
+    expect(merges(reading(join))).toEqual([
+      'ModelAccess-WeightsAccessMerge[inference+weights-access]@Inference',
+    ]);
+    expect(merges(reading({ 'Fn::Sub': 'arn:aws:s3:::${Bucket}/*' }))).toEqual([
+      'ModelAccess-WeightsAccessMerge[inference+weights-access]@Inference',
+    ]);
+    const scratchOnly = reading(join);
+    scratchOnly.Parameters.Bucket.AllowedValues = ['scratch', 'logs'];
+    expect(merges(scratchOnly)).toEqual([]);
+  });
+
   test('a value no choice names leaves the role alone', () => {
     const template = {
       Parameters: { Target: { Type: 'String', Default: 'tuner', AllowedValues: ['tuner', 'trainer'] } },

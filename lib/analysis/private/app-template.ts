@@ -89,8 +89,59 @@ export function appTemplate(given: readonly StackTemplate[]): Json {
     return [...new Set(values.filter((v) => v !== undefined && v !== null).map(String))];
   };
 
+  const rewriteArguments = (stack: AppStack, arg: Json): Json =>
+    Array.isArray(arg) ? arg.map((a) => rewriteArguments(stack, a)) : rewrite(stack, arg);
+
+  /** The parameters of several values an intrinsic names (by `Ref` or in `Fn::Sub` text). */
+  const choiceParameters = (stack: StackTemplate, value: Json): string[] => {
+    if (stack.nestedIn) return [];
+    const found = new Set<string>();
+    const walk = (v: Json) => {
+      if (Array.isArray(v)) v.forEach(walk);
+      else if (v && typeof v === 'object') {
+        if (typeof v.Ref === 'string') found.add(v.Ref);
+        const sub = v['Fn::Sub'];
+        const text = Array.isArray(sub) ? sub[0] : sub;
+        if (typeof text === 'string') for (const [, n] of text.matchAll(/\$\{([^}.!]+)\}/g)) found.add(n);
+        Object.values(v).forEach(walk);
+      }
+    };
+    walk(value);
+    return [...found].filter((p) => !stack.template?.Resources?.[p] && parameterChoices(stack, p).length > 1);
+  };
+
+  /** The value with a parameter replaced by one of its values (as `Ref` and in `Fn::Sub` text). */
+  const bind = (value: Json, parameter: string, choice: string): Json => {
+    if (Array.isArray(value)) return value.map((v) => bind(v, parameter, choice));
+    if (typeof value === 'string') return value;
+    if (!value || typeof value !== 'object') return value;
+    if (value.Ref === parameter && Object.keys(value).length === 1) return choice;
+    if ('Fn::Sub' in value && Object.keys(value).length === 1) {
+      const sub = value['Fn::Sub'];
+      const text = Array.isArray(sub) ? sub[0] : sub;
+      const replaced = typeof text === 'string' ? text.split(`\${${parameter}}`).join(choice) : text;
+      return { 'Fn::Sub': Array.isArray(sub) ? [replaced, bind(sub[1], parameter, choice)] : replaced };
+    }
+    return Object.fromEntries(Object.entries<Json>(value).map(([k, v]) => [k, bind(v, parameter, choice)]));
+  };
+
   /** The values one element of a list may be: several where it is a deploy-time choice. */
   const alternatives = (stack: StackTemplate, value: Json): Json[] => {
+    // An intrinsic built on a parameter of several values (a Join, a Sub): one value per choice.
+    if (
+      value &&
+      typeof value === 'object' &&
+      !Array.isArray(value) &&
+      !('Ref' in value) &&
+      !('Fn::If' in value)
+    ) {
+      const [parameter] = choiceParameters(stack, value);
+      if (parameter !== undefined && Object.keys(value).some((k) => k.startsWith('Fn::'))) {
+        return parameterChoices(stack, parameter).flatMap((c) =>
+          alternatives(stack, bind(value, parameter, c)),
+        );
+      }
+    }
     const ifArg = value?.['Fn::If'];
     if (value && typeof value === 'object' && Object.keys(value).length === 1 && Array.isArray(ifArg)) {
       const [condition, yes, no] = ifArg;
@@ -175,6 +226,8 @@ export function appTemplate(given: readonly StackTemplate[]): Json {
         case 'Fn::GetStackOutput':
           return stackOutput(arg) ?? value;
         default:
+          // An intrinsic's arguments are one value each, never a list of choices.
+          if (key.startsWith('Fn::')) return { [key]: rewriteArguments(stack, arg) };
           break;
       }
     }
