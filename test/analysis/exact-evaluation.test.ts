@@ -166,6 +166,16 @@ describe('literal accounts', () => {
     expect(app(statements)).toContain(Capability.PRIVILEGE_ADMIN);
   });
 
+  test("an allow on another account's roles gives nothing in this one, where the app fixes its account", () => {
+    const statements = [invoke, allow('iam:PutRolePolicy', 'arn:aws:iam::222222222222:role/*')];
+    expect(app(statements, ACCOUNT)).toEqual([Capability.INFERENCE]);
+    expect(app([invoke, allow('iam:PutRolePolicy', `arn:aws:iam::${ACCOUNT}:role/*`)], ACCOUNT)).toContain(
+      Capability.PRIVILEGE_ADMIN,
+    );
+    // Where it does not, the literal account may be the deploying one.
+    expect(app(statements)).toContain(Capability.PRIVILEGE_ADMIN);
+  });
+
   test("a deny on the app's own account, written by number, removes the grant", async () => {
     const statements = [
       invoke,

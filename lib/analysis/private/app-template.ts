@@ -289,14 +289,20 @@ export function appTemplate(given: readonly StackTemplate[]): Json {
 }
 
 /**
- * A string with the stack's own literal account written as `${AWS::AccountId}`: an account id
- * alone (a trust policy's principal) or in an ARN's account segment.
+ * A string with the stack's literal accounts written as the analysis compares them, where the
+ * stack fixes its account: its own as `${AWS::AccountId}`, any other as `${Account:<number>}`, an
+ * account that is never the deploying one. Alone (a trust policy's principal) or in an ARN's
+ * account segment.
  */
 function ownAccount(stack: StackTemplate, text: string): string {
-  const account = stack.account;
-  if (!account || !text.includes(account)) return text;
-  if (text === account) return '${AWS::AccountId}';
-  return text.replace(new RegExp(`^(arn:[^:]*:[^:]*:[^:]*:)${account}(?=:|$)`), '$1${AWS::AccountId}');
+  const own = stack.account;
+  if (!own || !/\d{12}/.test(text)) return text;
+  const as = (account: string) => (account === own ? '${AWS::AccountId}' : `\${Account:${account}}`);
+  if (/^\d{12}$/.test(text)) return as(text);
+  return text.replace(
+    /^(arn:[^:]*:[^:]*:[^:]*:)(\d{12})(?=:|$)/,
+    (_, head: string, account: string) => head + as(account),
+  );
 }
 
 /** A stack of the app, or the inline template of a StackSet of one (`generatedBy` the StackSet). */

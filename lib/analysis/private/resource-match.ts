@@ -122,6 +122,11 @@ function globsIntersect(a: string, b: string): boolean {
 const anyWhereDeploying = (segment: string) =>
   segment === ACCOUNT_SYMBOL || segment === REGION_SYMBOL ? '?*' : segment;
 
+// Another account than the deploying one, where the app fixes its account (`${Account:<number>}`).
+const OTHER_ACCOUNT = new RegExp(`^\\$\\{Account${COLON_IN_SYMBOL}\\d{12}\\}$`);
+const apart = (a: string, b: string) =>
+  (a === ACCOUNT_SYMBOL && OTHER_ACCOUNT.test(b)) || (b === ACCOUNT_SYMBOL && OTHER_ACCOUNT.test(a));
+
 /** Whether two patterns may name a resource in common. */
 export function resourcesOverlap(a: string, b: string): boolean {
   if (a === '*' || b === '*') return true;
@@ -130,7 +135,11 @@ export function resourcesOverlap(a: string, b: string): boolean {
   if (typeof p === 'string' || typeof r === 'string') {
     return typeof p === 'string' && typeof r === 'string' && globsIntersect(p, r);
   }
-  return p.every((segment, i) => globsIntersect(anyWhereDeploying(segment), anyWhereDeploying(r[i])));
+  return p.every(
+    (segment, i) =>
+      !(i === 4 && apart(segment, r[i])) &&
+      globsIntersect(anyWhereDeploying(segment), anyWhereDeploying(r[i])),
+  );
 }
 
 /**

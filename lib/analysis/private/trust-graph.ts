@@ -7,7 +7,7 @@ type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 const ASSUME = 'sts:AssumeRole';
 /** An account as a trust policy names it: its root ARN or its id. */
-const ACCOUNT = /:root$|^(\d{12}|\$\{AWS::AccountId\})$/;
+const ACCOUNT = /:root$|^(\d{12}|\$\{AWS::AccountId\}|\$\{Account:\d{12}\})$/;
 
 /** The trust policy statements of each role the template defines, parsed once for both views below. */
 export function roleTrusts(
