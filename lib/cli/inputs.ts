@@ -34,6 +34,17 @@ export function readStacks(inputs: string[]): StackInput[] {
       });
     }
   }
+  // The report judges its inputs as one app, where a stack is known by its name.
+  const byName = new Map<string, StackInput>();
+  for (const stack of stacks) {
+    const other = byName.get(stack.name);
+    if (other) {
+      throw new UsageError(
+        `two stacks are named ${stack.name} (${other.templateFile ?? other.name}, ${stack.templateFile ?? stack.name}): the report judges its inputs as one app, where each stack needs its own name; rename one, or report them apart.`,
+      );
+    }
+    byName.set(stack.name, stack);
+  }
   return stacks;
 }
 

@@ -1,6 +1,6 @@
 import { App, CfnOutput, Fn, NestedStack, PolicyViolation, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { ModelAccessChecks, ModelRegistry } from '../../lib';
+import { AccessAnalysis, ModelAccessChecks, ModelRegistry } from '../../lib';
 import { buildReport } from '../../lib/cli/report';
 
 const INVOKE = new iam.PolicyStatement({ actions: ['bedrock:InvokeModel'], resources: ['*'] });
@@ -136,6 +136,13 @@ test('two stacks that each hold one capability on differently named roles pass',
   }).addToPolicy(INVOKE);
   iam.Role.fromRoleName(team, 'Other', 'another-role').addToPrincipalPolicy(INVOKE);
   expect(fatal(a)).toEqual([]);
+});
+
+test('fromApp refuses two stacks of one name, whose logical ids would collide', () => {
+  const one = { name: 'Team', template: { Resources: {} } };
+  expect(() => AccessAnalysis.fromApp([one, { ...one }])).toThrow(
+    'AccessAnalysis.fromApp: two stacks are named "Team"; each stack of an app needs its own name, which qualifies its logical ids.',
+  );
 });
 
 describe('model-access report on an app of plain templates', () => {

@@ -515,4 +515,14 @@ describe('the report never writes over what it read, and reads each input once',
     );
     expect(code).toBe(2);
   });
+
+  test('two templates of one name in different folders are refused, not judged as one stack', async () => {
+    const first = write(tmp(), 't.json', CLEAN);
+    const second = write(tmp(), 't.json', CLEAN);
+    const { code, stderr } = await run('report', first, second);
+    expect(stderr).toBe(
+      `model-access: two stacks are named t (${first}, ${second}): the report judges its inputs as one app, where each stack needs its own name; rename one, or report them apart.\n`,
+    );
+    expect(code).toBe(2);
+  });
 });

@@ -31,6 +31,12 @@ export function accountKnown(template: Json): boolean {
 export function appTemplate(given: readonly StackTemplate[]): Json {
   const stacks = withStackSets(given);
   const byName = new Map(stacks.map((s) => [s.name, s]));
+  if (byName.size < stacks.length) {
+    const twice = stacks.find((s, i) => stacks.findIndex((o) => o.name === s.name) !== i)!.name;
+    throw new Error(
+      `AccessAnalysis.fromApp: two stacks are named "${twice}"; each stack of an app needs its own name, which qualifies its logical ids.`,
+    );
+  }
   const exports = new Map<string, { stack: StackTemplate; value: Json }>();
   for (const stack of stacks) {
     for (const output of Object.values<Json>(stack.template?.Outputs ?? {})) {
