@@ -44,7 +44,16 @@ import {
   survives,
 } from './private/statements';
 import { arnOf, canonicalResource } from './private/template-arns';
-import { OutsideTrust, outsideTrust, reachable, roleTrusts, trustGraph } from './private/trust-graph';
+import { escalationEdges } from './private/escalation';
+import {
+  labelledEdges,
+  OutsideTrust,
+  outsideTrust,
+  reachable,
+  reachedBy,
+  roleTrusts,
+  trustGraph,
+} from './private/trust-graph';
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -92,8 +101,25 @@ export interface PrincipalAccess {
   readonly readsEveryObject?: Evidence;
   /** Roles of the template this principal can assume, directly or through a chain. */
   readonly canAssume: string[];
+  /**
+   * Roles of the template this principal acts as, and how: by assuming them, by passing them to
+   * compute it launches (`iam:PassRole` with `lambda:CreateFunction`...), or by changing compute
+   * that runs as them (`lambda:UpdateFunctionCode`...), through chains of these.
+   */
+  readonly actsAs: RoleReach[];
   /** The policy resources that attach to it (`AWS::IAM::Policy`, `ManagedPolicy`, `RolePolicy`...), by logical id. */
   readonly attachedPolicies: string[];
+}
+
+/** A role a principal acts as, and the steps that get it there. */
+export interface RoleReach {
+  /** The role, by logical id. */
+  readonly role: string;
+  /**
+   * Each step, as evidence writes it: `sts:AssumeRole(Tuner)`, `iam:PassRole(Tuner) +
+   * lambda:CreateFunction + lambda:InvokeFunction`, `lambda:UpdateFunctionCode(TunerFunction)`.
+   */
+  readonly path: string[];
 }
 
 /**
@@ -118,6 +144,8 @@ export interface MergedIdentity {
   readonly evidence: Evidence[];
   /** The roles whose capabilities complete the merge (empty when the principal holds both itself). */
   readonly through: string[];
+  /** How the principal reaches each role of `through`, in order: its steps joined with ` → `. */
+  readonly paths: string[];
 }
 
 /** A principal's read or write of the objects of a guarded data class (the registry's, the inference logs), by its identity policies. */
@@ -259,6 +287,20 @@ export class AccessAnalysis {
       (caller, roleArn) => deniedOn(this.effective.get(caller)!.statements, 'sts:AssumeRole', roleArn),
       (caller) => assumeTargets(this.effective.get(caller)!.allows),
     );
+    const escalations = escalationEdges(
+      this.resources,
+      idsOf,
+      index,
+      trusts,
+      (r) => this.canonical(r),
+      (id) => this.arnOf(id),
+      {
+        allows: (principal) => this.effective.get(principal)!.allows,
+        grantsOn: (principal, s, action, targets) => this.grants(principal, s, action, targets) !== undefined,
+        holdsAnywhere: (principal, action) => this.grantsAnywhere(principal, action),
+      },
+    );
+    const steps = labelledEdges(edges, escalations, (id) => index.get(id)?.name ?? id);
     this.outside = outsideTrust(trusts, index, (r) => this.canonical(r));
     this.index = index;
     for (const id of idsOf('AWS::IAM::AccessKey')) {
@@ -268,7 +310,9 @@ export class AccessAnalysis {
     }
     this.principals = index
       .all()
-      .map((p) => this.access(p, sources.attachedBy.get(p.id) ?? [], reachable(p.id, edges)));
+      .map((p) =>
+        this.access(p, sources.attachedBy.get(p.id) ?? [], reachable(p.id, edges), reachedBy(p.id, steps)),
+      );
     this.principals.forEach((p) => this.byId.set(p.id, p));
   }
 
@@ -345,6 +389,7 @@ export class AccessAnalysis {
         capabilities: pair,
         evidence: [evidenceFor(p.grants, pair[0]), evidenceFor(p.grants, pair[1])] as [Evidence, Evidence],
         through: [],
+        paths: [],
       })),
     );
     return this.ownMerges;
@@ -355,18 +400,21 @@ export class AccessAnalysis {
     const byId = this.byId;
     this.trustMerges ??= this.principals.flatMap((p) => {
       const own = new Set(mergedPairs(p.capabilities).map((pair) => pair.join()));
-      const reachableRoles = [p, ...p.canAssume.map((id) => byId.get(id)!)];
+      const reachableRoles = [p, ...p.actsAs.map((r) => byId.get(r.role)!)];
       const all = reachableRoles.flatMap((r) => r.grants.map((g) => ({ holder: r.id, grant: g })));
+      const pathTo = new Map(p.actsAs.map((r) => [r.role, r.path.join(' → ')]));
       return mergedPairs(all.map((a) => a.grant.capability))
         .filter((pair) => !own.has(pair.join()))
         .map((pair) => {
           const first = all.find((a) => a.grant.capability === pair[0])!;
           const second = all.find((a) => a.grant.capability === pair[1])!;
+          const through = [...new Set([first.holder, second.holder].filter((h) => h !== p.id))];
           return {
             principal: p.id,
             capabilities: pair,
             evidence: [first.grant.evidence, second.grant.evidence] as [Evidence, Evidence],
-            through: [...new Set([first.holder, second.holder].filter((h) => h !== p.id))],
+            through,
+            paths: through.map((role) => pathTo.get(role)!),
           };
         });
     });
@@ -454,7 +502,12 @@ export class AccessAnalysis {
     return this.sharedByRole.get(roleId) ?? [];
   }
 
-  private access(p: Principal, attachedPolicies: string[], canAssume: string[]): PrincipalAccess {
+  private access(
+    p: Principal,
+    attachedPolicies: string[],
+    canAssume: string[],
+    actsAs: RoleReach[],
+  ): PrincipalAccess {
     const effective = this.effective.get(p.id)!;
     for (const s of effective.allows.filter((a) => !a.awsManaged)) {
       for (const pattern of [...(s.actions ?? []), ...(s.notActions ?? [])]) {
@@ -484,6 +537,7 @@ export class AccessAnalysis {
       capabilities: [...new Set(kept.map((g) => g.capability))].sort(),
       readsEveryObject: onlyEveryObject ? modelGrants[0].evidence : undefined,
       canAssume,
+      actsAs,
       attachedPolicies,
     };
   }

@@ -251,7 +251,9 @@ function principalLabel(p: PrincipalAccess): string {
 function describe(m: MergedIdentity): string {
   const [a, b] = m.capabilities;
   const [ea, eb] = m.evidence;
-  const via = m.through.length ? ` by assuming ${m.through.join(', ')}` : '';
+  const via = m.through.length
+    ? ` by acting as ${m.through.map((role, i) => `${role} (${m.paths[i]})`).join(', ')}`
+    : '';
   const grant = (e: typeof ea) => `${e.action} in ${e.policy} (${e.statement}) on ${e.resource}`;
   return `holds ${a} and ${b}${via}: ${a} from ${grant(ea)}; ${b} from ${grant(eb)}.`;
 }

@@ -56,6 +56,7 @@ describe('evidence', () => {
           { policy: 'R/p0', statement: 'Tune', action: 'bedrock:CreateModelCustomizationJob', resource: '*' },
         ],
         through: [],
+        paths: [],
       },
     ]);
   });

@@ -108,6 +108,47 @@ export function reachable(start: string, edges: Map<string, string[]>): string[]
   return [...seen];
 }
 
+/**
+ * The trust edges and the escalation edges as one graph, each edge labelled with its step:
+ * `sts:AssumeRole(<role name>)`, or the escalation path. Where both lead to a role, assuming it.
+ */
+export function labelledEdges(
+  trust: Map<string, string[]>,
+  escalations: { from: string; to: string; path: string }[],
+  nameOf: (id: string) => string,
+): Map<string, Map<string, string>> {
+  const out = new Map<string, Map<string, string>>();
+  const add = (from: string, to: string, step: string) => {
+    const next = out.get(from) ?? new Map<string, string>();
+    if (!next.has(to)) next.set(to, step);
+    out.set(from, next);
+  };
+  for (const [from, tos] of trust) for (const to of tos) add(from, to, `sts:AssumeRole(${nameOf(to)})`);
+  for (const e of escalations) add(e.from, e.to, e.path);
+  return out;
+}
+
+/** Every role reachable from `start` through labelled edges, with the steps of a shortest way there. */
+export function reachedBy(
+  start: string,
+  edges: Map<string, Map<string, string>>,
+): { role: string; path: string[] }[] {
+  const paths = new Map<string, string[]>([[start, []]]);
+  const queue = [start];
+  const out: { role: string; path: string[] }[] = [];
+  while (queue.length) {
+    const from = queue.shift()!;
+    for (const [to, step] of edges.get(from) ?? []) {
+      if (paths.has(to)) continue;
+      const path = [...paths.get(from)!, step];
+      paths.set(to, path);
+      out.push({ role: to, path });
+      queue.push(to);
+    }
+  }
+  return out;
+}
+
 /** A principal outside the template's own principals that a role's trust policy names. */
 export interface OutsideTrust {
   /** The principal as the template writes it (symbolic): `*`, an ARN, an identity provider. */
