@@ -44,7 +44,8 @@ import {
   survives,
 } from './private/statements';
 import { arnOf, canonicalResource } from './private/template-arns';
-import { escalationEdges } from './private/escalation';
+import { entrances } from './private/entrances';
+import { escalationEdges, roleNamed } from './private/escalation';
 import {
   labelledEdges,
   OutsideTrust,
@@ -109,6 +110,20 @@ export interface PrincipalAccess {
   readonly actsAs: RoleReach[];
   /** The policy resources that attach to it (`AWS::IAM::Policy`, `ManagedPolicy`, `RolePolicy`...), by logical id. */
   readonly attachedPolicies: string[];
+}
+
+/** A way in from outside the account to a function whose role holds model capabilities. */
+export interface WorldEntrance {
+  /** The resource that opens it, by logical id: a function URL, a Lambda permission, a topic or queue policy. */
+  readonly resource: string;
+  /** Who may come in: `*` (anyone), `account 222222222222`, `any account's sns.amazonaws.com`. */
+  readonly who: string;
+  /** The function it runs, by logical id. */
+  readonly function: string;
+  /** The role the function runs as, by logical id. */
+  readonly role: string;
+  /** That role's capabilities. */
+  readonly capabilities: Capability[];
 }
 
 /** A role a principal acts as, and the steps that get it there. */
@@ -254,6 +269,7 @@ export class AccessAnalysis {
   private readonly keyedUsers = new Set<string>();
   private readonly index: PrincipalIndex;
   private mergesByPrincipal?: Map<string, MergedIdentity[]>;
+  private entrancesByResource?: Map<string, WorldEntrance[]>;
 
   private constructor(template: Json) {
     this.template = template;
@@ -353,6 +369,30 @@ export class AccessAnalysis {
     return iamChange
       ? `its provider ${provider} may change IAM (its role ${role} holds ${iamChange.catalogAction}), and what it does is not judged`
       : undefined;
+  }
+
+  /**
+   * The ways in from outside the account (a function URL with auth type NONE, a Lambda permission
+   * for `*` or another account, a topic or queue anyone may write to) that run a function whose
+   * role holds a model capability, by the resource that opens them.
+   */
+  public worldReachable(logicalId: string): WorldEntrance[] {
+    if (!this.entrancesByResource) {
+      this.entrancesByResource = new Map();
+      for (const e of entrances(this.resources, (type) => this.idsOf(type))) {
+        const fn = this.resources[e.function].Properties?.Role;
+        for (const role of fn === undefined ? [] : roleNamed(this.index, (r) => this.canonical(r), fn)) {
+          const capabilities = this.byId.get(role)?.capabilities ?? [];
+          if (capabilities.length === 0) continue;
+          const found = { ...e, role, capabilities };
+          this.entrancesByResource.set(e.resource, [
+            ...(this.entrancesByResource.get(e.resource) ?? []),
+            found,
+          ]);
+        }
+      }
+    }
+    return this.entrancesByResource.get(logicalId) ?? [];
   }
 
   /** One principal's access, by id. */

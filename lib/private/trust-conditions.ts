@@ -5,9 +5,12 @@ import { coversAction } from '../capabilities/actions';
  * template analysis, so both tell callers apart the same way.
  */
 
-/** Keys that tell callers from one account or identity provider apart (two roles trusting one account). */
+/**
+ * Keys that tell callers from one account or identity provider apart (two roles trusting one
+ * account). Not `sts:RoleSessionName`: the caller chooses its session name in the request.
+ */
 export const DISTINGUISHING_KEY =
-  /^(aws:PrincipalTag\/|aws:PrincipalArn$|aws:userid$|sts:ExternalId$|saml:|sts:RoleSessionName$)/i;
+  /^(aws:PrincipalTag\/|aws:PrincipalArn$|aws:userid$|sts:ExternalId$|saml:)/i;
 
 /** Keys that narrow `*` to callers of known accounts, organizations or identities. */
 const CALLER_KEY =

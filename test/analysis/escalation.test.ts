@@ -234,3 +234,175 @@ describe('the pack', () => {
     );
   });
 });
+
+describe('self-administration and separators the caller chooses', () => {
+  const user = (...statements: Json[]) => ({
+    Type: 'AWS::IAM::User',
+    Properties: { UserName: 'ana', Policies: [{ PolicyName: 'p', PolicyDocument: doc(...statements) }] },
+  });
+  const self = `arn:aws:iam::${ACCOUNT}:user/ana`;
+
+  test.each([
+    'iam:DeleteUserPermissionsBoundary',
+    'iam:PutUserPermissionsBoundary',
+    'iam:DetachUserPolicy',
+    'iam:DeleteUserPolicy',
+    'iam:PutUserPolicy',
+  ])('a user that may %s on itself administers its own privileges', (action) => {
+    const analysis = AccessAnalysis.fromTemplate({ Resources: { U: user(invoke, allow(action, self)) } });
+    expect(analysis.principal('U')!.capabilities).toEqual([Capability.INFERENCE, Capability.PRIVILEGE_ADMIN]);
+  });
+
+  test.each(['iam:DetachGroupPolicy', 'iam:DeleteGroupPolicy'])(
+    '%s on a group is administering privileges',
+    (action) => {
+      const analysis = AccessAnalysis.fromTemplate({ Resources: { U: user(invoke, allow(action)) } });
+      expect(analysis.principal('U')!.capabilities).toContain(Capability.PRIVILEGE_ADMIN);
+    },
+  );
+
+  test('a trust policy naming a session of the inference role lets that role act as the trusting one', () => {
+    const inference = role([doc(invoke, allow('sts:AssumeRole', TUNER_ARN))], { RoleName: 'inference' });
+    const sessionTrust = doc({
+      Effect: 'Allow',
+      Principal: { AWS: { 'Fn::Sub': 'arn:aws:sts::${AWS::AccountId}:assumed-role/inference/batch' } },
+      Action: 'sts:AssumeRole',
+    });
+    const trusting = role([doc(tune)], { RoleName: 'tuner', AssumeRolePolicyDocument: sessionTrust });
+    const merges = mergesOf({ Caller: inference, Tuner: trusting });
+    expect(merges.map((m) => [m.capabilities, m.through])).toEqual([
+      [[Capability.INFERENCE, Capability.CUSTOMIZATION], ['Tuner']],
+    ]);
+  });
+
+  test('two roles told apart only by session names are one identity: the caller chooses its session name', () => {
+    const bySession = (name: string) =>
+      doc({
+        Effect: 'Allow',
+        Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` },
+        Action: 'sts:AssumeRole',
+        Condition: { StringEquals: { 'sts:RoleSessionName': name } },
+      });
+    const analysis = AccessAnalysis.fromTemplate({
+      Resources: {
+        Chat: role([doc(invoke)], { AssumeRolePolicyDocument: bySession('chat') }),
+        Tuner: role([doc(tune)], { AssumeRolePolicyDocument: bySession('tuning') }),
+      },
+    });
+    expect(analysis.sharedTrustMerges().map((m) => [m.roles, m.capabilities])).toContainEqual([
+      ['Chat', 'Tuner'],
+      [Capability.INFERENCE, Capability.CUSTOMIZATION],
+    ]);
+  });
+});
+
+describe('resource policies that open a capability to callers outside the account', () => {
+  const fnAsTuner = {
+    Type: 'AWS::Lambda::Function',
+    Properties: { FunctionName: 'tune', Role: { 'Fn::GetAtt': ['Tuner', 'Arn'] } },
+  };
+  const fnRef = { 'Fn::GetAtt': ['Fn', 'Arn'] };
+  const reachable = (resources: Json, id: string) =>
+    AccessAnalysis.fromTemplate({
+      Resources: { Tuner: tuner(['lambda.amazonaws.com']), Fn: fnAsTuner, ...resources },
+    })
+      .worldReachable(id)
+      .map((e) => [e.function, e.role, e.capabilities, e.who]);
+  const permission = (extra: Json) => ({
+    Type: 'AWS::Lambda::Permission',
+    Properties: { Action: 'lambda:InvokeFunction', FunctionName: fnRef, ...extra },
+  });
+  const opened = (who: string) => [['Fn', 'Tuner', [Capability.CUSTOMIZATION], who]];
+
+  test('a function URL with auth type NONE; with AWS_IAM it is closed', () => {
+    const url = (AuthType: string) => ({
+      Type: 'AWS::Lambda::Url',
+      Properties: { AuthType, TargetFunctionArn: fnRef },
+    });
+    expect(reachable({ Url: url('NONE') }, 'Url')).toEqual(opened('*'));
+    expect(reachable({ Url: url('AWS_IAM') }, 'Url')).toEqual([]);
+  });
+
+  test('a Lambda permission for *, another account or a service with no source; a source closes it', () => {
+    expect(reachable({ P: permission({ Principal: '*' }) }, 'P')).toEqual(opened('*'));
+    expect(reachable({ P: permission({ Principal: '222222222222' }) }, 'P')).toEqual(
+      opened('account 222222222222'),
+    );
+    expect(reachable({ P: permission({ Principal: 's3.amazonaws.com' }) }, 'P')).toEqual(
+      opened("any account's s3.amazonaws.com"),
+    );
+    expect(
+      reachable({ P: permission({ Principal: 's3.amazonaws.com', SourceAccount: ACCOUNT }) }, 'P'),
+    ).toEqual([]);
+    expect(reachable({ P: permission({ Principal: '*', PrincipalOrgID: 'o-abc' }) }, 'P')).toEqual([]);
+  });
+
+  test('a topic anyone may publish to, with the function subscribed; a condition closes it', () => {
+    const topicPolicy = (condition?: Json) => ({
+      Type: 'AWS::SNS::TopicPolicy',
+      Properties: {
+        Topics: [{ Ref: 'Topic' }],
+        PolicyDocument: doc(
+          allow(
+            'sns:Publish',
+            { Ref: 'Topic' },
+            { Principal: '*', ...(condition ? { Condition: condition } : {}) },
+          ),
+        ),
+      },
+    });
+    const subscription = {
+      Type: 'AWS::SNS::Subscription',
+      Properties: { Protocol: 'lambda', TopicArn: { Ref: 'Topic' }, Endpoint: fnRef },
+    };
+    const topic = { Type: 'AWS::SNS::Topic', Properties: {} };
+    expect(reachable({ Topic: topic, TP: topicPolicy(), Sub: subscription }, 'TP')).toEqual(opened('*'));
+    expect(reachable({ Topic: topic, TP: topicPolicy() }, 'TP')).toEqual([]);
+    const closed = topicPolicy({ StringEquals: { 'aws:SourceAccount': ACCOUNT } });
+    expect(reachable({ Topic: topic, TP: closed, Sub: subscription }, 'TP')).toEqual([]);
+  });
+
+  test('a queue anyone may send to, with the function reading it', () => {
+    const queuePolicy = {
+      Type: 'AWS::SQS::QueuePolicy',
+      Properties: {
+        Queues: [{ Ref: 'Queue' }],
+        PolicyDocument: doc(allow('sqs:SendMessage', '*', { Principal: { AWS: '*' } })),
+      },
+    };
+    const mapping = {
+      Type: 'AWS::Lambda::EventSourceMapping',
+      Properties: { EventSourceArn: { 'Fn::GetAtt': ['Queue', 'Arn'] }, FunctionName: { Ref: 'Fn' } },
+    };
+    expect(reachable({ QP: queuePolicy, Mapping: mapping }, 'QP')).toEqual(opened('*'));
+    expect(reachable({ QP: queuePolicy }, 'QP')).toEqual([]);
+  });
+
+  test('a function whose role holds no model capability may be public', () => {
+    const plain = {
+      ...fnAsTuner,
+      Properties: { ...fnAsTuner.Properties, Role: { 'Fn::GetAtt': ['Plain', 'Arn'] } },
+    };
+    const analysis = AccessAnalysis.fromTemplate({
+      Resources: {
+        Plain: role([doc(allow('logs:PutLogEvents'))]),
+        Fn: plain,
+        P: permission({ Principal: '*' }),
+      },
+    });
+    expect(analysis.worldReachable('P')).toEqual([]);
+  });
+
+  test('the pack reports it on the resource that opens the way', () => {
+    const report = check({
+      Resources: {
+        Tuner: tuner(['lambda.amazonaws.com']),
+        Fn: { ...fnAsTuner, Properties: { ...fnAsTuner.Properties, Code: { ZipFile: 'x' } } },
+        Url: { Type: 'AWS::Lambda::Url', Properties: { AuthType: 'NONE', TargetFunctionArn: fnRef } },
+      },
+    });
+    expect(report.violations.map((v) => v.ruleName)).toContain(
+      'ModelAccess-WorldReachableCapability[Fn (Tuner: customization) by *]',
+    );
+  });
+});

@@ -185,6 +185,30 @@ const FIXTURES: Record<string, { nonCompliant: Json; compliant: Json }> = {
       }),
     }),
   },
+  WorldReachableCapability: {
+    nonCompliant: template({
+      R: role([doc(tune)]),
+      Fn: {
+        Type: 'AWS::Lambda::Function',
+        Properties: { Code: { ZipFile: 'x' }, Role: { 'Fn::GetAtt': ['R', 'Arn'] } },
+      },
+      Url: {
+        Type: 'AWS::Lambda::Url',
+        Properties: { AuthType: 'NONE', TargetFunctionArn: { 'Fn::GetAtt': ['Fn', 'Arn'] } },
+      },
+    }),
+    compliant: template({
+      R: role([doc(tune)]),
+      Fn: {
+        Type: 'AWS::Lambda::Function',
+        Properties: { Code: { ZipFile: 'x' }, Role: { 'Fn::GetAtt': ['R', 'Arn'] } },
+      },
+      Url: {
+        Type: 'AWS::Lambda::Url',
+        Properties: { AuthType: 'AWS_IAM', TargetFunctionArn: { 'Fn::GetAtt': ['Fn', 'Arn'] } },
+      },
+    }),
+  },
   DecidedAtDeploy: {
     nonCompliant: {
       Parameters: { Target: { Type: 'String' } },

@@ -117,7 +117,7 @@ export function escalationEdges(
 }
 
 /** The roles a role property names (`${Role.Arn}`, an ARN, a name). */
-function roleNamed(
+export function roleNamed(
   principals: PrincipalIndex,
   canonical: (resource: string) => string,
   value: Json,

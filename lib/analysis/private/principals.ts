@@ -63,6 +63,15 @@ export class PrincipalIndex {
 
   /** The principal an ARN (a trust policy's `AWS` entry) names, if the index has it. */
   public byPrincipalArn(arn: string): Principal | undefined {
+    // A session of a role (`arn:aws:sts::<account>:assumed-role/<name>/<session>`) is that role.
+    const session = /^arn:([^:]+):sts::(\$\{[^}]+\}|[^:]*):assumed-role\/([^/]+)\/.*$/.exec(arn);
+    if (session) {
+      const [, partition, account, name] = session;
+      const role = this.byPrincipalArn(`arn:${partition}:iam::${account}:role/${name}`);
+      // A role with a path: its sessions' ARNs leave the path out.
+      const named = account === '${AWS::AccountId}' ? this.byName.get(`AWS::IAM::Role|${name}`) : undefined;
+      return role ?? (named === undefined ? undefined : this.byId.get(named));
+    }
     const key = this.knownAccount ? inPartition(arn) : withDeployingAccount(arn);
     const id = this.byArn.get(key) ?? this.byArn.get(arn);
     return id === undefined ? undefined : this.byId.get(id);

@@ -18,6 +18,7 @@ import { UnpinnedParticipants } from './unpinned-participants';
 import { WeightsAccessMerge } from './weights-access-merge';
 import { WildcardModelActions } from './wildcard-model-actions';
 import { WorldAssumableRole } from './world-assumable-role';
+import { WorldReachableCapability } from './world-reachable-capability';
 
 /** Every rule of the pack, in the order of the README's rules table. */
 export const MODEL_ACCESS_RULES: readonly IModelAccessRule[] = [
@@ -28,6 +29,7 @@ export const MODEL_ACCESS_RULES: readonly IModelAccessRule[] = [
   MergeThroughTrust,
   SharedTrust,
   WorldAssumableRole,
+  WorldReachableCapability,
   DecidedAtDeploy,
   ReadsEveryObject,
   LongLivedCredentials,
