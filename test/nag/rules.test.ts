@@ -52,6 +52,19 @@ const userWith = (...statements: Json[]) => ({
 });
 const accessKeyOf = (userName: Json) => ({ Type: 'AWS::IAM::AccessKey', Properties: { UserName: userName } });
 
+/** A function whose role customizes, behind a function URL of the given auth type. */
+const capabilityFunctionUrl = (AuthType: string) => ({
+  R: role([doc(tune)]),
+  Fn: {
+    Type: 'AWS::Lambda::Function',
+    Properties: { Code: { ZipFile: 'x' }, Role: { 'Fn::GetAtt': ['R', 'Arn'] } },
+  },
+  Url: {
+    Type: 'AWS::Lambda::Url',
+    Properties: { AuthType, TargetFunctionArn: { 'Fn::GetAtt': ['Fn', 'Arn'] } },
+  },
+});
+
 /** For each rule: a design it flags, and a design like it that it passes. */
 const FIXTURES: Record<string, { nonCompliant: Json; compliant: Json }> = {
   MergedCapabilities: {
@@ -186,28 +199,8 @@ const FIXTURES: Record<string, { nonCompliant: Json; compliant: Json }> = {
     }),
   },
   WorldReachableCapability: {
-    nonCompliant: template({
-      R: role([doc(tune)]),
-      Fn: {
-        Type: 'AWS::Lambda::Function',
-        Properties: { Code: { ZipFile: 'x' }, Role: { 'Fn::GetAtt': ['R', 'Arn'] } },
-      },
-      Url: {
-        Type: 'AWS::Lambda::Url',
-        Properties: { AuthType: 'NONE', TargetFunctionArn: { 'Fn::GetAtt': ['Fn', 'Arn'] } },
-      },
-    }),
-    compliant: template({
-      R: role([doc(tune)]),
-      Fn: {
-        Type: 'AWS::Lambda::Function',
-        Properties: { Code: { ZipFile: 'x' }, Role: { 'Fn::GetAtt': ['R', 'Arn'] } },
-      },
-      Url: {
-        Type: 'AWS::Lambda::Url',
-        Properties: { AuthType: 'AWS_IAM', TargetFunctionArn: { 'Fn::GetAtt': ['Fn', 'Arn'] } },
-      },
-    }),
+    nonCompliant: template(capabilityFunctionUrl('NONE')),
+    compliant: template(capabilityFunctionUrl('AWS_IAM')),
   },
   DecidedAtDeploy: {
     nonCompliant: {
