@@ -39,6 +39,7 @@ import {
   deniedOn,
   holdsAction,
   mayApplyTo,
+  neverHolds,
   scopesWithin,
   Statement,
   survives,
@@ -288,7 +289,7 @@ export class AccessAnalysis {
       const statements = sources.identityStatements(p.id);
       this.effective.set(p.id, {
         statements,
-        allows: statements.filter((s) => s.effect === 'Allow'),
+        allows: statements.filter((s) => s.effect === 'Allow' && !neverHolds(s.condition)),
         boundary: sources.boundaryStatements(p.id),
       });
     }

@@ -122,8 +122,9 @@ function globsIntersect(a: string, b: string): boolean {
 const anyWhereDeploying = (segment: string) =>
   segment === ACCOUNT_SYMBOL || segment === REGION_SYMBOL ? '?*' : segment;
 
-// Another account than the deploying one, where the app fixes its account (`${Account:<number>}`).
-const OTHER_ACCOUNT = new RegExp(`^\\$\\{Account${COLON_IN_SYMBOL}\\d{12}\\}$`);
+// Another account than the deploying one: one the app names beside its own (`${Account:<number>}`),
+// or AWS's own (`aws`, the account of AWS-managed policies), which is nobody's.
+const OTHER_ACCOUNT = new RegExp(`^(\\$\\{Account${COLON_IN_SYMBOL}\\d{12}\\}|aws)$`);
 const apart = (a: string, b: string) =>
   (a === ACCOUNT_SYMBOL && OTHER_ACCOUNT.test(b)) || (b === ACCOUNT_SYMBOL && OTHER_ACCOUNT.test(a));
 

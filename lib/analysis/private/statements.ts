@@ -140,3 +140,23 @@ export function survives(
     (b) => b.effect === 'Allow' && holdsAction(b, action) && scopesWithin(b, scope).some(open),
   );
 }
+
+// Keys whose value only grows: a request made, or a session issued, now or later is never earlier.
+const CLOCK_KEYS = new Set(['aws:currenttime', 'aws:tokenissuetime']);
+
+/**
+ * Whether a condition can never hold from now on: it requires the request time or the session's
+ * issue time to be before a date already past (`DateLessThan aws:TokenIssueTime 2020-01-01`). An
+ * `IfExists` test holds where the key is absent (long-term credentials have no token), so it can.
+ */
+export function neverHolds(condition: Json, now = Date.now()): boolean {
+  return Object.entries<Json>(condition ?? {}).some(
+    ([operator, block]) =>
+      /^DateLessThan(Equals)?$/.test(operator) &&
+      Object.entries<Json>(block ?? {}).some(([key, value]) => {
+        if (!CLOCK_KEYS.has(key.toLowerCase())) return false;
+        const times = list(value).map((v) => Date.parse(String(v)));
+        return times.length > 0 && times.every((t) => Number.isFinite(t) && t < now);
+      }),
+  );
+}
