@@ -23,7 +23,8 @@ import { mergedPairs } from '../capabilities/merge';
 import { actionResourceTypes, resourceArnPatterns } from '../capabilities/private/iam-data';
 import { scalar } from '../private/intrinsics';
 import { RECORD_PREFIXES } from '../capabilities/private/gate-machinery';
-import { toldApart } from '../private/trust-conditions';
+import { globRegExp } from '../private/glob';
+import { settableTagKeys, toldApart } from '../private/trust-conditions';
 import { AnalysisProblem } from './problem';
 import { PolicySources } from './private/policy-sources';
 import { Principal, PrincipalIndex, PrincipalType } from './private/principals';
@@ -47,6 +48,7 @@ import {
 import { arnOf, canonicalResource } from './private/template-arns';
 import { entrances } from './private/entrances';
 import { escalationEdges, roleNamed } from './private/escalation';
+import { resourcePolicyGrants } from './private/resource-policies';
 import {
   labelledEdges,
   OutsideTrust,
@@ -113,17 +115,18 @@ export interface PrincipalAccess {
   readonly attachedPolicies: string[];
 }
 
-/** A way in from outside the account to a function whose role holds model capabilities. */
+/** A way in from outside the account to a model capability, opened by a resource policy. */
 export interface WorldEntrance {
-  /** The resource that opens it, by logical id: a function URL, a Lambda permission, a topic or queue policy. */
+  /**
+   * The resource whose policy opens it, by logical id: a function URL, a Lambda permission, a topic
+   * or queue policy, a key, a model package group, an access point, a Bedrock resource policy.
+   */
   readonly resource: string;
   /** Who may come in: `*` (anyone), `account 222222222222`, `any account's sns.amazonaws.com`. */
   readonly who: string;
-  /** The function it runs, by logical id. */
-  readonly function: string;
-  /** The role the function runs as, by logical id. */
-  readonly role: string;
-  /** That role's capabilities. */
+  /** What they reach: `function Fn (role Tuner)`, or the actions the policy grants (`kms:CreateGrant`). */
+  readonly reaches: string;
+  /** The capabilities they hold that way. */
   readonly capabilities: Capability[];
 }
 
@@ -271,6 +274,10 @@ export class AccessAnalysis {
   private readonly index: PrincipalIndex;
   private mergesByPrincipal?: Map<string, MergedIdentity[]>;
   private entrancesByResource?: Map<string, WorldEntrance[]>;
+  /** Callers outside the account that resource policies grant to, by the id their statements are kept under. */
+  private readonly outsiders = new Map<string, { resource: string; who: string }>();
+  /** Whether some role lets its callers set a session tag of this key (then a principal tag of it is theirs to choose). */
+  private readonly callerSetsTag: (tagKey: string) => boolean;
 
   private constructor(template: Json) {
     this.template = template;
@@ -285,8 +292,24 @@ export class AccessAnalysis {
     this.indexPipelineComponents();
     const index = new PrincipalIndex(this.resources, idsOf, accountKnown(template));
     const sources = new PolicySources(this.resources, idsOf, index, (r) => this.canonical(r));
+    const resourcePolicies = resourcePolicyGrants(
+      this.resources,
+      idsOf,
+      index,
+      (r) => this.canonical(r),
+      (id) => this.arnOf(id),
+    );
+    // Callers outside the account a resource policy opens to, judged like principals of their own.
+    resourcePolicies.outside.forEach(({ resource, who, statements }, i) => {
+      const id = `\u0001outside${i}`;
+      this.outsiders.set(id, { resource, who });
+      this.effective.set(id, { statements, allows: statements.filter((st) => st.effect === 'Allow') });
+    });
     for (const p of index.all()) {
-      const statements = sources.identityStatements(p.id);
+      const statements = [
+        ...sources.identityStatements(p.id),
+        ...(resourcePolicies.byPrincipal.get(p.id) ?? []),
+      ];
       this.effective.set(p.id, {
         statements,
         allows: statements.filter((s) => s.effect === 'Allow' && !neverHolds(s.condition)),
@@ -295,6 +318,13 @@ export class AccessAnalysis {
     }
     this.problems.push(...sources.problems);
     const trusts = roleTrusts(this.resources, index);
+    // Session-tag keys some role lets its callers set: principal tags of those keys are theirs to choose.
+    const settable = idsOf('AWS::IAM::Role').flatMap((id) =>
+      [this.resources[id].Properties?.AssumeRolePolicyDocument?.Statement ?? []]
+        .flat()
+        .flatMap(settableTagKeys),
+    );
+    this.callerSetsTag = (key) => settable.some((pattern) => globRegExp(pattern, true).test(key));
     const edges = trustGraph(
       trusts,
       index,
@@ -379,18 +409,25 @@ export class AccessAnalysis {
    */
   public worldReachable(logicalId: string): WorldEntrance[] {
     if (!this.entrancesByResource) {
-      this.entrancesByResource = new Map();
+      const found: WorldEntrance[] = [];
       for (const e of entrances(this.resources, (type) => this.idsOf(type))) {
         const fn = this.resources[e.function].Properties?.Role;
         for (const role of fn === undefined ? [] : roleNamed(this.index, (r) => this.canonical(r), fn)) {
           const capabilities = this.byId.get(role)?.capabilities ?? [];
-          if (capabilities.length === 0) continue;
-          const found = { ...e, role, capabilities };
-          this.entrancesByResource.set(e.resource, [
-            ...(this.entrancesByResource.get(e.resource) ?? []),
-            found,
-          ]);
+          const reaches = `function ${e.function} (role ${role})`;
+          if (capabilities.length) found.push({ resource: e.resource, who: e.who, reaches, capabilities });
         }
+      }
+      for (const [id, { resource, who }] of this.outsiders) {
+        const { grants } = this.effectiveGrants(id);
+        if (grants.length === 0) continue;
+        const reaches = [...new Set(grants.map((g) => g.catalogAction))].join(', ');
+        const capabilities = [...new Set(grants.map((g) => g.capability))].sort();
+        found.push({ resource, who, reaches, capabilities });
+      }
+      this.entrancesByResource = new Map();
+      for (const e of found) {
+        this.entrancesByResource.set(e.resource, [...(this.entrancesByResource.get(e.resource) ?? []), e]);
       }
     }
     return this.entrancesByResource.get(logicalId) ?? [];
@@ -514,7 +551,11 @@ export class AccessAnalysis {
           for (const group of all) {
             const b = group.find((m) => m.role !== a.role);
             if (!b) continue;
-            if (a.trust.shared && toldApart(a.trust.distinguishedBy, b.trust.distinguishedBy)) continue;
+            if (
+              a.trust.shared &&
+              toldApart(a.trust.distinguishedBy, b.trust.distinguishedBy, this.callerSetsTag)
+            )
+              continue;
             const own = new Set(
               [...mergedPairs(a.role.capabilities), ...mergedPairs(b.role.capabilities)].map((p) => p.join()),
             );

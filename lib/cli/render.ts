@@ -93,6 +93,16 @@ export function renderMarkdown(report: Report): string {
         ]),
       ),
     );
+    const escalating = stack.principals.filter((p) => p.actsAs.length > 0);
+    if (escalating.length) {
+      out.push('', '### Who acts as a role without assuming it', '');
+      out.push(
+        table(
+          ['principal', 'acts as (passing it to compute, or changing compute that runs as it)'],
+          escalating.map((p) => [label(p), p.actsAs.join('; ')]),
+        ),
+      );
+    }
     out.push('', '### Registry data', '');
     out.push(
       table(
@@ -196,6 +206,17 @@ export function renderHtml(report: Report): string {
           ),
       ),
     );
+    const escalating = stack.principals.filter((p) => p.actsAs.length > 0);
+    if (escalating.length) {
+      body.push('<h3>Who acts as a role without assuming it</h3>');
+      body.push(
+        table(
+          'class="trust"',
+          ['principal', 'acts as (passing it to compute, or changing compute that runs as it)'],
+          escalating.map((p) => `<tr>${td(label(p))}${td(p.actsAs.join('; '))}</tr>`),
+        ),
+      );
+    }
     body.push('<h3>Registry data</h3>');
     body.push(
       table(

@@ -57,6 +57,11 @@ export interface PrincipalRow {
   readonly trustedBy: string[];
   /** Roles of the stack it can assume, directly or through a chain. */
   readonly canAssume: string[];
+  /**
+   * Roles it acts as other than by assuming them, with the path: passing them to compute it
+   * launches, or changing compute that runs as them (`Tuner via iam:PassRole(tuner) + lambda:CreateFunction + lambda:InvokeFunction`).
+   */
+  readonly actsAs: string[];
   /** Whether a finding names this principal. */
   readonly flagged: boolean;
   /**
@@ -268,6 +273,9 @@ function stackReport(
           ? trustedBy(resources[p.id].Properties?.AssumeRolePolicyDocument).map(local)
           : [],
       canAssume: p.canAssume.map(local),
+      actsAs: p.actsAs
+        .filter((r) => r.path.some((step) => !step.startsWith('sts:AssumeRole(')))
+        .map((r) => `${local(r.role)} via ${r.path.join(' → ')}`),
       flagged: flagged.has(local(p.reportedOn)),
       reportedOn: local(p.reportedOn),
       joined: joinedPolicies(p, resources),

@@ -56,18 +56,43 @@ const EXACT = /^(StringEquals|StringEqualsIgnoreCase|ArnEquals)$/;
  * them) let no caller satisfy both: they test one key exactly, each with literal values, and no
  * value is common (`aws:PrincipalTag/job` = `chat` against `ml`). A condition only one statement
  * has, or a policy variable (`sts:RoleSessionName` = `${aws:username}`, which every IAM user meets
- * in its own name), tells nobody apart.
+ * in its own name), tells nobody apart; nor does a principal tag whose key `callerSets` (a role that
+ * lets its callers pass it as a session tag makes its sessions carry whatever they choose).
  */
-export function toldApart(a: string, b: string): boolean {
+export function toldApart(
+  a: string,
+  b: string,
+  callerSets: (tagKey: string) => boolean = () => false,
+): boolean {
   if (!a || !b) return false;
   const [ca, cb] = [JSON.parse(a) as Record<string, Json>, JSON.parse(b) as Record<string, Json>];
   return Object.keys(ca).some((k) => {
     const [operator] = k.split(':');
     if (!EXACT.test(operator) || !(k in cb)) return false;
+    // A principal tag a caller sets as a session tag tells nobody apart: it says what they choose.
+    const tag = /^[^:]+:aws:PrincipalTag\/(.+)$/i.exec(k)?.[1];
+    if (tag !== undefined && callerSets(tag)) return false;
     const values = (v: Json) => [v].flat().map((x: Json) => (typeof x === 'string' ? x : JSON.stringify(x)));
     const [va, vb] = [values(ca[k]), values(cb[k])];
     if ([...va, ...vb].some((v) => v.includes('${'))) return false;
     const norm = (v: string) => (operator === 'StringEqualsIgnoreCase' ? v.toLowerCase() : v);
     return !va.some((v) => vb.map(norm).includes(norm(v)));
   });
+}
+
+/**
+ * The session-tag keys a role's trust lets its callers set (`sts:TagSession`): `*` where no
+ * `aws:TagKeys` condition limits them, else the keys (or patterns) it allows. None for a deny or a
+ * statement without sts:TagSession.
+ */
+export function settableTagKeys(statement: Json): string[] {
+  if (statement.Effect === 'Deny' || !statementCovers(statement, 'sts:TagSession')) return [];
+  const limits = Object.entries<Json>(statement.Condition ?? {}).flatMap(([operator, keys]) =>
+    /^ForAllValues:String(Equals|Like)(IgnoreCase)?$/.test(operator)
+      ? Object.entries<Json>(keys ?? {})
+          .filter(([key]) => key.toLowerCase() === 'aws:tagkeys')
+          .map(([, values]) => [values].flat().map(String))
+      : [],
+  );
+  return limits.length ? limits[0] : ['*'];
 }

@@ -1,3 +1,4 @@
+import { AccessAnalysis, Capability } from '../../lib';
 import { PolicyViolation } from 'aws-cdk-lib';
 import { check } from '../nag/include';
 import { allow, deny, doc, role } from './designs';
@@ -167,5 +168,103 @@ describe('Fn::If is judged for both branches', () => {
       },
     };
     expect(findings(template)).toEqual([MERGED]);
+  });
+});
+
+describe('a principal whose name or boundary is a deploy-time choice', () => {
+  const parameters = {
+    RoleName: { Type: 'String', Default: 'safe', AllowedValues: ['safe', 'tuner'] },
+    Boundary: {
+      Type: 'String',
+      Default: 'arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess',
+      AllowedValues: [
+        'arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess',
+        'arn:aws:iam::aws:policy/AdministratorAccess',
+      ],
+    },
+  };
+
+  test('is known by every name it may take: a policy elsewhere on the other name is its', () => {
+    const platform = {
+      Parameters: parameters,
+      Resources: {
+        Role: {
+          Type: 'AWS::IAM::Role',
+          Properties: {
+            RoleName: { Ref: 'RoleName' },
+            AssumeRolePolicyDocument: { Statement: [] },
+            Policies: [
+              {
+                PolicyName: 'p',
+                PolicyDocument: {
+                  Statement: [{ Effect: 'Allow', Action: 'bedrock:InvokeModel', Resource: '*' }],
+                },
+              },
+            ],
+          },
+        },
+      },
+    };
+    const team = {
+      Resources: {
+        TunePolicy: {
+          Type: 'AWS::IAM::Policy',
+          Properties: {
+            PolicyName: 't',
+            Roles: ['tuner'],
+            PolicyDocument: {
+              Statement: [{ Effect: 'Allow', Action: 'bedrock:CreateModelCustomizationJob', Resource: '*' }],
+            },
+          },
+        },
+      },
+    };
+    const analysis = AccessAnalysis.fromApp([
+      { name: 'Platform', template: platform },
+      { name: 'Team', template: team },
+    ]);
+    expect(analysis.principal('Platform/Role')!.capabilities).toEqual([
+      Capability.CUSTOMIZATION,
+      Capability.INFERENCE,
+    ]);
+  });
+
+  test('is judged without a boundary the deployer may choose away', () => {
+    const template = {
+      Parameters: parameters,
+      Resources: {
+        Role: {
+          Type: 'AWS::IAM::Role',
+          Properties: {
+            AssumeRolePolicyDocument: { Statement: [] },
+            PermissionsBoundary: { Ref: 'Boundary' },
+            Policies: [
+              {
+                PolicyName: 'p',
+                PolicyDocument: {
+                  Statement: [
+                    {
+                      Effect: 'Allow',
+                      Action: ['bedrock:InvokeModel', 'bedrock:CreateModelCustomizationJob'],
+                      Resource: '*',
+                    },
+                  ],
+                },
+              },
+            ],
+          },
+        },
+      },
+    };
+    expect(AccessAnalysis.fromTemplate(template).principal('Role')!.capabilities).toEqual([
+      Capability.CUSTOMIZATION,
+      Capability.INFERENCE,
+    ]);
+    // With one value, the boundary it names is the boundary.
+    const fixed = {
+      ...template,
+      Parameters: { Boundary: { Type: 'String', Default: parameters.Boundary.Default } },
+    };
+    expect(AccessAnalysis.fromTemplate(fixed).principal('Role')!.capabilities).toEqual([]);
   });
 });

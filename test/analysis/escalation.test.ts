@@ -3,7 +3,7 @@ import { LAUNCH_PATHS, TAKEOVER_PATHS } from '../../lib/analysis/private/escalat
 import { check } from '../nag/include';
 import { simulate } from '../support/simulate';
 import { ACCOUNT } from '../support/template';
-import { allow, deny, doc, role } from './designs';
+import { allow, deny, doc, protectedBucket, role } from './designs';
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -25,9 +25,13 @@ const tuner = (services: string[], statements: Json[] = [tune]) =>
 const passTuner = (condition?: Json) =>
   allow('iam:PassRole', { 'Fn::GetAtt': ['Tuner', 'Arn'] }, condition ? { Condition: condition } : {});
 
+/** The analysis of an app that deploys the resources to its account (so another account is another). */
+const analyse = (resources: Json) =>
+  AccessAnalysis.fromApp([{ name: '', account: ACCOUNT, template: { Resources: resources } }]);
+
 /** The merges the caller reaches through other roles (some paths' actions are capabilities of their own). */
 function mergesOf(resources: Json, principal = 'Caller') {
-  return AccessAnalysis.fromTemplate({ Resources: resources })
+  return analyse(resources)
     .mergesOf(principal)
     .filter((m) => m.through.length > 0);
 }
@@ -249,14 +253,14 @@ describe('self-administration and separators the caller chooses', () => {
     'iam:DeleteUserPolicy',
     'iam:PutUserPolicy',
   ])('a user that may %s on itself administers its own privileges', (action) => {
-    const analysis = AccessAnalysis.fromTemplate({ Resources: { U: user(invoke, allow(action, self)) } });
+    const analysis = analyse({ U: user(invoke, allow(action, self)) });
     expect(analysis.principal('U')!.capabilities).toEqual([Capability.INFERENCE, Capability.PRIVILEGE_ADMIN]);
   });
 
   test.each(['iam:DetachGroupPolicy', 'iam:DeleteGroupPolicy'])(
     '%s on a group is administering privileges',
     (action) => {
-      const analysis = AccessAnalysis.fromTemplate({ Resources: { U: user(invoke, allow(action)) } });
+      const analysis = analyse({ U: user(invoke, allow(action)) });
       expect(analysis.principal('U')!.capabilities).toContain(Capability.PRIVILEGE_ADMIN);
     },
   );
@@ -283,11 +287,9 @@ describe('self-administration and separators the caller chooses', () => {
         Action: 'sts:AssumeRole',
         Condition: { StringEquals: { 'sts:RoleSessionName': name } },
       });
-    const analysis = AccessAnalysis.fromTemplate({
-      Resources: {
-        Chat: role([doc(invoke)], { AssumeRolePolicyDocument: bySession('chat') }),
-        Tuner: role([doc(tune)], { AssumeRolePolicyDocument: bySession('tuning') }),
-      },
+    const analysis = analyse({
+      Chat: role([doc(invoke)], { AssumeRolePolicyDocument: bySession('chat') }),
+      Tuner: role([doc(tune)], { AssumeRolePolicyDocument: bySession('tuning') }),
     });
     expect(analysis.sharedTrustMerges().map((m) => [m.roles, m.capabilities])).toContainEqual([
       ['Chat', 'Tuner'],
@@ -303,16 +305,25 @@ describe('resource policies that open a capability to callers outside the accoun
   };
   const fnRef = { 'Fn::GetAtt': ['Fn', 'Arn'] };
   const reachable = (resources: Json, id: string) =>
-    AccessAnalysis.fromTemplate({
-      Resources: { Tuner: tuner(['lambda.amazonaws.com']), Fn: fnAsTuner, ...resources },
-    })
+    analyse({ Tuner: tuner(['lambda.amazonaws.com']), Fn: fnAsTuner, ...resources })
       .worldReachable(id)
-      .map((e) => [e.function, e.role, e.capabilities, e.who]);
+      .map((e) => [e.reaches, e.capabilities, e.who]);
   const permission = (extra: Json) => ({
     Type: 'AWS::Lambda::Permission',
     Properties: { Action: 'lambda:InvokeFunction', FunctionName: fnRef, ...extra },
   });
-  const opened = (who: string) => [['Fn', 'Tuner', [Capability.CUSTOMIZATION], who]];
+  const opened = (who: string) => [['function Fn (role Tuner)', [Capability.CUSTOMIZATION], who]];
+
+  test('in an app that does not fix its account, a literal account may be its own: not taken for an outsider', () => {
+    const template = {
+      Resources: {
+        Tuner: tuner(['lambda.amazonaws.com']),
+        Fn: fnAsTuner,
+        P: permission({ Principal: '222222222222' }),
+      },
+    };
+    expect(AccessAnalysis.fromTemplate(template).worldReachable('P')).toEqual([]);
+  });
 
   test('a function URL with auth type NONE; with AWS_IAM it is closed', () => {
     const url = (AuthType: string) => ({
@@ -383,12 +394,10 @@ describe('resource policies that open a capability to callers outside the accoun
       ...fnAsTuner,
       Properties: { ...fnAsTuner.Properties, Role: { 'Fn::GetAtt': ['Plain', 'Arn'] } },
     };
-    const analysis = AccessAnalysis.fromTemplate({
-      Resources: {
-        Plain: role([doc(allow('logs:PutLogEvents'))]),
-        Fn: plain,
-        P: permission({ Principal: '*' }),
-      },
+    const analysis = analyse({
+      Plain: role([doc(allow('logs:PutLogEvents'))]),
+      Fn: plain,
+      P: permission({ Principal: '*' }),
     });
     expect(analysis.worldReachable('P')).toEqual([]);
   });
@@ -402,7 +411,249 @@ describe('resource policies that open a capability to callers outside the accoun
       },
     });
     expect(report.violations.map((v) => v.ruleName)).toContain(
-      'ModelAccess-WorldReachableCapability[Fn (Tuner: customization) by *]',
+      'ModelAccess-WorldReachableCapability[function Fn (role Tuner): customization by *]',
     );
+  });
+});
+
+describe('resource policies as sources of access', () => {
+  const statement = (principal: Json, action: string, resource: Json = '*', condition?: Json) => ({
+    Effect: 'Allow',
+    Principal: principal,
+    Action: action,
+    Resource: resource,
+    ...(condition ? { Condition: condition } : {}),
+  });
+  const registry = protectedBucket('Weights', 'model-artifacts');
+  const withKeyPolicy = (...statements: Json[]) => ({
+    ...registry,
+    WeightsKey: { Type: 'AWS::KMS::Key', Properties: { KeyPolicy: doc(...statements) } },
+  });
+  const callerArn = { 'Fn::GetAtt': ['Caller', 'Arn'] };
+
+  test("a key policy that lets a role change the registry key's policy gives it privilege administration", () => {
+    const resources = {
+      Caller: role([doc(invoke)]),
+      ...withKeyPolicy(statement({ AWS: callerArn }, 'kms:PutKeyPolicy')),
+    };
+    const analysis = analyse(resources);
+    expect(analysis.principal('Caller')!.capabilities).toEqual([
+      Capability.INFERENCE,
+      Capability.PRIVILEGE_ADMIN,
+    ]);
+    // The account itself is named: its identity policies decide, and this one grants nothing.
+    const root = { AWS: { 'Fn::Sub': 'arn:${AWS::Partition}:iam::${AWS::AccountId}:root' } };
+    const byAccount = analyse({ Caller: role([doc(invoke)]), ...withKeyPolicy(statement(root, 'kms:*')) });
+    expect(byAccount.principal('Caller')!.capabilities).toEqual([Capability.INFERENCE]);
+    expect(byAccount.worldReachable('WeightsKey')).toEqual([]);
+  });
+
+  test('a key policy that lets anyone, or another account, create grants of the registry key opens it', () => {
+    const open = (principal: Json, condition?: Json) =>
+      analyse(withKeyPolicy(statement(principal, 'kms:CreateGrant', '*', condition)))
+        .worldReachable('WeightsKey')
+        .map((e) => [e.reaches, e.capabilities, e.who]);
+    expect(open('*')).toEqual([['kms:CreateGrant', [Capability.PRIVILEGE_ADMIN], '*']]);
+    expect(open({ AWS: '222222222222' })).toEqual([
+      ['kms:CreateGrant', [Capability.PRIVILEGE_ADMIN], 'account 222222222222'],
+    ]);
+    expect(open('*', { StringEquals: { 'aws:PrincipalOrgID': 'o-abc' } })).toEqual([]);
+  });
+
+  const group = (...statements: Json[]) => ({
+    Group: {
+      Type: 'AWS::SageMaker::ModelPackageGroup',
+      Properties: { ModelPackageGroupName: 'models', ModelPackageGroupPolicy: doc(...statements) },
+    },
+  });
+
+  test('a model package group policy that lets a role approve gives it approval; another account, an open way', () => {
+    const approve = (principal: Json) => statement(principal, 'sagemaker:UpdateModelPackage');
+    const analysis = analyse({ Caller: role([doc(invoke)]), ...group(approve({ AWS: callerArn })) });
+    expect(analysis.mergesOf('Caller').map((m) => m.capabilities)).toEqual([
+      [Capability.INFERENCE, Capability.APPROVAL],
+    ]);
+    const outside = analyse(group(approve({ AWS: 'arn:aws:iam::222222222222:root' })));
+    expect(outside.worldReachable('Group').map((e) => [e.capabilities, e.who])).toEqual([
+      [[Capability.APPROVAL], 'account 222222222222'],
+    ]);
+  });
+
+  test("an access point's policy on a registry bucket grants the bucket's objects", () => {
+    const accessPoint = (principal: Json) => ({
+      Point: {
+        Type: 'AWS::S3::AccessPoint',
+        Properties: {
+          Bucket: { Ref: 'Weights' },
+          Name: 'weights-ap',
+          Policy: doc(
+            statement(principal, 's3:GetObject', {
+              'Fn::Sub': 'arn:aws:s3:${AWS::Region}:${AWS::AccountId}:accesspoint/weights-ap/object/*',
+            }),
+          ),
+        },
+      },
+    });
+    const analysis = analyse({
+      Caller: role([doc(invoke)]),
+      ...registry,
+      ...accessPoint({ AWS: callerArn }),
+    });
+    expect(analysis.mergesOf('Caller').map((m) => m.capabilities)).toEqual([
+      [Capability.INFERENCE, Capability.WEIGHTS_ACCESS],
+    ]);
+    const world = analyse({ ...registry, ...accessPoint('*') });
+    expect(world.worldReachable('Point').map((e) => [e.capabilities, e.who])).toContainEqual([
+      expect.arrayContaining([Capability.WEIGHTS_ACCESS]),
+      '*',
+    ]);
+  });
+
+  test('a Bedrock resource policy that lets another account copy a custom model opens the weights', () => {
+    const policy = {
+      Type: 'AWS::Bedrock::ResourcePolicy',
+      Properties: {
+        ResourceArn: 'arn:aws:bedrock:us-east-1:111111111111:custom-model/tuned',
+        PolicyDocument: doc(
+          statement(
+            { AWS: '222222222222' },
+            'bedrock:CreateModelCopyJob',
+            'arn:aws:bedrock:us-east-1:111111111111:custom-model/tuned',
+          ),
+        ),
+      },
+    };
+    const analysis = analyse({ Policy: policy });
+    expect(analysis.worldReachable('Policy').map((e) => [e.capabilities, e.who])).toEqual([
+      [[Capability.WEIGHTS_ACCESS], 'account 222222222222'],
+    ]);
+  });
+});
+
+describe('event buses open to other accounts', () => {
+  const fn = {
+    Type: 'AWS::Lambda::Function',
+    Properties: { FunctionName: 'tune', Role: { 'Fn::GetAtt': ['Tuner', 'Arn'] } },
+  };
+  const rule = (bus?: Json) => ({
+    Type: 'AWS::Events::Rule',
+    Properties: {
+      ...(bus ? { EventBusName: bus } : {}),
+      EventPattern: { source: ['x'] },
+      Targets: [{ Id: 't', Arn: { 'Fn::GetAtt': ['Fn', 'Arn'] } }],
+    },
+  });
+  const reachable = (resources: Json, id: string) =>
+    analyse({ Tuner: tuner(['lambda.amazonaws.com']), Fn: fn, ...resources })
+      .worldReachable(id)
+      .map((e) => [e.reaches, e.who]);
+
+  test('the default bus, opened to another account by a bus policy, with a rule targeting the function', () => {
+    const policy = {
+      Type: 'AWS::Events::EventBusPolicy',
+      Properties: { StatementId: 's', Action: 'events:PutEvents', Principal: '222222222222' },
+    };
+    expect(reachable({ P: policy, R: rule() }, 'P')).toEqual([
+      ['function Fn (role Tuner)', 'account 222222222222'],
+    ]);
+    expect(reachable({ P: policy }, 'P')).toEqual([]);
+  });
+
+  test('a bus of the template whose own policy lets anyone put events; an organization condition closes it', () => {
+    const bus = (condition?: Json) => ({
+      Type: 'AWS::Events::EventBus',
+      Properties: {
+        Name: 'jobs',
+        Policy: doc({
+          Effect: 'Allow',
+          Principal: '*',
+          Action: 'events:PutEvents',
+          Resource: '*',
+          ...(condition ? { Condition: condition } : {}),
+        }),
+      },
+    });
+    expect(reachable({ Bus: bus(), R: rule({ Ref: 'Bus' }) }, 'Bus')).toEqual([
+      ['function Fn (role Tuner)', '*'],
+    ]);
+    const closed = bus({ StringEquals: { 'aws:PrincipalOrgID': 'o-abc' } });
+    expect(reachable({ Bus: closed, R: rule({ Ref: 'Bus' }) }, 'Bus')).toEqual([]);
+  });
+});
+
+describe('the pack reads what these paths need (the compute and policies it judges, not only IAM)', () => {
+  const findings = (resources: Json) => check({ Resources: resources }).violations.map((v) => v.ruleName);
+
+  test('a notebook instance taken over through its presigned URL', () => {
+    const notebook = {
+      Type: 'AWS::SageMaker::NotebookInstance',
+      Properties: { InstanceType: 'ml.t3.medium', RoleArn: { 'Fn::GetAtt': ['Tuner', 'Arn'] } },
+    };
+    const caller = role([doc(invoke, allow('sagemaker:CreatePresignedNotebookInstanceUrl'))]);
+    expect(
+      findings({ Caller: caller, Tuner: tuner(['sagemaker.amazonaws.com']), Notebook: notebook }),
+    ).toContain(
+      'ModelAccess-MergeThroughTrust[inference+customization:Tuner via sagemaker:CreatePresignedNotebookInstanceUrl(Notebook)]',
+    );
+  });
+
+  test('a model package group whose policy lets anyone approve', () => {
+    const group = {
+      Type: 'AWS::SageMaker::ModelPackageGroup',
+      Properties: {
+        ModelPackageGroupName: 'models',
+        ModelPackageGroupPolicy: doc({
+          Effect: 'Allow',
+          Principal: '*',
+          Action: 'sagemaker:UpdateModelPackage',
+          Resource: '*',
+        }),
+      },
+    };
+    expect(findings({ Group: group })).toContain(
+      'ModelAccess-WorldReachableCapability[sagemaker:UpdateModelPackage: approval by *]',
+    );
+  });
+});
+
+describe('principal tags a broker lets callers set tell nobody apart', () => {
+  const byJob = (job: string) =>
+    doc({
+      Effect: 'Allow',
+      Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` },
+      Action: 'sts:AssumeRole',
+      Condition: { StringEquals: { 'aws:PrincipalTag/job': job } },
+    });
+  const broker = (condition?: Json) =>
+    role([doc(allow('sts:AssumeRole'))], {
+      AssumeRolePolicyDocument: doc({
+        Effect: 'Allow',
+        Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` },
+        Action: ['sts:AssumeRole', 'sts:TagSession'],
+        ...(condition ? { Condition: condition } : {}),
+      }),
+    });
+  const merges = (extra: Json) =>
+    analyse({
+      Chat: role([doc(invoke)], { AssumeRolePolicyDocument: byJob('chat') }),
+      Tuner: role([doc(tune)], { AssumeRolePolicyDocument: byJob('ml') }),
+      ...extra,
+    })
+      .sharedTrustMerges()
+      .filter((m) => m.roles.includes('Chat') && m.roles.includes('Tuner'));
+
+  test('without a broker, the job tag tells the two roles apart', () => {
+    expect(merges({})).toEqual([]);
+  });
+
+  test('a role whose callers may pass any session tag makes the job tag theirs to choose', () => {
+    expect(merges({ Broker: broker() }).length).toBeGreaterThan(0);
+  });
+
+  test('a broker limited to other tag keys does not', () => {
+    const limited = broker({ 'ForAllValues:StringEquals': { 'aws:TagKeys': ['project'] } });
+    expect(merges({ Broker: limited })).toEqual([]);
+    const job = broker({ 'ForAllValues:StringEquals': { 'aws:TagKeys': ['project', 'job'] } });
+    expect(merges({ Broker: job }).length).toBeGreaterThan(0);
   });
 });

@@ -122,6 +122,34 @@ describe('model-access report on templates', () => {
     );
   });
 
+  test('who acts as a role without assuming it: the path, in JSON, Markdown and HTML', async () => {
+    const escalating = write(
+      tmp(),
+      'Escalating.template.json',
+      template({
+        ...LOGGING,
+        Tuner: role([doc(allow('bedrock:CreateModelCustomizationJob'))], { RoleName: 'tuner' }),
+        Builder: role([
+          doc(
+            allow('bedrock:InvokeModel'),
+            allow('iam:PassRole', { 'Fn::GetAtt': ['Tuner', 'Arn'] }),
+            allow(['lambda:CreateFunction', 'lambda:InvokeFunction']),
+          ),
+        ]),
+      }),
+    );
+    const path = 'Tuner via iam:PassRole(tuner) + lambda:CreateFunction + lambda:InvokeFunction';
+    const { report } = await jsonReport(escalating);
+    expect(report.stacks[0].principals.find((p) => p.id === 'Builder')!.actsAs).toEqual([path]);
+    const markdown = (await run('report', escalating, '--fail-on', 'never')).stdout;
+    expect(markdown).toContain('### Who acts as a role without assuming it');
+    expect(markdown).toContain(`| Builder | ${path} |`);
+    const html = (await run('report', escalating, '--format', 'html', '--fail-on', 'never')).stdout;
+    expect(html).toContain('<h3>Who acts as a role without assuming it</h3>');
+    // A report with no such path leaves the section out.
+    expect((await run('report', clean)).stdout).not.toContain('without assuming it');
+  });
+
   test("findings are the pack's own, with rule ids; the exit code follows --fail-on", async () => {
     expect((await run('report', merged)).code).toBe(1);
     expect((await run('report', merged, '--fail-on', 'never')).code).toBe(0);

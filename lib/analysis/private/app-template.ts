@@ -5,6 +5,19 @@ type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 /** Metadata of an app's template whose stacks all fix their account. */
 const KNOWN_ACCOUNT = 'model-access:known-account';
+// Module-private, and exported below: ts-jest reads an exported const of a module inside the
+// module's own functions as undefined.
+const NAME_CHOICES_KEY = 'model-access:name-choices';
+const BOUNDARY_KEY = 'model-access:boundary-chosen-at-deploy';
+/** On a role, user or group whose name is a deploy-time choice: every name it may take. */
+export const NAME_CHOICES = NAME_CHOICES_KEY;
+/** On a role or user whose permissions boundary is a deploy-time choice: judged without one. */
+export const BOUNDARY_CHOSEN_AT_DEPLOY = BOUNDARY_KEY;
+const NAME_PROPERTIES: Record<string, string> = {
+  'AWS::IAM::Role': 'RoleName',
+  'AWS::IAM::User': 'UserName',
+  'AWS::IAM::Group': 'GroupName',
+};
 
 /** Whether every stack of the app's template fixes its account (so a literal account is another's). */
 export function accountKnown(template: Json): boolean {
@@ -272,8 +285,20 @@ export function appTemplate(given: readonly StackTemplate[]): Json {
   for (const stack of stacks) {
     for (const [id, resource] of Object.entries<Json>(stack.template?.Resources ?? {})) {
       const rewritten = rewrite(stack, resource);
-      resources[qualify(stack, id)] = stack.generatedBy
-        ? { ...rewritten, Metadata: { ...(rewritten.Metadata ?? {}), [GENERATED_BY]: stack.generatedBy } }
+      const metadata: Json = { ...(rewritten.Metadata ?? {}) };
+      if (stack.generatedBy) metadata[GENERATED_BY] = stack.generatedBy;
+      // A principal's name or boundary chosen at deploy time: every name it may take, and no
+      // boundary it may do without (the deployer may choose the widest).
+      const nameProperty = NAME_PROPERTIES[resource?.Type];
+      const name = nameProperty ? resource.Properties?.[nameProperty] : undefined;
+      const names = name === undefined ? [] : alternatives(stack, name).filter((n) => typeof n === 'string');
+      if (names.length > 1) metadata[NAME_CHOICES_KEY] = names;
+      const boundary = nameProperty ? resource.Properties?.PermissionsBoundary : undefined;
+      if (boundary !== undefined && choiceParameters(stack, boundary).length > 0) {
+        metadata[BOUNDARY_KEY] = true;
+      }
+      resources[qualify(stack, id)] = Object.keys(metadata).length
+        ? { ...rewritten, Metadata: metadata }
         : rewritten;
     }
     for (const [id, output] of Object.entries<Json>(stack.template?.Outputs ?? {})) {

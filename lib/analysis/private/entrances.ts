@@ -1,5 +1,7 @@
+import { outsiderOf } from './resource-policies';
 import { holdsAction, parseStatements } from './statements';
 import { list, scalar } from '../../private/intrinsics';
+import { narrowsCallers } from '../../private/trust-conditions';
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -13,14 +15,13 @@ export interface Entrance {
   readonly function: string;
 }
 
-const OWN_ACCOUNT = '${AWS::AccountId}';
-
 /**
  * The ways into the template's functions from outside its account, as its resource policies write
  * them: a function URL with auth type NONE; a Lambda permission for `*`, another account, or a
  * service with no source account or ARN (any account's topic or bucket); a topic or queue policy
  * that lets `*` publish or send, in front of a function subscribed to the topic or reading the
- * queue. A condition on the caller (a source account, ARN or organization) closes it.
+ * queue; an event bus that lets `*` or another account put events, in front of a function a rule
+ * of the bus targets. A condition on the caller (a source account, ARN or organization) closes it.
  */
 export function entrances(resources: Record<string, Json>, idsOf: (type: string) => string[]): Entrance[] {
   const out: Entrance[] = [];
@@ -78,15 +79,50 @@ export function entrances(resources: Record<string, Json>, idsOf: (type: string)
     const policy = queue === undefined ? undefined : queues.get(queue);
     if (policy !== undefined) add(policy, '*', functionOf(p.FunctionName));
   }
+  // Event buses anyone may put events on, and the functions their rules target.
+  const openBuses = new Map<string, { policy: string; who: string }>();
+  const openBus = (policy: string, bus: Json, document: Json) => {
+    const statements = parseStatements(document, policy, (r) => r);
+    for (const st of statements) {
+      if (st.effect !== 'Allow' || !holdsAction(st, 'events:PutEvents') || narrowsCallers(st.condition))
+        continue;
+      for (const principal of list(st.principal === '*' ? '*' : st.principal?.AWS)) {
+        const who = outsiderOf(principal);
+        if (who !== undefined) openBuses.set(busOf(bus), { policy, who });
+      }
+    }
+  };
+  for (const id of idsOf('AWS::Events::EventBusPolicy')) {
+    const p = resources[id].Properties ?? {};
+    const legacy =
+      p.Principal === undefined
+        ? undefined
+        : { Effect: 'Allow', Principal: { AWS: p.Principal }, Action: p.Action, Condition: p.Condition };
+    openBus(id, p.EventBusName, { Statement: [p.Statement ?? legacy].filter((x) => x !== undefined) });
+  }
+  for (const id of idsOf('AWS::Events::EventBus')) {
+    const policy = resources[id].Properties?.Policy;
+    if (policy !== undefined)
+      openBus(id, `\${${id}}`, typeof policy === 'string' ? JSON.parse(policy) : policy);
+  }
+  for (const id of idsOf('AWS::Events::Rule')) {
+    const p = resources[id].Properties ?? {};
+    const open = openBuses.get(busOf(p.EventBusName));
+    for (const target of open ? (p.Targets ?? []) : []) add(open!.policy, open!.who, functionOf(target?.Arn));
+  }
   return out;
+}
+
+/** An event bus as a key: the default one, or a bus of the template by logical id, or a name. */
+function busOf(value: Json): string {
+  const written = value === undefined ? 'default' : scalar(value);
+  const id = /^\$\{([^}.]+)(\.(Arn|Name))?\}$/.exec(written)?.[1];
+  return id ?? written.replace(/^arn:.*:event-bus\//, '');
 }
 
 /** Who a Lambda permission's principal lets in from outside the account, if anyone. */
 function outsider(principal: string): string | undefined {
-  if (principal === '*') return '*';
-  const account = /^(?:arn:[^:]+:iam::)?(?:(\d{12})|\$\{Account:(\d{12})\})(?::root)?$/.exec(principal);
-  if (account) return `account ${account[1] ?? account[2]}`;
-  if (principal.startsWith(`arn:aws:iam::${OWN_ACCOUNT}`) || principal === OWN_ACCOUNT) return undefined;
-  if (/\.amazonaws\.com$/.test(principal)) return `any account's ${principal}`;
-  return undefined;
+  const who = outsiderOf(principal);
+  if (who !== undefined || principal.includes('${AWS::AccountId}')) return who;
+  return /\.amazonaws\.com$/.test(principal) ? `any account's ${principal}` : undefined;
 }

@@ -1,5 +1,6 @@
 import { list, scalar } from '../../private/intrinsics';
 import { AwsManagedPolicies, isAwsManagedPolicyArn } from '../aws-managed-policies';
+import { BOUNDARY_CHOSEN_AT_DEPLOY } from './app-template';
 import { AnalysisProblem } from '../problem';
 import { PrincipalIndex, PrincipalType } from './principals';
 import { withDeployingAccount } from './resource-match';
@@ -87,11 +88,17 @@ export class PolicySources {
     return out;
   }
 
-  /** The boundary's statements; undefined when there is none or it cannot be read (reported). */
+  /**
+   * The boundary's statements; undefined when there is none, when the deployer chooses it (a
+   * parameter of several values: the widest choice is none), or when it cannot be read (reported).
+   */
   public boundaryStatements(id: string): Statement[] | undefined {
     const principal = this.principals.get(id);
+    const chosenAtDeploy = this.resources[id]?.Metadata?.[BOUNDARY_CHOSEN_AT_DEPLOY] === true;
     const boundary =
-      principal && !principal.external ? this.resources[id].Properties?.PermissionsBoundary : undefined;
+      principal && !principal.external && !chosenAtDeploy
+        ? this.resources[id].Properties?.PermissionsBoundary
+        : undefined;
     return boundary === undefined ? undefined : this.managed(boundary, id, 'permissions boundary');
   }
 

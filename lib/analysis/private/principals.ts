@@ -1,5 +1,6 @@
 import { list } from '../../private/intrinsics';
 import { inPartition, withDeployingAccount } from './resource-match';
+import { NAME_CHOICES } from './app-template';
 import { arnOf, nameOf, principalArn } from './template-arns';
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -48,7 +49,12 @@ export class PrincipalIndex {
       for (const id of idsOf(type)) {
         const name = nameOf(resources, id);
         const arn = arnOf(resources, id);
-        this.add({ id, type, external: false, name, arns: arn ? [arn] : [] }, [`\${${id}}`, name]);
+        // A name chosen at deploy time: the principal is known by each name it may take.
+        const choices: string[] = resources[id].Metadata?.[NAME_CHOICES] ?? [];
+        const path = resources[id].Properties?.Path;
+        const aliases = choices.map((n) => principalArnOf(type, n, typeof path === 'string' ? path : '/'));
+        const arns = [...(arn ? [arn] : []), ...aliases.filter((a): a is string => a !== undefined)];
+        this.add({ id, type, external: false, name, arns }, [`\${${id}}`, name, ...choices]);
       }
     }
   }
@@ -99,4 +105,10 @@ export class PrincipalIndex {
     for (const name of names) this.byName.set(`${principal.type}|${name}`, principal.id);
     for (const arn of principal.arns) this.byArn.set(arn, principal.id);
   }
+}
+
+/** The ARN of a role or user of a given name (groups are never named by ARN in policies here). */
+function principalArnOf(type: PrincipalType, name: string, path: string): string | undefined {
+  const kind = ARN_KIND[type];
+  return kind === 'group' ? undefined : principalArn(kind, name, path);
 }
