@@ -657,3 +657,24 @@ describe('principal tags a broker lets callers set tell nobody apart', () => {
     expect(merges({ Broker: job }).length).toBeGreaterThan(0);
   });
 });
+
+test('malformed escalation and resource-policy inputs are judged as nothing, never a crash', () => {
+  const resources = {
+    Tuner: tuner(['lambda.amazonaws.com']),
+    Caller: role([
+      doc(invoke, allow('iam:PassRole', '*', { Condition: 'not an object' }), allow('lambda:*')),
+    ]),
+    Bus: { Type: 'AWS::Events::EventBus', Properties: { Name: 'b', Policy: '{not json' } },
+    BusPolicy: { Type: 'AWS::Events::EventBusPolicy', Properties: { Statement: 'x', Principal: 42 } },
+    Rule: { Type: 'AWS::Events::Rule', Properties: { EventBusName: { Ref: 'Bus' }, Targets: 'fn' } },
+    Key: { Type: 'AWS::KMS::Key', Properties: { KeyPolicy: 'not a document' } },
+    Group: { Type: 'AWS::SageMaker::ModelPackageGroup', Properties: { ModelPackageGroupPolicy: [1, 2] } },
+    Point: { Type: 'AWS::S3::AccessPoint', Properties: { Bucket: 7, Policy: { Statement: [null, 'x'] } } },
+    Url: { Type: 'AWS::Lambda::Url', Properties: { AuthType: 'NONE', TargetFunctionArn: ['a'] } },
+    Instance: { Type: 'AWS::EC2::Instance', Properties: { IamInstanceProfile: { Weird: true } } },
+    Fn: { Type: 'AWS::Lambda::Function', Properties: { Role: 12 } },
+  };
+  const analysis = analyse(resources);
+  for (const id of Object.keys(resources)) expect(() => analysis.worldReachable(id)).not.toThrow();
+  expect(analysis.principal('Caller')!.capabilities).toContain(Capability.INFERENCE);
+});

@@ -18,10 +18,10 @@ export interface Entrance {
 /**
  * The ways into the template's functions from outside its account, as its resource policies write
  * them: a function URL with auth type NONE; a Lambda permission for `*`, another account, or a
- * service with no source account or ARN (any account's topic or bucket); a topic or queue policy
- * that lets `*` publish or send, in front of a function subscribed to the topic or reading the
- * queue; an event bus that lets `*` or another account put events, in front of a function a rule
- * of the bus targets. A condition on the caller (a source account, ARN or organization) closes it.
+ * service with no source account or ARN (any account's topic or bucket); a topic, queue or event
+ * bus policy that lets `*` or another account publish, send or put events, in front of a function
+ * subscribed to the topic, reading the queue, or targeted by a rule of the bus. A condition on the
+ * caller (a source account, ARN or organization) closes it.
  */
 export function entrances(resources: Record<string, Json>, idsOf: (type: string) => string[]): Entrance[] {
   const out: Entrance[] = [];
@@ -45,22 +45,15 @@ export function entrances(resources: Record<string, Json>, idsOf: (type: string)
     const closed = [p.SourceAccount, p.SourceArn, p.PrincipalOrgID].some((v) => v !== undefined);
     add(id, closed ? undefined : outsider(scalar(p.Principal ?? '')), functionOf(p.FunctionName));
   }
-  // Topics and queues anyone may write to, and the functions behind them.
+  // Topics and queues callers outside the account may write to, and the functions behind them.
   const open = (policyType: string, listKey: string, action: string) => {
-    const byTarget = new Map<string, string>();
+    const byTarget = new Map<string, { policy: string; who: string }>();
     for (const id of idsOf(policyType)) {
-      const statements = parseStatements(resources[id].Properties?.PolicyDocument, id, (r) => r);
-      const anyone = statements.some(
-        (s) =>
-          s.effect === 'Allow' &&
-          !s.conditional &&
-          holdsAction(s, action) &&
-          list(s.principal === '*' ? '*' : s.principal?.AWS).includes('*'),
-      );
-      if (!anyone) continue;
+      const who = openTo(resources[id].Properties?.PolicyDocument, action);
+      if (who === undefined) continue;
       for (const target of list(resources[id].Properties?.[listKey])) {
         const ref = /^\$\{([^}.]+)\}$/.exec(target)?.[1];
-        if (ref !== undefined) byTarget.set(ref, id);
+        if (ref !== undefined) byTarget.set(ref, { policy: id, who });
       }
     }
     return byTarget;
@@ -69,28 +62,21 @@ export function entrances(resources: Record<string, Json>, idsOf: (type: string)
   for (const id of idsOf('AWS::SNS::Subscription')) {
     const p = resources[id].Properties ?? {};
     const topic = /^\$\{([^}.]+)\}$/.exec(scalar(p.TopicArn ?? ''))?.[1];
-    const policy = topic === undefined ? undefined : topics.get(topic);
-    if (policy !== undefined && p.Protocol === 'lambda') add(policy, '*', functionOf(p.Endpoint));
+    const opened = topic === undefined ? undefined : topics.get(topic);
+    if (opened && p.Protocol === 'lambda') add(opened.policy, opened.who, functionOf(p.Endpoint));
   }
   const queues = open('AWS::SQS::QueuePolicy', 'Queues', 'sqs:SendMessage');
   for (const id of idsOf('AWS::Lambda::EventSourceMapping')) {
     const p = resources[id].Properties ?? {};
     const queue = /^\$\{([^}.]+)\.Arn\}$/.exec(scalar(p.EventSourceArn ?? ''))?.[1];
-    const policy = queue === undefined ? undefined : queues.get(queue);
-    if (policy !== undefined) add(policy, '*', functionOf(p.FunctionName));
+    const opened = queue === undefined ? undefined : queues.get(queue);
+    if (opened) add(opened.policy, opened.who, functionOf(p.FunctionName));
   }
   // Event buses anyone may put events on, and the functions their rules target.
   const openBuses = new Map<string, { policy: string; who: string }>();
   const openBus = (policy: string, bus: Json, document: Json) => {
-    const statements = parseStatements(document, policy, (r) => r);
-    for (const st of statements) {
-      if (st.effect !== 'Allow' || !holdsAction(st, 'events:PutEvents') || narrowsCallers(st.condition))
-        continue;
-      for (const principal of list(st.principal === '*' ? '*' : st.principal?.AWS)) {
-        const who = outsiderOf(principal);
-        if (who !== undefined) openBuses.set(busOf(bus), { policy, who });
-      }
-    }
+    const who = openTo(document, 'events:PutEvents');
+    if (who !== undefined) openBuses.set(busOf(bus), { policy, who });
   };
   for (const id of idsOf('AWS::Events::EventBusPolicy')) {
     const p = resources[id].Properties ?? {};
@@ -102,15 +88,28 @@ export function entrances(resources: Record<string, Json>, idsOf: (type: string)
   }
   for (const id of idsOf('AWS::Events::EventBus')) {
     const policy = resources[id].Properties?.Policy;
-    if (policy !== undefined)
-      openBus(id, `\${${id}}`, typeof policy === 'string' ? JSON.parse(policy) : policy);
+    if (policy !== undefined) openBus(id, `\${${id}}`, typeof policy === 'string' ? jsonOf(policy) : policy);
   }
   for (const id of idsOf('AWS::Events::Rule')) {
     const p = resources[id].Properties ?? {};
-    const open = openBuses.get(busOf(p.EventBusName));
-    for (const target of open ? (p.Targets ?? []) : []) add(open!.policy, open!.who, functionOf(target?.Arn));
+    const opened = openBuses.get(busOf(p.EventBusName));
+    if (!opened) continue;
+    for (const target of Array.isArray(p.Targets) ? p.Targets : [])
+      add(opened.policy, opened.who, functionOf(target?.Arn));
   }
   return out;
+}
+
+/** Who outside the account a policy lets perform `action` with no condition on the caller, if anyone. */
+function openTo(document: Json, action: string): string | undefined {
+  for (const s of parseStatements(document, '', (r) => r)) {
+    if (s.effect !== 'Allow' || !holdsAction(s, action) || narrowsCallers(s.condition)) continue;
+    const who = list(s.principal === '*' ? '*' : s.principal?.AWS)
+      .map(outsiderOf)
+      .find((w) => w !== undefined);
+    if (who !== undefined) return who;
+  }
+  return undefined;
 }
 
 /** An event bus as a key: the default one, or a bus of the template by logical id, or a name. */
@@ -125,4 +124,13 @@ function outsider(principal: string): string | undefined {
   const who = outsiderOf(principal);
   if (who !== undefined || principal.includes('${AWS::AccountId}')) return who;
   return /\.amazonaws\.com$/.test(principal) ? `any account's ${principal}` : undefined;
+}
+
+/** A policy written as a JSON string; undefined (no statements) where it is not JSON. */
+function jsonOf(text: string): Json | undefined {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
 }

@@ -35,9 +35,12 @@ export function parseStatements(
   awsManaged = false,
 ): Statement[] {
   const raw = document?.Statement;
-  return (Array.isArray(raw) ? raw : raw ? [raw] : []).map((s: Json, i: number) => {
+  const all: Json[] = Array.isArray(raw) ? raw : raw ? [raw] : [];
+  // A statement that is not an object (null, a string) grants and denies nothing.
+  return all.flatMap((s: Json, i: number): Statement[] => {
+    if (!s || typeof s !== 'object' || Array.isArray(s)) return [];
     const written = s.Resource !== undefined ? list(s.Resource) : list(s.NotResource);
-    return {
+    const statement: Statement = {
       effect: s.Effect === 'Deny' ? 'Deny' : 'Allow',
       actions: s.Action !== undefined ? list(s.Action) : undefined,
       notActions: s.NotAction !== undefined ? list(s.NotAction) : undefined,
@@ -51,6 +54,7 @@ export function parseStatements(
       condition: s.Condition,
       awsManaged,
     };
+    return [statement];
   });
 }
 
