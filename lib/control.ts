@@ -239,8 +239,22 @@ export class ModelAccessControl extends Construct {
         `ModelAccessControl: deploymentRequiredApprovals must be at least 2 for production, got ${props.deploymentRequiredApprovals}; for a sandbox, compose a DeploymentPipeline with allowSingleApprover.`,
       );
     }
-    if ((props.readers || props.invokers) && props.models.length === 0) {
-      throw new Error('ModelAccessControl: models is empty; name the models readers and invokers may use.');
+    if ((props.readers || props.invokers) && !props.models?.length) {
+      throw new Error(
+        `ModelAccessControl: models is ${props.models === undefined ? 'missing' : 'empty'}; name the models readers and invokers may use.`,
+      );
+    }
+    // One principal on both sides of a pipeline: its people request and approve each other's
+    // requests, with no one apart from them deciding.
+    for (const [requesters, approvers, names] of [
+      [props.customizationRequesters, props.approvers, 'customizationRequesters and approvers'],
+      [props.deployers, props.deploymentApprovers, 'deployers and deploymentApprovers'],
+    ] as const) {
+      if (requesters && approvers && samePrincipal(this, requesters, approvers)) {
+        throw new Error(
+          `ModelAccessControl: ${names} are the same principal, so the people who request also approve each other's requests; give the approvers a principal of their own.`,
+        );
+      }
     }
     const people = { requireMfa: true, ...props.conditions };
     const recordLock =
@@ -427,4 +441,16 @@ function identityCenterRole(scope: Construct, id: string, principal: iam.IPrinci
     mutable: false,
     addGrantsToResources: true,
   });
+}
+
+/**
+ * Whether two principals are one: the same object, or the same principal with the same conditions
+ * as a policy names them (the account with `aws:PrincipalTag/job` = `lead` is not the account).
+ */
+function samePrincipal(scope: Construct, a: iam.IPrincipal, b: iam.IPrincipal): boolean {
+  if (a === b) return true;
+  const stack = Stack.of(scope);
+  const json = (p: iam.IPrincipal) =>
+    JSON.stringify(stack.resolve([p.policyFragment.principalJson, p.policyFragment.conditions]));
+  return json(a) === json(b);
 }

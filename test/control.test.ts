@@ -3,6 +3,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { App, Stack, Validations } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { IConstruct } from 'constructs';
@@ -10,6 +11,7 @@ import {
   AccessAnalysis,
   Capability,
   DataClass,
+  DeploymentTarget,
   InvocationLogging,
   ModelAccessChecks,
   ModelAccessControl,
@@ -299,11 +301,42 @@ describe('ModelAccessControl with fewer principals', () => {
     );
   });
 
+  // Two principals that a policy writes alike: the same team.
+  const team = () => new iam.ArnPrincipal('arn:aws:iam::111111111111:role/ml-team');
+
   test('readers or invokers need models', () => {
     const stack = new Stack(new App({ context: { 'aws:cdk:bundling-stacks': [] } }), 'S');
     expect(
       () => new ModelAccessControl(stack, 'C', { models: [], readers: new iam.AccountRootPrincipal() }),
     ).toThrow(/models is empty/);
+    // From JavaScript or Python, a missing required prop arrives as undefined: named, not a TypeError.
+    expect(
+      () => new ModelAccessControl(stack, 'D', { readers: new iam.AccountRootPrincipal() } as never),
+    ).toThrow(/^ModelAccessControl: models is missing; name the models readers and invokers may use\.$/);
+  });
+
+  test.each([
+    [
+      'customizationRequesters and approvers',
+      () => ({ customizationRequesters: team(), approvers: team(), baseModels: [TITAN] }),
+    ],
+    [
+      'deployers and deploymentApprovers',
+      () => ({
+        deployers: team(),
+        deploymentApprovers: team(),
+        deploymentTargets: [
+          DeploymentTarget.sageMakerEndpoint('chat', {
+            instanceType: ec2.InstanceType.of(ec2.InstanceClass.M5, ec2.InstanceSize.LARGE),
+          }),
+        ],
+      }),
+    ],
+  ])('%s that are the same principal are refused', (names, sides) => {
+    const stack = new Stack(new App({ context: { 'aws:cdk:bundling-stacks': [] } }), 'S');
+    expect(() => new ModelAccessControl(stack, 'C', { models: [TITAN], ...sides() })).toThrow(
+      `ModelAccessControl: ${names} are the same principal, so the people who request also approve each other's requests; give the approvers a principal of their own.`,
+    );
   });
 
   test('conditions are checked as for any role: MFA cannot be required of a service', () => {

@@ -159,6 +159,11 @@ export function classifyActions(patterns: string[], options: ClassifyOptions = {
  * example, S3 reads of the model-artifacts bucket).
  */
 export function catalogActions(capability: Capability, scope?: ResourceContext): string[] {
+  // From JavaScript or another jsii language, any string arrives: a misspelt one has no actions.
+  const known = Object.values(Capability) as string[];
+  if (!known.includes(capability)) {
+    throw new Error(`catalogActions: '${capability}' is not a capability; use one of ${known.join(', ')}.`);
+  }
   const matches = (e: CatalogEntry) =>
     e.capability === capability && (scope ? !!e.on && overlaps(e.on, scope) : !e.on && !e.withAnyOf);
   return [...new Set(CATALOG.filter(matches).map((e) => e.action))];

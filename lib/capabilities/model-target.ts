@@ -1,3 +1,4 @@
+import { regionProblem } from '../private/regions';
 import { Aws, Token } from 'aws-cdk-lib';
 import { Capability } from './capability';
 import { catalogActions } from './actions';
@@ -46,7 +47,6 @@ const FOUNDATION_MODEL_ID = /^[a-z0-9][a-z0-9-]*\.[a-z0-9][a-zA-Z0-9._:-]*$/;
 // (https://docs.aws.amazon.com/bedrock/latest/userguide/inference-profiles-support.html).
 const PROFILE_GEOGRAPHIES = ['us', 'us-gov', 'eu', 'apac', 'jp', 'au', 'ca', 'global'];
 const CROSS_REGION_PREFIX = new RegExp(`^(${PROFILE_GEOGRAPHIES.join('|')})\\.`);
-const REGION = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
 const SAGEMAKER_ENDPOINT_NAME = /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/;
 const ARN =
   /^arn:(aws|aws-cn|aws-us-gov|aws-iso|aws-iso-b|aws-iso-e|aws-iso-f|aws-eusc):([a-z0-9-]+):([a-z0-9-]*):(\d{12}|):([a-z-]+)\/(.+)$/;
@@ -76,6 +76,7 @@ export class ModelTarget {
         );
       }
     }
+    ModelTarget.checkRegion('bedrockFoundationModel', location.region);
     const region = location.region ?? Aws.REGION;
     return new ModelTarget(modelId, `Bedrock foundation model ${modelId}`, [
       {
@@ -116,6 +117,7 @@ export class ModelTarget {
       modelId = prefix[2];
     }
     ModelTarget.checkAccount('bedrockInferenceProfile', options.account);
+    ModelTarget.checkRegion('bedrockInferenceProfile', options.region);
     const regions = options.destinationRegions;
     if (regions !== undefined) {
       if (geography === 'global') {
@@ -123,10 +125,10 @@ export class ModelTarget {
           `${where}: '${profileId}' is a global profile, which routes to any commercial Region; omit destinationRegions.`,
         );
       }
-      const bad = regions.find((r) => !Token.isUnresolved(r) && !REGION.test(r));
+      const bad = regions.find((r) => !Token.isUnresolved(r) && regionProblem(r) !== undefined);
       if (regions.length === 0 || bad !== undefined) {
         throw new Error(
-          `${where}: destinationRegions must list Region codes such as 'us-east-1'${bad === undefined ? '' : `; '${bad}' is not one`}.`,
+          `${where}: destinationRegions must list Region codes such as 'us-east-1'${bad === undefined ? '' : `; ${regionProblem(bad)}`}.`,
         );
       }
     } else if (Token.isUnresolved(profileId)) {
@@ -234,6 +236,7 @@ export class ModelTarget {
       );
     }
     ModelTarget.checkAccount('sagemakerEndpoint', location.account);
+    ModelTarget.checkRegion('sagemakerEndpoint', location.region);
     const name = Token.isUnresolved(endpointName) ? endpointName : endpointName.toLowerCase();
     return new ModelTarget(endpointName, `SageMaker endpoint ${endpointName}`, [
       {
@@ -296,6 +299,11 @@ export class ModelTarget {
       }
     }
     return new ModelTarget(arn, `${description} ${arn}`, [{ service, resourceType, arn }]);
+  }
+
+  private static checkRegion(factory: string, region?: string) {
+    const problem = region === undefined || Token.isUnresolved(region) ? undefined : regionProblem(region);
+    if (problem) throw new Error(`ModelTarget.${factory}: region ${problem}.`);
   }
 
   private static checkAccount(factory: string, account?: string) {

@@ -69,7 +69,7 @@ export async function readAccount(options: AccountReadOptions): Promise<StackInp
     maxAttempts: options.attempts ?? 6,
   };
   const client = options.client ?? new IAMClient(sdk);
-  const call = failing(sdk.maxAttempts);
+  const call = failing(sdk.maxAttempts, options.profile);
   const details = { roles: [] as Json[], users: [] as Json[], groups: [] as Json[], policies: [] as Json[] };
   let marker: string | undefined;
   let pages = 0;
@@ -182,23 +182,32 @@ export async function readAccount(options: AccountReadOptions): Promise<StackInp
 }
 
 /** Calls `send` (whose client retries throttling); turns AWS errors into one clear message. */
-function failing(attempts: number) {
+function failing(attempts: number, profile?: string) {
   return async <T>(action: string, pagesRead: number, send: () => Promise<T>): Promise<T> => {
     try {
       return await send();
     } catch (e) {
       const err = e as Error & { $metadata?: { httpStatusCode?: number; attempts?: number } };
       const throttled = THROTTLED.has(err.name) || err.$metadata?.httpStatusCode === 429;
-      throw describeFailure(err, action, pagesRead, throttled ? (err.$metadata?.attempts ?? attempts) : 0);
+      const tries = throttled ? (err.$metadata?.attempts ?? attempts) : 0;
+      throw describeFailure(err, action, pagesRead, tries, profile);
     }
   };
 }
 
-function describeFailure(err: Error, action: string, pagesRead: number, throttledAttempts: number): Error {
+function describeFailure(
+  err: Error,
+  action: string,
+  pagesRead: number,
+  throttledAttempts: number,
+  profile?: string,
+): Error {
   const partial = pagesRead > 0 ? ` after ${pagesRead} page(s); no report, since it would be incomplete` : '';
   if (err.name === 'CredentialsProviderError' || /Could not load credentials/i.test(err.message)) {
     return new AccountReadError(
-      'no AWS credentials: set AWS_PROFILE or pass --profile, or set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY.',
+      profile !== undefined
+        ? `profile ${profile} gave no AWS credentials: check it is in ~/.aws/config or ~/.aws/credentials (or AWS_CONFIG_FILE, AWS_SHARED_CREDENTIALS_FILE) and has credentials or an SSO session that is signed in (${err.message}).`
+        : 'no AWS credentials: set AWS_PROFILE or pass --profile, or set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY.',
     );
   }
   if (ACCESS_DENIED.has(err.name)) {

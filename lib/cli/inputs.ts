@@ -168,7 +168,8 @@ function readJson(file: string): Json {
     throw new UsageError(`cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
   try {
-    return JSON.parse(text);
+    // A byte-order mark (some Windows editors write one) is no part of the JSON.
+    return JSON.parse(text.replace(/^\uFEFF/, ''));
   } catch {
     throw new UsageError(
       `${file} is not JSON; give a CloudFormation template (JSON) or a cdk.out directory.`,

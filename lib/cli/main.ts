@@ -1,3 +1,4 @@
+import { regionProblem } from '../private/regions';
 import * as fs from 'fs';
 import * as path from 'path';
 import { parseArgs } from 'util';
@@ -236,10 +237,17 @@ export async function main(argv: string[], io: Io = PROCESS_IO): Promise<number>
         throw new UsageError(`audit takes no arguments, got '${args.positional[0]}'.`);
       const region = args.flags.get('region');
       if (!region) throw new UsageError("audit needs --region; see 'model-access audit --help'.");
+      checkRegion(region);
+      const endpointUrl = args.flags.get('endpoint-url');
+      if (endpointUrl !== undefined && !/^https?:\/\/[^/]/.test(endpointUrl)) {
+        throw new UsageError(
+          `--endpoint-url ${endpointUrl} is not an http(s) URL; write it with its scheme, like http://localhost:5000.`,
+        );
+      }
       const stack = await readAccount({
         region,
         profile: args.flags.get('profile'),
-        endpointUrl: args.flags.get('endpoint-url'),
+        endpointUrl,
         progress: (m) => io.stderr(`${m}\n`),
       });
       report = buildReport(stack.name, [stack]);
@@ -276,6 +284,12 @@ export async function main(argv: string[], io: Io = PROCESS_IO): Promise<number>
 
 const PIPELINE_COMMANDS = ['request', 'approve', 'reject'];
 
+/** A usage error for a --region that names no AWS region. */
+function checkRegion(region: string): void {
+  const problem = regionProblem(region);
+  if (problem) throw new UsageError(`--region ${problem}.`);
+}
+
 /** `request`, `approve` or `reject`: one call to a pipeline endpoint, as the caller. */
 async function pipelineCommand(args: Parsed, io: Io): Promise<number> {
   const { command, positional, flags } = args;
@@ -287,7 +301,9 @@ async function pipelineCommand(args: Parsed, io: Io): Promise<number> {
       `${command} takes the pipeline's URL and a ${what}; see 'model-access ${command} --help'.`,
     );
   }
-  const call = { url, region: flags.get('region'), profile: flags.get('profile') };
+  const region = flags.get('region');
+  if (region !== undefined) checkRegion(region);
+  const call = { url, region, profile: flags.get('profile') };
   let answer;
   if (command === 'request') {
     answer = await callEndpoint(call, 'request', readJson(subject));

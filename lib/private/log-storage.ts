@@ -1,4 +1,4 @@
-import { ArnFormat, Duration, RemovalPolicy, Stack, Tags } from 'aws-cdk-lib';
+import { ArnFormat, Duration, RemovalPolicy, Stack, Tags, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
@@ -16,6 +16,13 @@ export function accessLogsBucket(
   removalPolicy: RemovalPolicy,
   expiration?: Duration,
 ): s3.Bucket {
+  // S3 expires objects after whole days, at least one: 0 (or 12 hours) would be refused at deploy.
+  const days = expiration?.toDays({ integral: false });
+  if (days !== undefined && !Token.isUnresolved(days) && !(Number.isInteger(days) && days >= 1)) {
+    throw new Error(
+      `${scope.node.path}: accessLogsExpiration must be a whole number of days, at least 1 (got ${expiration!.toHumanString()}); omit it to keep access logs.`,
+    );
+  }
   const bucket = new s3.Bucket(scope, id, {
     encryption: s3.BucketEncryption.S3_MANAGED,
     versioned: true,

@@ -190,6 +190,12 @@ describe('catalogActions', () => {
   test('approval without scope leaves out the actions that need a companion', () => {
     expect(catalogActions(APPROVAL)).toEqual(['sagemaker:UpdateModelPackage']);
   });
+
+  test('a misspelt capability (from JavaScript or Python) is an error naming the capabilities, not no actions', () => {
+    expect(() => catalogActions('infrence' as Capability)).toThrow(
+      /^catalogActions: 'infrence' is not a capability; use one of read, inference, customization,/,
+    );
+  });
 });
 
 describe('expandActions agrees with @cloud-copilot/iam-expand', () => {

@@ -283,7 +283,10 @@ test('the CLI prints such an error in one line and exits 2, with nothing on stan
     const { code, stdout, stderr } = await run('audit', '--region', 'us-east-1', '--profile', 'nobody');
     expect(code).toBe(2);
     expect(stdout).toBe('');
-    expect(stderr).toMatch(/^model-access: no AWS credentials: set AWS_PROFILE or pass --profile/);
+    // The profile asked for is named, with where it was looked for.
+    expect(stderr).toMatch(
+      /^model-access: profile nobody gave no AWS credentials: check it is in ~\/\.aws\/config/,
+    );
     expect(stderr.trim().split('\n')).toHaveLength(1);
   } finally {
     process.env = saved;

@@ -469,6 +469,31 @@ describe('bad arguments and input: one line, exit 2', () => {
       ['report', '--region', 'eu-west-1'],
       /^model-access: report has no option --region/,
     ],
+    [
+      'a region that does not exist',
+      ['audit', '--region', 'mars-east-1'],
+      /^model-access: --region mars-east-1 is not an AWS region \(a region is written like us-east-1; aws-cdk-lib knows \d+\)\.\n$/,
+    ],
+    [
+      'an availability zone for a region',
+      ['audit', '--region', 'us-east-1a'],
+      /^model-access: --region us-east-1a is an availability zone; the region is us-east-1\.\n$/,
+    ],
+    [
+      'a region in capitals',
+      ['audit', '--region', 'US-EAST-1'],
+      /^model-access: --region US-EAST-1 is not a region: regions are written in lower case, us-east-1\.\n$/,
+    ],
+    [
+      'an endpoint URL without its scheme',
+      ['audit', '--region', 'us-east-1', '--endpoint-url', 'localhost:5000'],
+      /^model-access: --endpoint-url localhost:5000 is not an http\(s\) URL; write it with its scheme, like http:\/\/localhost:5000\.\n$/,
+    ],
+    [
+      'a pipeline command with a region that does not exist',
+      ['approve', 'https://example.lambda-url.us-east-1.on.aws/', 'r-1', '--region', 'Virginia'],
+      /^model-access: --region Virginia is not an AWS region/,
+    ],
   ];
   test.each(cases)('%s', async (_name, argv, message) => {
     const { code, stdout, stderr } = await run(...argv);
@@ -476,6 +501,13 @@ describe('bad arguments and input: one line, exit 2', () => {
     expect(stdout).toBe('');
     expect(stderr).toMatch(message);
     expect(stderr.trim().split('\n')).toHaveLength(1);
+  });
+
+  test('a template saved with a byte-order mark is read as the JSON it is', async () => {
+    const file = write(dir, 'bom.template.json', `\uFEFF${JSON.stringify(CLEAN)}`);
+    const { code, stderr } = await run('report', file);
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
   });
 
   test('an --out that cannot be written leaves no file behind', async () => {

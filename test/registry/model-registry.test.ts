@@ -250,6 +250,20 @@ describe('ModelRegistry errors', () => {
     );
   });
 
+  test.each([
+    ['0 days', Duration.days(0)],
+    ['12 hours', Duration.hours(12)],
+    ['36 hours', Duration.hours(36)],
+  ])('accessLogsExpiration of %s is refused, naming the fix', (_, accessLogsExpiration) => {
+    const { stack } = newStack();
+    expect(() => new ModelRegistry(stack, 'Registry', { accessLogsExpiration })).toThrow(
+      /Registry: accessLogsExpiration must be a whole number of days, at least 1 \(got .*\); omit it to keep access logs\./,
+    );
+    expect(
+      () => new ModelRegistry(stack, 'Whole', { accessLogsExpiration: Duration.days(30) }),
+    ).not.toThrow();
+  });
+
   test('keyAlias with an existing key is rejected', () => {
     const { stack } = newStack();
     const key = new kms.Key(stack, 'K');

@@ -137,11 +137,30 @@ describe('ModelTarget.bedrockInferenceProfile: bad input and limits', () => {
       /destinationRegions must list Region codes/,
     );
     expect(() => ModelTarget.bedrockInferenceProfile(US_SONNET, { destinationRegions: ['US East'] })).toThrow(
-      /'US East' is not one/,
+      /US East is not an AWS region/,
     );
+    expect(() =>
+      ModelTarget.bedrockInferenceProfile(US_SONNET, { destinationRegions: ['us-east-1', 'us-west-2b'] }),
+    ).toThrow(/us-west-2b is an availability zone; the region is us-west-2/);
     expect(() =>
       ModelTarget.bedrockInferenceProfile(`global.${SONNET}`, { destinationRegions: ['us-east-1'] }),
     ).toThrow(/global profile, which routes to any commercial Region; omit destinationRegions/);
+  });
+
+  test.each([
+    ['Virginia', /ModelTarget.bedrockFoundationModel: region Virginia is not an AWS region/],
+    [
+      'us-east-1a',
+      /ModelTarget.bedrockFoundationModel: region us-east-1a is an availability zone; the region is us-east-1\./,
+    ],
+    ['mars-east-1', /region mars-east-1 is not an AWS region \(a region is written like us-east-1/],
+  ])('a model region %s is refused, naming the fix', (region, message) => {
+    expect(() => ModelTarget.bedrockFoundationModel('amazon.titan-text-express-v1', { region })).toThrow(
+      message,
+    );
+    expect(() => ModelTarget.sagemakerEndpoint('chat', { region })).toThrow(
+      /ModelTarget.sagemakerEndpoint: region/,
+    );
   });
 
   test('a profile id known only at deployment needs its Regions', () => {
