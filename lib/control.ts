@@ -218,6 +218,7 @@ export class ModelAccessControl extends Construct {
 
   constructor(scope: Construct, id: string, props: ModelAccessControlProps) {
     super(scope, id);
+    checkPrincipals(props);
     const customizes = [props.customizationRequesters, props.approvers, props.baseModels].filter(
       (p) => p !== undefined,
     ).length;
@@ -453,4 +454,29 @@ function samePrincipal(scope: Construct, a: iam.IPrincipal, b: iam.IPrincipal): 
   const json = (p: iam.IPrincipal) =>
     JSON.stringify(stack.resolve([p.policyFragment.principalJson, p.policyFragment.conditions]));
   return json(a) === json(b);
+}
+
+const PRINCIPAL_PROPS = [
+  'readers',
+  'invokers',
+  'customizationRequesters',
+  'approvers',
+  'deployers',
+  'deploymentApprovers',
+] as const;
+
+/**
+ * Each principal prop is a principal: from JavaScript or Python, an ARN string (or anything else)
+ * may arrive where a principal belongs, and would fail later with a TypeError.
+ */
+function checkPrincipals(props: ModelAccessControlProps): void {
+  for (const name of PRINCIPAL_PROPS) {
+    const value: unknown = props[name];
+    const principal = value as iam.IPrincipal | undefined;
+    if (value === undefined || typeof principal?.policyFragment?.principalJson === 'object') continue;
+    const got = typeof value === 'string' ? `the string '${value}'` : `a ${typeof value}`;
+    throw new Error(
+      `ModelAccessControl: ${name} must be a principal (iam.ArnPrincipal, iam.AccountRootPrincipal, iam.ServicePrincipal, a role...), got ${got}; wrap an ARN in new iam.ArnPrincipal(arn).`,
+    );
+  }
 }

@@ -304,6 +304,16 @@ describe('ModelAccessControl with fewer principals', () => {
   // Two principals that a policy writes alike: the same team.
   const team = () => new iam.ArnPrincipal('arn:aws:iam::111111111111:role/ml-team');
 
+  test.each([
+    ['an ARN string', 'arn:aws:iam::111111111111:role/x', "the string 'arn:aws:iam::111111111111:role/x'"],
+    ['a number', 7, 'a number'],
+  ])('a principal prop given %s is refused, naming the fix', (_, value, got) => {
+    const stack = new Stack(new App({ context: { 'aws:cdk:bundling-stacks': [] } }), 'S');
+    expect(() => new ModelAccessControl(stack, 'C', { models: [TITAN], invokers: value as never })).toThrow(
+      `ModelAccessControl: invokers must be a principal (iam.ArnPrincipal, iam.AccountRootPrincipal, iam.ServicePrincipal, a role...), got ${got}; wrap an ARN in new iam.ArnPrincipal(arn).`,
+    );
+  });
+
   test('readers or invokers need models', () => {
     const stack = new Stack(new App({ context: { 'aws:cdk:bundling-stacks': [] } }), 'S');
     expect(

@@ -59,12 +59,22 @@ function assemblyStacks(dir: string): StackInput[] {
   try {
     stacks = new cxapi.CloudAssembly(dir).stacksRecursively;
   } catch (e) {
-    throw new UsageError(`cannot read the cloud assembly ${dir}: ${(e as Error).message.split('\n')[0]}`);
+    throw new UsageError(
+      `cannot read the cloud assembly ${dir}: ${(e as Error).message.split('\n')[0]}; run cdk synth again (with the same aws-cdk-lib), or name template files.`,
+    );
   }
   if (stacks.length === 0) throw new UsageError(`the cloud assembly ${dir} holds no stack.`);
   return stacks.flatMap((artifact) => {
     const name = artifact.displayName;
-    const template = artifact.template ?? {};
+    // The artifact reads its template file on first use: a manifest naming a file that is gone.
+    let template: Json;
+    try {
+      template = artifact.template ?? {};
+    } catch (e) {
+      throw new UsageError(
+        `the cloud assembly ${dir} names ${path.join(dir, artifact.templateFile)} for stack ${name}, which cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message.split('\n')[0]}): run cdk synth again.`,
+      );
+    }
     const account = artifact.environment.account;
     const where = {
       stackName: artifact.stackName,

@@ -416,6 +416,17 @@ describe('conventions', () => {
 
 describe('bad arguments and input: one line, exit 2', () => {
   const dir = tmp();
+  /** A cloud assembly directory with this manifest (and no template). */
+  const assemblyWith = (manifest: Json) => {
+    const at = tmp();
+    write(at, 'manifest.json', { version: '48.0.0', ...manifest });
+    return at;
+  };
+  const stackArtifact = (templateFile: string) => ({
+    type: 'aws:cloudformation:stack',
+    environment: 'aws://unknown-account/unknown-region',
+    properties: { templateFile },
+  });
   const cases: [string, string[], RegExp][] = [
     [
       'an unknown command',
@@ -468,6 +479,16 @@ describe('bad arguments and input: one line, exit 2', () => {
       'an option of the other command',
       ['report', '--region', 'eu-west-1'],
       /^model-access: report has no option --region/,
+    ],
+    [
+      'a cloud assembly whose manifest names a template that is gone',
+      ['report', assemblyWith({ artifacts: { S: stackArtifact('S.template.json') } })],
+      /^model-access: the cloud assembly .* names .*S\.template\.json for stack S, which cannot be read \(ENOENT\): run cdk synth again\.\n$/,
+    ],
+    [
+      'a cloud assembly whose manifest is not one',
+      ['report', assemblyWith({ version: 'not a version' })],
+      /^model-access: cannot read the cloud assembly .*; run cdk synth again \(with the same aws-cdk-lib\), or name template files\.\n$/,
     ],
     [
       'a region that does not exist',
