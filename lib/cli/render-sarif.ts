@@ -1,3 +1,5 @@
+import * as path from 'path';
+import { pathToFileURL } from 'url';
 import { NagMessageLevel } from 'cdk-nag/lib/nag-rules';
 import { MODEL_ACCESS_RULES } from '../nag/rules';
 import { Report, StackReport } from './report';
@@ -14,7 +16,13 @@ const RULE_IDS = MODEL_ACCESS_RULES.map((r) => `ModelAccess-${r.id}`);
  * level and the template resource it is on; findings the app acknowledged are results with an
  * in-source suppression carrying the reason, so they stay visible as dismissed.
  */
-export function renderSarif(report: Report, version: string, locate: Locate = () => undefined): string {
+export function renderSarif(
+  report: Report,
+  version: string,
+  locate: Locate = () => undefined,
+  root: string = process.cwd(),
+): string {
+  const artifact = artifactLocation(root);
   const rules = MODEL_ACCESS_RULES.map((r) => ({
     id: `ModelAccess-${r.id}`,
     name: r.id,
@@ -26,11 +34,11 @@ export function renderSarif(report: Report, version: string, locate: Locate = ()
   }));
   const results = report.stacks.flatMap((stack) => [
     ...stack.findings.map((f) => ({
-      ...result(stack, f.rule, f.resource, f.message, locate),
+      ...result(stack, f.rule, f.resource, f.message, locate, artifact),
       level: f.severity === 'warning' ? 'warning' : 'error',
     })),
     ...stack.acknowledged.map((a) => ({
-      ...result(stack, a.rule, a.resource, ruleInfo(a.rule), locate),
+      ...result(stack, a.rule, a.resource, ruleInfo(a.rule), locate, artifact),
       level: 'warning',
       suppressions: [{ kind: 'inSource', status: 'accepted', justification: a.reason }],
     })),
@@ -48,6 +56,8 @@ export function renderSarif(report: Report, version: string, locate: Locate = ()
             rules,
           },
         },
+        // Template files are named relative to where the report ran, as code scanning expects.
+        originalUriBaseIds: { [SRCROOT]: { uri: pathToFileURL(`${path.resolve(root)}${path.sep}`).href } },
         results,
         properties: { source: report.source, awsManagedPolicyData: report.awsManagedPolicyData },
       },
@@ -65,7 +75,29 @@ function ruleInfo(rule: string): string {
   return MODEL_ACCESS_RULES.find((r) => `ModelAccess-${r.id}` === baseRule(rule))?.info ?? rule;
 }
 
-function result(stack: StackReport, rule: string, logicalId: string, message: string, locate: Locate): Json {
+const SRCROOT = '%SRCROOT%';
+
+/**
+ * How a SARIF location names a template file: relative to the directory the report ran in
+ * (`uriBaseId` `%SRCROOT%`, each segment percent-encoded), or, outside it, by its `file:` URL.
+ */
+function artifactLocation(root: string) {
+  return (file: string): Json => {
+    const absolute = path.resolve(root, file);
+    const relative = path.relative(path.resolve(root), absolute);
+    if (relative.startsWith('..') || path.isAbsolute(relative)) return { uri: pathToFileURL(absolute).href };
+    return { uri: relative.split(path.sep).map(encodeURIComponent).join('/'), uriBaseId: SRCROOT };
+  };
+}
+
+function result(
+  stack: StackReport,
+  rule: string,
+  logicalId: string,
+  message: string,
+  locate: Locate,
+  artifact: (file: string) => Json,
+): Json {
   const ruleId = baseRule(rule);
   const line = stack.templateFile ? locate(stack.templateFile, logicalId) : undefined;
   return {
@@ -76,7 +108,7 @@ function result(stack: StackReport, rule: string, logicalId: string, message: st
       {
         ...(stack.templateFile && {
           physicalLocation: {
-            artifactLocation: { uri: stack.templateFile },
+            artifactLocation: artifact(stack.templateFile),
             ...(line && { region: { startLine: line } }),
           },
         }),
@@ -93,7 +125,16 @@ function result(stack: StackReport, rule: string, logicalId: string, message: st
 /** The line each logical id of a template's Resources is written on, from the file's text. */
 export function resourceLines(text: string): Map<string, number> {
   const lines = new Map<string, number>();
-  const all = text.split('\n');
+  const all = text.trimEnd().split('\n');
+  // A template on one line (minified): every resource is on line 1.
+  if (all.length === 1) {
+    try {
+      for (const id of Object.keys(JSON.parse(text.replace(/^\uFEFF/, '')).Resources ?? {})) lines.set(id, 1);
+    } catch {
+      // not JSON: no lines
+    }
+    return lines;
+  }
   const start = all.findIndex((l) => /^\s*"Resources"\s*:/.test(l));
   if (start < 0) return lines;
   const indent = /^(\s*)"/.exec(all[start + 1] ?? '')?.[1];

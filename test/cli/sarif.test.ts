@@ -1,11 +1,14 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { execFileSync } from 'child_process';
+import { fileURLToPath } from 'url';
 import '@microsoft/jest-sarif';
 import { App, Stack, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { ModelAccessChecks } from '../../lib';
-import { resourceLines } from '../../lib/cli/render-sarif';
+import { renderSarif, resourceLines } from '../../lib/cli/render-sarif';
+import { Report } from '../../lib/cli/report';
 import { run } from './run';
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -79,8 +82,9 @@ test('one result per finding: its rule, its level, and the template line of its 
   });
   expect(log.runs[0].tool.driver.rules[merge.ruleIndex].id).toBe('ModelAccess-MergedCapabilities');
   const location = merge.locations[0];
-  const file = location.physicalLocation.artifactLocation.uri;
-  expect(path.resolve(file)).toBe(path.join(outdir, 'Team.template.json'));
+  // The assembly is outside the directory the report ran in: named by its file URL.
+  const file = fileURLToPath(location.physicalLocation.artifactLocation.uri);
+  expect(file).toBe(path.join(outdir, 'Team.template.json'));
   const logicalId = location.logicalLocations[0].name;
   expect(logicalId).toMatch(/^ChatBackend/);
   const line = fs.readFileSync(file, 'utf8').split('\n')[location.physicalLocation.region.startLine - 1];
@@ -120,4 +124,82 @@ test('a resource is found on its line among the Resources, not where its name re
       ['B', 6],
     ]),
   );
+});
+
+test("template files under the report's directory are relative URIs against %SRCROOT%, segments encoded", () => {
+  const report = {
+    source: 'x',
+    awsManagedPolicyData: 'y',
+    stacks: [
+      {
+        name: 'Team',
+        templateFile: path.join('cdk out', 'Team #1.template.json'),
+        findings: [
+          {
+            rule: 'ModelAccess-MergedCapabilities[inference+customization]',
+            resource: 'R',
+            severity: 'fatal',
+            message: 'm',
+          },
+        ],
+        acknowledged: [],
+      },
+    ],
+  };
+  const sarif = JSON.parse(renderSarif(report as unknown as Report, '1.0.0', () => 3, '/work/app'));
+  expect(sarif.runs[0].originalUriBaseIds).toEqual({ '%SRCROOT%': { uri: 'file:///work/app/' } });
+  expect(sarif.runs[0].results[0].locations[0].physicalLocation.artifactLocation).toEqual({
+    uri: 'cdk%20out/Team%20%231.template.json',
+    uriBaseId: '%SRCROOT%',
+  });
+});
+
+test("the SARIF Multitool's validation finds nothing to report, for the log of an assembly and of a minified template", () => {
+  // npm leaves the tool's postinstall (chmod u+x) to be approved: make it executable here.
+  const tool = path.join(
+    path.dirname(require.resolve('@microsoft/sarif-multitool-linux/package.json')),
+    'Sarif.Multitool',
+  );
+  fs.chmodSync(tool, 0o755);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'multitool-'));
+  const minified = path.join(dir, 'Merged.template.json');
+  fs.writeFileSync(
+    minified,
+    JSON.stringify({
+      Resources: {
+        R: {
+          Type: 'AWS::IAM::Role',
+          Properties: {
+            AssumeRolePolicyDocument: { Statement: [] },
+            Policies: [
+              {
+                PolicyName: 'p',
+                PolicyDocument: {
+                  Statement: [
+                    {
+                      Effect: 'Allow',
+                      Action: ['bedrock:InvokeModel', 'bedrock:CreateModelCustomizationJob'],
+                      Resource: '*',
+                    },
+                  ],
+                },
+              },
+            ],
+          },
+        },
+      },
+    }),
+  );
+  const logs: Record<string, string> = { assembly: JSON.stringify(log) };
+  return run('report', minified, '--format', 'sarif', '--fail-on', 'never').then(({ stdout }) => {
+    logs.minified = stdout;
+    for (const [name, text] of Object.entries(logs)) {
+      const input = path.join(dir, `${name}.sarif`);
+      const output = path.join(dir, `${name}.validation.sarif`);
+      fs.writeFileSync(input, text);
+      execFileSync(tool, ['validate', input, '-o', output], { stdio: 'ignore' });
+      const found = JSON.parse(fs.readFileSync(output, 'utf8')).runs[0].results;
+      expect({ name, found }).toEqual({ name, found: [] });
+    }
+  });
 });
