@@ -233,27 +233,9 @@ describe('a principal whose name or boundary is a deploy-time choice', () => {
     const template = {
       Parameters: parameters,
       Resources: {
-        Role: {
-          Type: 'AWS::IAM::Role',
-          Properties: {
-            AssumeRolePolicyDocument: { Statement: [] },
-            PermissionsBoundary: { Ref: 'Boundary' },
-            Policies: [
-              {
-                PolicyName: 'p',
-                PolicyDocument: {
-                  Statement: [
-                    {
-                      Effect: 'Allow',
-                      Action: ['bedrock:InvokeModel', 'bedrock:CreateModelCustomizationJob'],
-                      Resource: '*',
-                    },
-                  ],
-                },
-              },
-            ],
-          },
-        },
+        Role: role([doc(allow(['bedrock:InvokeModel', 'bedrock:CreateModelCustomizationJob']))], {
+          PermissionsBoundary: { Ref: 'Boundary' },
+        }),
       },
     };
     expect(AccessAnalysis.fromTemplate(template).principal('Role')!.capabilities).toEqual([

@@ -9,6 +9,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { ModelAccessChecks } from '../../lib';
 import { renderSarif, resourceLines } from '../../lib/cli/render-sarif';
 import { Report } from '../../lib/cli/report';
+import { allow, doc, role } from '../analysis/designs';
 import { run } from './run';
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -166,28 +167,7 @@ test("the SARIF Multitool's validation finds nothing to report, for the log of a
   fs.writeFileSync(
     minified,
     JSON.stringify({
-      Resources: {
-        R: {
-          Type: 'AWS::IAM::Role',
-          Properties: {
-            AssumeRolePolicyDocument: { Statement: [] },
-            Policies: [
-              {
-                PolicyName: 'p',
-                PolicyDocument: {
-                  Statement: [
-                    {
-                      Effect: 'Allow',
-                      Action: ['bedrock:InvokeModel', 'bedrock:CreateModelCustomizationJob'],
-                      Resource: '*',
-                    },
-                  ],
-                },
-              },
-            ],
-          },
-        },
-      },
+      Resources: { R: role([doc(allow(['bedrock:InvokeModel', 'bedrock:CreateModelCustomizationJob']))]) },
     }),
   );
   const logs: Record<string, string> = { assembly: JSON.stringify(log) };
