@@ -1,7 +1,8 @@
-import { Stack, Token, TokenComparison } from 'aws-cdk-lib';
+import { Names, Stack, Token, TokenComparison } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { IConstruct } from 'constructs';
 import { differentEnvironments } from './environments';
+import { isLibraryRole } from './library-roles';
 
 /**
  * How a resource's own policies (bucket, key, function URL, event rule) name an IAM role or user
@@ -26,8 +27,9 @@ export interface NamedPrincipal {
 
 /**
  * The principal of `grantee` as policies in `home`'s stack may name it. Only roles and users have
- * an ARN that names them alone. Throws, saying what to do, for anything else, and for a role or
- * user of another stack whose name CloudFormation chooses at deploy time.
+ * an ARN that names them alone. A role of this library in another stack that has no name is given
+ * one. Throws, saying what to do, for anything else, and for another role or user of another stack
+ * whose name CloudFormation chooses at deploy time.
  */
 export function namedPrincipal(home: IConstruct, grantee: iam.IGrantable, where: string): NamedPrincipal {
   const principal = grantee.grantPrincipal;
@@ -51,6 +53,14 @@ export function namedPrincipal(home: IConstruct, grantee: iam.IGrantable, where:
       };
     }
     const path = cfn.path ?? '/';
+    // A role of this library left unnamed gets a name of its own, unique to its place in the app
+    // (as aws-cdk-lib names resources referred to across environments), so other stacks can name it.
+    // (aws-cdk-lib writes an unnamed role's RoleName as a token that resolves to nothing.)
+    const unnamed = fixedName === undefined || stack.resolve(fixedName) === undefined;
+    if (unnamed && cfn instanceof iam.CfnRole && isLibraryRole(principal as iam.Role)) {
+      cfn.roleName = Names.uniqueResourceName(principal, { maxLength: 64, separator: '-' });
+      return namedPrincipal(home, grantee, where);
+    }
     if (fixedName === undefined || Token.isUnresolved(fixedName) || Token.isUnresolved(path)) {
       throw new Error(
         `${where}: the ${kind} ${principal.node.path} is in the stack ${stack.node.path}, not ${homeStack.node.path}. ` +

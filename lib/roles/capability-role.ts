@@ -1,3 +1,4 @@
+import { markLibraryRole } from '../private/library-roles';
 import { Duration, Stack, Tags, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
@@ -152,6 +153,7 @@ export abstract class CapabilityRole extends iam.Role {
     });
     this.capability = capability;
     this.targets = props.targets;
+    markLibraryRole(this);
     Tags.of(this).add(TAG_CAPABILITY, capability);
     acknowledgeFinding(
       this,

@@ -1,3 +1,4 @@
+import { markLibraryRole } from '../private/library-roles';
 import { Duration, Lazy, Stack, Tags } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
@@ -59,6 +60,7 @@ export class SelfBoundedRole extends iam.Role {
       description: props.description ?? `cdk-model-access ${declaredCapability} role`,
       roleName: props.roleName,
     });
+    markLibraryRole(this);
     // The boundary names no resource: resources are the grants' business, and naming them here
     // would make the boundary depend on the keys whose policies name this role.
     this.boundary = new iam.ManagedPolicy(this, 'Boundary', {

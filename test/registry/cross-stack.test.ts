@@ -1,7 +1,7 @@
 import { App, NestedStack, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { ModelRegistry } from '../../lib';
+import { ModelReadRole, ModelRegistry, ModelTarget } from '../../lib';
 import { bucketPolicyOf, identityPoliciesOf, simulate } from '../support/simulate';
 import { ACCOUNT, ResolvedTemplate } from '../support/template';
 
@@ -128,6 +128,25 @@ describe('grants to roles of another stack that the policies cannot name', () =>
     expect(() => registry.grantReadWeights(role)).toThrow(
       /ModelRegistry.grantReadWeights: the role AppTeam\/Serving is in the stack AppTeam, not Platform\. .*give it a fixed roleName/,
     );
+  });
+
+  test("a role of the library that has no name gets one of its own, which the registry's policies name", () => {
+    const app = new App();
+    const platform = new Stack(app, 'Platform');
+    const registry = new ModelRegistry(platform, 'Registry');
+    const team = new Stack(app, 'AppTeam');
+    const reader = new ModelReadRole(team, 'Reader', {
+      assumedBy: new iam.AccountRootPrincipal(),
+      targets: [ModelTarget.bedrockFoundationModel('amazon.titan-text-express-v1')],
+      registry,
+    });
+    expect(() => app.synth()).not.toThrow();
+    const name =
+      Template.fromStack(team).toJSON().Resources[team.getLogicalId(reader.node.defaultChild as iam.CfnRole)]
+        .Properties.RoleName;
+    expect(name).toMatch(/^AppTeam-Reader-[A-Za-z0-9]+$/);
+    expect(name.length).toBeLessThanOrEqual(64);
+    expect(JSON.stringify(Template.fromStack(platform).toJSON())).toContain(`:role/${name}`);
   });
 
   test('a group is no named principal', () => {
