@@ -1,8 +1,9 @@
-import { Duration, Stack, Validations } from 'aws-cdk-lib';
+import { Duration, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { ModelTarget } from './capabilities/model-target';
+import { regionProblem } from './private/regions';
 import { InvocationLogging } from './audit/invocation-logging';
 import { ModelAuditTrail, ModelAuditTrailProps } from './audit/model-audit-trail';
 import { ModelInvocationAlarms, ModelInvocationAlarmsOptions } from './audit/model-invocation-alarms';
@@ -219,6 +220,10 @@ export class ModelAccessControl extends Construct {
   constructor(scope: Construct, id: string, props: ModelAccessControlProps) {
     super(scope, id);
     checkPrincipals(props);
+    // CloudFormation would fail the deploy: say so at synth, with the fix.
+    const region = Stack.of(this).region;
+    const regionIssue = Token.isUnresolved(region) ? undefined : regionProblem(region);
+    if (regionIssue) throw new Error(`ModelAccessControl: the stack's region ${regionIssue}.`);
     const customizes = [props.customizationRequesters, props.approvers, props.baseModels].filter(
       (p) => p !== undefined,
     ).length;

@@ -314,6 +314,15 @@ describe('ModelAccessControl with fewer principals', () => {
     );
   });
 
+  test('a stack whose region is an availability zone is refused, naming the region', () => {
+    const stack = new Stack(new App({ context: { 'aws:cdk:bundling-stacks': [] } }), 'S', {
+      env: { account: '111111111111', region: 'us-east-1a' },
+    });
+    expect(() => new ModelAccessControl(stack, 'C', { models: [TITAN] })).toThrow(
+      "ModelAccessControl: the stack's region us-east-1a is an availability zone; the region is us-east-1.",
+    );
+  });
+
   test('readers or invokers need models', () => {
     const stack = new Stack(new App({ context: { 'aws:cdk:bundling-stacks': [] } }), 'S');
     expect(

@@ -92,8 +92,8 @@ export class PrincipalIndex {
       const known = this.byName.get(`${type}|${symbol}`);
       if (known !== undefined || !adopt) return known;
       const id = `${ARN_KIND[type]}:${symbol}`;
-      const kind = ARN_KIND[type];
-      const arns = kind === 'group' ? [] : [principalArn(kind, symbol)];
+      const arn = principalArnOf(type, symbol, '/');
+      const arns = arn === undefined ? [] : [arn];
       this.add({ id, type, external: true, name: symbol, arns }, [symbol]);
       return id;
     });
