@@ -119,6 +119,15 @@ export function scalar(value: Json): string {
   return one(symbolic(value));
 }
 
+/**
+ * The resource a value refers to, when it is a reference alone: `{ Ref: Id }` (`${Id}`) or
+ * `{ Fn::GetAtt: [Id, Attr] }` (`${Id.Attr}`), with the attribute; undefined for anything else.
+ */
+export function referenceOf(value: Json): { id: string; attribute?: string } | undefined {
+  const m = /^\$\{([^}.:]+)(?:\.([^}]+))?\}$/.exec(value === undefined ? '' : scalar(value));
+  return m ? { id: m[1], attribute: m[2] } : undefined;
+}
+
 /** A list of strings (a policy's Action or Resource field). */
 export function list(value: Json): string[] {
   if (value === undefined) return [];

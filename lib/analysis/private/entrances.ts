@@ -1,6 +1,6 @@
 import { outsiderOf } from './resource-policies';
 import { holdsAction, parseStatements } from './statements';
-import { list, scalar } from '../../private/intrinsics';
+import { list, referenceOf, scalar } from '../../private/intrinsics';
 import { narrowsCallers } from '../../private/trust-conditions';
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -27,7 +27,8 @@ export function entrances(resources: Record<string, Json>, idsOf: (type: string)
   const out: Entrance[] = [];
   const functionOf = (value: Json): string | undefined => {
     const written = scalar(value ?? '');
-    const id = /^\$\{([^}.]+)(\.Arn)?\}$/.exec(written)?.[1];
+    const ref = referenceOf(value);
+    const id = ref && (ref.attribute ?? 'Arn') === 'Arn' ? ref.id : undefined;
     if (id !== undefined && resources[id]?.Type === 'AWS::Lambda::Function') return id;
     const name = /(?:^|:function:)([^:]+)$/.exec(written)?.[1];
     return idsOf('AWS::Lambda::Function').find((f) => resources[f].Properties?.FunctionName === name);
@@ -52,8 +53,8 @@ export function entrances(resources: Record<string, Json>, idsOf: (type: string)
       const who = openTo(resources[id].Properties?.PolicyDocument, action);
       if (who === undefined) continue;
       for (const target of list(resources[id].Properties?.[listKey])) {
-        const ref = /^\$\{([^}.]+)\}$/.exec(target)?.[1];
-        if (ref !== undefined) byTarget.set(ref, { policy: id, who });
+        const ref = referenceOf(target);
+        if (ref && ref.attribute === undefined) byTarget.set(ref.id, { policy: id, who });
       }
     }
     return byTarget;
@@ -61,15 +62,15 @@ export function entrances(resources: Record<string, Json>, idsOf: (type: string)
   const topics = open('AWS::SNS::TopicPolicy', 'Topics', 'sns:Publish');
   for (const id of idsOf('AWS::SNS::Subscription')) {
     const p = resources[id].Properties ?? {};
-    const topic = /^\$\{([^}.]+)\}$/.exec(scalar(p.TopicArn ?? ''))?.[1];
-    const opened = topic === undefined ? undefined : topics.get(topic);
+    const topic = referenceOf(p.TopicArn);
+    const opened = topic && topic.attribute === undefined ? topics.get(topic.id) : undefined;
     if (opened && p.Protocol === 'lambda') add(opened.policy, opened.who, functionOf(p.Endpoint));
   }
   const queues = open('AWS::SQS::QueuePolicy', 'Queues', 'sqs:SendMessage');
   for (const id of idsOf('AWS::Lambda::EventSourceMapping')) {
     const p = resources[id].Properties ?? {};
-    const queue = /^\$\{([^}.]+)\.Arn\}$/.exec(scalar(p.EventSourceArn ?? ''))?.[1];
-    const opened = queue === undefined ? undefined : queues.get(queue);
+    const queue = referenceOf(p.EventSourceArn);
+    const opened = queue?.attribute === 'Arn' ? queues.get(queue.id) : undefined;
     if (opened) add(opened.policy, opened.who, functionOf(p.FunctionName));
   }
   // Event buses anyone may put events on, and the functions their rules target.
@@ -115,8 +116,9 @@ function openTo(document: Json, action: string): string | undefined {
 /** An event bus as a key: the default one, or a bus of the template by logical id, or a name. */
 function busOf(value: Json): string {
   const written = value === undefined ? 'default' : scalar(value);
-  const id = /^\$\{([^}.]+)(\.(Arn|Name))?\}$/.exec(written)?.[1];
-  return id ?? written.replace(/^arn:.*:event-bus\//, '');
+  const ref = referenceOf(value);
+  if (ref && ['Arn', 'Name', undefined].includes(ref.attribute)) return ref.id;
+  return written.replace(/^arn:.*:event-bus\//, '');
 }
 
 /** Who a Lambda permission's principal lets in from outside the account, if anyone. */

@@ -1,5 +1,5 @@
 import { globRegExp } from '../../private/glob';
-import { list, scalar } from '../../private/intrinsics';
+import { list, referenceOf, scalar } from '../../private/intrinsics';
 import { resourceArnPatterns } from '../../capabilities/private/iam-data';
 import { LAUNCH_PATHS, TAKEOVER_PATHS } from './escalation-paths';
 import { PrincipalIndex } from './principals';
@@ -125,7 +125,8 @@ export function roleNamed(
   const written = scalar(value);
   const byArn = principals.byPrincipalArn(canonical(written));
   if (byArn) return [byArn.id];
-  const id = /^\$\{([^}.]+)(\.Arn)?\}$/.exec(written)?.[1];
+  const ref = referenceOf(value);
+  const id = ref && (ref.attribute ?? 'Arn') === 'Arn' ? ref.id : undefined;
   if (id !== undefined && principals.get(id)?.type === 'AWS::IAM::Role') return [id];
   return principals.named(written, 'AWS::IAM::Role');
 }
@@ -138,9 +139,11 @@ function profileRoles(
   value: Json,
 ): string[] {
   const written = scalar(value);
-  const ref = /^\$\{([^}.]+)\}$/.exec(written)?.[1];
+  const ref = referenceOf(value);
   const profile = idsOf('AWS::IAM::InstanceProfile').find(
-    (id) => id === ref || scalar(resources[id].Properties?.InstanceProfileName ?? '') === written,
+    (id) =>
+      (ref?.id === id && ref.attribute === undefined) ||
+      scalar(resources[id].Properties?.InstanceProfileName ?? '') === written,
   );
   return profile === undefined
     ? []
