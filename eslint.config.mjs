@@ -10,6 +10,7 @@ export default tseslint.config(
       'cdk.out/',
       'cdk.out.examples/',
       'cdk.out.strong/',
+      'cdk.out.*/',
       'coverage/',
       '*.js',
       '*.mjs',

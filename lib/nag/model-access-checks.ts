@@ -48,7 +48,7 @@ interface StackAnalysis {
  * `Validations.of(app).addPlugins(new ModelAccessChecks(app))`
  */
 export class ModelAccessChecks extends NagPack {
-  /** Every rule of the pack, in the order of the README's rules table (`MODEL_ACCESS_RULES`). */
+  /** Every rule of the pack, in the order of the rules reference, docs/rules.md (`MODEL_ACCESS_RULES`). */
   public static readonly RULES: IModelAccessRule[] = [...MODEL_ACCESS_RULES];
 
   public readonly name = 'ModelAccess';

@@ -32,7 +32,7 @@ export interface GovernanceDashboardProps {
 /**
  * A CloudWatch dashboard of the approval pipelines' governance metrics: per pipeline, requests
  * and their decisions, outcomes, the share of decided requests that were approved, and how long
- * people took to decide. A dashboard costs money each month (see the README).
+ * people took to decide. A dashboard costs money each month (see docs/costs.md).
  */
 export class GovernanceDashboard extends Construct {
   /** The dashboard. */

@@ -5,12 +5,12 @@ type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 /**
  * The analysis against iam-simulate on generated templates: every catalog entry the role holds,
- * by each. Where they disagree, the analysis is fixed or the README's limits say why.
+ * by each. Where they disagree, the analysis is fixed or the limits in docs/model-access-checks.md say why.
  */
 const TEMPLATES = 300;
 
 /**
- * The one known class (README, "Limits"): an action whose resource types are all optional
+ * The one known class (docs/model-access-checks.md, "Limits"): an action whose resource types are all optional
  * (sagemaker:ListModelPackages, CreateModelPackage, bedrock:PutResourcePolicy), under a boundary
  * that names only resources of other types. iam-simulate evaluates the call against `*` and lets
  * such a boundary through; the analysis judges the action on its resource types, as IAM does

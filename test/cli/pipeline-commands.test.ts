@@ -201,7 +201,7 @@ describe('bad input gets a clear message, exit 2, and sends nothing', () => {
     ],
     [
       ['request', 'https://abc.lambda-url.us-east-1.on.aws/', notJson],
-      `${notJson} is not a JSON object; a request is one, as the README shows.`,
+      `${notJson} is not a JSON object; a request is one, as docs/customization-pipeline.md shows.`,
     ],
     [
       ['request', 'https://abc.lambda-url.us-east-1.on.aws/', notJson, '--reason', 'x'],

@@ -80,7 +80,7 @@ export function buildFixture(build: (stack: Stack) => Record<string, CapabilityR
   };
 }
 
-/** The three capability roles over one registry, as the matrix and the README describe them. */
+/** The three capability roles over one registry, as the matrix and docs/capability-roles.md describe them. */
 export function threeRoles(stack: Stack): Record<string, CapabilityRole> {
   const registry = new ModelRegistry(stack, 'Registry');
   const serviceRole = new iam.Role(stack, 'BedrockServiceRole', {

@@ -20,7 +20,7 @@ import { WildcardModelActions } from './wildcard-model-actions';
 import { WorldAssumableRole } from './world-assumable-role';
 import { WorldReachableCapability } from './world-reachable-capability';
 
-/** Every rule of the pack, in the order of the README's rules table. */
+/** Every rule of the pack, in the order of the rules reference (docs/rules.md, generated from them). */
 export const MODEL_ACCESS_RULES: readonly IModelAccessRule[] = [
   MergedCapabilities,
   WeightsAccessMerge,

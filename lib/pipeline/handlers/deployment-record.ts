@@ -15,7 +15,7 @@ export interface FinishedDeployment {
   readonly replaced: string;
 }
 
-/** The record of one promotion (schema in the README). */
+/** The record of one promotion (schema in docs/deployment-pipeline.md). */
 export interface DeploymentRecord {
   readonly schemaVersion: 1;
   readonly kind: 'deployment';

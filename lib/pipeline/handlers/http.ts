@@ -44,7 +44,7 @@ export async function readRequest(
     return {
       refusal: respond(401, {
         errors: [
-          'send { "payload": "<the request as JSON text>", "proof": "<a presigned sts:GetCallerIdentity URL>" }: use `model-access request` or `model-access approve`, or sign as the README shows',
+          'send { "payload": "<the request as JSON text>", "proof": "<a presigned sts:GetCallerIdentity URL>" }: use `model-access request` or `model-access approve`, or sign as docs/customization-pipeline.md shows',
         ],
         audience,
       }),

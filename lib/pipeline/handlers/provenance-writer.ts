@@ -32,7 +32,7 @@ function jobRecord(event: FinishedJob): JobRecord {
   return { backend: event.backend, jobArn, outputModel };
 }
 
-/** The provenance manifest of one customization (schema in the README). */
+/** The provenance manifest of one customization (schema in docs/customization-pipeline.md). */
 export interface ProvenanceManifest {
   readonly schemaVersion: 1;
   readonly requestId: string;
