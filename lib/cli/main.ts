@@ -338,7 +338,9 @@ function readJson(file: string): object {
     if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new Error('not an object');
     return value;
   } catch {
-    throw new UsageError(`${file} is not a JSON object; a request is one, as docs/customization-pipeline.md shows.`);
+    throw new UsageError(
+      `${file} is not a JSON object; a request is one, as docs/customization-pipeline.md shows.`,
+    );
   }
 }
 

@@ -143,54 +143,106 @@ export function renderMarkdown(report: Report): string {
 const escape = (s: string) =>
   s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
+/**
+ * Escaped, with line-break opportunities where a reader would break a name: after `/ : . _ , - |`
+ * and between a lower-case letter and an upper-case one (`ModelAccess<wbr>Reader`), never mid-word.
+ */
+const wrap = (s: string) =>
+  escape(s)
+    .replace(/([/:._,|-])(?=[^\s])/g, '$1<wbr>')
+    .replace(/([a-z0-9])(?=[A-Z])/g, '$1<wbr>');
+
 const STYLE = `
 body { font: 14px/1.4 system-ui, sans-serif; margin: 2em; color: #111; }
 table { border-collapse: collapse; margin: 0.5em 0 1.5em; width: 100%; }
-th, td { border: 1px solid #999; padding: 4px 6px; vertical-align: top; text-align: left; overflow-wrap: anywhere; }
+th, td { border: 1px solid #999; padding: 4px 6px; vertical-align: top; text-align: left; overflow-wrap: break-word; }
+thead th { position: sticky; top: 0; z-index: 1; background: #eee; box-shadow: 0 1px 0 #999; }
 table.matrix th, table.matrix td { min-width: 4.5em; }
-th { background: #eee; }
 td.held { background: #e8f0fe; }
 tr.flagged td { background: #fde2e1; }
 tr.flagged td.held { background: #f8b4b0; }
-.evidence { font-size: 12px; color: #333; }
-@media print { body { margin: 0; } h2 { break-before: page; } tr { break-inside: avoid; } }
+.evidence, .aka { font-size: 12px; color: #333; }
+summary { cursor: pointer; }
+@media print { body { margin: 0; } h2.stack { break-before: page; } tr { break-inside: avoid; } thead th { position: static; } }
 `;
+
+/** The label the HTML shows: the physical name, else the construct path, else the logical id. */
+const htmlLabel = (p: PrincipalRow) => p.name ?? p.constructPath?.replace(/\/Resource$/, '') ?? p.id;
+
+/** The names of a principal besides its label: logical id, construct path, ARN, joined policies. */
+function otherNames(p: PrincipalRow): string[] {
+  const label = htmlLabel(p);
+  return [
+    label !== p.id ? `logical id ${p.id}` : '',
+    p.constructPath && label !== p.constructPath.replace(/\/Resource$/, '') ? `path ${p.constructPath}` : '',
+    p.arn ?? '',
+    ...p.joined.map((j) => `joined: ${j}`),
+  ].filter(Boolean);
+}
+
+/** Evidence the reader opens when they want it: a summary line, the rest collapsed. */
+const collapsed = (summary: string, items: string[], cls: string) =>
+  items.length
+    ? `<details class="${cls}"><summary>${wrap(summary)}</summary><div>${items.map(wrap).join('<br>')}</div></details>`
+    : '';
 
 /** The report as one self-contained HTML page (no external assets), printable. */
 export function renderHtml(report: Report): string {
   const table = (attrs: string, head: string[], rows: string[]) =>
-    `<table ${attrs}><thead><tr>${head.map((h) => `<th>${escape(h)}</th>`).join('')}</tr></thead><tbody>${rows.join('')}</tbody></table>`;
-  const td = (text: string) => `<td>${escape(text)}</td>`;
+    `<table ${attrs}><thead><tr>${head.map((h) => `<th>${wrap(h)}</th>`).join('')}</tr></thead><tbody>${rows.join('')}</tbody></table>`;
+  const td = (text: string) => `<td>${wrap(text)}</td>`;
   const body: string[] = [
     `<h1>Model access report</h1>`,
-    `<p>Source: ${escape(report.source)}</p>`,
+    `<p>Source: ${wrap(report.source)}</p>`,
     `<p>AWS-managed policies judged as AWS published them by ${escape(report.awsManagedPolicyData)}.</p>`,
     '<h2>Summary</h2>',
     `<ul class="summary">${summaryLines(report)
-      .map((l) => `<li>${escape(l)}</li>`)
+      .map((l) => `<li>${wrap(l)}</li>`)
       .join('')}</ul>`,
   ];
+  // The merged identities of every stack, first: what fails the report, and what to fix.
+  const merged = report.stacks.flatMap((stack) => {
+    const named = (resource: string) =>
+      stack.principals.find((p) => p.id === resource || p.reportedOn === resource);
+    return stack.findings
+      .filter((f) => f.merged)
+      .map((f) => {
+        const p = named(f.resource);
+        return `<tr class="flagged">${td(stack.name)}${td(p ? htmlLabel(p) : resourceOf(f))}${td(f.rule)}<td>${collapsed(f.message.split(': ')[0], [f.message], 'evidence')}</td></tr>`;
+      });
+  });
+  body.push(
+    '<h2>Merged identities</h2>',
+    merged.length
+      ? table('class="merged"', ['stack', 'principal', 'rule', 'what'], merged)
+      : '<p>None: no principal holds capabilities that must stay apart.</p>',
+  );
   for (const stack of report.stacks) {
     const id = escape(stack.name);
+    const labelOf = (principal: string) => {
+      const p = stack.principals.find((q) => q.id === principal);
+      return p ? htmlLabel(p) : principal;
+    };
     if (stack.empty) {
-      body.push(`<h2>${id}</h2>`, `<p>${EMPTY}</p>`);
+      body.push(`<h2 class="stack">${wrap(stack.name)}</h2>`, `<p>${EMPTY}</p>`);
       continue;
     }
-    body.push(`<h2>${id}</h2>`, '<h3>Who can do what</h3>');
+    body.push(`<h2 class="stack">${wrap(stack.name)}</h2>`, '<h3>Who can do what</h3>');
     body.push(
       table(
         `class="matrix" data-stack="${id}"`,
         ['principal', 'also known as', 'declared', ...report.capabilities, 'finding'],
-        stack.principals.map(
-          (p) =>
-            `<tr data-principal="${escape(p.id)}"${p.flagged ? ' class="flagged"' : ''}>${td(label(p))}<td class="evidence">${whereFound(p).map(escape).join('<br>')}</td>${td(p.declared ?? '')}${report.capabilities
-              .map((c) =>
-                p.cells[c]
-                  ? `<td class="held" data-capability="${c}">yes<div class="evidence">${p.cells[c]!.map(escape).join('<br>')}</div></td>`
-                  : `<td data-capability="${c}"></td>`,
-              )
-              .join('')}${td(p.flagged ? 'flagged' : '')}</tr>`,
-        ),
+        stack.principals.map((p) => {
+          const names = otherNames(p);
+          const aka = names.length > 1 ? collapsed(names[0], names.slice(1), 'aka') : wrap(names[0] ?? '');
+          return `<tr data-principal="${escape(p.id)}"${p.flagged ? ' class="flagged"' : ''}>${td(htmlLabel(p))}<td class="aka">${aka}</td>${td(p.declared ?? '')}${report.capabilities
+            .map((c) =>
+              p.cells[c]
+                ? `<td class="held" data-capability="${c}">${collapsed(`yes (${p.cells[c]!.length})`, p.cells[c]!, 'evidence')}</td>`
+                : `<td data-capability="${c}"></td>`,
+            )
+            .join('')}${td(p.flagged ? 'flagged' : '')}</tr>`;
+        }),
       ),
     );
     body.push('<h3>Who can assume what</h3>');
@@ -202,7 +254,7 @@ export function renderHtml(report: Report): string {
           .filter((p) => p.type === 'AWS::IAM::Role')
           .map(
             (r) =>
-              `<tr>${td(label(r))}${td(r.trustedBy.join('; '))}${td(assumedBy(stack, r.id).join(', '))}${td(r.canAssume.join(', '))}</tr>`,
+              `<tr>${td(htmlLabel(r))}${td(r.trustedBy.join('; '))}${td(assumedBy(stack, r.id).map(labelOf).join(', '))}${td(r.canAssume.map(labelOf).join(', '))}</tr>`,
           ),
       ),
     );
@@ -213,7 +265,7 @@ export function renderHtml(report: Report): string {
         table(
           'class="trust"',
           ['principal', 'acts as (passing it to compute, or changing compute that runs as it)'],
-          escalating.map((p) => `<tr>${td(label(p))}${td(p.actsAs.join('; '))}</tr>`),
+          escalating.map((p) => `<tr>${td(htmlLabel(p))}${td(p.actsAs.join('; '))}</tr>`),
         ),
       );
     }
@@ -254,8 +306,8 @@ export function renderHtml(report: Report): string {
     if (stack.problems.length)
       body.push(
         '<h3>Not judged</h3>',
-        `<ul>${stack.problems.map((p) => `<li>${escape(p)}</li>`).join('')}</ul>`,
+        `<ul>${stack.problems.map((p) => `<li>${wrap(p)}</li>`).join('')}</ul>`,
       );
   }
-  return `<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>Model access report</title><style>${STYLE}</style></head><body>${body.join('\n')}</body></html>\n`;
+  return `<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>Model access report</title><style>${STYLE}</style></head><body>${body.join('\n')}</body></html>\n`;
 }
