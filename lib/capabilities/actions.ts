@@ -1,6 +1,7 @@
 import { globRegExp } from '../private/glob';
 import { Capability } from './capability';
 import { ANY_RESOURCE, CATALOG, CatalogEntry, ResourceContext } from './catalog';
+import { checkedCapability, checkedContext } from './private/checked';
 import { actionNames, allServices, canonicalAction, serviceExists } from './private/iam-data';
 
 /** Concrete actions a set of patterns stands for, and the patterns that name no IAM action. */
@@ -139,7 +140,7 @@ export function classifyActions(patterns: string[], options: ClassifyOptions = {
   const unknown = patterns.map(actionPatternProblem).filter((p): p is string => p !== undefined);
   const known = patterns.filter((p) => actionPatternProblem(p) === undefined);
   const held = (action: string) => known.some((p) => matchesAction(p, action)) !== !!options.notAction;
-  const resource = options.resource ?? ANY_RESOURCE;
+  const resource = options.resource ? checkedContext('classifyActions', options.resource) : ANY_RESOURCE;
   const capabilities = new Set<Capability>();
   for (const entry of CATALOG) {
     if (
@@ -159,11 +160,8 @@ export function classifyActions(patterns: string[], options: ClassifyOptions = {
  * example, S3 reads of the model-artifacts bucket).
  */
 export function catalogActions(capability: Capability, scope?: ResourceContext): string[] {
-  // From JavaScript or another jsii language, any string arrives: a misspelt one has no actions.
-  const known = Object.values(Capability) as string[];
-  if (!known.includes(capability)) {
-    throw new Error(`catalogActions: '${capability}' is not a capability; use one of ${known.join(', ')}.`);
-  }
+  checkedCapability('catalogActions', capability);
+  if (scope) checkedContext('catalogActions', scope);
   const matches = (e: CatalogEntry) =>
     e.capability === capability && (scope ? !!e.on && overlaps(e.on, scope) : !e.on && !e.withAnyOf);
   return [...new Set(CATALOG.filter(matches).map((e) => e.action))];

@@ -22,6 +22,7 @@ import {
 } from './capability';
 import { ANY_RESOURCE, CATALOG, CatalogCompanion, CatalogEntry, ResourceContext } from './catalog';
 import { MERGED_PAIRS, mergedPairs } from './merge';
+import { checkedCapability, checkedContext } from './private/checked';
 
 /** How `expandActions` reads its patterns. */
 export interface ExpandOptions {
@@ -64,7 +65,7 @@ export class CapabilityCatalog {
 
   /** The merged pairs among a set of capabilities; empty when they are separate. */
   public static mergedPairs(capabilities: Capability[]): Capability[][] {
-    return mergedPairs(capabilities);
+    return mergedPairs(capabilities.map((c) => checkedCapability('mergedPairs', c)));
   }
 
   /** Whether an action pattern (wildcards, any letter case) matches an action. */
@@ -84,14 +85,14 @@ export class CapabilityCatalog {
 
   /** Whether a catalog entry (or a companion) counts on the given resources. */
   public static entryApplies(entry: CatalogCompanion, resource: ResourceContext): boolean {
-    return entryApplies(entry, resource);
+    return entryApplies(entry, checkedContext('entryApplies', resource));
   }
 
   private constructor() {}
 }
 
 /**
- * The tag keys other tools rely on (DESIGN.md's contracts), for every jsii language; TypeScript
+ * The tag keys other tools rely on (docs/architecture.md's contracts), for every jsii language; TypeScript
  * may also import them by name (`TAG_CAPABILITY`, ...).
  */
 export class ModelAccessTags {

@@ -5,6 +5,7 @@ import { catalogActions } from './actions';
 import { CATALOG } from './catalog';
 import { actionConditionKeys, actionResourceTypes } from './private/iam-data';
 import { isValidTagKey, isValidTagValue } from './private/tags';
+import { checkedCapability } from './private/checked';
 
 /** One IAM resource a model target stands for. */
 export interface ModelResource {
@@ -333,7 +334,7 @@ export class ModelTarget {
    */
   public actionsFor(capability: Capability): string[] {
     const batch = new Set(CATALOG.filter((e) => e.batchJob).map((e) => e.action));
-    return catalogActions(capability).filter(
+    return catalogActions(checkedCapability('ModelTarget.actionsFor', capability)).filter(
       (action) => !batch.has(action) && this.resourcesFor(action).length > 0,
     );
   }

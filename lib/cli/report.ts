@@ -7,6 +7,7 @@ import { Capability, GUARDED_DATA_CLASSES, MODEL_CAPABILITIES } from '../capabil
 import { ModelAccessChecks } from '../nag/model-access-checks';
 import { isAnalysedType } from '../nag/private/analysed-types';
 import { GIVEN_TEMPLATES } from '../nag/private/given-templates';
+import { unknownTypeProblem } from '../analysis/private/resource-types';
 import { MODEL_ACCESS_RULES } from '../nag/rules';
 import { list, nagName } from '../private/intrinsics';
 
@@ -312,6 +313,10 @@ function stackReport(
     acknowledged,
     problems: [
       ...(input.notes ?? []),
+      ...Object.entries((input.template.Resources ?? {}) as Record<string, Json>).flatMap(([id, r]) => {
+        const problem = unknownTypeProblem(r?.Type);
+        return problem ? [`${id}: ${problem}`] : [];
+      }),
       ...(grouped(analysis).problems.get(name) ?? []).map((p) => `${local(p.principal)}: ${p.message}`),
     ],
   };

@@ -13,6 +13,7 @@ import { Hyperparameter } from './hyperparameter';
 import { customizationWorkflow } from './private/workflow';
 import { ApprovalPipelineProps } from './model-pipeline';
 import { GatedPipeline, grantReadStatus } from './private/gated-pipeline';
+import { checkedCapability } from '../capabilities/private/checked';
 
 export interface CustomizationPipelineProps extends ApprovalPipelineProps {
   /**
@@ -133,7 +134,9 @@ export class CustomizationPipeline extends GatedPipeline implements ICustomizati
 
   /** Its state machine's role starts the customization jobs; it deploys nothing. */
   public rolesActingFor(capability: Capability): iam.IRole[] {
-    return capability === Capability.CUSTOMIZATION ? [this.stateMachine.role] : [];
+    return checkedCapability('rolesActingFor', capability) === Capability.CUSTOMIZATION
+      ? [this.stateMachine.role]
+      : [];
   }
 
   constructor(scope: Construct, id: string, props: CustomizationPipelineProps) {

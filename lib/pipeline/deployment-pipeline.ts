@@ -16,6 +16,7 @@ import { sageMakerDeployment } from './private/sagemaker-deployment';
 import { CustomizationPipeline } from './customization-pipeline';
 import { ApprovalPipelineProps } from './model-pipeline';
 import { GatedPipeline } from './private/gated-pipeline';
+import { checkedCapability } from '../capabilities/private/checked';
 
 export interface DeploymentPipelineProps extends ApprovalPipelineProps {
   /**
@@ -235,7 +236,10 @@ export class DeploymentPipeline extends GatedPipeline {
    * model makes the one customization call (`CreateModel`).
    */
   public rolesActingFor(capability: Capability): iam.IRole[] {
-    return this.service.rolesActingFor(capability, this.stateMachine.role);
+    return this.service.rolesActingFor(
+      checkedCapability('rolesActingFor', capability),
+      this.stateMachine.role,
+    );
   }
 }
 

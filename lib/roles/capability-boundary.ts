@@ -5,6 +5,7 @@ import { Capability } from '../capabilities/capability';
 import { acknowledgeWildcardResource } from '../private/compliance-findings';
 import { catalogActions } from '../capabilities/actions';
 import { capabilityDenies, MODEL_SERVICES, WORKLOAD_SUPPORT_ACTIONS } from './private/capability-policy';
+import { checkedCapability } from '../capabilities/private/checked';
 
 /**
  * The permissions boundary of a capability's roles, created once per stack and shared by them.
@@ -17,7 +18,7 @@ export class CapabilityBoundary extends iam.ManagedPolicy {
   /** The boundary of `capability` in the stack of `scope`, created on first use. */
   public static of(scope: Construct, capability: Capability): CapabilityBoundary {
     const stack = Stack.of(scope);
-    const id = `ModelAccessBoundary-${capability}`;
+    const id = `ModelAccessBoundary-${checkedCapability('CapabilityBoundary.of', capability)}`;
     return (
       (stack.node.tryFindChild(id) as CapabilityBoundary | undefined) ??
       new CapabilityBoundary(stack, id, capability)

@@ -1,6 +1,14 @@
+import { App, Duration, Stack } from 'aws-cdk-lib';
+import { ObjectLockRetention } from 'aws-cdk-lib/aws-s3';
 import {
   Capability,
+  CapabilityBoundary,
+  CapabilityCatalog,
+  Component,
+  CustomizationPipeline,
   DataClass,
+  ModelRegistry,
+  ModelTarget,
   actionPatternProblem,
   catalogActions,
   classifyActions,
@@ -195,6 +203,75 @@ describe('catalogActions', () => {
     expect(() => catalogActions('infrence' as Capability)).toThrow(
       /^catalogActions: 'infrence' is not a capability; use one of read, inference, customization,/,
     );
+  });
+});
+
+describe('every public entry that takes a capability, data class or component refuses a misspelt one, by name', () => {
+  // From JavaScript or a jsii language any string arrives; each would otherwise match nothing.
+  const stack = () => new Stack(new App(), 'S');
+  const bad = 'infrence' as Capability;
+  const pipeline = (s = stack()) =>
+    new CustomizationPipeline(s, 'P', {
+      registry: new ModelRegistry(s, 'R', {
+        metadataObjectLockRetention: ObjectLockRetention.governance(Duration.days(1)),
+      }),
+      baseModels: [ModelTarget.bedrockFoundationModel('amazon.titan-text-express-v1')],
+    });
+  test.each<[string, () => unknown, RegExp]>([
+    [
+      'catalogActions',
+      () => catalogActions(bad),
+      /^catalogActions: 'infrence' is not a capability; use one of read, /,
+    ],
+    [
+      'CapabilityCatalog.catalogActions',
+      () => CapabilityCatalog.catalogActions(bad),
+      /^catalogActions: 'infrence' is not a capability/,
+    ],
+    [
+      'CapabilityCatalog.mergedPairs',
+      () => CapabilityCatalog.mergedPairs([INFERENCE, bad]),
+      /^mergedPairs: 'infrence' is not a capability/,
+    ],
+    [
+      'CapabilityBoundary.of',
+      () => CapabilityBoundary.of(stack(), bad),
+      /^CapabilityBoundary\.of: 'infrence' is not a capability/,
+    ],
+    [
+      'ModelTarget.actionsFor',
+      () => ModelTarget.bedrockFoundationModel('amazon.titan-text-express-v1').actionsFor(bad),
+      /^ModelTarget\.actionsFor: 'infrence' is not a capability/,
+    ],
+    [
+      'ModelTarget.arnsFor',
+      () => ModelTarget.bedrockFoundationModel('amazon.titan-text-express-v1').arnsFor(bad),
+      /^ModelTarget\.actionsFor: 'infrence' is not a capability/,
+    ],
+    [
+      'CustomizationPipeline.rolesActingFor',
+      () => pipeline().rolesActingFor(bad),
+      /^rolesActingFor: 'infrence' is not a capability/,
+    ],
+    [
+      'classifyActions resource data classes',
+      () =>
+        classifyActions(['s3:GetObject'], { resource: { dataClasses: ['model-artefacts' as DataClass] } }),
+      /^classifyActions dataClasses: 'model-artefacts' is not a data class; use one of model-artifacts, /,
+    ],
+    [
+      'catalogActions scope components',
+      () => catalogActions(READ, { components: ['decision-tables' as Component] }),
+      /^catalogActions components: 'decision-tables' is not a component; use one of customization-pipeline, /,
+    ],
+    [
+      'CapabilityCatalog.entryApplies',
+      () =>
+        CapabilityCatalog.entryApplies({ action: 's3:GetObject' }, { dataClasses: ['weights' as DataClass] }),
+      /^entryApplies dataClasses: 'weights' is not a data class/,
+    ],
+  ])('%s', (_name, call, message) => {
+    expect(call).toThrow(message);
   });
 });
 

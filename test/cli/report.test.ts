@@ -195,6 +195,37 @@ describe('model-access report on templates', () => {
   });
 });
 
+test('a resource type CloudFormation does not have is said, by resource, with the near spelling; others are not', async () => {
+  const dir = tmp();
+  const file = write(dir, 'Typo.template.json', {
+    Resources: {
+      ...LOGGING,
+      Invoker: role([doc(allow('bedrock:InvokeModel'))]),
+      Grant: { Type: 'AWS::IAM::policy', Properties: {} },
+      Made: { Type: 'AWS::Bedrock::Guardrails', Properties: {} },
+      Sam: { Type: 'AWS::Serverless::Function', Properties: {} },
+      Vendor: { Type: 'Acme::Models::Registry', Properties: {} },
+      Custom: {
+        Type: 'Custom::Thing',
+        Properties: { ServiceToken: 'arn:aws:lambda:us-east-1:123456789012:function:x' },
+      },
+    },
+  });
+  const { code, stdout } = await run('report', file, '--format', 'json');
+  expect(code).toBe(0);
+  const problems = (JSON.parse(stdout) as Report).stacks[0].problems;
+  expect(problems).toEqual([
+    expect.stringMatching(
+      /^Grant: AWS::IAM::policy is not a CloudFormation resource type \(of the \d+ aws-cdk-lib [\d.]+ knows\); did you mean AWS::IAM::Policy\?: not judged$/,
+    ),
+    expect.stringMatching(
+      /^Made: AWS::Bedrock::Guardrails is not a CloudFormation resource type .*: not judged$/,
+    ),
+  ]);
+  const md = await run('report', file);
+  expect(md.stdout).toContain('Grant: AWS::IAM::policy is not a CloudFormation resource type');
+});
+
 test('app-wide rules judge all the stacks given together: a trail in one stack covers the registry in another', async () => {
   const dir = tmp();
   const registry = write(dir, 'Registry.template.json', template({ Weights: bucket('model-artifacts') }));

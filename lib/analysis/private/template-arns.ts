@@ -1,6 +1,5 @@
-import * as fs from 'fs';
-import * as path from 'path';
 import { resourceTypeArn } from '../../capabilities/private/iam-data';
+import { refIsArn } from './resource-types';
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -17,15 +16,6 @@ const NAME_PROPERTY: Record<string, string> = {
   'AWS::Events::Rule': 'Name',
   'AWS::SNS::Topic': 'TopicName',
 };
-
-// The types whose `Ref` returns their ARN rather than their name or id, generated from
-// aws-cdk-lib's L1 classes by `npm run update-ref-arn-types`; read on first use.
-const REF_ARN_DATA = path.join(__dirname, '..', 'data', 'ref-arn-types.json');
-let refIsArn: Set<string> | undefined;
-function refIsArnOf(type: string | undefined): boolean {
-  refIsArn ??= new Set(JSON.parse(fs.readFileSync(REF_ARN_DATA, 'utf8')).types as string[]);
-  return type !== undefined && refIsArn.has(type);
-}
 
 /** A template resource's name as the template gives it (a literal), or undefined. */
 export function literalName(resources: Record<string, Json>, id: string): string | undefined {
@@ -118,7 +108,7 @@ export function canonicalResource(resources: Record<string, Json>, resource: str
           : whole,
       )
       .replace(/\$\{([^}.:]+)\}/g, (whole, id: string) =>
-        refIsArnOf(resources[id]?.Type)
+        refIsArn(resources[id]?.Type)
           ? (arnOf(resources, id) ?? whole)
           : (literalName(resources, id) ?? whole),
       )

@@ -6,7 +6,7 @@ import { IModelAccessRule, RuleContext } from '../rule';
 const { READ, INFERENCE, CUSTOMIZATION, DEPLOYMENT, WEIGHTS_ACCESS, APPROVAL, INFERENCE_LOG_ACCESS } =
   Capability;
 
-/** What each declared `model-access:capability` may hold (DESIGN.md's contract). */
+/** What each declared `model-access:capability` may hold (docs/architecture.md's contract). */
 export const DECLARED_CAPABILITIES: Record<string, Capability[]> = {
   read: [READ],
   inference: [INFERENCE],
