@@ -20,6 +20,7 @@ import {
 } from '../capabilities/catalog';
 import { actionPatternProblem } from '../capabilities/actions';
 import { mergedPairs } from '../capabilities/merge';
+import { BEARER_TOKEN_ACTIONS, SERVICE_CREDENTIAL_ACTIONS } from '../capabilities/private/bearer-tokens';
 import { actionResourceTypes, resourceArnPatterns } from '../capabilities/private/iam-data';
 import { scalar } from '../private/intrinsics';
 import { RECORD_PREFIXES } from '../capabilities/private/gate-machinery';
@@ -501,17 +502,37 @@ export class AccessAnalysis {
 
   /**
    * How an IAM user holds long-lived credentials: an access key the template creates for it, or
-   * its own permission to create one (iam:CreateAccessKey on itself). Undefined for anyone else.
+   * its own permission to create one (iam:CreateAccessKey on itself), or to mint a service-specific
+   * credential for itself (a Bedrock API key). Undefined for anyone else.
    */
-  public longLivedCredentials(userId: string): 'access-key' | 'may-create-access-key' | undefined {
+  public longLivedCredentials(
+    userId: string,
+  ): 'access-key' | 'may-create-access-key' | 'may-create-service-specific-credential' | undefined {
     const user = this.byId.get(userId);
     if (user?.type !== 'AWS::IAM::User') return undefined;
     if (this.keyedUsers.has(userId)) return 'access-key';
-    const arns = this.index.get(userId)?.arns ?? [];
-    const mayCreate = this.effective
-      .get(userId)!
-      .allows.some((s) => arns.length > 0 && this.grants(userId, s, 'iam:CreateAccessKey', arns));
-    return mayCreate ? 'may-create-access-key' : undefined;
+    const { arns = [], name = '' } = this.index.get(userId) ?? {};
+    // In a user's own policy, `${aws:username}` is the user's own name (IAM's self-service policies).
+    const own = (s: Statement): Statement => ({
+      ...s,
+      resources: s.resources.map((r) => r.replace(/\$\{aws:username\}/gi, name)),
+    });
+    const mayOnItself = (action: string) =>
+      arns.length > 0 &&
+      this.effective.get(userId)!.allows.some((s) => this.grants(userId, own(s), action, arns));
+    if (mayOnItself('iam:CreateAccessKey')) return 'may-create-access-key';
+    // An API key for Bedrock (or any service-specific credential) is as long-lived as an access key.
+    if (SERVICE_CREDENTIAL_ACTIONS.some(mayOnItself)) return 'may-create-service-specific-credential';
+    return undefined;
+  }
+
+  /**
+   * The bearer-token actions (`bedrock:CallWithBearerToken`...) the principal may use, after its
+   * denies and boundary: with any, a token it signs carries its rights to whoever holds the token.
+   */
+  public bearerTokens(id: string): string[] {
+    if (!this.effective.has(id)) return [];
+    return BEARER_TOKEN_ACTIONS.filter((action) => this.grantsAnywhere(id, action));
   }
 
   /** Whether any principal in any account may assume the role: `*` trusted with no condition on the caller. */

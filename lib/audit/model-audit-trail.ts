@@ -30,6 +30,7 @@ import {
   pipelineFunctionsPattern,
   pipelineStatePattern,
   registryPolicyPattern,
+  serviceCredentialPattern,
   trailTamperingPattern,
 } from './private/alert-patterns';
 import { auditorRole } from './private/auditor-role';
@@ -349,6 +350,15 @@ export class ModelAuditTrail extends Construct implements IModelAuditTrail {
       () => outsidePipelinePattern(Capability.DEPLOYMENT, this.exempt[Capability.DEPLOYMENT]),
     );
     this.rule('TrailTampering', 'A CloudTrail trail stopped, deleted or reconfigured', trailTamperingPattern);
+    // IAM's events reach EventBridge in one region: elsewhere they come through the forwarder,
+    // which exists with the role alerts.
+    if (alertOnRoleChanges) {
+      this.rule(
+        'ServiceCredentials',
+        'A service-specific credential (a long-term Bedrock API key) created, reset or reactivated',
+        serviceCredentialPattern,
+      );
+    }
     this.rule(
       'AlertRuleChanges',
       'An alert rule disabled, deleted, rewritten or retargeted (this one included)',

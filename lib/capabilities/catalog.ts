@@ -4,6 +4,7 @@ import {
   PIPELINE_FUNCTIONS,
   PIPELINE_STATE_MACHINES,
 } from './private/gate-machinery';
+import { SERVICE_CREDENTIAL_ACTIONS } from './private/bearer-tokens';
 
 /**
  * What a statement's resources cover, as far as capabilities care. Analysis derives it from the
@@ -149,6 +150,9 @@ export const CATALOG: readonly CatalogEntry[] = [
     'bedrock:InvokeInlineAgent',
     'bedrock:RetrieveAndGenerate',
     'bedrock-mantle:CreateInference',
+    // Claude on AWS: Anthropic's API under its own prefix, authorized by IAM.
+    'aws-external-anthropic:CreateInference',
+    'aws-external-anthropic:CreateBatchInference',
     'sagemaker:InvokeEndpoint',
     'sagemaker:InvokeEndpointAsync',
     'sagemaker:InvokeEndpointWithResponseStream',
@@ -254,6 +258,9 @@ export const CATALOG: readonly CatalogEntry[] = [
     'iam:CreateAccessKey',
     'iam:CreateLoginProfile',
     'iam:UpdateLoginProfile',
+    // Service-specific credentials: a Bedrock API key is one, long-lived, for the user it is minted
+    // for; resetting or reactivating one hands it out again.
+    ...SERVICE_CREDENTIAL_ACTIONS,
     'iam:AddUserToGroup',
     'iam:TagRole',
     'iam:UntagRole',

@@ -6,6 +6,17 @@ import { acknowledgeWildcardResource } from '../private/compliance-findings';
 import { catalogActions } from '../capabilities/actions';
 import { capabilityDenies, MODEL_SERVICES, WORKLOAD_SUPPORT_ACTIONS } from './private/capability-policy';
 import { checkedCapability } from '../capabilities/private/checked';
+import { BEARER_TOKEN_ACTIONS } from '../capabilities/private/bearer-tokens';
+
+/** Options of a capability boundary. */
+export interface CapabilityBoundaryOptions {
+  /**
+   * Let inference roles under this boundary use bearer tokens (Bedrock and SageMaker API keys) they
+   * sign: `bedrock:CallWithBearerToken` and its counterparts. Inference only.
+   * @default false: the boundary denies them
+   */
+  readonly allowBearerTokens?: boolean;
+}
 
 /**
  * The permissions boundary of a capability's roles, created once per stack and shared by them.
@@ -16,19 +27,30 @@ import { checkedCapability } from '../capabilities/private/checked';
  */
 export class CapabilityBoundary extends iam.ManagedPolicy {
   /** The boundary of `capability` in the stack of `scope`, created on first use. */
-  public static of(scope: Construct, capability: Capability): CapabilityBoundary {
+  public static of(
+    scope: Construct,
+    capability: Capability,
+    options: CapabilityBoundaryOptions = {},
+  ): CapabilityBoundary {
     const stack = Stack.of(scope);
-    const id = `ModelAccessBoundary-${checkedCapability('CapabilityBoundary.of', capability)}`;
+    checkedCapability('CapabilityBoundary.of', capability);
+    const bearerTokens = options.allowBearerTokens ?? false;
+    if (bearerTokens && capability !== Capability.INFERENCE) {
+      throw new Error(
+        `CapabilityBoundary.of: allowBearerTokens is for inference roles only, not ${capability}: an API key would carry that capability to whoever holds it.`,
+      );
+    }
+    const id = `ModelAccessBoundary-${capability}${bearerTokens ? '-bearer-tokens' : ''}`;
     return (
       (stack.node.tryFindChild(id) as CapabilityBoundary | undefined) ??
-      new CapabilityBoundary(stack, id, capability)
+      new CapabilityBoundary(stack, id, capability, bearerTokens)
     );
   }
 
   /** The capability whose roles this boundary holds. */
   public readonly capability: Capability;
 
-  private constructor(scope: Construct, id: string, capability: Capability) {
+  private constructor(scope: Construct, id: string, capability: Capability, bearerTokens: boolean) {
     super(scope, id, {
       description: `Permissions boundary of cdk-model-access ${capability} roles: no other model capability, no privilege administration`,
     });
@@ -49,8 +71,17 @@ export class CapabilityBoundary extends iam.ManagedPolicy {
         actions: WORKLOAD_SUPPORT_ACTIONS,
         resources: ['*'],
       }),
-      ...capabilityDenies(capability),
+      ...capabilityDenies(capability, bearerTokens),
     );
+    if (bearerTokens) {
+      this.addStatements(
+        new iam.PolicyStatement({
+          sid: 'AllowBearerTokens',
+          actions: [...BEARER_TOKEN_ACTIONS],
+          resources: ['*'],
+        }),
+      );
+    }
     if (capability === Capability.CUSTOMIZATION) {
       this.addStatements(
         new iam.PolicyStatement({

@@ -100,6 +100,7 @@ export abstract class CapabilityRole extends iam.Role {
     capability: Capability,
     props: CapabilityRoleProps,
     extraStatements: StatementSpec[] = [],
+    allowBearerTokens = false,
   ) {
     const where = `${new.target.name} '${id}'`;
     const conditions = props.conditions ?? {};
@@ -138,14 +139,15 @@ export abstract class CapabilityRole extends iam.Role {
       }
     }
     const guard = new iam.PolicyDocument({
-      statements: [...conditionDenies(conditions), ...capabilityDenies(capability)],
+      statements: [...conditionDenies(conditions), ...capabilityDenies(capability, allowBearerTokens)],
     });
 
     super(scope, id, {
       assumedBy: trustedPrincipal(props.assumedBy, conditions),
       externalIds: props.externalIds,
       maxSessionDuration: maxSession,
-      permissionsBoundary: props.permissionsBoundary ?? CapabilityBoundary.of(scope, capability),
+      permissionsBoundary:
+        props.permissionsBoundary ?? CapabilityBoundary.of(scope, capability, { allowBearerTokens }),
       roleName: props.roleName,
       description: props.description ?? `cdk-model-access ${capability} role`,
       // In the role resource itself, so the role never exists without its denies.

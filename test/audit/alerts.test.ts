@@ -24,6 +24,7 @@ const RULES = [
   'RegistryPolicyChanges',
   'RegistryPolicyChanges2',
   'TrailTampering',
+  'ServiceCredentials',
   'InvocationLoggingChanges',
   'PipelineChanges',
   'PipelineFunctionChanges',
@@ -484,16 +485,45 @@ describe('tampering with the record', () => {
   });
 });
 
+describe('long-term API keys', () => {
+  test.each([
+    'CreateServiceSpecificCredential',
+    'ResetServiceSpecificCredential',
+    'UpdateServiceSpecificCredential',
+  ])('iam:%s for any user raises the credential alert', async (eventName) => {
+    expect(
+      await alertsFor(
+        apiCall('iam', eventName, outsider, {
+          userName: 'BedrockAPIKey-x1y2',
+          serviceName: 'bedrock.amazonaws.com',
+        }),
+      ),
+    ).toEqual(['ServiceCredentials']);
+  });
+
+  test('listing or deleting credentials raises nothing', async () => {
+    for (const eventName of ['ListServiceSpecificCredentials', 'DeleteServiceSpecificCredential']) {
+      expect(
+        await alertsFor(apiCall('iam', eventName, outsider, { userName: 'BedrockAPIKey-x1y2' })),
+      ).toEqual([]);
+    }
+  });
+});
+
 describe('outside us-east-1, the forwarder sends IAM changes home', () => {
   /** Whether the forwarder's rule takes the event. */
   const matches = async (event: Json) => (await bus.matches(event)).includes(FORWARDER);
 
-  test.each(['PutRolePolicy', 'TagRole', 'UntagRole', 'UpdateAssumeRolePolicy', 'CreatePolicyVersion'])(
-    'iam:%s on any role or policy is forwarded',
-    async (eventName) => {
-      expect(await matches(apiCall('iam', eventName, user, { roleName: 'AnyRole' }))).toBe(true);
-    },
-  );
+  test.each([
+    'PutRolePolicy',
+    'TagRole',
+    'UntagRole',
+    'UpdateAssumeRolePolicy',
+    'CreatePolicyVersion',
+    'CreateServiceSpecificCredential',
+  ])('iam:%s on any role or policy is forwarded', async (eventName) => {
+    expect(await matches(apiCall('iam', eventName, user, { roleName: 'AnyRole' }))).toBe(true);
+  });
 
   test('other IAM calls and other services stay where they are', async () => {
     expect(await matches(apiCall('iam', 'CreateUser', user, { userName: 'x' }))).toBe(false);

@@ -186,7 +186,7 @@ describe('the alerts', () => {
     // Two pipelines' roles fill a second role-change rule, and their boundaries a second policy rule;
     // each pipeline's machinery has two rules, the task-token keys fill a second key rule, and the
     // alert topic and the alert rules have their own.
-    expect(Object.keys(rules)).toHaveLength(16);
+    expect(Object.keys(rules)).toHaveLength(17);
     for (const rule of Object.values<Json>(rules)) {
       expect(rule.Properties.Targets).toEqual([
         expect.objectContaining({
@@ -277,7 +277,7 @@ describe('with an organization trail', () => {
     expect(Object.keys(t.findResources('AWS::S3::Bucket'))).toHaveLength(5); // the registry's, the inference logs
     // Without the auditor, one policy-change rule holds every boundary; two pipelines' machinery adds
     // four rules, the task-token keys a second key rule, the alert topic and the alert rules one each.
-    t.resourceCountIs('AWS::Events::Rule', 15);
+    t.resourceCountIs('AWS::Events::Rule', 16);
     expect(o.control.auditTrail.organizationTrailArn).toBe(ORG_TRAIL);
   });
 

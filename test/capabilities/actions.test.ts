@@ -174,6 +174,8 @@ describe('classifyActions', () => {
 describe('catalogActions', () => {
   test('inference is the invoke actions, what invokes for the caller, and batch jobs', () => {
     expect(catalogActions(INFERENCE).sort()).toEqual([
+      'aws-external-anthropic:CreateBatchInference',
+      'aws-external-anthropic:CreateInference',
       'bedrock-mantle:CreateInference',
       'bedrock:CreateModelInvocationJob',
       'bedrock:InvokeAgent',

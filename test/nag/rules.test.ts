@@ -220,6 +220,13 @@ const FIXTURES: Record<string, { nonCompliant: Json; compliant: Json }> = {
       Analyst: userWith(invoke),
     }),
   },
+  BearerTokenCapability: {
+    nonCompliant: template({ R: role([doc(invoke, allow('bedrock:CallWithBearerToken'))]) }),
+    compliant: template({
+      R: role([doc(invoke)]),
+      Logs: role([doc(allow('bedrock:CallWithBearerToken'))]),
+    }),
+  },
   UnpinnedParticipants: {
     nonCompliant: template({
       F: participantsFunction({

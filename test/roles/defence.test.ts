@@ -1,4 +1,8 @@
 import { TAG_DATA_CLASS } from '../../lib';
+import {
+  BEARER_TOKEN_ACTIONS,
+  SERVICE_CREDENTIAL_ACTIONS,
+} from '../../lib/capabilities/private/bearer-tokens';
 import { ACCOUNT } from '../support/template';
 import { ARN, buildFixture, RequestOptions, threeRoles } from './fixture';
 
@@ -62,6 +66,18 @@ describe.each(layers)('an inference role with AdministratorAccess attached later
         expect(
           await f.can(role, action, group, { ...admin, context: weightsTag('inference-logs') }),
         ).not.toBe('Allowed');
+      }
+    }
+  });
+
+  test('still cannot use bearer tokens (API keys), nor mint a service-specific credential, nor can the other capability roles', async () => {
+    const user = `arn:aws:iam::${ACCOUNT}:user/BedrockAPIKey-abcd`;
+    for (const role of Object.keys(f.roles)) {
+      for (const action of BEARER_TOKEN_ACTIONS) {
+        expect(await f.can(role, action, '*', admin)).not.toBe('Allowed');
+      }
+      for (const action of SERVICE_CREDENTIAL_ACTIONS) {
+        expect(await f.can(role, action, user, admin)).not.toBe('Allowed');
       }
     }
   });

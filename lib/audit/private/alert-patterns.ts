@@ -1,5 +1,6 @@
 import { Capability } from '../../capabilities/capability';
 import { catalogActions } from '../../capabilities/actions';
+import { SERVICE_CREDENTIAL_ACTIONS } from '../../capabilities/private/bearer-tokens';
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -34,6 +35,12 @@ export const ROLE_CHANGE_EVENTS = [
   'UntagRole',
   'UpdateRole',
 ];
+
+/**
+ * IAM calls that mint, hand out again or reactivate a service-specific credential: a long-term
+ * Bedrock API key (or another service's), usable until deleted.
+ */
+export const SERVICE_CREDENTIAL_EVENTS = SERVICE_CREDENTIAL_ACTIONS.map((a) => a.split(':')[1]);
 
 /** IAM calls that change what a managed policy (a boundary or model policy) says (`requestParameters.policyArn`). */
 export const POLICY_CHANGE_EVENTS = ['CreatePolicyVersion', 'SetDefaultPolicyVersion'];
@@ -237,7 +244,14 @@ export function roleChangePattern(roleNames: string[]): Json {
  * names: what a forwarder sends from the region where IAM's events reach EventBridge.
  */
 export function iamChangesPattern(): Json {
-  return apiCalls(['iam'], { eventName: [...ROLE_CHANGE_EVENTS, ...POLICY_CHANGE_EVENTS] });
+  return apiCalls(['iam'], {
+    eventName: [...ROLE_CHANGE_EVENTS, ...POLICY_CHANGE_EVENTS, ...SERVICE_CREDENTIAL_EVENTS],
+  });
+}
+
+/** A service-specific credential created, reset or reactivated, for any user and any service. */
+export function serviceCredentialPattern(): Json {
+  return apiCalls(['iam'], { eventName: SERVICE_CREDENTIAL_EVENTS });
 }
 
 /** New or restored versions of the named managed policies (boundaries, model policies). */

@@ -1,4 +1,5 @@
 import { IModelAccessRule } from '../rule';
+import { BearerTokenCapability } from './bearer-token-capability';
 import { CapabilityExceedsTag } from './capability-exceeds-tag';
 import { CapabilityRoleLimits } from './capability-role-limits';
 import { LongLivedCredentials } from './long-lived-credentials';
@@ -33,6 +34,7 @@ export const MODEL_ACCESS_RULES: readonly IModelAccessRule[] = [
   DecidedAtDeploy,
   ReadsEveryObject,
   LongLivedCredentials,
+  BearerTokenCapability,
   WildcardModelActions,
   CapabilityExceedsTag,
   CustomizationOutsidePipeline,

@@ -16,6 +16,7 @@ import {
   RECORD_PREFIXES,
 } from '../../capabilities/private/gate-machinery';
 import { GUARDED_DELETE_ACTIONS, GUARDED_WRITE_ACTIONS } from '../../private/registry-writes';
+import { BEARER_TOKEN_ACTIONS } from '../../capabilities/private/bearer-tokens';
 
 /**
  * Registry data a role of `capability` must never read. A customization job's service role reads
@@ -91,7 +92,7 @@ export const MODEL_SERVICES = ['bedrock.amazonaws.com', 'sagemaker.amazonaws.com
  * Explicit denies of every capability a role of `capability` must never hold. They name no
  * resource of this app: registry buckets are recognised by their data-class tag (S3 ABAC).
  */
-export function capabilityDenies(capability: Capability): iam.PolicyStatement[] {
+export function capabilityDenies(capability: Capability, allowBearerTokens = false): iam.PolicyStatement[] {
   const others = MODEL_CAPABILITIES.filter((c) => c !== capability).flatMap((c) => catalogActions(c));
   const forbidden = forbiddenData(capability);
   return [
@@ -153,6 +154,17 @@ export function capabilityDenies(capability: Capability): iam.PolicyStatement[] 
       actions: compactActions(catalogActions(Capability.PRIVILEGE_ADMIN)),
       resources: ['*'],
     }),
+    // A bearer token (an API key) carries the role's capability to whoever holds it.
+    ...(allowBearerTokens
+      ? []
+      : [
+          new iam.PolicyStatement({
+            sid: 'DenyBearerTokens',
+            effect: iam.Effect.DENY,
+            actions: [...BEARER_TOKEN_ACTIONS],
+            resources: ['*'],
+          }),
+        ]),
     new iam.PolicyStatement({
       sid: 'DenyPassRole',
       effect: iam.Effect.DENY,

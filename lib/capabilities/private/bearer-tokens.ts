@@ -1,0 +1,19 @@
+/**
+ * The actions that let a principal's bearer tokens stand for it: a short-term API key for Bedrock
+ * (and its `bedrock-mantle` and Claude on AWS endpoints) or SageMaker is a token its creator signs
+ * with its own credentials, which anyone who holds the token uses with the creator's rights for up to
+ * twelve hours, wherever the creator may `CallWithBearerToken`.
+ */
+export const BEARER_TOKEN_ACTIONS: readonly string[] = [
+  'bedrock:CallWithBearerToken',
+  'bedrock-mantle:CallWithBearerToken',
+  'aws-external-anthropic:CallWithBearerToken',
+  'sagemaker:CallWithBearerToken',
+];
+
+/** The IAM actions that mint, hand out again or reactivate a service-specific credential (a long-term API key). */
+export const SERVICE_CREDENTIAL_ACTIONS: readonly string[] = [
+  'iam:CreateServiceSpecificCredential',
+  'iam:ResetServiceSpecificCredential',
+  'iam:UpdateServiceSpecificCredential',
+];
