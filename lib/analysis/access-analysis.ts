@@ -20,7 +20,11 @@ import {
 } from '../capabilities/catalog';
 import { actionPatternProblem } from '../capabilities/actions';
 import { mergedPairs } from '../capabilities/merge';
-import { BEARER_TOKEN_ACTIONS, SERVICE_CREDENTIAL_ACTIONS } from '../capabilities/private/bearer-tokens';
+import {
+  BEARER_TOKEN_ACTIONS,
+  SERVICE_CREDENTIAL_ACTIONS,
+  SERVICE_CREDENTIALS_METADATA,
+} from '../capabilities/private/bearer-tokens';
 import { actionResourceTypes, resourceArnPatterns } from '../capabilities/private/iam-data';
 import { scalar } from '../private/intrinsics';
 import { RECORD_PREFIXES } from '../capabilities/private/gate-machinery';
@@ -272,6 +276,7 @@ export class AccessAnalysis {
   private readonly outside: Map<string, OutsideTrust[]>;
   /** Users with an AWS::IAM::AccessKey in the template. */
   private readonly keyedUsers = new Set<string>();
+  private readonly credentialUsers = new Set<string>();
   private readonly index: PrincipalIndex;
   private mergesByPrincipal?: Map<string, MergedIdentity[]>;
   private entrancesByResource?: Map<string, WorldEntrance[]>;
@@ -355,6 +360,11 @@ export class AccessAnalysis {
       for (const user of index.named(this.resources[id].Properties?.UserName, 'AWS::IAM::User')) {
         this.keyedUsers.add(user);
       }
+    }
+    // An account read: the users' active API keys to models.
+    for (const id of idsOf('AWS::IAM::User')) {
+      const credentials = this.resources[id].Metadata?.[SERVICE_CREDENTIALS_METADATA];
+      if ([credentials ?? []].flat().some((c: Json) => c?.status === 'Active')) this.credentialUsers.add(id);
     }
     this.principals = index
       .all()
@@ -502,15 +512,22 @@ export class AccessAnalysis {
 
   /**
    * How an IAM user holds long-lived credentials: an access key the template creates for it, or
-   * its own permission to create one (iam:CreateAccessKey on itself), or to mint a service-specific
-   * credential for itself (a Bedrock API key). Undefined for anyone else.
+   * an active API key to models that an account read found (a service-specific credential), or its
+   * own permission to create an access key (iam:CreateAccessKey on itself) or to mint a
+   * service-specific credential for itself (a Bedrock API key). Undefined for anyone else.
    */
   public longLivedCredentials(
     userId: string,
-  ): 'access-key' | 'may-create-access-key' | 'may-create-service-specific-credential' | undefined {
+  ):
+    | 'access-key'
+    | 'service-specific-credential'
+    | 'may-create-access-key'
+    | 'may-create-service-specific-credential'
+    | undefined {
     const user = this.byId.get(userId);
     if (user?.type !== 'AWS::IAM::User') return undefined;
     if (this.keyedUsers.has(userId)) return 'access-key';
+    if (this.credentialUsers.has(userId)) return 'service-specific-credential';
     const { arns = [], name = '' } = this.index.get(userId) ?? {};
     // In a user's own policy, `${aws:username}` is the user's own name (IAM's self-service policies).
     const own = (s: Statement): Statement => ({

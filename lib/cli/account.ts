@@ -4,10 +4,16 @@ import {
   GetPolicyVersionCommand,
   GetRoleCommand,
   IAMClient,
+  ListServiceSpecificCredentialsCommand,
+  ListServiceSpecificCredentialsCommandOutput,
 } from '@aws-sdk/client-iam';
 import { BedrockClient, GetModelInvocationLoggingConfigurationCommand } from '@aws-sdk/client-bedrock';
 import { GetBucketTaggingCommand, S3Client } from '@aws-sdk/client-s3';
 import { TAG_CAPABILITY, TAG_DATA_CLASS } from '../capabilities/capability';
+import {
+  MODEL_CREDENTIAL_SERVICES,
+  SERVICE_CREDENTIALS_METADATA,
+} from '../capabilities/private/bearer-tokens';
 import { INVOCATION_LOGGING_RESOURCE_TYPE } from '../private/invocation-logging-resource';
 import { ARN_METADATA, StackInput } from './report';
 
@@ -127,8 +133,36 @@ export async function readAccount(options: AccountReadOptions): Promise<StackInp
     );
     if (got.Role?.MaxSessionDuration) sessions.set(role.RoleName, got.Role.MaxSessionDuration);
   });
+  // API keys to models (service-specific credentials): every user's, every page.
+  const credentials = new Map<string, Json[]>();
+  for (const service of MODEL_CREDENTIAL_SERVICES) {
+    let next: string | undefined;
+    do {
+      const page: ListServiceSpecificCredentialsCommandOutput = await call(
+        'iam:ListServiceSpecificCredentials',
+        pages,
+        () =>
+          client.send(
+            new ListServiceSpecificCredentialsCommand({ AllUsers: true, ServiceName: service, Marker: next }),
+          ),
+      );
+      for (const c of page.ServiceSpecificCredentials ?? []) {
+        credentials.set(c.UserName!, [
+          ...(credentials.get(c.UserName!) ?? []),
+          {
+            id: c.ServiceSpecificCredentialId,
+            service: c.ServiceName,
+            status: c.Status,
+            created: c.CreateDate?.toISOString(),
+            expires: c.ExpirationDate?.toISOString(),
+          },
+        ]);
+      }
+      next = page.IsTruncated ? page.Marker : undefined;
+    } while (next);
+  }
   const account = accountOf(details);
-  const template = accountTemplate(details, documents, sessions, account);
+  const template = accountTemplate(details, documents, sessions, account, credentials);
   // Registry buckets are known by their data-class tag: read it for each bucket a policy names.
   const s3 =
     options.s3 ??
@@ -212,7 +246,7 @@ function describeFailure(
   }
   if (ACCESS_DENIED.has(err.name)) {
     return new AccountReadError(
-      `access denied to ${action}${partial}: the caller needs iam:GetAccountAuthorizationDetails, iam:GetPolicyVersion, iam:GetRole, s3:GetBucketTagging and bedrock:GetModelInvocationLoggingConfiguration.`,
+      `access denied to ${action}${partial}: the caller needs iam:GetAccountAuthorizationDetails, iam:GetPolicyVersion, iam:GetRole, iam:ListServiceSpecificCredentials, s3:GetBucketTagging and bedrock:GetModelInvocationLoggingConfiguration.`,
     );
   }
   if (throttledAttempts)
@@ -256,6 +290,7 @@ function accountTemplate(
   documents: Map<string, Json>,
   sessions: Map<string, number>,
   account: string | undefined,
+  credentials: Map<string, Json[]> = new Map(),
 ): Json {
   const resources: Record<string, Json> = {};
   const ids = new Set<string>();
@@ -340,7 +375,12 @@ function accountTemplate(
   for (const user of details.users) {
     resources[idFor(user.UserName, 'User')] = {
       Type: 'AWS::IAM::User',
-      Metadata: { [ARN_METADATA]: user.Arn },
+      Metadata: {
+        [ARN_METADATA]: user.Arn,
+        ...(credentials.has(user.UserName)
+          ? { [SERVICE_CREDENTIALS_METADATA]: credentials.get(user.UserName) }
+          : {}),
+      },
       Properties: {
         UserName: user.UserName,
         Path: user.Path,

@@ -26,6 +26,9 @@ function whereFound(p: PrincipalRow): string[] {
 /** A finding's resource, by name where the principal has one. */
 const resourceOf = (f: Finding) => (f.resourceName ? `${f.resourceName} (${f.resource})` : f.resource);
 
+/** The capabilities a principal holds, in the report's order (`inference, customization`), or that it holds none. */
+const heldCapabilities = (p: PrincipalRow) => Object.keys(p.cells).join(', ') || 'no model capability';
+
 /** The summary's lines: stacks, principals, merged ones, findings by severity. */
 function summaryLines(report: Report): string[] {
   const { summary } = report;
@@ -100,6 +103,16 @@ export function renderMarkdown(report: Report): string {
         table(
           ['principal', 'acts as (passing it to compute, or changing compute that runs as it)'],
           escalating.map((p) => [label(p), p.actsAs.join('; ')]),
+        ),
+      );
+    }
+    const keyed = stack.principals.filter((p) => p.apiKeys.length > 0);
+    if (keyed.length) {
+      out.push('', '### Long-term API keys to models', '');
+      out.push(
+        table(
+          ['user', 'API keys (service-specific credentials)', 'what the user can do'],
+          keyed.map((p) => [label(p), p.apiKeys.join('; '), heldCapabilities(p)]),
         ),
       );
     }
@@ -266,6 +279,19 @@ export function renderHtml(report: Report): string {
           'class="trust"',
           ['principal', 'acts as (passing it to compute, or changing compute that runs as it)'],
           escalating.map((p) => `<tr>${td(htmlLabel(p))}${td(p.actsAs.join('; '))}</tr>`),
+        ),
+      );
+    }
+    const keyed = stack.principals.filter((p) => p.apiKeys.length > 0);
+    if (keyed.length) {
+      body.push('<h3>Long-term API keys to models</h3>');
+      body.push(
+        table(
+          'class="api-keys"',
+          ['user', 'API keys (service-specific credentials)', 'what the user can do'],
+          keyed.map(
+            (p) => `<tr>${td(htmlLabel(p))}${td(p.apiKeys.join('; '))}${td(heldCapabilities(p))}</tr>`,
+          ),
         ),
       );
     }

@@ -10,6 +10,7 @@ import { GIVEN_TEMPLATES } from '../nag/private/given-templates';
 import { unknownTypeProblem } from '../analysis/private/resource-types';
 import { MODEL_ACCESS_RULES } from '../nag/rules';
 import { list, nagName } from '../private/intrinsics';
+import { SERVICE_CREDENTIALS_METADATA } from '../capabilities/private/bearer-tokens';
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -63,6 +64,11 @@ export interface PrincipalRow {
    * launches, or changing compute that runs as them (`Tuner via iam:PassRole(tuner) + lambda:CreateFunction + lambda:InvokeFunction`).
    */
   readonly actsAs: string[];
+  /**
+   * Its API keys to models, as an account read found them (service-specific credentials):
+   * `bedrock.amazonaws.com ACCA... Active, created 2026-11-02, expires 2027-02-01`. Empty from templates.
+   */
+  readonly apiKeys: string[];
   /** Whether a finding names this principal. */
   readonly flagged: boolean;
   /**
@@ -277,6 +283,7 @@ function stackReport(
       actsAs: p.actsAs
         .filter((r) => r.path.some((step) => !step.startsWith('sts:AssumeRole(')))
         .map((r) => `${local(r.role)} via ${r.path.join(' → ')}`),
+      apiKeys: [defined?.Metadata?.[SERVICE_CREDENTIALS_METADATA] ?? []].flat().map(describeApiKey),
       flagged: flagged.has(local(p.reportedOn)),
       reportedOn: local(p.reportedOn),
       joined: joinedPolicies(p, resources),
@@ -320,6 +327,13 @@ function stackReport(
       ...(grouped(analysis).problems.get(name) ?? []).map((p) => `${local(p.principal)}: ${p.message}`),
     ],
   };
+}
+
+/** One API key, as a reviewer reads it. */
+function describeApiKey(c: Json): string {
+  const day = (iso: unknown) => (typeof iso === 'string' ? iso.slice(0, 10) : 'unknown');
+  const expiry = c?.expires ? `expires ${day(c.expires)}` : 'never expires';
+  return `${c?.service} ${c?.id} ${c?.status}, created ${day(c?.created)}, ${expiry}`;
 }
 
 /** The policies of other stacks that name a principal, and how each names it. */

@@ -3,6 +3,7 @@ import {
   GetPolicyVersionCommand,
   GetRoleCommand,
   IAMClient,
+  ListServiceSpecificCredentialsCommand,
 } from '@aws-sdk/client-iam';
 import { BedrockClient, GetModelInvocationLoggingConfigurationCommand } from '@aws-sdk/client-bedrock';
 import { GetBucketTaggingCommand, S3Client } from '@aws-sdk/client-s3';
@@ -52,6 +53,7 @@ const options = () => ({
 });
 beforeEach(() => {
   iam.reset();
+  iam.on(ListServiceSpecificCredentialsCommand).resolves({ ServiceSpecificCredentials: [] });
   bedrock.reset();
   bedrock.on(GetModelInvocationLoggingConfigurationCommand).resolves({});
   progress.length = 0;
@@ -256,8 +258,129 @@ test('AccessDenied names the actions the caller needs', async () => {
     .on(GetAccountAuthorizationDetailsCommand)
     .rejects(Object.assign(new Error('User is not authorized'), { name: 'AccessDenied' }));
   await expect(readAccount(options())).rejects.toThrow(
-    'access denied to iam:GetAccountAuthorizationDetails: the caller needs iam:GetAccountAuthorizationDetails, iam:GetPolicyVersion, iam:GetRole, s3:GetBucketTagging and bedrock:GetModelInvocationLoggingConfiguration.',
+    'access denied to iam:GetAccountAuthorizationDetails: the caller needs iam:GetAccountAuthorizationDetails, iam:GetPolicyVersion, iam:GetRole, iam:ListServiceSpecificCredentials, s3:GetBucketTagging and bedrock:GetModelInvocationLoggingConfiguration.',
   );
+});
+
+test("API keys to models: every user's, every page, for Bedrock; listing them denied is named", async () => {
+  iam
+    .on(GetAccountAuthorizationDetailsCommand)
+    .resolves({
+      UserDetailList: [
+        {
+          UserName: 'BedrockAPIKey-a1',
+          UserId: 'AIDA1',
+          Arn: 'arn:aws:iam::123456789012:user/BedrockAPIKey-a1',
+          Path: '/',
+          CreateDate: new Date(),
+          UserPolicyList: [
+            {
+              PolicyName: 'p',
+              PolicyDocument: encode({
+                Version: '2012-10-17',
+                Statement: [{ Effect: 'Allow', Action: 'bedrock:InvokeModel', Resource: '*' }],
+              }),
+            },
+          ],
+          AttachedManagedPolicies: [],
+          GroupList: [],
+          Tags: [],
+        },
+      ],
+    })
+    .on(ListServiceSpecificCredentialsCommand, {
+      AllUsers: true,
+      ServiceName: 'bedrock.amazonaws.com',
+      Marker: undefined,
+    })
+    .resolves({
+      ServiceSpecificCredentials: [
+        {
+          UserName: 'BedrockAPIKey-a1',
+          ServiceName: 'bedrock.amazonaws.com',
+          ServiceSpecificCredentialId: 'ACCA1',
+          Status: 'Inactive',
+          CreateDate: new Date('2026-10-01T00:00:00Z'),
+        },
+      ],
+      IsTruncated: true,
+      Marker: 'k1',
+    })
+    .on(ListServiceSpecificCredentialsCommand, {
+      AllUsers: true,
+      ServiceName: 'bedrock.amazonaws.com',
+      Marker: 'k1',
+    })
+    .resolves({
+      ServiceSpecificCredentials: [
+        {
+          UserName: 'BedrockAPIKey-a1',
+          ServiceName: 'bedrock.amazonaws.com',
+          ServiceSpecificCredentialId: 'ACCA2',
+          Status: 'Active',
+          CreateDate: new Date('2026-11-02T00:00:00Z'),
+          ExpirationDate: new Date('2027-02-01T00:00:00Z'),
+        },
+      ],
+    });
+  const report = buildReport('test', [await readAccount(options())]);
+  const row = report.stacks[0].principals.find((p) => p.name === 'BedrockAPIKey-a1')!;
+  expect(row.apiKeys).toEqual([
+    'bedrock.amazonaws.com ACCA1 Inactive, created 2026-10-01, never expires',
+    'bedrock.amazonaws.com ACCA2 Active, created 2026-11-02, expires 2027-02-01',
+  ]);
+  expect(report.stacks[0].findings.map((f) => f.rule)).toContain(
+    'ModelAccess-LongLivedCredentials[service-specific-credential]',
+  );
+
+  iam
+    .on(ListServiceSpecificCredentialsCommand)
+    .rejects(Object.assign(new Error('not authorized'), { name: 'AccessDenied' }));
+  await expect(readAccount(options())).rejects.toThrow(
+    /^access denied to iam:ListServiceSpecificCredentials after 1 page\(s\); no report, since it would be incomplete: the caller needs .*iam:ListServiceSpecificCredentials/,
+  );
+});
+
+test('an inactive API key alone is no long-lived credential', async () => {
+  iam
+    .on(GetAccountAuthorizationDetailsCommand)
+    .resolves({
+      UserDetailList: [
+        {
+          UserName: 'k',
+          UserId: 'AIDA2',
+          Arn: 'arn:aws:iam::123456789012:user/k',
+          Path: '/',
+          CreateDate: new Date(),
+          UserPolicyList: [
+            {
+              PolicyName: 'p',
+              PolicyDocument: encode({
+                Version: '2012-10-17',
+                Statement: [{ Effect: 'Allow', Action: 'bedrock:InvokeModel', Resource: '*' }],
+              }),
+            },
+          ],
+          AttachedManagedPolicies: [],
+          GroupList: [],
+          Tags: [],
+        },
+      ],
+    })
+    .on(ListServiceSpecificCredentialsCommand)
+    .resolves({
+      ServiceSpecificCredentials: [
+        {
+          UserName: 'k',
+          ServiceName: 'bedrock.amazonaws.com',
+          ServiceSpecificCredentialId: 'ACCA3',
+          Status: 'Inactive',
+          CreateDate: new Date('2026-10-01T00:00:00Z'),
+        },
+      ],
+    });
+  const report = buildReport('test', [await readAccount(options())]);
+  expect(report.stacks[0].findings.map((f) => f.rule).filter((r) => r.includes('LongLived'))).toEqual([]);
 });
 
 test('missing credentials say where credentials come from', async () => {

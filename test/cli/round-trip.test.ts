@@ -7,6 +7,7 @@ import {
   CreateGroupCommand,
   CreatePolicyCommand,
   CreateRoleCommand,
+  CreateServiceSpecificCredentialCommand,
   CreateUserCommand,
   IAMClient,
   PutGroupPolicyCommand,
@@ -27,6 +28,7 @@ import {
   ModelTarget,
 } from '../../lib';
 import { readAccount } from '../../lib/cli/account';
+import { renderMarkdown } from '../../lib/cli/render';
 import { buildReport, StackReport } from '../../lib/cli/report';
 import { MotoServer } from '../support/moto-server';
 import { run } from './run';
@@ -313,6 +315,65 @@ test('audit names principals by their IAM name and ARN, as reviewers search the 
       resourceName: 'held-out-merged-role',
     }),
   );
+}, 60_000);
+
+test("audit lists a user's Bedrock API key, with what the user can do, and its long-lived credential finding", async () => {
+  const endpoint = {
+    region: 'us-east-1',
+    endpoint: moto.endpoint,
+    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+  };
+  const client = new IAMClient(endpoint);
+  // As the Bedrock console makes an API key: a user, a policy that merges (moto has no
+  // AmazonBedrockLimitedAccess; this holds a part of it), a service-specific credential.
+  await client.send(new CreateUserCommand({ UserName: 'BedrockAPIKey-round-trip' }));
+  await client.send(
+    new PutUserPolicyCommand({
+      UserName: 'BedrockAPIKey-round-trip',
+      PolicyName: 'limited',
+      PolicyDocument: JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [
+          {
+            Effect: 'Allow',
+            Action: [
+              'bedrock:InvokeModel',
+              'bedrock:CreateModelCustomizationJob',
+              'bedrock:CallWithBearerToken',
+            ],
+            Resource: '*',
+          },
+        ],
+      }),
+    }),
+  );
+  await client.send(
+    new CreateServiceSpecificCredentialCommand({
+      UserName: 'BedrockAPIKey-round-trip',
+      ServiceName: 'bedrock.amazonaws.com',
+    }),
+  );
+  const s3 = new S3Client({ ...endpoint, forcePathStyle: true });
+  const report = buildReport('account', [
+    await readAccount({ region: 'us-east-1', client, s3, bedrock: new BedrockClient(endpoint) }),
+  ]);
+  const row = report.stacks[0].principals.find((p) => p.name === 'BedrockAPIKey-round-trip')!;
+  expect(row.apiKeys).toEqual([
+    expect.stringMatching(
+      /^bedrock\.amazonaws\.com ACCA[0-9A-F]{17} Active, created \d{4}-\d\d-\d\d, never expires$/,
+    ),
+  ]);
+  const rules = report.stacks[0].findings
+    .filter((f) => f.resourceName === 'BedrockAPIKey-round-trip')
+    .map((f) => f.rule);
+  expect(rules).toEqual(
+    expect.arrayContaining([
+      'ModelAccess-LongLivedCredentials[service-specific-credential]',
+      'ModelAccess-BearerTokenCapability[bedrock:CallWithBearerToken]',
+      expect.stringMatching(/^ModelAccess-MergedCapabilities\[/),
+    ]),
+  );
+  expect(renderMarkdown(report)).toMatch(/### Long-term API keys to models[\s\S]*BedrockAPIKey-round-trip/);
 }, 60_000);
 
 describe("throttling, retried by the AWS SDK's adaptive strategy", () => {

@@ -11,6 +11,16 @@ export const BEARER_TOKEN_ACTIONS: readonly string[] = [
   'sagemaker:CallWithBearerToken',
 ];
 
+/** The services whose service-specific credentials are API keys to models. */
+export const MODEL_CREDENTIAL_SERVICES: readonly string[] = ['bedrock.amazonaws.com'];
+
+/**
+ * Where a principal read from an account carries its service-specific credentials for model
+ * services (`{ id, service, status, created, expires }`), as the account has them: templates have
+ * no resource type for them.
+ */
+export const SERVICE_CREDENTIALS_METADATA = 'model-access:service-credentials';
+
 /** The IAM actions that mint, hand out again or reactivate a service-specific credential (a long-term API key). */
 export const SERVICE_CREDENTIAL_ACTIONS: readonly string[] = [
   'iam:CreateServiceSpecificCredential',
