@@ -2,6 +2,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { App, CfnOutput, Duration, Stack, StackProps, Validations } from 'aws-cdk-lib';
+import * as bedrock from 'aws-cdk-lib/aws-bedrock';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import {
@@ -31,11 +32,30 @@ export class ReferenceStack extends Stack {
       instanceType: ec2.InstanceType.of(ec2.InstanceClass.M5, ec2.InstanceSize.LARGE),
     });
 
+    // What the invokers send and receive is screened: every Bedrock call must apply this guardrail's
+    // published version.
+    const guardrail = new bedrock.CfnGuardrail(this, 'Guardrail', {
+      name: 'model-access-reference',
+      blockedInputMessaging: 'This request was blocked by the guardrail.',
+      blockedOutputsMessaging: 'This response was blocked by the guardrail.',
+      contentPolicyConfig: {
+        filtersConfig: ['HATE', 'INSULTS', 'SEXUAL', 'VIOLENCE', 'MISCONDUCT'].map((type) => ({
+          type,
+          inputStrength: 'HIGH',
+          outputStrength: 'HIGH',
+        })),
+      },
+    });
+    const published = new bedrock.CfnGuardrailVersion(this, 'GuardrailVersion', {
+      guardrailIdentifier: guardrail.attrGuardrailId,
+    });
+
     this.control = new ModelAccessControl(this, 'ModelAccess', {
       models: [titan, haiku, churn.model],
       readers: accountCallers('ml-analyst'),
       invokers: new iam.ServicePrincipal('lambda.amazonaws.com'),
       inferenceConditions: { sourceVpcEndpoints: ['vpce-0a1b2c3d4e5f60718'] },
+      guardrail: { guardrailArn: guardrail.attrGuardrailArn, version: published.attrVersion },
       // Customization only through the pipeline: engineers request, two leads approve.
       customizationRequesters: accountCallers('ml-engineer'),
       approvers: accountCallers('ml-lead'),

@@ -21,7 +21,7 @@ import {
   CustomizationRequesterRole,
 } from './roles/customization-participant-roles';
 import { DeploymentApproverRole, DeploymentRequesterRole } from './roles/deployment-participant-roles';
-import { ModelInferenceRole } from './roles/model-inference-role';
+import { InferenceGuardrail, ModelInferenceRole } from './roles/model-inference-role';
 import { ModelReadRole } from './roles/model-read-role';
 import { identityCenterRoleName, principalArn } from './private/session-names';
 
@@ -118,6 +118,13 @@ export interface ModelAccessControlProps {
    * @default - none
    */
   readonly inferenceConditions?: AccessConditions;
+
+  /**
+   * A guardrail every Bedrock invocation of the invokers' role must apply (see
+   * `ModelInferenceRoleProps.guardrail`). Needs `invokers`.
+   * @default - no guardrail required
+   */
+  readonly guardrail?: InferenceGuardrail;
 
   /**
    * Who may read the audit logs (the auditor role).
@@ -281,11 +288,17 @@ export class ModelAccessControl extends Construct {
         conditions: people,
       });
     }
+    if (props.guardrail && !props.invokers) {
+      throw new Error(
+        "ModelAccessControl: guardrail is for the invokers' role, and there are no invokers; name invokers, or leave guardrail out.",
+      );
+    }
     if (props.invokers) {
       this.inferenceRole = new ModelInferenceRole(this, 'Invokers', {
         assumedBy: props.invokers,
         targets: props.models,
         conditions: props.inferenceConditions,
+        guardrail: props.guardrail,
       });
     }
     const logging = props.invocationLogging ?? InvocationLogging.newStore();

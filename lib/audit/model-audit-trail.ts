@@ -15,7 +15,7 @@ import { ModelInvocationLogging } from './model-invocation-logging';
 import { requireArn } from '../private/arns';
 import { acknowledgeFinding } from '../private/compliance-findings';
 import { accessLogsBucket, allowCloudWatchLogs, recordBucket } from '../private/log-storage';
-import { acceptRoleDependency } from '../private/redundant-dependency';
+import { acceptRoleDependency } from '../private/cfn-lint';
 import { confineServiceRole } from '../private/service-trust';
 import { ModelRegistry } from '../registry/model-registry';
 import { SelfBoundedRole } from '../roles/self-bounded-role';
@@ -30,6 +30,7 @@ import {
   pipelineFunctionsPattern,
   pipelineStatePattern,
   registryPolicyPattern,
+  guardrailChangesPattern,
   serviceCredentialPattern,
   trailTamperingPattern,
 } from './private/alert-patterns';
@@ -350,6 +351,11 @@ export class ModelAuditTrail extends Construct implements IModelAuditTrail {
       () => outsidePipelinePattern(Capability.DEPLOYMENT, this.exempt[Capability.DEPLOYMENT]),
     );
     this.rule('TrailTampering', 'A CloudTrail trail stopped, deleted or reconfigured', trailTamperingPattern);
+    this.rule(
+      'GuardrailChanges',
+      "A Bedrock guardrail changed or deleted, or the account's enforcement of one",
+      guardrailChangesPattern,
+    );
     // IAM's events reach EventBridge in one region: elsewhere they come through the forwarder,
     // which exists with the role alerts.
     if (alertOnRoleChanges) {

@@ -5,6 +5,7 @@ import {
   PIPELINE_STATE_MACHINES,
 } from './private/gate-machinery';
 import { SERVICE_CREDENTIAL_ACTIONS } from './private/bearer-tokens';
+import { GUARDRAIL_CHANGE_ACTIONS } from './private/guardrails';
 
 /**
  * What a statement's resources cover, as far as capabilities care. Analysis derives it from the
@@ -261,6 +262,7 @@ export const CATALOG: readonly CatalogEntry[] = [
     // Service-specific credentials: a Bedrock API key is one, long-lived, for the user it is minted
     // for; resetting or reactivating one hands it out again.
     ...SERVICE_CREDENTIAL_ACTIONS,
+    ...GUARDRAIL_CHANGE_ACTIONS,
     'iam:AddUserToGroup',
     'iam:TagRole',
     'iam:UntagRole',

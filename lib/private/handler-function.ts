@@ -10,7 +10,7 @@ import { Construct } from 'constructs';
 import { TAG_CAPABILITY } from '../capabilities/capability';
 import { confinedService } from './service-trust';
 import { acknowledgeFinding, acknowledgeWildcardResource, XRAY_TAKES_ONLY_STAR } from './compliance-findings';
-import { acceptRoleDependency } from './redundant-dependency';
+import { acceptRoleDependency } from './cfn-lint';
 
 export interface HandlerFunctionProps {
   /** The construct, for messages: `CustomizationPipeline`. */

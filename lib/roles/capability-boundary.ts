@@ -7,6 +7,7 @@ import { catalogActions } from '../capabilities/actions';
 import { capabilityDenies, MODEL_SERVICES, WORKLOAD_SUPPORT_ACTIONS } from './private/capability-policy';
 import { checkedCapability } from '../capabilities/private/checked';
 import { BEARER_TOKEN_ACTIONS } from '../capabilities/private/bearer-tokens';
+import { acceptNewerActions } from '../private/cfn-lint';
 
 /** Options of a capability boundary. */
 export interface CapabilityBoundaryOptions {
@@ -55,6 +56,7 @@ export class CapabilityBoundary extends iam.ManagedPolicy {
       description: `Permissions boundary of cdk-model-access ${capability} roles: no other model capability, no privilege administration`,
     });
     this.capability = capability;
+    acceptNewerActions(this.node.defaultChild as iam.CfnManagedPolicy);
     acknowledgeWildcardResource(
       this,
       '*',
@@ -73,6 +75,16 @@ export class CapabilityBoundary extends iam.ManagedPolicy {
       }),
       ...capabilityDenies(capability, bearerTokens),
     );
+    if (capability === Capability.INFERENCE) {
+      // An inference role that must apply a guardrail applies it; applying one only screens text.
+      this.addStatements(
+        new iam.PolicyStatement({
+          sid: 'AllowApplyGuardrail',
+          actions: ['bedrock:ApplyGuardrail'],
+          resources: ['*'],
+        }),
+      );
+    }
     if (bearerTokens) {
       this.addStatements(
         new iam.PolicyStatement({

@@ -19,6 +19,7 @@ import {
 import { DEFAULT_MANAGED_POLICIES_PER_ROLE, packStatements } from './private/policy-packing';
 import { StatementSpec } from './private/policy-packing-spec';
 import { registerForTrustSeparation } from './private/trust-separation';
+import { acceptNewerActions } from '../private/cfn-lint';
 
 /** What every capability role takes. */
 export interface CapabilityRoleProps {
@@ -74,6 +75,16 @@ export interface CapabilityRoleProps {
 
 const ONE_HOUR = Duration.hours(1);
 
+/** What a kind of capability role adds to the role every capability has. */
+export interface CapabilityRoleExtras {
+  /** Statements granted beside the targets' own. @default - none */
+  readonly statements?: StatementSpec[];
+  /** Denies added to the role's guard, its inline policy. @default - none */
+  readonly denies?: iam.PolicyStatement[];
+  /** Bearer tokens (API keys) allowed, by the guard and by a boundary of their own; inference only. @default false */
+  readonly allowBearerTokens?: boolean;
+}
+
 /**
  * A role that holds exactly one model capability, on its targets, under its conditions, within a
  * boundary that denies every other capability.
@@ -99,9 +110,9 @@ export abstract class CapabilityRole extends iam.Role {
     id: string,
     capability: Capability,
     props: CapabilityRoleProps,
-    extraStatements: StatementSpec[] = [],
-    allowBearerTokens = false,
+    extras: CapabilityRoleExtras = {},
   ) {
+    const { statements: extraStatements = [], denies: extraDenies = [], allowBearerTokens = false } = extras;
     const where = `${new.target.name} '${id}'`;
     const conditions = props.conditions ?? {};
     if (!props.targets || props.targets.length === 0) {
@@ -139,7 +150,11 @@ export abstract class CapabilityRole extends iam.Role {
       }
     }
     const guard = new iam.PolicyDocument({
-      statements: [...conditionDenies(conditions), ...capabilityDenies(capability, allowBearerTokens)],
+      statements: [
+        ...conditionDenies(conditions),
+        ...capabilityDenies(capability, allowBearerTokens),
+        ...extraDenies,
+      ],
     });
 
     super(scope, id, {
@@ -156,6 +171,7 @@ export abstract class CapabilityRole extends iam.Role {
     this.capability = capability;
     this.targets = props.targets;
     markLibraryRole(this);
+    acceptNewerActions(this.node.defaultChild as iam.CfnRole);
     Tags.of(this).add(TAG_CAPABILITY, capability);
     acknowledgeFinding(
       this,

@@ -56,7 +56,7 @@ export class ModelCustomizationRole extends CapabilityRole {
         conditions: { StringEquals: { 'iam:PassedToService': services.map((s) => SERVICE_PRINCIPAL[s]) } },
       });
     }
-    super(scope, id, Capability.CUSTOMIZATION, props, extra);
+    super(scope, id, Capability.CUSTOMIZATION, props, { statements: extra });
     props.registry?.grantReadTrainingData(this);
     props.registry?.grantWriteArtifacts(this);
   }

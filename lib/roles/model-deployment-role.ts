@@ -38,7 +38,7 @@ export class ModelDeploymentRole extends CapabilityRole {
           { actions: ['sagemaker:CreateInferenceComponent'], resources: [inAccount('inference-component')] },
         ]
       : [];
-    super(scope, id, Capability.DEPLOYMENT, props, extra);
+    super(scope, id, Capability.DEPLOYMENT, props, { statements: extra });
     for (const { resources } of extra) {
       acknowledgeWildcardResource(
         this,

@@ -1,8 +1,23 @@
-import { Validations } from 'aws-cdk-lib';
+import { Token, Validations } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
+import { catalogActions } from '../capabilities/actions';
 import { Capability } from '../capabilities/capability';
 import { BEARER_TOKEN_ACTIONS } from '../capabilities/private/bearer-tokens';
+import { actionConditionKeys } from '../capabilities/private/iam-data';
 import { CapabilityRole, CapabilityRoleProps } from './capability-role';
+import { StatementSpec } from './private/policy-packing-spec';
+
+/** A published version of a Bedrock guardrail, which every Bedrock invocation of a role must apply. */
+export interface InferenceGuardrail {
+  /** The guardrail's ARN (`arn:aws:bedrock:<region>:<account>:guardrail/<id>`), or `CfnGuardrail.attrGuardrailArn`. */
+  readonly guardrailArn: string;
+  /**
+   * Its published version (`1`, `2`...), or `CfnGuardrailVersion.attrVersion`. Not `DRAFT`: a draft
+   * changes whenever someone edits the guardrail.
+   */
+  readonly version: string;
+}
 
 /** Properties of a ModelInferenceRole. */
 export interface ModelInferenceRoleProps extends CapabilityRoleProps {
@@ -15,7 +30,21 @@ export interface ModelInferenceRoleProps extends CapabilityRoleProps {
    * @default false: its boundary and its own policy deny them
    */
   readonly allowBearerTokens?: boolean;
+  /**
+   * A guardrail every Bedrock invocation must apply: the role's guard denies `InvokeModel` and
+   * `InvokeModelWithResponseStream` (Converse included) unless `bedrock:GuardrailIdentifier` is this
+   * guardrail at this version, and denies the Bedrock inference calls that cannot name a guardrail
+   * (agents, knowledge-base generation, batch jobs, the Mantle and Claude on AWS endpoints). The role
+   * may apply the guardrail (`bedrock:ApplyGuardrail` on it). SageMaker endpoints are not Bedrock's
+   * and are not affected.
+   * @default - no guardrail required
+   */
+  readonly guardrail?: InferenceGuardrail;
 }
+
+/** The condition key Bedrock sets to the guardrail a request applies (`<guardrail ARN>:<version>`). */
+const GUARDRAIL_KEY = 'bedrock:GuardrailIdentifier';
+const BEDROCK_SERVICES = ['bedrock', 'bedrock-mantle', 'aws-external-anthropic'];
 
 /**
  * A role that may call its models (INFERENCE) and nothing else: it cannot read metadata through
@@ -24,14 +53,36 @@ export interface ModelInferenceRoleProps extends CapabilityRoleProps {
 export class ModelInferenceRole extends CapabilityRole {
   constructor(scope: Construct, id: string, props: ModelInferenceRoleProps) {
     const bearerTokens = props.allowBearerTokens ?? false;
-    super(
-      scope,
-      id,
-      Capability.INFERENCE,
-      props,
-      bearerTokens ? [{ actions: [...BEARER_TOKEN_ACTIONS], resources: ['*'] }] : [],
-      bearerTokens,
-    );
+    const statements: StatementSpec[] = bearerTokens
+      ? [{ actions: [...BEARER_TOKEN_ACTIONS], resources: ['*'] }]
+      : [];
+    const denies: iam.PolicyStatement[] = [];
+    if (props.guardrail) {
+      const { guardrailArn, version } = checkedGuardrail(`ModelInferenceRole '${id}'`, props.guardrail);
+      const identifier = `${guardrailArn}:${version}`;
+      // Bedrock's inference calls, split by whether IAM can see the guardrail they apply.
+      const bedrock = catalogActions(Capability.INFERENCE).filter((a) =>
+        BEDROCK_SERVICES.includes(a.split(':')[0]),
+      );
+      const named = bedrock.filter((a) => actionConditionKeys(a).includes(GUARDRAIL_KEY));
+      denies.push(
+        new iam.PolicyStatement({
+          sid: 'DenyInferenceWithoutGuardrail',
+          effect: iam.Effect.DENY,
+          actions: named,
+          resources: ['*'],
+          conditions: { StringNotEquals: { [GUARDRAIL_KEY]: identifier } },
+        }),
+        new iam.PolicyStatement({
+          sid: 'DenyInferenceThatNamesNoGuardrail',
+          effect: iam.Effect.DENY,
+          actions: bedrock.filter((a) => !named.includes(a)),
+          resources: ['*'],
+        }),
+      );
+      statements.push({ actions: ['bedrock:ApplyGuardrail'], resources: [guardrailArn] });
+    }
+    super(scope, id, Capability.INFERENCE, props, { statements, denies, allowBearerTokens: bearerTokens });
     if (bearerTokens) {
       Validations.of(this).acknowledge({
         id: `ModelAccess::ModelAccess-BearerTokenCapability[${BEARER_TOKEN_ACTIONS.join('+')}]`,
@@ -40,4 +91,22 @@ export class ModelInferenceRole extends CapabilityRole {
       });
     }
   }
+}
+
+/** The guardrail as given, its ARN and version checked where they are literal. */
+function checkedGuardrail(where: string, g: InferenceGuardrail): InferenceGuardrail {
+  if (
+    !Token.isUnresolved(g.guardrailArn) &&
+    !/^arn:aws[a-z-]*:bedrock:[a-z0-9-]+:\d{12}:guardrail\/[a-z0-9]+$/.test(g.guardrailArn)
+  ) {
+    throw new Error(
+      `${where}: guardrail.guardrailArn '${g.guardrailArn}' is not a Bedrock guardrail ARN (arn:aws:bedrock:<region>:<account>:guardrail/<id>); use CfnGuardrail.attrGuardrailArn or the ARN Bedrock gives.`,
+    );
+  }
+  if (!Token.isUnresolved(g.version) && !/^[1-9][0-9]{0,7}$/.test(g.version)) {
+    throw new Error(
+      `${where}: guardrail.version '${g.version}' is not a published version (1, 2...)${g.version === 'DRAFT' ? ': a draft changes whenever someone edits the guardrail' : ''}; publish one (CfnGuardrailVersion) and give its version.`,
+    );
+  }
+  return g;
 }

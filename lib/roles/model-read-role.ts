@@ -26,13 +26,9 @@ export class ModelReadRole extends CapabilityRole {
     const listActions = catalogActions(Capability.READ).filter(
       (a) => services.has(a.split(':')[0]) && takesOnlyStar(a),
     );
-    super(
-      scope,
-      id,
-      Capability.READ,
-      props,
-      listActions.length ? [{ actions: listActions, resources: ['*'] }] : [],
-    );
+    super(scope, id, Capability.READ, props, {
+      statements: listActions.length ? [{ actions: listActions, resources: ['*'] }] : [],
+    });
     if (listActions.length > 0) {
       acknowledgeWildcardResource(
         this,

@@ -25,6 +25,7 @@ const RULES = [
   'RegistryPolicyChanges2',
   'TrailTampering',
   'ServiceCredentials',
+  'GuardrailChanges',
   'InvocationLoggingChanges',
   'PipelineChanges',
   'PipelineFunctionChanges',
@@ -482,6 +483,27 @@ describe('tampering with the record', () => {
 
   test('reading the trail status raises nothing', async () => {
     expect(await alertsFor(apiCall('cloudtrail', 'GetTrailStatus', outsider, {}))).toEqual([]);
+  });
+});
+
+describe('guardrails', () => {
+  test.each([
+    'UpdateGuardrail',
+    'DeleteGuardrail',
+    'PutEnforcedGuardrailConfiguration',
+    'DeleteEnforcedGuardrailConfiguration',
+  ])('bedrock:%s raises the guardrail alert', async (eventName) => {
+    expect(
+      await alertsFor(apiCall('bedrock', eventName, outsider, { guardrailIdentifier: 'gr0abc123def' })),
+    ).toEqual(['GuardrailChanges']);
+  });
+
+  test('applying or reading a guardrail raises nothing', async () => {
+    for (const eventName of ['ApplyGuardrail', 'GetGuardrail', 'CreateGuardrailVersion']) {
+      expect(
+        await alertsFor(apiCall('bedrock', eventName, outsider, { guardrailIdentifier: 'gr0abc123def' })),
+      ).toEqual([]);
+    }
   });
 });
 

@@ -186,7 +186,7 @@ describe('the alerts', () => {
     // Two pipelines' roles fill a second role-change rule, and their boundaries a second policy rule;
     // each pipeline's machinery has two rules, the task-token keys fill a second key rule, and the
     // alert topic and the alert rules have their own.
-    expect(Object.keys(rules)).toHaveLength(17);
+    expect(Object.keys(rules)).toHaveLength(18);
     for (const rule of Object.values<Json>(rules)) {
       expect(rule.Properties.Targets).toEqual([
         expect.objectContaining({
@@ -277,7 +277,7 @@ describe('with an organization trail', () => {
     expect(Object.keys(t.findResources('AWS::S3::Bucket'))).toHaveLength(5); // the registry's, the inference logs
     // Without the auditor, one policy-change rule holds every boundary; two pipelines' machinery adds
     // four rules, the task-token keys a second key rule, the alert topic and the alert rules one each.
-    t.resourceCountIs('AWS::Events::Rule', 16);
+    t.resourceCountIs('AWS::Events::Rule', 17);
     expect(o.control.auditTrail.organizationTrailArn).toBe(ORG_TRAIL);
   });
 
@@ -387,6 +387,7 @@ describe('role-change alerts and the region', () => {
       'A model customization call by anyone but a pipeline acting on an approved request',
       'A model deployment call (endpoints, provisioned throughput, custom model deployments) by anyone but a deployment pipeline',
       'A CloudTrail trail stopped, deleted or reconfigured',
+      "A Bedrock guardrail changed or deleted, or the account's enforcement of one",
       'An alert rule disabled, deleted, rewritten or retargeted (this one included)',
       "A change to the alert topic's policy, subscriptions or protection, or its deletion",
       "Bedrock model invocation logging changed or switched off by anyone but its stack's custom resource",

@@ -80,8 +80,15 @@ describe('expandActions', () => {
 describe('classifyActions', () => {
   const caps = (patterns: string[], options = {}) => classifyActions(patterns, options).capabilities;
 
-  test('bedrock:* holds every Bedrock capability', () => {
-    expect(caps(['bedrock:*'])).toEqual([CUSTOMIZATION, DEPLOYMENT, INFERENCE, READ, WEIGHTS_ACCESS]);
+  test('bedrock:* holds every Bedrock capability, and loosening guardrails', () => {
+    expect(caps(['bedrock:*'])).toEqual([
+      CUSTOMIZATION,
+      DEPLOYMENT,
+      INFERENCE,
+      PRIVILEGE_ADMIN,
+      READ,
+      WEIGHTS_ACCESS,
+    ]);
   });
 
   test('* holds every capability', () => {

@@ -40,6 +40,26 @@ const roleDetail = (name: string, actions: string[], extra: Json = {}) => ({
   Tags: [],
   ...extra,
 });
+/** A user whose inline policy invokes models. */
+const invokingUser = (name: string) => ({
+  UserName: name,
+  UserId: `AIDA${name.length}`,
+  Arn: `arn:aws:iam::${ACCOUNT}:user/${name}`,
+  Path: '/',
+  CreateDate: new Date(),
+  UserPolicyList: [
+    {
+      PolicyName: 'p',
+      PolicyDocument: encode({
+        Version: '2012-10-17',
+        Statement: [{ Effect: 'Allow', Action: 'bedrock:InvokeModel', Resource: '*' }],
+      }),
+    },
+  ],
+  AttachedManagedPolicies: [],
+  GroupList: [],
+  Tags: [],
+});
 const throttled = () => Object.assign(new Error('Rate exceeded'), { name: 'Throttling' });
 
 const iam = mockClient(IAMClient);
@@ -266,27 +286,7 @@ test("API keys to models: every user's, every page, for Bedrock; listing them de
   iam
     .on(GetAccountAuthorizationDetailsCommand)
     .resolves({
-      UserDetailList: [
-        {
-          UserName: 'BedrockAPIKey-a1',
-          UserId: 'AIDA1',
-          Arn: 'arn:aws:iam::123456789012:user/BedrockAPIKey-a1',
-          Path: '/',
-          CreateDate: new Date(),
-          UserPolicyList: [
-            {
-              PolicyName: 'p',
-              PolicyDocument: encode({
-                Version: '2012-10-17',
-                Statement: [{ Effect: 'Allow', Action: 'bedrock:InvokeModel', Resource: '*' }],
-              }),
-            },
-          ],
-          AttachedManagedPolicies: [],
-          GroupList: [],
-          Tags: [],
-        },
-      ],
+      UserDetailList: [invokingUser('BedrockAPIKey-a1')],
     })
     .on(ListServiceSpecificCredentialsCommand, {
       AllUsers: true,
@@ -345,27 +345,7 @@ test('an inactive API key alone is no long-lived credential', async () => {
   iam
     .on(GetAccountAuthorizationDetailsCommand)
     .resolves({
-      UserDetailList: [
-        {
-          UserName: 'k',
-          UserId: 'AIDA2',
-          Arn: 'arn:aws:iam::123456789012:user/k',
-          Path: '/',
-          CreateDate: new Date(),
-          UserPolicyList: [
-            {
-              PolicyName: 'p',
-              PolicyDocument: encode({
-                Version: '2012-10-17',
-                Statement: [{ Effect: 'Allow', Action: 'bedrock:InvokeModel', Resource: '*' }],
-              }),
-            },
-          ],
-          AttachedManagedPolicies: [],
-          GroupList: [],
-          Tags: [],
-        },
-      ],
+      UserDetailList: [invokingUser('k')],
     })
     .on(ListServiceSpecificCredentialsCommand)
     .resolves({

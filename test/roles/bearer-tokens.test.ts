@@ -157,6 +157,20 @@ describe('minting API keys is taking over an identity', () => {
     expect(found).toContain('ModelAccess-PrivilegeAdminMerge[inference+privilege-admin]');
   });
 
+  test('a role that invokes and may loosen a guardrail, or its enforcement, holds privilege administration', () => {
+    for (const action of ['bedrock:UpdateGuardrail', 'bedrock:DeleteEnforcedGuardrailConfiguration']) {
+      const found = violations((stack) => {
+        const role = new iam.Role(stack, 'Chat', {
+          assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+        });
+        role.addToPolicy(
+          new iam.PolicyStatement({ actions: ['bedrock:InvokeModel', action], resources: ['*'] }),
+        );
+      });
+      expect(found).toContain('ModelAccess-PrivilegeAdminMerge[inference+privilege-admin]');
+    }
+  });
+
   test('a user that invokes and may mint its own API key holds long-lived credentials', () => {
     const found = violations((stack) => {
       const user = new iam.User(stack, 'Analyst');

@@ -131,6 +131,11 @@ export class ResolvedTemplate {
     if (attribute === 'Name' || attribute === 'TableName') return name;
     if (attribute === 'TopicArn') return this.getAtt(name, 'Arn');
     if (attribute === 'FunctionUrl') return `https://${name.toLowerCase()}.lambda-url.${REGION}.on.aws/`;
+    // A Bedrock guardrail, and a published version of it.
+    if (attribute === 'GuardrailId') return name.toLowerCase();
+    if (attribute === 'GuardrailArn')
+      return `arn:aws:bedrock:${REGION}:${ACCOUNT}:guardrail/${name.toLowerCase()}`;
+    if (attribute === 'Version' && r.Type === 'AWS::Bedrock::GuardrailVersion') return '1';
     if (attribute !== 'Arn') throw new Error(`unsupported attribute ${name}.${attribute}`);
     const path = (r.Properties?.Path as string | undefined) ?? '/';
     switch (r.Type) {

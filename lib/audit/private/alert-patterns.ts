@@ -1,6 +1,7 @@
 import { Capability } from '../../capabilities/capability';
 import { catalogActions } from '../../capabilities/actions';
 import { SERVICE_CREDENTIAL_ACTIONS } from '../../capabilities/private/bearer-tokens';
+import { GUARDRAIL_CHANGE_ACTIONS } from '../../capabilities/private/guardrails';
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -247,6 +248,11 @@ export function iamChangesPattern(): Json {
   return apiCalls(['iam'], {
     eventName: [...ROLE_CHANGE_EVENTS, ...POLICY_CHANGE_EVENTS, ...SERVICE_CREDENTIAL_EVENTS],
   });
+}
+
+/** A guardrail changed or deleted, or the account's enforcement of one. */
+export function guardrailChangesPattern(): Json {
+  return apiCalls(['bedrock'], { eventName: GUARDRAIL_CHANGE_ACTIONS.map((a) => a.split(':')[1]) });
 }
 
 /** A service-specific credential created, reset or reactivated, for any user and any service. */

@@ -13,7 +13,7 @@ import {
   acknowledgeWildcardResource,
   XRAY_TAKES_ONLY_STAR,
 } from '../../private/compliance-findings';
-import { acceptRoleDependency } from '../../private/redundant-dependency';
+import { acceptRoleDependency } from '../../private/cfn-lint';
 import { confineServiceRole } from '../../private/service-trust';
 import { GovernanceMetric } from '../handlers/governance-metrics';
 import { RequestStatus } from '../handlers/request-record';
