@@ -560,6 +560,10 @@ describe('ModelAccessControl invocation logging and alarms', () => {
       const control = new ModelAccessControl(new Stack(app, 'Central'), 'Platform', {
         models: [TITAN],
         invokers: new iam.ServicePrincipal('lambda.amazonaws.com'),
+        guardrail: {
+          guardrailArn: 'arn:aws:bedrock:us-east-1:123456789012:guardrail/gr0central',
+          version: '2',
+        },
         invocationLogging,
       });
       app.synth();

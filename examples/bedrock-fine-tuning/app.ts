@@ -1,4 +1,5 @@
 import { App, CfnOutput, Duration, Stack, Validations } from 'aws-cdk-lib';
+import * as bedrock from 'aws-cdk-lib/aws-bedrock';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import {
   GovernanceDashboard,
@@ -26,11 +27,27 @@ export function buildApp(app = new App()): App {
   const titan = ModelTarget.bedrockFoundationModel('amazon.titan-text-express-v1');
   const llama = ModelTarget.bedrockFoundationModel('meta.llama3-1-8b-instruct-v1:0');
 
+  // The chat service's prompts and answers are screened: every invocation must apply this
+  // guardrail's published version.
+  const guardrail = new bedrock.CfnGuardrail(stack, 'ChatGuardrail', {
+    name: 'chat-service',
+    blockedInputMessaging: 'Sorry, I cannot help with that.',
+    blockedOutputsMessaging: 'Sorry, I cannot answer that.',
+    contentPolicyConfig: {
+      filtersConfig: [{ type: 'PROMPT_ATTACK', inputStrength: 'HIGH', outputStrength: 'NONE' }],
+    },
+    sensitiveInformationPolicyConfig: { piiEntitiesConfig: [{ type: 'EMAIL', action: 'ANONYMIZE' }] },
+  });
+  const published = new bedrock.CfnGuardrailVersion(stack, 'ChatGuardrailVersion', {
+    guardrailIdentifier: guardrail.attrGuardrailId,
+  });
+
   const control = new ModelAccessControl(stack, 'ModelAccess', {
     models: [titan, llama],
     readers: people('analyst'),
     invokers: new iam.ServicePrincipal('lambda.amazonaws.com'),
     inferenceConditions: { sourceVpcEndpoints: ['vpce-0a1b2c3d4e5f60718'] },
+    guardrail: { guardrailArn: guardrail.attrGuardrailArn, version: published.attrVersion },
     customizationRequesters: people('ml-engineer'),
     approvers: people('ml-lead'),
     baseModels: [titan, llama],

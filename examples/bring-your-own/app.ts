@@ -30,6 +30,11 @@ export function buildApp(app = new App()): App {
     models: [claude],
     readers: permissionSet('MlAnalyst'),
     invokers: new iam.ServicePrincipal('lambda.amazonaws.com'),
+    // The organization's guardrail, published by the platform team: every invocation applies it.
+    guardrail: {
+      guardrailArn: 'arn:aws:bedrock:us-east-1:111122223333:guardrail/ab12cd34ef56',
+      version: '3',
+    },
     customizationRequesters: permissionSet('MlEngineer'),
     approvers: permissionSet('MlLead'),
     baseModels: [ModelTarget.bedrockFoundationModel('amazon.titan-text-express-v1')],

@@ -60,6 +60,11 @@ export class AppTeamStack extends Stack {
       roleName: 'chatbot-inference',
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
       targets: [HAIKU],
+      // The chatbot applies the guardrail the platform team published, on every invocation.
+      guardrail: {
+        guardrailArn: 'arn:aws:bedrock:us-east-1:111122223333:guardrail/ab12cd34ef56',
+        version: '3',
+      },
     });
     this.analysts = new ModelReadRole(this, 'Analysts', {
       roleName: 'chatbot-analysts',

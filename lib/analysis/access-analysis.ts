@@ -20,6 +20,7 @@ import {
 } from '../capabilities/catalog';
 import { actionPatternProblem } from '../capabilities/actions';
 import { mergedPairs } from '../capabilities/merge';
+import { GUARDED_INVOCATIONS, GUARDRAIL_KEY } from '../capabilities/private/guardrails';
 import {
   BEARER_TOKEN_ACTIONS,
   SERVICE_CREDENTIAL_ACTIONS,
@@ -541,6 +542,29 @@ export class AccessAnalysis {
     // An API key for Bedrock (or any service-specific credential) is as long-lived as an access key.
     if (SERVICE_CREDENTIAL_ACTIONS.some(mayOnItself)) return 'may-create-service-specific-credential';
     return undefined;
+  }
+
+  /**
+   * The Bedrock invocations (`bedrock:InvokeModel`, `InvokeModelWithResponseStream`: Converse
+   * included) the principal may make without applying a guardrail: granted by a statement with no
+   * condition on `bedrock:GuardrailIdentifier`, and denied by none that tests that key.
+   */
+  public unguardedInvocations(id: string): string[] {
+    const effective = this.effective.get(id);
+    if (!effective) return [];
+    const testsGuardrail = (s: Statement) =>
+      Object.values<Json>(s.condition ?? {}).some((block) =>
+        Object.keys(block ?? {}).some((key) => key.toLowerCase() === GUARDRAIL_KEY.toLowerCase()),
+      );
+    const denies = [...effective.statements, ...(effective.boundary ?? [])].filter(
+      (s) => s.effect === 'Deny' && testsGuardrail(s),
+    );
+    return GUARDED_INVOCATIONS.filter(
+      (action) =>
+        this.grantsAnywhere(id, action) &&
+        !denies.some((d) => holdsAction(d, action)) &&
+        effective.allows.some((s) => holdsAction(s, action) && !testsGuardrail(s)),
+    );
   }
 
   /**

@@ -4,6 +4,7 @@ import { Construct } from 'constructs';
 import { catalogActions } from '../capabilities/actions';
 import { Capability } from '../capabilities/capability';
 import { BEARER_TOKEN_ACTIONS } from '../capabilities/private/bearer-tokens';
+import { GUARDRAIL_KEY } from '../capabilities/private/guardrails';
 import { actionConditionKeys } from '../capabilities/private/iam-data';
 import { CapabilityRole, CapabilityRoleProps } from './capability-role';
 import { StatementSpec } from './private/policy-packing-spec';
@@ -42,8 +43,6 @@ export interface ModelInferenceRoleProps extends CapabilityRoleProps {
   readonly guardrail?: InferenceGuardrail;
 }
 
-/** The condition key Bedrock sets to the guardrail a request applies (`<guardrail ARN>:<version>`). */
-const GUARDRAIL_KEY = 'bedrock:GuardrailIdentifier';
 const BEDROCK_SERVICES = ['bedrock', 'bedrock-mantle', 'aws-external-anthropic'];
 
 /**

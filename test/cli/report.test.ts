@@ -32,10 +32,16 @@ const LOGGING = {
 };
 
 /** A chat role that also customizes, a clean invoker, and a user who reaches an inference role through a customizer. */
+/** Invoking Bedrock only with a guardrail applied, as ModelInferenceRole's guardrail requires. */
+const guardedInvoke = allow('bedrock:InvokeModel', '*', {
+  Condition: {
+    StringEquals: { 'bedrock:GuardrailIdentifier': 'arn:aws:bedrock:us-east-1:123456789012:guardrail/g1:1' },
+  },
+});
 const MERGED = template({
   ...LOGGING,
   ChatBackend: role([doc(allow(['bedrock:InvokeModel', 'bedrock:CreateModelCustomizationJob']))]),
-  Invoker: role([doc(allow('bedrock:InvokeModel'))], { AssumeRolePolicyDocument: jobTrust('chat') }),
+  Invoker: role([doc(guardedInvoke)], { AssumeRolePolicyDocument: jobTrust('chat') }),
   // The account trusts its identities' own policies: the analyst may assume the customizer.
   Tuner: role(
     [
@@ -339,8 +345,8 @@ describe('model-access report on a cloud assembly with stages', () => {
       emptyStacks: 2,
       principals: 1,
       mergedPrincipals: 1,
-      // Advisory: customization outside a pipeline, and Bedrock inference with no invocation logging.
-      findings: { fatal: 1, warning: 2 },
+      // Advisory: customization outside a pipeline, Bedrock inference with no invocation logging nor guardrail.
+      findings: { fatal: 1, warning: 3 },
       acknowledged: 0,
     });
     expect(backend.findings).toContainEqual(
@@ -360,7 +366,7 @@ describe('model-access report on a cloud assembly with stages', () => {
         '',
         '- 3 stack(s) read (2 empty): TopLevel (empty), Prod/Backend (Prod-Backend), Prod/Empty (Prod-Empty) (empty)',
         '- 1 principal(s), 1 of them merged identities',
-        '- findings: 1 fatal, 0 error, 2 warning; 0 acknowledged',
+        '- findings: 1 fatal, 0 error, 3 warning; 0 acknowledged',
       ].join('\n'),
     );
     expect(stdout).toMatch(/## Prod\/Backend \(Prod-Backend\)\n\n### Who can do what/);
@@ -386,6 +392,7 @@ test('a merged identity stays a finding even where the app acknowledged it: revi
     'ModelAccess-MergedCapabilities[inference+customization]',
     'ModelAccess-CustomizationOutsidePipeline',
     'ModelAccess-InferenceWithoutInvocationLogging',
+    'ModelAccess-InferenceWithoutGuardrail',
   ])
     Validations.of(legacy).acknowledge({
       id: `ModelAccess::${id}`,
@@ -403,6 +410,7 @@ test('a merged identity stays a finding even where the app acknowledged it: revi
   expect(report.stacks[0].acknowledged.map((a) => [a.rule, a.reason])).toEqual([
     ['ModelAccess-CustomizationOutsidePipeline', 'Legacy batch role, split in Q3 (TICKET-7).'],
     ['ModelAccess-InferenceWithoutInvocationLogging', 'Legacy batch role, split in Q3 (TICKET-7).'],
+    ['ModelAccess-InferenceWithoutGuardrail', 'Legacy batch role, split in Q3 (TICKET-7).'],
   ]);
 });
 

@@ -2,6 +2,7 @@ import { MODEL_ACCESS_RULES } from '../../lib';
 import {
   accountTrust,
   allow,
+  deny,
   bucket,
   doc,
   protectedBucket,
@@ -225,6 +226,36 @@ const FIXTURES: Record<string, { nonCompliant: Json; compliant: Json }> = {
     compliant: template({
       R: role([doc(invoke)]),
       Logs: role([doc(allow('bedrock:CallWithBearerToken'))]),
+    }),
+  },
+  InferenceWithoutGuardrail: {
+    nonCompliant: template({ R: role([doc(invoke)]) }),
+    compliant: template({
+      // Granted only with the guardrail, or denied without it, or no Bedrock invocation at all.
+      Granted: role([
+        doc(
+          allow('bedrock:InvokeModel', '*', {
+            Condition: {
+              StringEquals: {
+                'bedrock:GuardrailIdentifier': 'arn:aws:bedrock:us-east-1:123456789012:guardrail/g1:1',
+              },
+            },
+          }),
+        ),
+      ]),
+      Denied: role([
+        doc(
+          allow(['bedrock:InvokeModel', 'bedrock:InvokeModelWithResponseStream']),
+          deny(['bedrock:InvokeModel', 'bedrock:InvokeModelWithResponseStream'], '*', {
+            Condition: {
+              StringNotEquals: {
+                'bedrock:GuardrailIdentifier': 'arn:aws:bedrock:us-east-1:123456789012:guardrail/g1:1',
+              },
+            },
+          }),
+        ),
+      ]),
+      Endpoint: role([doc(allow('sagemaker:InvokeEndpoint'))]),
     }),
   },
   UnpinnedParticipants: {

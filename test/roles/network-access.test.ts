@@ -32,6 +32,9 @@ const SCAFFOLD_FINDINGS: Record<string, string[]> = {
  * A VPC with the model runtimes' endpoints for a service, an inference role held
  * to them, and, unless only what a user would deploy is wanted, an administrator.
  */
+/** The guardrail the invoker must apply. */
+const GUARDRAIL = `arn:aws:bedrock:us-east-1:${ACCOUNT}:guardrail/gr0net`;
+
 function build(app: App, withAdmin = true) {
   const stack = new Stack(app, 'Network');
   const vpc = new ec2.Vpc(stack, 'Vpc', {
@@ -52,6 +55,8 @@ function build(app: App, withAdmin = true) {
       ModelTarget.sagemakerEndpoint('fraud-detector'),
     ],
     conditions: { sourceVpcEndpoints: access.endpointIds },
+    // And screened, as the pack advises for Bedrock inference.
+    guardrail: { guardrailArn: GUARDRAIL, version: '1' },
   });
   // What is asked through the endpoints is logged, as the pack advises for Bedrock inference.
   new ModelInvocationLogging(stack, 'InvocationLogging');
@@ -104,7 +109,13 @@ function invoke(
     vpcEndpointPolicy: through >= 0 ? endpointPolicy(through) : undefined,
     context: {
       ...(through >= 0 ? { 'aws:SourceVpce': vpce(through) } : {}),
-      ...(role === 'invoker' ? { 'aws:PrincipalTag/model-access:capability': 'inference' } : {}),
+      // The invoker applies the guardrail its role requires.
+      ...(role === 'invoker'
+        ? {
+            'aws:PrincipalTag/model-access:capability': 'inference',
+            'bedrock:GuardrailIdentifier': `${GUARDRAIL}:1`,
+          }
+        : {}),
       ...extra,
     },
   });

@@ -6,6 +6,7 @@ import { LongLivedCredentials } from './long-lived-credentials';
 import { MergeThroughTrust } from './merge-through-trust';
 import { MergedCapabilities } from './merged-capabilities';
 import { InferenceLogAccessMerge } from './inference-log-access-merge';
+import { InferenceWithoutGuardrail } from './inference-without-guardrail';
 import { InferenceWithoutInvocationLogging } from './inference-without-invocation-logging';
 import { DecidedAtDeploy } from './decided-at-deploy';
 import { CustomizationOutsidePipeline, DeploymentOutsidePipeline } from './outside-pipeline';
@@ -43,6 +44,7 @@ export const MODEL_ACCESS_RULES: readonly IModelAccessRule[] = [
   RegistryBucketProtection,
   RegistryWithoutTrail,
   InferenceWithoutInvocationLogging,
+  InferenceWithoutGuardrail,
   CapabilityRoleLimits,
   UnknownPermissions,
 ];
