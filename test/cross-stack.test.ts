@@ -82,13 +82,20 @@ test("the request handler counts the engineers' sessions as people, by the role'
 test("the chatbot invokes its model through the inference profile, and nothing reads the platform's weights for it", async () => {
   const profile = `arn:aws:bedrock:${REGION}:${ACCOUNT}:inference-profile/us.anthropic.claude-3-haiku-20240307-v1:0`;
   const haiku = 'arn:aws:bedrock:us-west-2::foundation-model/anthropic.claude-3-haiku-20240307-v1:0';
-  expect(await can(team.chatbot, 'bedrock:InvokeModel', profile)).toBe('Allowed');
+  // The chatbot applies the guardrail its role requires (examples/platform-and-app-team).
+  const guarded = {
+    'bedrock:GuardrailIdentifier': 'arn:aws:bedrock:us-east-1:111122223333:guardrail/ab12cd34ef56:3',
+  };
+  expect(await can(team.chatbot, 'bedrock:InvokeModel', profile, undefined, guarded)).toBe('Allowed');
   expect(
     await can(team.chatbot, 'bedrock:InvokeModel', haiku, undefined, {
+      ...guarded,
       'bedrock:InferenceProfileArn': profile,
     }),
   ).toBe('Allowed');
-  expect(await can(team.chatbot, 'bedrock:InvokeModel', haiku)).not.toBe('Allowed');
+  expect(await can(team.chatbot, 'bedrock:InvokeModel', haiku, undefined, guarded)).not.toBe('Allowed');
+  // Without the guardrail, not even through the profile.
+  expect(await can(team.chatbot, 'bedrock:InvokeModel', profile)).toBe('ExplicitlyDenied');
   expect(await s3(team.chatbot, 's3:GetObject', registry.modelArtifactsBucket)).not.toBe('Allowed');
 });
 
