@@ -20,10 +20,22 @@ const FLAGS = [
 ];
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'report-html-'));
-// The app logs invocations (as ModelInvocationLogging does), so the clean invoker has no finding.
+// The app logs invocations (as ModelInvocationLogging does) and the invoker applies a guardrail, so
+// the clean invoker has no finding.
 const MERGED = template({
   ChatBackend: role([doc(allow(['bedrock:InvokeModel', 'bedrock:CreateModelCustomizationJob']))]),
-  Invoker: role([doc(allow('bedrock:InvokeModel'))]),
+  // Clean: it invokes only with a guardrail applied, as ModelInferenceRole's guardrail requires.
+  Invoker: role([
+    doc(
+      allow('bedrock:InvokeModel', '*', {
+        Condition: {
+          StringEquals: {
+            'bedrock:GuardrailIdentifier': 'arn:aws:bedrock:us-east-1:123456789012:guardrail/g1:1',
+          },
+        },
+      }),
+    ),
+  ]),
   InvocationLogging: {
     Type: 'Custom::ModelInvocationLogging',
     Properties: { ServiceToken: 'arn:aws:lambda:us-east-1:123456789012:function:logging' },
