@@ -25,7 +25,7 @@ import {
   BEARER_TOKEN_ACTIONS,
   SERVICE_CREDENTIAL_ACTIONS,
   SERVICE_CREDENTIALS_METADATA,
-} from '../capabilities/private/bearer-tokens';
+} from '../capabilities/private/api-keys';
 import { actionResourceTypes, resourceArnPatterns } from '../capabilities/private/iam-data';
 import { scalar } from '../private/intrinsics';
 import { RECORD_PREFIXES } from '../capabilities/private/gate-machinery';

@@ -4,7 +4,7 @@ import {
   PIPELINE_FUNCTIONS,
   PIPELINE_STATE_MACHINES,
 } from './private/gate-machinery';
-import { SERVICE_CREDENTIAL_ACTIONS } from './private/bearer-tokens';
+import { SERVICE_CREDENTIAL_ACTIONS } from './private/api-keys';
 import { GUARDRAIL_CHANGE_ACTIONS } from './private/guardrails';
 
 /**

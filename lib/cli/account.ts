@@ -10,10 +10,7 @@ import {
 import { BedrockClient, GetModelInvocationLoggingConfigurationCommand } from '@aws-sdk/client-bedrock';
 import { GetBucketTaggingCommand, S3Client } from '@aws-sdk/client-s3';
 import { TAG_CAPABILITY, TAG_DATA_CLASS } from '../capabilities/capability';
-import {
-  MODEL_CREDENTIAL_SERVICES,
-  SERVICE_CREDENTIALS_METADATA,
-} from '../capabilities/private/bearer-tokens';
+import { MODEL_CREDENTIAL_SERVICES, SERVICE_CREDENTIALS_METADATA } from '../capabilities/private/api-keys';
 import { INVOCATION_LOGGING_RESOURCE_TYPE } from '../private/invocation-logging-resource';
 import { ARN_METADATA, StackInput } from './report';
 

@@ -10,7 +10,7 @@ import { GIVEN_TEMPLATES } from '../nag/private/given-templates';
 import { unknownTypeProblem } from '../analysis/private/resource-types';
 import { MODEL_ACCESS_RULES } from '../nag/rules';
 import { list, nagName } from '../private/intrinsics';
-import { SERVICE_CREDENTIALS_METADATA } from '../capabilities/private/bearer-tokens';
+import { SERVICE_CREDENTIALS_METADATA } from '../capabilities/private/api-keys';
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 

@@ -6,7 +6,7 @@ import { acknowledgeWildcardResource } from '../private/compliance-findings';
 import { catalogActions } from '../capabilities/actions';
 import { capabilityDenies, MODEL_SERVICES, WORKLOAD_SUPPORT_ACTIONS } from './private/capability-policy';
 import { checkedCapability } from '../capabilities/private/checked';
-import { BEARER_TOKEN_ACTIONS } from '../capabilities/private/bearer-tokens';
+import { BEARER_TOKEN_ACTIONS } from '../capabilities/private/api-keys';
 import { acceptNewerActions } from '../private/cfn-lint';
 
 /** Options of a capability boundary. */

@@ -3,9 +3,8 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { catalogActions } from '../capabilities/actions';
 import { Capability } from '../capabilities/capability';
-import { BEARER_TOKEN_ACTIONS } from '../capabilities/private/bearer-tokens';
-import { GUARDRAIL_KEY } from '../capabilities/private/guardrails';
-import { actionConditionKeys } from '../capabilities/private/iam-data';
+import { BEARER_TOKEN_ACTIONS } from '../capabilities/private/api-keys';
+import { GUARDED_INVOCATIONS, GUARDRAIL_KEY } from '../capabilities/private/guardrails';
 import { CapabilityRole, CapabilityRoleProps } from './capability-role';
 import { StatementSpec } from './private/policy-packing-spec';
 
@@ -63,7 +62,7 @@ export class ModelInferenceRole extends CapabilityRole {
       const bedrock = catalogActions(Capability.INFERENCE).filter((a) =>
         BEDROCK_SERVICES.includes(a.split(':')[0]),
       );
-      const named = bedrock.filter((a) => actionConditionKeys(a).includes(GUARDRAIL_KEY));
+      const named = [...GUARDED_INVOCATIONS];
       denies.push(
         new iam.PolicyStatement({
           sid: 'DenyInferenceWithoutGuardrail',

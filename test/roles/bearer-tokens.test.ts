@@ -8,7 +8,7 @@ import {
   ModelInferenceRole,
   ModelRegistry,
 } from '../../lib';
-import { BEARER_TOKEN_ACTIONS } from '../../lib/capabilities/private/bearer-tokens';
+import { BEARER_TOKEN_ACTIONS } from '../../lib/capabilities/private/api-keys';
 import { buildFixture, targets } from './fixture';
 
 const ADMINISTRATOR_ACCESS = {

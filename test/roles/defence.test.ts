@@ -1,8 +1,5 @@
 import { TAG_DATA_CLASS } from '../../lib';
-import {
-  BEARER_TOKEN_ACTIONS,
-  SERVICE_CREDENTIAL_ACTIONS,
-} from '../../lib/capabilities/private/bearer-tokens';
+import { BEARER_TOKEN_ACTIONS, SERVICE_CREDENTIAL_ACTIONS } from '../../lib/capabilities/private/api-keys';
 import { ACCOUNT } from '../support/template';
 import { ARN, buildFixture, RequestOptions, threeRoles } from './fixture';
 

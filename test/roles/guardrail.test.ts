@@ -1,7 +1,9 @@
 import { App, Stack } from 'aws-cdk-lib';
 import * as bedrock from 'aws-cdk-lib/aws-bedrock';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { ModelAccessControl, ModelInferenceRole } from '../../lib';
+import { Capability, catalogActions, ModelAccessControl, ModelInferenceRole } from '../../lib';
+import { GUARDED_INVOCATIONS, GUARDRAIL_KEY } from '../../lib/capabilities/private/guardrails';
+import { actionConditionKeys } from '../../lib/capabilities/private/iam-data';
 import { ACCOUNT } from '../support/template';
 import { ARN, buildFixture, targets } from './fixture';
 
@@ -113,4 +115,13 @@ describe('the guardrail given', () => {
         }),
     ).toThrow(/^ModelAccessControl: guardrail is for the invokers' role, and there are no invokers/);
   });
+});
+
+test("the invocations a guardrail condition reaches are those of Bedrock's inference calls that take bedrock:GuardrailIdentifier, per the Service Authorization Reference", () => {
+  const bedrock = catalogActions(Capability.INFERENCE).filter((a) =>
+    ['bedrock', 'bedrock-mantle', 'aws-external-anthropic'].includes(a.split(':')[0]),
+  );
+  expect(bedrock.filter((a) => actionConditionKeys(a).includes(GUARDRAIL_KEY)).sort()).toEqual(
+    [...GUARDED_INVOCATIONS].sort(),
+  );
 });

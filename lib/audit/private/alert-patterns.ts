@@ -1,6 +1,6 @@
 import { Capability } from '../../capabilities/capability';
 import { catalogActions } from '../../capabilities/actions';
-import { SERVICE_CREDENTIAL_ACTIONS } from '../../capabilities/private/bearer-tokens';
+import { SERVICE_CREDENTIAL_ACTIONS } from '../../capabilities/private/api-keys';
 import { GUARDRAIL_CHANGE_ACTIONS } from '../../capabilities/private/guardrails';
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any

@@ -16,7 +16,7 @@ import {
   RECORD_PREFIXES,
 } from '../../capabilities/private/gate-machinery';
 import { GUARDED_DELETE_ACTIONS, GUARDED_WRITE_ACTIONS } from '../../private/registry-writes';
-import { BEARER_TOKEN_ACTIONS } from '../../capabilities/private/bearer-tokens';
+import { BEARER_TOKEN_ACTIONS } from '../../capabilities/private/api-keys';
 
 /**
  * Registry data a role of `capability` must never read. A customization job's service role reads

@@ -1,4 +1,9 @@
 /**
+ * Facts about API keys to models, long-term (service-specific credentials) and short-term (bearer
+ * tokens), in one place for the catalog, the boundaries, the analysis, the audit and the alerts.
+ */
+
+/**
  * The actions that let a principal's bearer tokens stand for it: a short-term API key for Bedrock
  * (and its `bedrock-mantle` and Claude on AWS endpoints) or SageMaker is a token its creator signs
  * with its own credentials, which anyone who holds the token uses with the creator's rights for up to
