@@ -60,6 +60,39 @@ describe.each<References>(['weak', 'strong'])('with %s cross-stack references', 
     expect(fatal(a)).toEqual(['ModelAccess-MergedCapabilities@Platform/Tuner/Resource']);
   });
 
+  test("a policy of another stack on the platform's role imported by its ARN (fromRoleArn) merges it", () => {
+    // CDK names the role by splitting the referenced ARN: Fn::Select 1 of Fn::Split '/' of Fn::Select 5 of Fn::Split ':'.
+    const a = app(references);
+    const platform = new Stack(a, 'Platform', { env: ACCOUNT });
+    const role = tuner(platform);
+    const team = new Stack(a, 'Team', { env: ACCOUNT });
+    iam.Role.fromRoleArn(team, 'ByArn', role.roleArn).addToPrincipalPolicy(INVOKE);
+    expect(fatal(a)).toEqual(['ModelAccess-MergedCapabilities@Platform/Tuner/Resource']);
+  });
+
+  test('a role with a path imported by its ARN names the first part of the path, as CloudFormation splits it', () => {
+    const a = app(references);
+    const platform = new Stack(a, 'Platform', { env: ACCOUNT });
+    const role = tuner(platform, { path: '/ml/' });
+    const team = new Stack(a, 'Team', { env: ACCOUNT });
+    iam.Role.fromRoleArn(team, 'ByArn', role.roleArn).addToPrincipalPolicy(INVOKE);
+    expect(fatal(a)).toEqual([]);
+    const pack = new ModelAccessChecks(a);
+    pack.validateScope(a);
+    const imported = pack._analysisOf(team)!.analysis.principals.filter((p) => p.external);
+    expect(imported.map((p) => `${p.type} ${p.name}`)).toEqual(['AWS::IAM::Role ml']);
+  });
+
+  test("a user of another stack imported by its ARN (fromUserArn) is the platform's user", () => {
+    const a = app(references);
+    const platform = new Stack(a, 'Platform', { env: ACCOUNT });
+    const user = new iam.User(platform, 'Person');
+    user.addToPolicy(TUNE);
+    const team = new Stack(a, 'Team', { env: ACCOUNT });
+    iam.User.fromUserArn(team, 'ByArn', user.userArn).addToPrincipalPolicy(INVOKE);
+    expect(fatal(a)).toEqual(['ModelAccess-MergedCapabilities@Platform/Person/Resource']);
+  });
+
   test("a role chain whose first hop is in another stack reaches the other stack's role", () => {
     const a = app(references);
     const platform = new Stack(a, 'Platform', { env: ACCOUNT });
@@ -195,6 +228,88 @@ describe('model-access report on an app of plain templates', () => {
     const report = buildReport('test', [{ name: 'Team', stackName: 'team', template: team }]);
     expect(report.stacks[0].principals.map((r) => [r.id, Object.keys(r.cells)])).toEqual([
       ['role:${StackOutput:platform/TunerName}', ['inference']],
+    ]);
+  });
+});
+
+describe("a name taken from a role's ARN by Fn::Select and Fn::Split", () => {
+  const tuner = {
+    Type: 'AWS::IAM::Role',
+    Properties: {
+      AssumeRolePolicyDocument: {
+        Statement: [
+          { Effect: 'Allow', Action: 'sts:AssumeRole', Principal: { Service: 'lambda.amazonaws.com' } },
+        ],
+      },
+      Policies: [{ PolicyName: 'tune', PolicyDocument: { Statement: [TUNE.toStatementJson()] } }],
+    },
+  };
+  const split = (separator: string, index: number, source: unknown) => ({
+    'Fn::Select': [index, { 'Fn::Split': [separator, source] }],
+  });
+  /** Who holds inference: the stack's principals' ids and capabilities, with the imported ones. */
+  const holders = (roles: unknown) => {
+    const analysis = AccessAnalysis.fromApp([
+      {
+        name: 'Platform',
+        template: {
+          Resources: { Tuner: tuner },
+          Outputs: {
+            Arn: { Value: { 'Fn::GetAtt': ['Tuner', 'Arn'] }, Export: { Name: 'tuner-arn' } },
+            Name: { Value: { Ref: 'Tuner' }, Export: { Name: 'tuner-name' } },
+          },
+        },
+      },
+      {
+        name: 'Team',
+        template: {
+          Parameters: { Arn: { Type: 'String' } },
+          Resources: {
+            Invoke: {
+              Type: 'AWS::IAM::Policy',
+              Properties: {
+                PolicyName: 'invoke',
+                PolicyDocument: { Statement: [INVOKE.toStatementJson()] },
+                Roles: [roles],
+              },
+            },
+          },
+        },
+      },
+    ]);
+    return analysis.principals.filter((p) => p.capabilities.includes('inference')).map((p) => p.id);
+  };
+  const imported = { 'Fn::ImportValue': 'tuner-arn' };
+
+  test('is the role itself, as CloudFormation splits the ARN (one merged identity)', () => {
+    expect(holders(split('/', 1, split(':', 5, imported)))).toEqual(['Platform/Tuner']);
+    expect(holders(split(':role/', 1, imported))).toEqual(['Platform/Tuner']);
+    // A separator across two parts of a join.
+    const name = { 'Fn::ImportValue': 'tuner-name' };
+    expect(holders(split(':role/', 1, { 'Fn::Join': ['', ['a:r', 'ole/', name]] }))).toEqual([
+      'Platform/Tuner',
+    ]);
+  });
+
+  test('another element of the ARN names another role, not the platform one', () => {
+    expect(holders(split('/', 0, split(':', 5, imported)))).toEqual(['role:role']);
+  });
+
+  test('a separator that a name could hold, or could span a name, is not split', () => {
+    // `-` may be inside the role's name; `:aws/` could hold the partition between `:` and `/`.
+    expect(holders(split('-', 1, imported))).toEqual(['role:${Platform/Tuner.Arn split "-"[1]}']);
+    // The account may end in 1, the name start with T: the separator may start or end inside them.
+    expect(holders(split(':role/T', 0, imported))).toEqual(['role:${Platform/Tuner.Arn split ":role/T"[0]}']);
+    expect(holders(split('1:role/', 0, imported))).toEqual(['role:${Platform/Tuner.Arn split "1:role/"[0]}']);
+    const around = { 'Fn::Join': ['', ['a:', { Ref: 'AWS::Partition' }, '/', imported]] };
+    expect(holders(split(':aws/', 0, around))).toEqual([
+      'role:${a:AWS::Partition/Platform/Tuner.Arn split ":aws/"[0]}',
+    ]);
+  });
+
+  test("a parameter's value is not split (it may hold any separator)", () => {
+    expect(holders(split('/', 1, split(':', 5, { Ref: 'Arn' })))).toEqual([
+      'role:${Team/Arn split ":"[5] split "/"[1]}',
     ]);
   });
 });

@@ -3,6 +3,79 @@ import { GENERATED_BY, inlineJson, withIndirectPolicies } from './indirect-polic
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
+/** Pseudo parameters whose values hold no `:` or `/`. */
+const SEPARATOR_FREE_PSEUDO = new Set(['AWS::Partition', 'AWS::AccountId', 'AWS::Region', 'AWS::URLSuffix']);
+/** Types whose `Ref` (their name) holds no `:` or `/`. */
+const SEPARATOR_FREE_NAMES = new Set([
+  'AWS::IAM::Role',
+  'AWS::IAM::User',
+  'AWS::IAM::Group',
+  'AWS::S3::Bucket',
+]);
+/** The types whose `Arn` ends in their name: IAM's, after the kind and path, and buckets. */
+const ARN_OF_NAME: Record<string, 'role' | 'user' | 'group' | 's3' | undefined> = {
+  'AWS::IAM::Role': 'role',
+  'AWS::IAM::User': 'user',
+  'AWS::IAM::Group': 'group',
+  'AWS::S3::Bucket': 's3',
+};
+
+/** A character a reference's value may hold (`separable`'s references: names, partitions, accounts). */
+const NAME_CHARACTER = /[\w+=,.@-]/;
+
+/**
+ * Text and references split as `Fn::Split` splits their value, where that is certain: the
+ * separator starts and ends with a character no reference's value holds (`:` or `/`), and no
+ * occurrence could hold a whole reference (`:` + value + `/` around one). Undefined otherwise,
+ * and where nothing is a reference (the resolver splits plain text itself).
+ */
+function splitTokens(tokens: Json[], separator: string): Json[][] | undefined {
+  if (
+    !separator ||
+    NAME_CHARACTER.test(separator[0]) ||
+    NAME_CHARACTER.test(separator[separator.length - 1])
+  ) {
+    return undefined;
+  }
+  // Adjacent text as one text, so a separator across two parts of a join is found.
+  const merged: Json[] = [];
+  for (const t of tokens) {
+    if (typeof t === 'string' && typeof merged[merged.length - 1] === 'string')
+      merged[merged.length - 1] += t;
+    else merged.push(t);
+  }
+  if (merged.every((t) => typeof t === 'string')) return undefined;
+  for (let i = 0; i < merged.length; i++) {
+    if (typeof merged[i] === 'string') continue;
+    const before = typeof merged[i - 1] === 'string' ? merged[i - 1] : '';
+    const after = typeof merged[i + 1] === 'string' ? merged[i + 1] : '';
+    for (let p = 1; p < separator.length; p++) {
+      for (let q = p + 1; q < separator.length; q++) {
+        const middle = separator.slice(p, q);
+        if (
+          [...middle].every((c) => NAME_CHARACTER.test(c)) &&
+          before.endsWith(separator.slice(0, p)) &&
+          after.startsWith(separator.slice(q))
+        ) {
+          return undefined;
+        }
+      }
+    }
+  }
+  const elements: Json[][] = [[]];
+  for (const token of merged) {
+    if (typeof token !== 'string') {
+      elements[elements.length - 1].push(token);
+      continue;
+    }
+    token.split(separator).forEach((text, i) => {
+      if (i > 0) elements.push([]);
+      if (text) elements[elements.length - 1].push(text);
+    });
+  }
+  return elements;
+}
+
 /** Metadata of an app's template whose stacks all fix their account. */
 const KNOWN_ACCOUNT = 'model-access:known-account';
 // Module-private, and exported below: ts-jest reads an exported const of a module inside the
@@ -244,6 +317,10 @@ export function appTemplate(given: readonly StackTemplate[]): Json {
         }
         case 'Fn::GetStackOutput':
           return stackOutput(arg) ?? value;
+        case 'Fn::Select': {
+          const rewritten = rewriteArguments(stack, arg);
+          return selectFromArn(rewritten) ?? { [key]: rewritten };
+        }
         default:
           // An intrinsic's arguments are one value each, never a list of choices.
           if (key.startsWith('Fn::')) return { [key]: rewriteArguments(stack, arg) };
@@ -278,6 +355,65 @@ export function appTemplate(given: readonly StackTemplate[]): Json {
       : value && typeof value === 'object' && !Array.isArray(value) && !isIntrinsic(value)
         ? Object.fromEntries(Object.entries<Json>(value).map(([k, v]) => [k, listed(stack, v)]))
         : ((alts) => (alts.length === 1 ? alts[0] : alts))(alternatives(stack, value));
+
+  /**
+   * A value as text and the references in it, where those references can hold no separator an
+   * ARN is split by (a partition, an account, the name of a role, user, group or bucket), so it
+   * can be split as CloudFormation would split its value: `Fn::GetAtt Role.Arn` is
+   * `arn:${AWS::Partition}:iam::${AWS::AccountId}:role<path>${Role}`. Undefined for anything else.
+   */
+  const separable = (value: Json): Json[] | undefined => {
+    if (typeof value === 'string') return [value];
+    if (!value || typeof value !== 'object' || Array.isArray(value)) return undefined;
+    const ref = value.Ref;
+    if (Object.keys(value).length === 1 && typeof ref === 'string') {
+      return SEPARATOR_FREE_PSEUDO.has(ref) || SEPARATOR_FREE_NAMES.has(typeOf.get(ref) ?? '')
+        ? [value]
+        : undefined;
+    }
+    const join = value['Fn::Join'];
+    if (Array.isArray(join) && join[0] === '' && Array.isArray(join[1])) {
+      const parts = join[1].map(separable);
+      return parts.every((p: Json[] | undefined) => p !== undefined) ? parts.flat() : undefined;
+    }
+    const [id, attribute] = Array.isArray(value['Fn::GetAtt']) ? value['Fn::GetAtt'] : [];
+    const kind = ARN_OF_NAME[typeOf.get(id) ?? ''];
+    if (attribute !== 'Arn' || !kind) return undefined;
+    if (kind === 's3') return ['arn:', { Ref: 'AWS::Partition' }, ':s3:::', { Ref: id }];
+    const path = pathOf.get(id) ?? '/';
+    if (typeof path !== 'string') return undefined;
+    return [
+      'arn:',
+      { Ref: 'AWS::Partition' },
+      ':iam::',
+      { Ref: 'AWS::AccountId' },
+      `:${kind}${path}`,
+      { Ref: id },
+    ];
+  };
+
+  /**
+   * `Fn::Select` of an `Fn::Split` of a value `separable` reads (as `Role.fromRoleArn` writes a
+   * role's name from its ARN in another stack): the element, so the name is the role's own `Ref`.
+   */
+  const selectFromArn = (arg: Json): Json | undefined => {
+    const [index, from] = Array.isArray(arg) ? arg : [];
+    const [separator, source] = Array.isArray(from?.['Fn::Split']) ? from['Fn::Split'] : [];
+    const tokens = separable(source);
+    const elements = typeof separator === 'string' && tokens ? splitTokens(tokens, separator) : undefined;
+    const element = elements && Number.isInteger(Number(index)) ? elements[Number(index)] : undefined;
+    if (element === undefined) return undefined;
+    return element.length === 0 ? '' : element.length === 1 ? element[0] : { 'Fn::Join': ['', element] };
+  };
+
+  const typeOf = new Map<string, string>();
+  const pathOf = new Map<string, unknown>();
+  for (const stack of stacks) {
+    for (const [id, r] of Object.entries<Json>(stack.template?.Resources ?? {})) {
+      typeOf.set(qualify(stack, id), r?.Type);
+      pathOf.set(qualify(stack, id), r?.Properties?.Path);
+    }
+  }
 
   const resources: Record<string, Json> = {};
   const outputs: Record<string, Json> = {};
