@@ -90,6 +90,29 @@ describe('a parameter that names a principal is judged for every value it can ta
     };
     expect(findings(template)).toEqual(['ModelAccess-DecidedAtDeploy[parameter Target]@Tune']);
   });
+
+  test('a name taken from a parameter ARN (fromRoleArn of a parameter) is a finding too', () => {
+    const nameOfArn = {
+      'Fn::Select': [
+        1,
+        { 'Fn::Split': ['/', { 'Fn::Select': [5, { 'Fn::Split': [':', { Ref: 'Target' }] }] }] },
+      ],
+    };
+    const template = {
+      Parameters: { Target: { Type: 'String' } },
+      Resources: { Inference: inference, Tune: policyOn(nameOfArn, tune) },
+    };
+    expect(findings(template)).toEqual(['ModelAccess-DecidedAtDeploy[parameter Target]@Tune']);
+  });
+
+  test("a Systems Manager parameter's default is where its value is read, not the value: a finding", () => {
+    // What ssm.StringParameter.valueForStringParameter writes: the default names the stored parameter.
+    const template = {
+      Parameters: { Target: { Type: 'AWS::SSM::Parameter::Value<String>', Default: 'inference-role' } },
+      Resources: { Inference: inference, Tune: policyOn({ Ref: 'Target' }, tune) },
+    };
+    expect(findings(template)).toEqual(['ModelAccess-DecidedAtDeploy[parameter Target]@Tune']);
+  });
 });
 
 describe('Fn::If is judged for both branches', () => {

@@ -174,6 +174,8 @@ export function appTemplate(given: readonly StackTemplate[]): Json {
   /** The values a parameter of the template may take: its default and allowed values. */
   const parameterChoices = (stack: StackTemplate, parameter: string): Json[] => {
     const declared = stack.template?.Parameters?.[parameter] ?? {};
+    // A Systems Manager parameter's default is the name its value is read from, not the value.
+    if (String(declared.Type).startsWith('AWS::SSM::Parameter::')) return [];
     const values = [
       declared.Default,
       ...(Array.isArray(declared.AllowedValues) ? declared.AllowedValues : []),
@@ -277,8 +279,9 @@ export function appTemplate(given: readonly StackTemplate[]): Json {
           if (resources[arg] === undefined && stack.template?.Parameters?.[arg] !== undefined) {
             const choices = stack.nestedIn ? [] : parameterChoices(stack, arg);
             const declared = stack.template.Parameters[arg];
+            const fromStore = String(declared.Type).startsWith('AWS::SSM::Parameter::');
             const one =
-              declared.Default !== undefined
+              declared.Default !== undefined && !fromStore
                 ? String(declared.Default)
                 : choices.length === 1
                   ? choices[0]
