@@ -6,6 +6,8 @@ import {
   Capability,
   DataClass,
   GUARDED_DATA_CLASSES,
+  LIBRARY_TAG_KEYS,
+  LIBRARY_TAG_PREFIX,
   REGISTRY_DATA_CLASSES,
   TAG_CAPABILITY,
   TAG_COMPONENT,
@@ -577,6 +579,29 @@ export class AccessAnalysis {
   }
 
   /** Whether any principal in any account may assume the role: `*` trusted with no condition on the caller. */
+  /**
+   * The session tags a role's trust lets its callers choose that decide access: `any key` where
+   * `sts:TagSession` has no `aws:TagKeys` limit, else each of the library's own keys
+   * (`model-access:*`, which declare what a principal is) a limit lets through. Only statements
+   * whose principal is an AWS principal or `*` count: a service or an identity provider sets its own tags.
+   */
+  public callerChosenSessionTags(roleId: string): string[] {
+    const statements = [this.resources[roleId]?.Properties?.AssumeRolePolicyDocument?.Statement ?? []].flat();
+    const found = new Set<string>();
+    for (const statement of statements) {
+      const principal = statement?.Principal;
+      const callerChooses =
+        principal === '*' || (principal && typeof principal === 'object' && 'AWS' in principal);
+      if (!callerChooses) continue;
+      for (const pattern of settableTagKeys(statement)) {
+        if (pattern === '*') found.add('any key');
+        else if (pattern.toLowerCase().startsWith(LIBRARY_TAG_PREFIX)) found.add(pattern);
+        else for (const key of LIBRARY_TAG_KEYS) if (globRegExp(pattern, true).test(key)) found.add(key);
+      }
+    }
+    return [...found];
+  }
+
   public assumableByAnyone(roleId: string): boolean {
     return (this.outside.get(roleId) ?? []).some((t) => t.anyone);
   }

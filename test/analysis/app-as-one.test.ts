@@ -1,6 +1,6 @@
 import { App, CfnOutput, Fn, NestedStack, PolicyViolation, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { AccessAnalysis, ModelAccessChecks, ModelRegistry } from '../../lib';
+import { AccessAnalysis, Capability, ModelAccessChecks, ModelRegistry } from '../../lib';
 import { buildReport } from '../../lib/cli/report';
 
 const INVOKE = new iam.PolicyStatement({ actions: ['bedrock:InvokeModel'], resources: ['*'] });
@@ -277,7 +277,7 @@ describe("a name taken from a role's ARN by Fn::Select and Fn::Split", () => {
         },
       },
     ]);
-    return analysis.principals.filter((p) => p.capabilities.includes('inference')).map((p) => p.id);
+    return analysis.principals.filter((p) => p.capabilities.includes(Capability.INFERENCE)).map((p) => p.id);
   };
   const imported = { 'Fn::ImportValue': 'tuner-arn' };
 

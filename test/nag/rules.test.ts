@@ -11,6 +11,7 @@ import {
   trustOf,
 } from '../analysis/designs';
 import { check, rulesOf } from './include';
+import { simulate } from '../support/simulate';
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -46,6 +47,18 @@ function participantsFunction(roles: Record<string, string>): Json {
 }
 
 const otherAccountRole = { AWS: 'arn:aws:iam::222222222222:role/app' };
+
+/** A trust that lets the account's callers assume the role and tag their sessions, within `condition`. */
+const taggingTrust = (condition?: Json, principal: Json = accountTrust.Statement[0].Principal) =>
+  doc(
+    { Effect: 'Allow', Principal: principal, Action: 'sts:AssumeRole' },
+    {
+      Effect: 'Allow',
+      Principal: principal,
+      Action: 'sts:TagSession',
+      ...(condition ? { Condition: condition } : {}),
+    },
+  );
 
 const userWith = (...statements: Json[]) => ({
   Type: 'AWS::IAM::User',
@@ -199,6 +212,16 @@ const FIXTURES: Record<string, { nonCompliant: Json; compliant: Json }> = {
       }),
     }),
   },
+  CallerChosenSessionTags: {
+    nonCompliant: template({ R: role([doc(invoke)], { AssumeRolePolicyDocument: taggingTrust() }) }),
+    compliant: template({
+      R: role([doc(invoke)], {
+        AssumeRolePolicyDocument: taggingTrust({
+          'ForAllValues:StringEquals': { 'aws:TagKeys': ['project'] },
+        }),
+      }),
+    }),
+  },
   WorldReachableCapability: {
     nonCompliant: template(capabilityFunctionUrl('NONE')),
     compliant: template(capabilityFunctionUrl('AWS_IAM')),
@@ -311,6 +334,93 @@ describe('ModelAccess-LongLivedCredentials', () => {
         }),
       ),
     ).toEqual(['ModelAccess-LongLivedCredentials[access-key]']);
+  });
+});
+
+describe('ModelAccess-CallerChosenSessionTags', () => {
+  const findings = (trust: Json, policies: Json[] = [doc(invoke)]) =>
+    check(template({ R: role(policies, { AssumeRolePolicyDocument: trust }) }))
+      .violations.map((v) => v.ruleName)
+      .filter((n) => n.startsWith('ModelAccess-CallerChosenSessionTags'));
+
+  test('any key (no aws:TagKeys limit, or a limit that is not on every key) is named', () => {
+    expect(findings(taggingTrust())).toEqual(['ModelAccess-CallerChosenSessionTags[any key]']);
+    // ForAnyValue tests one key: the others are still the caller's.
+    const anyValue = { 'ForAnyValue:StringEquals': { 'aws:TagKeys': ['project'] } };
+    expect(findings(taggingTrust(anyValue))).toEqual(['ModelAccess-CallerChosenSessionTags[any key]']);
+    // sts:* covers TagSession.
+    const star = doc({ Effect: 'Allow', Principal: accountTrust.Statement[0].Principal, Action: 'sts:*' });
+    expect(findings(star)).toEqual(['ModelAccess-CallerChosenSessionTags[any key]']);
+  });
+
+  test("the library's own keys are named, exactly or through a pattern", () => {
+    const only = (op: string, keys: string[]) => taggingTrust({ [op]: { 'aws:TagKeys': keys } });
+    expect(findings(only('ForAllValues:StringEquals', ['model-access:capability']))).toEqual([
+      'ModelAccess-CallerChosenSessionTags[model-access:capability]',
+    ]);
+    expect(findings(only('ForAllValues:StringLike', ['model-*']))).toEqual([
+      'ModelAccess-CallerChosenSessionTags[model-access:capability]',
+      'ModelAccess-CallerChosenSessionTags[model-access:data-class]',
+      'ModelAccess-CallerChosenSessionTags[model-access:component]',
+    ]);
+    expect(findings(only('ForAllValues:StringEqualsIgnoreCase', ['Model-Access:Capability']))).toEqual([
+      'ModelAccess-CallerChosenSessionTags[Model-Access:Capability]',
+    ]);
+  });
+
+  test("keys of the user's own, a role with no capability, and tags set by a provider or a service pass", () => {
+    expect(
+      findings(taggingTrust({ 'ForAllValues:StringEquals': { 'aws:TagKeys': ['project', 'team'] } })),
+    ).toEqual([]);
+    expect(findings(taggingTrust(), [doc(allow('s3:GetObject'))])).toEqual([]);
+    const saml = { Federated: 'arn:aws:iam::111111111111:saml-provider/corp' };
+    expect(findings(taggingTrust(undefined, saml))).toEqual([]);
+    expect(findings(taggingTrust(undefined, { Service: 'lambda.amazonaws.com' }))).toEqual([]);
+  });
+
+  test('agrees with IAM: flagged exactly where a caller of the account may tag its session with a library key or any key', async () => {
+    const account = { AWS: 'arn:aws:iam::111111111111:root' };
+    const trusts: Json[] = [
+      taggingTrust(undefined, account),
+      taggingTrust({ 'ForAnyValue:StringEquals': { 'aws:TagKeys': ['project'] } }, account),
+      taggingTrust({ 'ForAllValues:StringLike': { 'aws:TagKeys': ['model-*'] } }, account),
+      taggingTrust({ 'ForAllValues:StringEquals': { 'aws:TagKeys': ['project', 'team'] } }, account),
+      taggingTrust({ 'ForAllValues:StringEquals': { 'aws:TagKeys': ['model-access:capability'] } }, account),
+      trustOf(account),
+    ];
+    // The caller tags the session with the key, alone or beside a key the trust names.
+    const tagSession = async (trust: Json, key: string) => {
+      for (const keys of [[key], [key, 'project']]) {
+        const decision = await simulate({
+          principal: 'arn:aws:iam::111111111111:user/mallory',
+          action: 'sts:TagSession',
+          resource: 'arn:aws:iam::111111111111:role/R',
+          context: {
+            'aws:TagKeys': keys,
+            ...Object.fromEntries(keys.map((k) => [`aws:RequestTag/${k}`, 'x'])),
+          },
+          identityPolicies: [doc(allow('sts:TagSession'))],
+          resourcePolicy: trust,
+        });
+        if (decision === 'Allowed') return true;
+      }
+      return false;
+    };
+    for (const trust of trusts) {
+      const allowed = [];
+      for (const key of ['model-access:capability', 'cost-center']) {
+        if (await tagSession(trust, key)) allowed.push(key);
+      }
+      const flagged = findings(trust).length > 0;
+      expect({ trust, flagged }).toEqual({ trust, flagged: allowed.includes('model-access:capability') });
+    }
+  });
+
+  test('a hand-written role trusting a whole other account or anyone is judged the same', () => {
+    expect(findings(taggingTrust(undefined, { AWS: 'arn:aws:iam::222222222222:root' }))).toEqual([
+      'ModelAccess-CallerChosenSessionTags[any key]',
+    ]);
+    expect(findings(taggingTrust(undefined, '*'))).toEqual(['ModelAccess-CallerChosenSessionTags[any key]']);
   });
 });
 

@@ -1,5 +1,6 @@
 import { IModelAccessRule } from '../rule';
 import { BearerTokenCapability } from './bearer-token-capability';
+import { CallerChosenSessionTags } from './caller-chosen-session-tags';
 import { CapabilityExceedsTag } from './capability-exceeds-tag';
 import { CapabilityRoleLimits } from './capability-role-limits';
 import { LongLivedCredentials } from './long-lived-credentials';
@@ -31,6 +32,7 @@ export const MODEL_ACCESS_RULES: readonly IModelAccessRule[] = [
   MergeThroughTrust,
   SharedTrust,
   WorldAssumableRole,
+  CallerChosenSessionTags,
   WorldReachableCapability,
   DecidedAtDeploy,
   ReadsEveryObject,

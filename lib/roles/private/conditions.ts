@@ -4,6 +4,7 @@ import { serviceTrustConditions } from '../../private/service-trust';
 import { statementCovers } from '../../private/trust-conditions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { isValidTagKey } from '../../capabilities/private/tags';
+import { LIBRARY_TAG_PREFIX } from '../../capabilities/capability';
 import { AccessConditions } from '../access-conditions';
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -79,7 +80,7 @@ export function validateConditions(where: string, c: AccessConditions, principal
   }
   // The library's own tags declare what a principal is (ModelNetworkAccess admits by them): a
   // caller who could set one on a session would declare itself an inference role.
-  const ownTag = (c.requiredSessionTags ?? []).find((k) => k.toLowerCase().startsWith('model-access:'));
+  const ownTag = (c.requiredSessionTags ?? []).find((k) => k.toLowerCase().startsWith(LIBRARY_TAG_PREFIX));
   if (ownTag) {
     fail(
       `conditions.requiredSessionTags includes '${ownTag}', one of the library's own tags, which declare what a principal is; callers would declare it for their own sessions. Use a key of your own.`,
