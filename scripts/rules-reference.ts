@@ -34,6 +34,12 @@ const md = (text: string) => text.replace(/[*|]/g, (c) => `\\${c}`);
 
 const ruleId = (r: IModelAccessRule) => `ModelAccess-${r.id}`;
 
+/** The tests that prove a rule does what its row says: it flags its bad fixture and passes its good one. */
+const proofs = (r: IModelAccessRule) =>
+  ['flags its non-compliant fixture', 'passes its compliant fixture']
+    .map((t) => `<!-- proof: test/nag/rules.test.ts "${ruleId(r)} ${t}" -->`)
+    .join(' ');
+
 /** Markdown formatted as `npm run format` formats the repository. */
 async function formatted(text: string, file: string): Promise<string> {
   // Loaded when formatting: the docs test reads this module's helpers in jest, where prettier cannot load.
@@ -51,9 +57,13 @@ export async function readmeWithRules(
     throw new Error('README.md has no <!-- rules:begin --> ... <!-- rules:end --> region');
   const table = [
     '',
+    '<!-- claims -->',
+    '',
     '| rule | level |',
     '| ---- | ----- |',
-    ...rules.map((r) => `| [\`${ruleId(r)}\`](docs/rules.md#${anchorOf(ruleId(r))}) | ${level(r)} |`),
+    ...rules.map(
+      (r) => `| [\`${ruleId(r)}\`](docs/rules.md#${anchorOf(ruleId(r))}) ${proofs(r)} | ${level(r)} |`,
+    ),
     '',
     '',
   ].join('\n');
@@ -79,9 +89,11 @@ export async function rulesReference(
     '(`ModelAccess-MergedCapabilities[inference+customization]`), which no acknowledgement removes',
     "unless the pack is built with `allowAcknowledgingMergedIdentities` ([the pack's page](model-access-checks.md)).",
     '',
+    '<!-- claims -->',
+    '',
     '| rule | level | what it reports |',
     '| ---- | ----- | --------------- |',
-    ...rules.map((r) => `| [\`${id(r)}\`](#${anchorOf(id(r))}) | ${level(r)} | ${md(r.info)} |`),
+    ...rules.map((r) => `| [\`${id(r)}\`](#${anchorOf(id(r))}) | ${level(r)} | ${md(r.info)} ${proofs(r)} |`),
   ];
   for (const r of rules) {
     lines.push(
