@@ -6,8 +6,6 @@ import {
   Capability,
   DataClass,
   GUARDED_DATA_CLASSES,
-  LIBRARY_TAG_KEYS,
-  LIBRARY_TAG_PREFIX,
   REGISTRY_DATA_CLASSES,
   TAG_CAPABILITY,
   TAG_COMPONENT,
@@ -32,6 +30,7 @@ import { actionResourceTypes, resourceArnPatterns } from '../capabilities/privat
 import { scalar } from '../private/intrinsics';
 import { RECORD_PREFIXES } from '../capabilities/private/gate-machinery';
 import { globRegExp } from '../private/glob';
+import { LIBRARY_TAG_KEYS, LIBRARY_TAG_PREFIX } from '../capabilities/private/tags';
 import { settableTagKeys, toldApart } from '../private/trust-conditions';
 import { AnalysisProblem } from './problem';
 import { PolicySources } from './private/policy-sources';

@@ -66,10 +66,6 @@ export const GUARDED_DATA_CLASSES: readonly DataClass[] = [
 export const TAG_CAPABILITY = 'model-access:capability';
 export const TAG_DATA_CLASS = 'model-access:data-class';
 export const TAG_COMPONENT = 'model-access:component';
-/** The prefix of the library's own tag keys, which declare what a principal or resource is. */
-export const LIBRARY_TAG_PREFIX = 'model-access:';
-/** The library's tag keys that tools rely on. */
-export const LIBRARY_TAG_KEYS: readonly string[] = [TAG_CAPABILITY, TAG_DATA_CLASS, TAG_COMPONENT];
 
 /** Values of the `model-access:component` tag: the pipeline's parts that other tools must recognize. */
 export enum Component {

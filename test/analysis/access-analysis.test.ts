@@ -209,6 +209,16 @@ describe('capabilities of hand-written designs', () => {
     expect(capabilitiesOf(elsewhere)).toEqual([]);
   });
 
+  test('retagging a registry bucket or turning its ABAC off is privilege administration: the denies recognise it by tag', () => {
+    for (const action of ['s3:PutBucketTagging', 's3:PutBucketAbac']) {
+      const t = template({
+        Weights: bucket('model-artifacts'),
+        R: role([doc(allow(action, { 'Fn::GetAtt': ['Weights', 'Arn'] }))]),
+      });
+      expect([action, capabilitiesOf(t)]).toEqual([action, [PRIVILEGE_ADMIN]]);
+    }
+  });
+
   test('s3:GetObject on the metadata bucket is read, on an ordinary bucket nothing', () => {
     const t = template({
       Meta: bucket('metadata'),

@@ -3,8 +3,7 @@ import { scalar } from '../../private/intrinsics';
 import { serviceTrustConditions } from '../../private/service-trust';
 import { statementCovers } from '../../private/trust-conditions';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { isValidTagKey } from '../../capabilities/private/tags';
-import { LIBRARY_TAG_PREFIX } from '../../capabilities/capability';
+import { isValidTagKey, LIBRARY_TAG_PREFIX } from '../../capabilities/private/tags';
 import { AccessConditions } from '../access-conditions';
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
