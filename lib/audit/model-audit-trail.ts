@@ -35,9 +35,11 @@ import {
   trailTamperingPattern,
 } from './private/alert-patterns';
 import { auditorRole } from './private/auditor-role';
-import { iamEventForwarder } from './private/iam-event-forwarder';
+import { forwardIamChanges, forwardModelCalls } from './private/event-forwarder';
 import { invocationSelector, managementSelector, objectSelector } from './private/event-selectors';
 import { ownKey } from '../private/own-key';
+import { regionProblem } from '../private/regions';
+import { RegionInfo } from 'aws-cdk-lib/region-info';
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -134,6 +136,17 @@ export interface ModelAuditTrailProps {
    * @default true
    */
   readonly alertOnRoleChanges?: boolean;
+
+  /**
+   * The other regions the app calls models in, whose model calls must alert here too. The trail
+   * records every region, but EventBridge receives a call's event only in the region it was made
+   * in, and the alert rules live in this stack's region: for each region listed, the construct
+   * adds a stack there, in the same app or stage, that forwards the calls the rules judge (every
+   * customization and deployment call of the catalog, guardrail changes, invocation-logging
+   * changes) to this region's default event bus. Deploy them all. Regions of this stack's partition.
+   * @default - none: model calls in other regions are recorded by the trail and raise no alert
+   */
+  readonly alertRegions?: string[];
 }
 
 /**
@@ -217,6 +230,11 @@ export class ModelAuditTrail extends Construct implements IModelAuditTrail {
    * changes to this stack's region, when this stack lives elsewhere and alerts on role changes.
    */
   public readonly iamEventForwarder?: Stack;
+  /**
+   * The stacks that forward model calls from `alertRegions` to this stack's region, one per region
+   * (IAM's region's is `iamEventForwarder`, when both are needed).
+   */
+  public readonly regionalEventForwarders: Stack[];
   /** The role that reads the logs and nothing else (tagged `auditor`), when auditors are named. */
   public readonly auditorRole?: SelfBoundedRole;
   /** The organization trail that records this account, when one is used instead of a trail of this construct's own. */
@@ -274,8 +292,11 @@ export class ModelAuditTrail extends Construct implements IModelAuditTrail {
     const alertOnRoleChanges = props.alertOnRoleChanges ?? true;
     const iamRegion = iamEventRegion(stack.region);
     if (alertOnRoleChanges && iamRegion && iamRegion !== stack.region) {
-      this.iamEventForwarder = iamEventForwarder(this, iamRegion);
+      this.iamEventForwarder = forwardIamChanges(this, iamRegion);
     }
+    this.regionalEventForwarders = alertRegions(stack, props.alertRegions).map((region) =>
+      forwardModelCalls(this, region, iamRegion),
+    );
 
     this.encryptionKey = ownKey(
       this,
@@ -577,6 +598,34 @@ export class ModelAuditTrail extends Construct implements IModelAuditTrail {
 }
 
 /** The region where IAM's CloudTrail events reach EventBridge, for a stack in `region`; undefined if unknown. */
+/** The regions whose model calls alert here: valid, literal, of this stack's partition, not its own. */
+function alertRegions(stack: Stack, regions: string[] | undefined): string[] {
+  if (regions === undefined || regions.length === 0) return [];
+  const fail = (why: string) => {
+    throw new Error(`ModelAuditTrail: alertRegions ${why}.`);
+  };
+  if (Token.isUnresolved(stack.region)) {
+    fail(
+      `needs a stack of a known region (env: { region }): its forwarders send ${regions.join(', ')} to it`,
+    );
+  }
+  const partition = RegionInfo.get(stack.region).partition;
+  for (const region of regions) {
+    if (Token.isUnresolved(region)) fail('are written as region names, not deploy-time values');
+    const problem = regionProblem(region);
+    if (problem) fail(`includes ${region}: ${problem}`);
+    if (region === stack.region) fail(`names ${region}, this stack's own region, whose calls alert already`);
+    if (RegionInfo.get(region).partition !== partition) {
+      fail(
+        `names ${region}, of another partition than ${stack.region}: EventBridge forwards within a partition`,
+      );
+    }
+  }
+  const twice = regions.find((r, i) => regions.indexOf(r) !== i);
+  if (twice) fail(`names ${twice} twice`);
+  return regions;
+}
+
 function iamEventRegion(region: string): string | undefined {
   if (Token.isUnresolved(region)) return undefined;
   if (region.startsWith('cn-')) return 'cn-north-1';

@@ -9,6 +9,7 @@ import {
   AccessAnalysis,
   Capability,
   ModelAccessChecks,
+  ModelAccessControl,
   ModelAuditTrail,
   ModelRegistry,
   ModelTarget,
@@ -400,6 +401,88 @@ describe('role-change alerts and the region', () => {
       const stack = new Stack(new App(), 'S', { env: region ? { region } : undefined });
       expect(new ModelAuditTrail(stack, 'Audit').iamEventForwarder).toBeUndefined();
     }
+  });
+});
+
+describe('model calls in other regions (alertRegions)', () => {
+  const platform = (alertRegions?: string[], region = 'eu-west-1') => {
+    const stack = new Stack(new App(), 'Platform', { env: { account: '111111111111', region } });
+    return { stack, trail: new ModelAuditTrail(stack, 'Audit', { alertRegions }) };
+  };
+
+  test('each region gets a forwarder stack of the calls the rules judge, which the trail stack depends on', () => {
+    const { stack, trail } = platform(['us-west-2', 'us-east-1']);
+    const [west, east] = trail.regionalEventForwarders;
+    expect([west.region, east.region]).toEqual(['us-west-2', 'us-east-1']);
+    // IAM's region has one forwarder stack for both.
+    expect(east).toBe(trail.iamEventForwarder);
+    expect(stack.dependencies).toEqual(expect.arrayContaining([west, east]));
+    const rules = (s: Stack) =>
+      Object.values<Json>(Template.fromStack(s).findResources('AWS::Events::Rule')).map((r) => ({
+        sources: r.Properties.EventPattern.source,
+        target: r.Properties.Targets[0].Arn,
+      }));
+    const home = {
+      'Fn::Join': [
+        '',
+        [
+          'arn:',
+          { Ref: 'AWS::Partition' },
+          ':events:eu-west-1:',
+          { Ref: 'AWS::AccountId' },
+          ':event-bus/default',
+        ],
+      ],
+    };
+    expect(rules(west)).toEqual([
+      { sources: ['aws.bedrock', 'aws.bedrock-mantle', 'aws.sagemaker'], target: home },
+      { sources: expect.arrayContaining(['aws.sagemaker', 'aws.bedrock']), target: home },
+      { sources: ['aws.bedrock'], target: home },
+      { sources: ['aws.bedrock'], target: home },
+    ]);
+    expect(rules(east).map((r) => r.sources[0])).toEqual([
+      'aws.iam',
+      'aws.bedrock',
+      expect.anything(),
+      'aws.bedrock',
+      'aws.bedrock',
+    ]);
+  });
+
+  test('none by default: the trail still records every region', () => {
+    const { trail } = platform();
+    expect(trail.regionalEventForwarders).toEqual([]);
+  });
+
+  test.each<[string[], string, string]>([
+    [['eu-west-1'], 'eu-west-1', "names eu-west-1, this stack's own region, whose calls alert already"],
+    [['us-west-2', 'us-west-2'], 'eu-west-1', 'names us-west-2 twice'],
+    [
+      ['us-west-2a'],
+      'eu-west-1',
+      'includes us-west-2a: us-west-2a is an availability zone; the region is us-west-2',
+    ],
+    [['Frankfurt'], 'eu-west-1', 'includes Frankfurt: Frankfurt is not an AWS region'],
+    [['cn-north-1'], 'eu-west-1', 'names cn-north-1, of another partition than eu-west-1'],
+  ])('%j for a stack in %s is refused: %s', (regions, region, message) => {
+    expect(() => platform(regions, region)).toThrow(`ModelAuditTrail: alertRegions ${message}`);
+  });
+
+  test('an environment-agnostic stack cannot say where to forward', () => {
+    const stack = new Stack(new App(), 'Agnostic');
+    expect(() => new ModelAuditTrail(stack, 'Audit', { alertRegions: ['us-west-2'] })).toThrow(
+      'ModelAuditTrail: alertRegions needs a stack of a known region (env: { region })',
+    );
+  });
+
+  test('ModelAccessControl passes them to its trail', () => {
+    const stack = new Stack(new App(), 'Platform', { env: { account: '111111111111', region: 'eu-west-1' } });
+    const control = new ModelAccessControl(stack, 'Control', {
+      models: [ModelTarget.bedrockFoundationModel('amazon.titan-text-express-v1')],
+      invokers: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      auditTrail: { alertRegions: ['us-west-2'] },
+    });
+    expect(control.auditTrail.regionalEventForwarders.map((s) => s.region)).toEqual(['us-west-2']);
   });
 });
 
