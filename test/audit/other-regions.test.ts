@@ -41,7 +41,8 @@ let alerts: string;
 
 /** A client of moto acting in the app's account, where the forwarder's target bus is. */
 function inAccount<T extends EventBridgeClient | SQSClient>(c: T): T {
-  c.middlewareStack.add(
+  const stack = c.middlewareStack as EventBridgeClient['middlewareStack'];
+  stack.add(
     (next) => (args) => {
       (args.request as { headers: Record<string, string> }).headers['x-moto-account-id'] = ACCOUNT;
       return next(args);
