@@ -3,7 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { Capability } from '../capabilities/capability';
 import { acknowledgeWildcardResource } from '../private/compliance-findings';
-import { catalogActions } from '../capabilities/actions';
+import { catalogActions, expandActions } from '../capabilities/actions';
 import { capabilityDenies, MODEL_SERVICES, WORKLOAD_SUPPORT_ACTIONS } from './private/capability-policy';
 import { checkedCapability } from '../capabilities/private/checked';
 import { BEARER_TOKEN_ACTIONS } from '../capabilities/private/api-keys';
@@ -21,10 +21,11 @@ export interface CapabilityBoundaryOptions {
 
 /**
  * The permissions boundary of a capability's roles, created once per stack and shared by them.
- * It allows the capability's actions and ordinary workload support, and explicitly denies the
- * other ML capabilities, privilege administration, passing roles and (for read and inference)
- * weights and training data, so a policy attached later, even AdministratorAccess, cannot merge
- * identities.
+ * It allows only the capability's actions and ordinary workload support, so nothing else (the
+ * other ML capabilities, privilege administration, passing roles) passes it, and where those
+ * allowances reach it explicitly denies what must stay out (for read and inference, weights and
+ * training data), so a policy attached later, even AdministratorAccess, cannot merge identities.
+ * The role's own policy repeats every deny, explicitly.
  */
 export class CapabilityBoundary extends iam.ManagedPolicy {
   /** The boundary of `capability` in the stack of `scope`, created on first use. */
@@ -62,7 +63,7 @@ export class CapabilityBoundary extends iam.ManagedPolicy {
       '*',
       'A permissions boundary\'s Allow on "*" is a ceiling, not a grant: it lets the role\'s own policies work, and its denies keep out every other capability.',
     );
-    this.addStatements(
+    const allows = [
       new iam.PolicyStatement({
         sid: 'AllowCapability',
         actions: catalogActions(capability),
@@ -73,36 +74,64 @@ export class CapabilityBoundary extends iam.ManagedPolicy {
         actions: WORKLOAD_SUPPORT_ACTIONS,
         resources: ['*'],
       }),
-      ...capabilityDenies(capability, bearerTokens),
-    );
-    if (capability === Capability.INFERENCE) {
       // An inference role that must apply a guardrail applies it; applying one only screens text.
-      this.addStatements(
-        new iam.PolicyStatement({
-          sid: 'AllowApplyGuardrail',
-          actions: ['bedrock:ApplyGuardrail'],
-          resources: ['*'],
-        }),
-      );
-    }
-    if (bearerTokens) {
-      this.addStatements(
-        new iam.PolicyStatement({
-          sid: 'AllowBearerTokens',
-          actions: [...BEARER_TOKEN_ACTIONS],
-          resources: ['*'],
-        }),
-      );
-    }
-    if (capability === Capability.CUSTOMIZATION) {
-      this.addStatements(
-        new iam.PolicyStatement({
-          sid: 'AllowPassRoleToModelServices',
-          actions: ['iam:PassRole'],
-          resources: ['*'],
-          conditions: { StringEquals: { 'iam:PassedToService': MODEL_SERVICES } },
-        }),
-      );
-    }
+      ...(capability === Capability.INFERENCE
+        ? [
+            new iam.PolicyStatement({
+              sid: 'AllowApplyGuardrail',
+              actions: ['bedrock:ApplyGuardrail'],
+              resources: ['*'],
+            }),
+          ]
+        : []),
+      ...(bearerTokens
+        ? [
+            new iam.PolicyStatement({
+              sid: 'AllowBearerTokens',
+              actions: [...BEARER_TOKEN_ACTIONS],
+              resources: ['*'],
+            }),
+          ]
+        : []),
+      ...(capability === Capability.CUSTOMIZATION
+        ? [
+            new iam.PolicyStatement({
+              sid: 'AllowPassRoleToModelServices',
+              actions: ['iam:PassRole'],
+              resources: ['*'],
+              conditions: { StringEquals: { 'iam:PassedToService': MODEL_SERVICES } },
+            }),
+          ]
+        : []),
+    ];
+    const allowed = expandActions(allows.flatMap((a) => a.actions)).actions;
+    this.addStatements(
+      ...allows,
+      ...capabilityDenies(capability, bearerTokens).flatMap((d) => withinCeiling(d, allowed)),
+    );
   }
+}
+
+/**
+ * A boundary's deny, narrowed to what the boundary's allows reach: an action the boundary does not
+ * allow is denied by IAM already (a boundary is a ceiling), and a managed policy holds 6,144
+ * characters. Gone when nothing is left; a deny by `NotAction` stays whole.
+ */
+function withinCeiling(deny: iam.PolicyStatement, allowed: readonly string[]): iam.PolicyStatement[] {
+  if (deny.notActions.length > 0) return [deny];
+  const reach = new Set(allowed);
+  const actions = deny.actions.filter((pattern) =>
+    expandActions([pattern]).actions.some((action) => reach.has(action)),
+  );
+  if (actions.length === 0) return [];
+  if (actions.length === deny.actions.length) return [deny];
+  return [
+    new iam.PolicyStatement({
+      sid: deny.sid,
+      effect: iam.Effect.DENY,
+      actions,
+      resources: deny.resources,
+      conditions: deny.conditions,
+    }),
+  ];
 }

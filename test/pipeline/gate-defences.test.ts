@@ -131,35 +131,42 @@ describe("capability roles' boundaries keep them from the gate's machinery, what
     '%s on %s is denied to the inference and read roles, AdministratorAccess attached',
     async (action, resource, context) => {
       for (const role of [f.control.inferenceRole!, f.control.readRole!]) {
-        expect(
-          await simulate({
+        const request = (layer: { identityPolicies: Json[]; permissionBoundary?: Json }) =>
+          simulate({
             principal: t.arn(f.id(role)),
             action,
             resource,
-            identityPolicies: [ADMINISTRATOR_ACCESS],
-            permissionBoundary: boundaryOf(t, f.id(role)),
             context,
             s3Abac: action.startsWith('s3:'),
+            ...layer,
+          });
+        // The boundary alone: its explicit deny, or its ceiling where its allow does not reach.
+        expect(
+          await request({
+            identityPolicies: [ADMINISTRATOR_ACCESS],
+            permissionBoundary: boundaryOf(t, f.id(role)),
           }),
+        ).not.toBe('Allowed');
+        // The role's own policy alone denies it explicitly.
+        expect(
+          await request({ identityPolicies: [ADMINISTRATOR_ACCESS, ...identityPoliciesOf(t, f.id(role))] }),
         ).toBe('ExplicitlyDenied');
       }
     },
   );
 });
 
-test("a capability boundary leaves a function URL's invocation alone: people granted a URL still reach it", async () => {
+test("a capability role's guard leaves a function URL's invocation alone: people granted a URL still reach it", async () => {
   const role = f.id(f.control.inferenceRole!);
   const request = (context: Json) =>
     simulate({
       principal: t.arn(role),
       action: 'lambda:InvokeFunction',
       resource: t.arn(f.id(pipeline.node.findChild('RequestHandler'))),
-      identityPolicies: [ADMINISTRATOR_ACCESS],
-      permissionBoundary: boundaryOf(t, role),
+      identityPolicies: [ADMINISTRATOR_ACCESS, ...identityPoliciesOf(t, role)],
       context: { 'aws:ResourceTag/model-access:component': 'request-endpoint', ...context },
     });
-  // The boundary's own allow decides here; what matters is that its deny does not apply.
-  expect(await request({ 'lambda:InvokedViaFunctionUrl': 'true' })).not.toBe('ExplicitlyDenied');
+  expect(await request({ 'lambda:InvokedViaFunctionUrl': 'true' })).toBe('Allowed');
   expect(await request({ 'lambda:InvokedViaFunctionUrl': 'false' })).toBe('ExplicitlyDenied');
 });
 

@@ -142,6 +142,25 @@ describe('capability roles', () => {
   });
 });
 
+test("every capability boundary fits IAM's 6,144 characters of a managed policy, in the longest partition", () => {
+  const stack = new Stack(new App(), 'S');
+  const boundaries = [
+    ...[Capability.READ, Capability.INFERENCE, Capability.CUSTOMIZATION, Capability.DEPLOYMENT].map((c) =>
+      CapabilityBoundary.of(stack, c),
+    ),
+    CapabilityBoundary.of(stack, Capability.INFERENCE, { allowBearerTokens: true }),
+  ];
+  const t = new ResolvedTemplate(Template.fromStack(stack).toJSON());
+  for (const boundary of boundaries) {
+    const text = JSON.stringify(
+      t.props(stack.getLogicalId(boundary.node.defaultChild as iam.CfnManagedPolicy)).PolicyDocument,
+    );
+    // IAM counts no white space; each ARN may name aws-iso-b (6 characters more than aws).
+    const size = text.replace(/\s/g, '').length + 6 * (text.match(/arn:aws:/g) ?? []).length;
+    expect([boundary.capability, size <= 6144]).toEqual([boundary.capability, true]);
+  }
+});
+
 describe('bad input fails at synth time with a clear error', () => {
   const lambda = new iam.ServicePrincipal('lambda.amazonaws.com');
   const human = new iam.AccountRootPrincipal();
