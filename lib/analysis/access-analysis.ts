@@ -966,7 +966,8 @@ function pinsCondition(s: Statement, { key, value }: CatalogCondition): boolean 
     if (typeof block !== 'object' || block === null) continue;
     const found = Object.keys(block).find((k) => k.toLowerCase() === key.toLowerCase());
     const values = found === undefined ? [] : [block[found]].flat();
-    if (values.length > 0 && values.every((v) => String(scalar(v)).toLowerCase() === value)) return true;
+    if (values.length > 0 && values.every((v) => String(scalar(v)).toLowerCase() === value.toLowerCase()))
+      return true;
   }
   return false;
 }

@@ -156,13 +156,16 @@ export function classifyActions(patterns: string[], options: ClassifyOptions = {
 
 /**
  * The catalog's actions for a capability. Without `scope`: the actions that confer it on any
- * resource. With `scope`: the actions that confer it only on resources of that scope (for
- * example, S3 reads of the model-artifacts bucket).
+ * resource, whatever the statement's conditions (not `sagemaker:CreateModelPackage` for APPROVAL,
+ * which a statement pinning the package's status keeps from conferring it). With `scope`: the
+ * actions that confer it only on resources of that scope (for example, S3 reads of the
+ * model-artifacts bucket).
  */
 export function catalogActions(capability: Capability, scope?: ResourceContext): string[] {
   checkedCapability('catalogActions', capability);
   if (scope) checkedContext('catalogActions', scope);
   const matches = (e: CatalogEntry) =>
-    e.capability === capability && (scope ? !!e.on && overlaps(e.on, scope) : !e.on && !e.withAnyOf);
+    e.capability === capability &&
+    (scope ? !!e.on && overlaps(e.on, scope) : !e.on && !e.withAnyOf && !e.exceptWhere);
   return [...new Set(CATALOG.filter(matches).map((e) => e.action))];
 }

@@ -58,7 +58,10 @@ export class CapabilityCatalog {
     return expandActions(patterns, options);
   }
 
-  /** The catalog's actions for a capability: unscoped ones, or those scoped to `scope`. */
+  /**
+   * The catalog's actions for a capability: those that confer it on any resource whatever the
+   * statement's conditions, or those scoped to `scope`.
+   */
   public static catalogActions(capability: Capability, scope?: ResourceContext): string[] {
     return catalogActions(capability, scope);
   }

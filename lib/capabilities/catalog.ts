@@ -157,6 +157,11 @@ export const CATALOG: readonly CatalogEntry[] = [
     'sagemaker:InvokeEndpoint',
     'sagemaker:InvokeEndpointAsync',
     'sagemaker:InvokeEndpointWithResponseStream',
+    // An AgentCore agent runtime invokes models for its callers: calling it is inference.
+    'bedrock-agentcore:InvokeAgentRuntime',
+    'bedrock-agentcore:InvokeAgentRuntimeForUser',
+    'bedrock-agentcore:InvokeAgentRuntimeWithWebSocketStream',
+    'bedrock-agentcore:InvokeAgentRuntimeWithWebSocketStreamForUser',
   ]),
   ...entries(Capability.INFERENCE, ['bedrock:CreateModelInvocationJob', 'sagemaker:CreateTransformJob'], {
     batchJob: true,
@@ -219,6 +224,11 @@ export const CATALOG: readonly CatalogEntry[] = [
   ),
 
   ...entries(Capability.APPROVAL, ['sagemaker:UpdateModelPackage']),
+  // A package created already Approved skips the approval whatever deploys on that status; one
+  // created pending (the status pinned) waits for it.
+  ...entries(Capability.APPROVAL, ['sagemaker:CreateModelPackage'], {
+    exceptWhere: { key: 'sagemaker:ModelApprovalStatus', value: 'PendingManualApproval' },
+  }),
   ...entries(Capability.APPROVAL, ['lambda:InvokeFunctionUrl'], { on: { approvalEndpoint: true } }),
   // SendTask* alone is the ordinary callback-worker pattern; it approves only with a way to read
   // the pipeline's task tokens: execution histories, or the pipeline's decision table.

@@ -3,6 +3,7 @@ import { Duration, Stack, Tags, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { Capability, TAG_CAPABILITY } from '../capabilities/capability';
+import { CATALOG } from '../capabilities/catalog';
 import { ModelTarget } from '../capabilities/model-target';
 import { acknowledgeFinding, acknowledgeWildcardResource } from '../private/compliance-findings';
 import { AccessConditions } from './access-conditions';
@@ -261,7 +262,12 @@ function targetStatements(
     for (const resource of target.resources) {
       const actions = target.actionsFor(capability).filter((a) => target.resourcesFor(a).includes(resource));
       if (actions.length === 0) continue;
-      const conditions = mergeConditions(target.conditions, resource.conditions, classification);
+      const conditions = mergeConditions(
+        target.conditions,
+        resource.conditions,
+        classification,
+        pinnedApart(capability, actions),
+      );
       const key = JSON.stringify([actions, conditions]);
       const group = grouped.get(key) ?? { actions, resources: [], conditions };
       if (!group.resources.includes(resource.arn)) group.resources.push(resource.arn);
@@ -269,6 +275,22 @@ function targetStatements(
     }
   }
   return [...grouped.values()];
+}
+
+/**
+ * The conditions that keep the actions to `capability`: where the catalog says an action confers
+ * another capability unless a condition key is pinned (`sagemaker:CreateModelPackage` is APPROVAL
+ * unless `sagemaker:ModelApprovalStatus` is `PendingManualApproval`), the statement pins it.
+ */
+function pinnedApart(
+  capability: Capability,
+  actions: string[],
+): Record<string, Record<string, string>> | undefined {
+  const pins = CATALOG.filter(
+    (e) => e.capability !== capability && e.exceptWhere && actions.includes(e.action),
+  ).map((e) => e.exceptWhere!);
+  if (pins.length === 0) return undefined;
+  return { StringEquals: Object.fromEntries(pins.map((p) => [p.key, p.value])) };
 }
 
 /** Why a target's ARN with a wildcard is as narrow as the statement: its conditions select the resources. */

@@ -219,6 +219,15 @@ describe('capabilities of hand-written designs', () => {
     }
   });
 
+  test('calling an AgentCore agent runtime is inference: the agent invokes models for its caller', () => {
+    const caller = (action: string) => template({ R: role([doc(allow(action))]) });
+    expect(capabilitiesOf(caller('bedrock-agentcore:InvokeAgentRuntime'))).toEqual([Capability.INFERENCE]);
+    expect(capabilitiesOf(caller('bedrock-agentcore:InvokeAgentRuntimeWithWebSocketStream'))).toEqual([
+      Capability.INFERENCE,
+    ]);
+    expect(capabilitiesOf(caller('bedrock-agentcore:GetAgentRuntime'))).toEqual([]);
+  });
+
   test('s3:GetObject on the metadata bucket is read, on an ordinary bucket nothing', () => {
     const t = template({
       Meta: bucket('metadata'),

@@ -183,6 +183,10 @@ describe('catalogActions', () => {
     expect(catalogActions(INFERENCE).sort()).toEqual([
       'aws-external-anthropic:CreateBatchInference',
       'aws-external-anthropic:CreateInference',
+      'bedrock-agentcore:InvokeAgentRuntime',
+      'bedrock-agentcore:InvokeAgentRuntimeForUser',
+      'bedrock-agentcore:InvokeAgentRuntimeWithWebSocketStream',
+      'bedrock-agentcore:InvokeAgentRuntimeWithWebSocketStreamForUser',
       'bedrock-mantle:CreateInference',
       'bedrock:CreateModelInvocationJob',
       'bedrock:InvokeAgent',

@@ -106,6 +106,12 @@ export const LAUNCH_PATHS: readonly LaunchPath[] = [
     ],
     ['bedrock-agentcore:CreateAgentRuntime', 'bedrock-agentcore:InvokeAgentRuntime'],
     ['bedrock-agentcore:UpdateAgentRuntime', 'bedrock-agentcore:InvokeAgentRuntime'],
+    // A gateway calls its targets (AWS services among them) with its role.
+    [
+      'bedrock-agentcore:CreateGateway',
+      'bedrock-agentcore:CreateGatewayTarget',
+      'bedrock-agentcore:InvokeGateway',
+    ],
   ),
 ];
 
@@ -142,6 +148,31 @@ export const TAKEOVER_PATHS: readonly TakeoverPath[] = [
     type: 'AWS::AppRunner::Service',
     role: ['InstanceConfiguration', 'InstanceRoleArn'],
     actions: ['apprunner:UpdateService'],
+  },
+  {
+    type: 'AWS::BedrockAgentCore::Runtime',
+    role: ['RoleArn'],
+    actions: ['bedrock-agentcore:UpdateAgentRuntime', 'bedrock-agentcore:InvokeAgentRuntime'],
+  },
+  {
+    type: 'AWS::BedrockAgentCore::Runtime',
+    role: ['RoleArn'],
+    actions: ['bedrock-agentcore:InvokeAgentRuntimeCommand'],
+  },
+  {
+    type: 'AWS::BedrockAgentCore::Runtime',
+    role: ['RoleArn'],
+    actions: ['bedrock-agentcore:InvokeAgentRuntimeCommandShell'],
+  },
+  {
+    type: 'AWS::BedrockAgentCore::Gateway',
+    role: ['RoleArn'],
+    actions: ['bedrock-agentcore:CreateGatewayTarget', 'bedrock-agentcore:InvokeGateway'],
+  },
+  {
+    type: 'AWS::BedrockAgentCore::Gateway',
+    role: ['RoleArn'],
+    actions: ['bedrock-agentcore:UpdateGatewayTarget', 'bedrock-agentcore:InvokeGateway'],
   },
   {
     type: 'AWS::BedrockAgentCore::CodeInterpreterCustom',

@@ -88,6 +88,12 @@ const GATE_READS = [
 /** The services a customization role may pass its job's service role to. */
 export const MODEL_SERVICES = ['bedrock.amazonaws.com', 'sagemaker.amazonaws.com'];
 
+/** The actions that set a SageMaker model package's approval status (`sagemaker:ModelApprovalStatus`). */
+export const NATIVE_APPROVAL_ACTIONS: readonly string[] = [
+  'sagemaker:CreateModelPackage',
+  'sagemaker:UpdateModelPackage',
+];
+
 /**
  * Explicit denies of every capability a role of `capability` must never hold. They name no
  * resource of this app: registry buckets are recognised by their data-class tag (S3 ABAC).
@@ -153,6 +159,15 @@ export function capabilityDenies(capability: Capability, allowBearerTokens = fal
       effect: iam.Effect.DENY,
       actions: compactActions(catalogActions(Capability.PRIVILEGE_ADMIN)),
       resources: ['*'],
+    }),
+    // SageMaker's own approval: a package created or set Approved skips the deployment pipeline's
+    // approval for whatever deploys on that status. Approval is the pipeline's, never a role's.
+    new iam.PolicyStatement({
+      sid: 'DenyNativeApproval',
+      effect: iam.Effect.DENY,
+      actions: [...NATIVE_APPROVAL_ACTIONS],
+      resources: ['*'],
+      conditions: { StringEqualsIgnoreCase: { 'sagemaker:ModelApprovalStatus': 'Approved' } },
     }),
     // A bearer token (an API key) carries the role's capability to whoever holds it.
     ...(allowBearerTokens
