@@ -1,4 +1,5 @@
 import { Duration, Stack, Token, Validations } from 'aws-cdk-lib';
+import * as bedrock from 'aws-cdk-lib/aws-bedrock';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
@@ -127,6 +128,16 @@ export interface ModelAccessControlProps {
   readonly guardrail?: InferenceGuardrail;
 
   /**
+   * Also enforce `guardrail` on every Bedrock model invocation of the account and region, whoever
+   * makes it (an `AWS::Bedrock::EnforcedGuardrailConfiguration`): roles of other apps, people and
+   * keys included. The account has one such configuration per region, so one app of the account
+   * should own it; changing or deleting it is privilege administration, and the audit trail alerts
+   * on it (`GuardrailChanges`, which its own deployment raises once).
+   * @default false
+   */
+  readonly enforceGuardrailOnAccount?: boolean;
+
+  /**
    * Who may read the audit logs (the auditor role).
    * @default - no auditor role
    */
@@ -201,6 +212,8 @@ export class ModelAccessControl extends Construct {
   public readonly readRole?: ModelReadRole;
   /** The invokers' role, when invokers are named. */
   public readonly inferenceRole?: ModelInferenceRole;
+  /** The account-level enforcement of the guardrail, when `enforceGuardrailOnAccount` is set. */
+  public readonly enforcedGuardrail?: bedrock.CfnEnforcedGuardrailConfiguration;
   /** The customization pipeline, when requesters, approvers and base models are named. */
   public readonly pipeline?: CustomizationPipeline;
   /**
@@ -292,6 +305,17 @@ export class ModelAccessControl extends Construct {
       throw new Error(
         "ModelAccessControl: guardrail is for the invokers' role, and there are no invokers; name invokers, or leave guardrail out.",
       );
+    }
+    if (props.enforceGuardrailOnAccount && !props.guardrail) {
+      throw new Error(
+        'ModelAccessControl: enforceGuardrailOnAccount enforces the guardrail given as guardrail, and there is none; give guardrail, or leave enforceGuardrailOnAccount out.',
+      );
+    }
+    if (props.enforceGuardrailOnAccount && props.guardrail) {
+      this.enforcedGuardrail = new bedrock.CfnEnforcedGuardrailConfiguration(this, 'EnforcedGuardrail', {
+        guardrailIdentifier: props.guardrail.guardrailArn,
+        guardrailVersion: props.guardrail.version,
+      });
     }
     if (props.invokers) {
       this.inferenceRole = new ModelInferenceRole(this, 'Invokers', {

@@ -552,7 +552,7 @@ export class AccessAnalysis {
    */
   public unguardedInvocations(id: string): string[] {
     const effective = this.effective.get(id);
-    if (!effective) return [];
+    if (!effective || this.guardrailEnforcedOnAccount()) return [];
     const testsGuardrail = (s: Statement) =>
       Object.values<Json>(s.condition ?? {}).some((block) =>
         Object.keys(block ?? {}).some((key) => key.toLowerCase() === GUARDRAIL_KEY.toLowerCase()),
@@ -565,6 +565,20 @@ export class AccessAnalysis {
         this.grantsAnywhere(id, action) &&
         !denies.some((d) => holdsAction(d, action)) &&
         effective.allows.some((s) => holdsAction(s, action) && !testsGuardrail(s)),
+    );
+  }
+
+  /**
+   * Whether the app enforces a guardrail on every Bedrock model of its account and region (an
+   * `AWS::Bedrock::EnforcedGuardrailConfiguration` that names no models to include or exclude):
+   * then every invocation applies it, whatever the caller's policies say.
+   */
+  private guardrailEnforcedOnAccount(): boolean {
+    return Object.values<Json>(this.resources).some(
+      (r) =>
+        r?.Type === 'AWS::Bedrock::EnforcedGuardrailConfiguration' &&
+        r.Properties?.ModelEnforcement === undefined &&
+        r.Properties?.GuardrailIdentifier !== undefined,
     );
   }
 

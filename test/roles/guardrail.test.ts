@@ -1,7 +1,16 @@
 import { App, Stack } from 'aws-cdk-lib';
 import * as bedrock from 'aws-cdk-lib/aws-bedrock';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { Capability, catalogActions, ModelAccessControl, ModelInferenceRole } from '../../lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import {
+  AccessAnalysis,
+  Capability,
+  catalogActions,
+  ModelAccessControl,
+  ModelAccessControlProps,
+  ModelInferenceRole,
+  ModelTarget,
+} from '../../lib';
 import { GUARDED_INVOCATIONS, GUARDRAIL_KEY } from '../../lib/capabilities/private/guardrails';
 import { actionConditionKeys } from '../../lib/capabilities/private/iam-data';
 import { ACCOUNT } from '../support/template';
@@ -124,4 +133,73 @@ test("the invocations a guardrail condition reaches are those of Bedrock's infer
   expect(bedrock.filter((a) => actionConditionKeys(a).includes(GUARDRAIL_KEY)).sort()).toEqual(
     [...GUARDED_INVOCATIONS].sort(),
   );
+});
+
+describe('the guardrail enforced on the account (ModelAccessControl enforceGuardrailOnAccount)', () => {
+  const platform = (props: Partial<ModelAccessControlProps>) => {
+    const stack = new Stack(new App(), 'Platform');
+    return {
+      stack,
+      control: new ModelAccessControl(stack, 'Control', {
+        models: [ModelTarget.bedrockFoundationModel('amazon.titan-text-express-v1')],
+        invokers: new iam.ServicePrincipal('lambda.amazonaws.com'),
+        ...props,
+      }),
+    };
+  };
+  const GUARDRAIL = {
+    guardrailArn: 'arn:aws:bedrock:us-east-1:111111111111:guardrail/abc123def456',
+    version: '3',
+  };
+
+  test("creates the account's enforced guardrail configuration, on every model, at that version", () => {
+    const { stack } = platform({ guardrail: GUARDRAIL, enforceGuardrailOnAccount: true });
+    const enforced = Template.fromStack(stack).findResources('AWS::Bedrock::EnforcedGuardrailConfiguration');
+    expect(Object.values(enforced).map((r) => r.Properties)).toEqual([
+      { GuardrailIdentifier: GUARDRAIL.guardrailArn, GuardrailVersion: '3' },
+    ]);
+  });
+
+  test('is refused without a guardrail, and absent by default', () => {
+    expect(() => platform({ enforceGuardrailOnAccount: true })).toThrow(
+      'ModelAccessControl: enforceGuardrailOnAccount enforces the guardrail given as guardrail, and there is none',
+    );
+    const { stack } = platform({ guardrail: GUARDRAIL });
+    expect(Template.fromStack(stack).findResources('AWS::Bedrock::EnforcedGuardrailConfiguration')).toEqual(
+      {},
+    );
+  });
+
+  test('a hand-written invoker of an app that enforces a guardrail on every model draws no advisory', () => {
+    const invoker = {
+      Type: 'AWS::IAM::Role',
+      Properties: {
+        AssumeRolePolicyDocument: { Statement: [] },
+        Policies: [
+          {
+            PolicyName: 'p',
+            PolicyDocument: {
+              Statement: [{ Effect: 'Allow', Action: 'bedrock:InvokeModel', Resource: '*' }],
+            },
+          },
+        ],
+      },
+    };
+    const enforced = (extra: object = {}) => ({
+      Type: 'AWS::Bedrock::EnforcedGuardrailConfiguration',
+      Properties: { GuardrailIdentifier: GUARDRAIL.guardrailArn, GuardrailVersion: '3', ...extra },
+    });
+    const unguarded = (resources: object) =>
+      AccessAnalysis.fromTemplate({ Resources: { R: invoker, ...resources } }).unguardedInvocations('R');
+    expect(unguarded({})).toEqual(['bedrock:InvokeModel']);
+    expect(unguarded({ E: enforced() })).toEqual([]);
+    // Enforced on some models only: the others are not screened.
+    expect(
+      unguarded({
+        E: enforced({
+          ModelEnforcement: { IncludedModels: ['amazon.titan-text-express-v1'], ExcludedModels: [] },
+        }),
+      }),
+    ).toEqual(['bedrock:InvokeModel']);
+  });
 });
