@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import * as fs from 'fs';
 import * as path from 'path';
-import { App, CfnOutput, Duration, Stack, StackProps, Validations } from 'aws-cdk-lib';
+import { App, CfnOutput, Duration, Stack, StackProps, Token, Validations } from 'aws-cdk-lib';
 import * as bedrock from 'aws-cdk-lib/aws-bedrock';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -13,7 +13,14 @@ import {
   ServerlessChecks,
 } from 'cdk-nag';
 import { Construct } from 'constructs';
-import { DeploymentTarget, Hyperparameter, ModelAccessChecks, ModelAccessControl, ModelTarget } from '../lib';
+import {
+  DeploymentTarget,
+  Hyperparameter,
+  ModelAccessChecks,
+  ModelAccessControl,
+  ModelAuditTrail,
+  ModelTarget,
+} from '../lib';
 
 /** Callers from this account, told apart by the `job` tag their identity carries. */
 function accountCallers(job: string): iam.IPrincipal {
@@ -71,6 +78,10 @@ export class ReferenceStack extends Stack {
       deploymentTargets: [churn],
       auditors: accountCallers('security-auditor'),
       registry: { accessLogsExpiration: Duration.days(400) },
+      // Alerts from every region an account has without asking, where the stack's region is known.
+      auditTrail: Token.isUnresolved(this.region)
+        ? undefined
+        : { alertRegions: ModelAuditTrail.defaultRegionsBesides(this.region) },
     });
     const pipeline = this.control.pipeline!;
     new CfnOutput(this, 'CustomizationRequestUrl', { value: pipeline.requestUrl.url });
@@ -126,7 +137,8 @@ export function unacknowledgedFindings(assemblyDir: string): string[] {
 if (require.main === module) {
   const app = new App();
   registerChecks(app);
-  new ReferenceStack(app, 'ModelAccessReference');
+  // A fixed region, so synth is the same everywhere; its trail alerts on calls in every other region.
+  new ReferenceStack(app, 'ModelAccessReference', { env: { region: 'us-east-1' } });
   const assembly = app.synth();
   // Plugins fail synth only on errors; an unacknowledged warning fails this app too.
   const findings = unacknowledgedFindings(assembly.directory);

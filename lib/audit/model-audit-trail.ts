@@ -191,6 +191,23 @@ export class ModelAuditTrail extends Construct implements IModelAuditTrail {
    * us-east-1 only: outside it, the trail's own stack must be in this account and region, where
    * its forwarder brings them.
    */
+  /**
+   * The regions of `region`'s partition that AWS enables by default (not the opt-in ones), but
+   * `region` itself, as aws-cdk-lib knows them: `alertRegions` for alerts from every region an
+   * account has without asking. Add the opt-in regions the account enabled.
+   */
+  public static defaultRegionsBesides(region: string): string[] {
+    const problem = Token.isUnresolved(region)
+      ? 'the region is a deploy-time value; name it (env: { region })'
+      : regionProblem(region);
+    if (problem) throw new Error(`ModelAuditTrail.defaultRegionsBesides: ${problem}.`);
+    const partition = RegionInfo.get(region).partition;
+    return RegionInfo.regions
+      .filter((r) => r.partition === partition && !r.isOptInRegion && r.name !== region)
+      .map((r) => r.name)
+      .sort();
+  }
+
   public static fromAuditTrailAttributes(
     scope: Construct,
     id: string,

@@ -475,6 +475,23 @@ describe('model calls in other regions (alertRegions)', () => {
     );
   });
 
+  test("defaultRegionsBesides lists the partition's regions enabled by default, but the one given", () => {
+    const commercial = ModelAuditTrail.defaultRegionsBesides('eu-west-1');
+    expect(commercial).toEqual(expect.arrayContaining(['us-east-1', 'us-west-2', 'ap-northeast-1']));
+    expect(commercial).not.toContain('eu-west-1');
+    // Opt-in regions are the account's to enable, and to add.
+    expect(commercial).not.toContain('af-south-1');
+    expect(commercial).not.toContain('ap-east-1');
+    expect(ModelAuditTrail.defaultRegionsBesides('cn-north-1')).toEqual(['cn-northwest-1']);
+    expect(() => ModelAuditTrail.defaultRegionsBesides('eu-west-1a')).toThrow(
+      'ModelAuditTrail.defaultRegionsBesides: eu-west-1a is an availability zone; the region is eu-west-1.',
+    );
+    // With all of them, a trail forwards from each; IAM's region's forwarder is one stack for both.
+    const { trail } = platform(commercial);
+    expect(trail.regionalEventForwarders.map((f) => f.region).sort()).toEqual([...commercial].sort());
+    expect(trail.regionalEventForwarders).toContain(trail.iamEventForwarder);
+  });
+
   test('ModelAccessControl passes them to its trail', () => {
     const stack = new Stack(new App(), 'Platform', { env: { account: '111111111111', region: 'eu-west-1' } });
     const control = new ModelAccessControl(stack, 'Control', {
