@@ -591,7 +591,6 @@ export class AccessAnalysis {
     return BEARER_TOKEN_ACTIONS.filter((action) => this.grantsAnywhere(id, action));
   }
 
-  /** Whether any principal in any account may assume the role: `*` trusted with no condition on the caller. */
   /**
    * The session tags a role's trust lets its callers choose that decide access: `any key` where
    * `sts:TagSession` has no `aws:TagKeys` limit, else each of the library's own keys
@@ -615,6 +614,7 @@ export class AccessAnalysis {
     return [...found];
   }
 
+  /** Whether any principal in any account may assume the role: `*` trusted with no condition on the caller. */
   public assumableByAnyone(roleId: string): boolean {
     return (this.outside.get(roleId) ?? []).some((t) => t.anyone);
   }
