@@ -286,6 +286,7 @@ export class AccessAnalysis {
   private readonly outsiders = new Map<string, { resource: string; who: string }>();
   /** Whether some role lets its callers set a session tag of this key (then a principal tag of it is theirs to choose). */
   private readonly callerSetsTag: (tagKey: string) => boolean;
+  private enforcedGuardrail?: boolean;
 
   private constructor(template: Json) {
     this.template = template;
@@ -574,12 +575,13 @@ export class AccessAnalysis {
    * then every invocation applies it, whatever the caller's policies say.
    */
   private guardrailEnforcedOnAccount(): boolean {
-    return Object.values<Json>(this.resources).some(
+    this.enforcedGuardrail ??= Object.values<Json>(this.resources).some(
       (r) =>
         r?.Type === 'AWS::Bedrock::EnforcedGuardrailConfiguration' &&
         r.Properties?.ModelEnforcement === undefined &&
         r.Properties?.GuardrailIdentifier !== undefined,
     );
+    return this.enforcedGuardrail;
   }
 
   /**
