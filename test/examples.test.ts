@@ -178,9 +178,9 @@ test('examples/bedrock-fine-tuning composes everything: pipeline, roles, trail, 
   const template = Template.fromStack(app.node.findChild('BedrockFineTuningExample') as Stack);
   template.resourceCountIs('AWS::StepFunctions::StateMachine', 1);
   template.resourceCountIs('AWS::CloudTrail::Trail', 1);
-  // Nine, the pipeline's two on its machinery (state machine and table; functions), and the alert
+  // Ten, the pipeline's two on its machinery (state machine and table; functions), and the alert
   // topic's and rules'.
-  template.resourceCountIs('AWS::Events::Rule', 13);
+  template.resourceCountIs('AWS::Events::Rule', 14);
   template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
 });
 
@@ -218,7 +218,7 @@ test('examples/bring-your-own creates no trail and no registry key, and keeps th
   expect(Object.keys(template.findResources('AWS::KMS::Key')).filter((k) => k.includes('Registry'))).toEqual(
     [],
   );
-  // Nine, the pipeline's two on its machinery (state machine and table; functions), and the alert
+  // Ten, the pipeline's two on its machinery (state machine and table; functions), and the alert
   // topic's and rules'.
-  template.resourceCountIs('AWS::Events::Rule', 13);
+  template.resourceCountIs('AWS::Events::Rule', 14);
 });

@@ -23,6 +23,7 @@ import { alertRule, alertRuleNamePrefix, RoleAlerts } from './private/role-alert
 import {
   BUCKETS_PER_RULE,
   invocationLoggingPattern,
+  modelPackageApprovalPattern,
   outsidePipelinePattern,
   KEYS_PER_RULE,
   alertRulesPattern,
@@ -174,7 +175,7 @@ export interface ModelAuditTrailAttributes {
 
 const DEFAULT_LOG_RETENTION = s3.ObjectLockRetention.governance(Duration.days(365));
 /** The capabilities a pipeline exercises after approval, each watched by an alert of its own. */
-const PIPELINE_CAPABILITIES = [Capability.CUSTOMIZATION, Capability.DEPLOYMENT] as const;
+const PIPELINE_CAPABILITIES = [Capability.CUSTOMIZATION, Capability.DEPLOYMENT, Capability.APPROVAL] as const;
 type PipelineCapability = (typeof PIPELINE_CAPABILITIES)[number];
 
 /**
@@ -267,6 +268,7 @@ export class ModelAuditTrail extends Construct implements IModelAuditTrail {
   private readonly exempt: Record<PipelineCapability, string[]> = {
     [Capability.CUSTOMIZATION]: [],
     [Capability.DEPLOYMENT]: [],
+    [Capability.APPROVAL]: [],
   };
   private readonly endpointArns: string[] = [];
   /** The roles that turn invocation logging on and off for the watched stores. */
@@ -387,6 +389,11 @@ export class ModelAuditTrail extends Construct implements IModelAuditTrail {
       'DeploymentOutsidePipeline',
       'A model deployment call (endpoints, provisioned throughput, custom model deployments) by anyone but a deployment pipeline',
       () => outsidePipelinePattern(Capability.DEPLOYMENT, this.exempt[Capability.DEPLOYMENT]),
+    );
+    this.rule(
+      'ModelPackageApprovals',
+      "A SageMaker model package created or set Approved by anyone but a deployment pipeline's approval step",
+      () => modelPackageApprovalPattern(this.exempt[Capability.APPROVAL]),
     );
     this.rule('TrailTampering', 'A CloudTrail trail stopped, deleted or reconfigured', trailTamperingPattern);
     this.rule(

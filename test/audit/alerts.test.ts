@@ -1,6 +1,6 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { ModelAuditTrail, ModelInvocationLogging } from '../../lib';
+import { Capability, ModelAuditTrail, ModelInvocationLogging } from '../../lib';
 import {
   MAX_PATTERN_LENGTH,
   pipelineFunctionsPattern,
@@ -19,6 +19,7 @@ const f = controlFixture();
 const RULES = [
   'CustomizationOutsidePipeline',
   'DeploymentOutsidePipeline',
+  'ModelPackageApprovals',
   'RoleChanges',
   'PolicyChanges',
   'RegistryPolicyChanges',
@@ -155,6 +156,38 @@ describe('a customization call', () => {
 
   test('an invocation is no customization', async () => {
     expect(await alertsFor(apiCall('bedrock', 'InvokeModel', outsider))).toEqual([]);
+  });
+});
+
+describe("SageMaker's own approval", () => {
+  const PACKAGE = `arn:aws:sagemaker:${REGION}:${ACCOUNT}:model-package/support/4`;
+  const [packageApproval] = deployment.rolesActingFor(Capability.APPROVAL);
+
+  test('a package set Approved by anyone but the deployment pipeline raises the approval alert', async () => {
+    const update = { modelPackageArn: PACKAGE, modelApprovalStatus: 'Approved' };
+    expect(await alertsFor(apiCall('sagemaker', 'UpdateModelPackage', outsider, update))).toEqual([
+      'ModelPackageApprovals',
+    ]);
+    expect(await alertsFor(apiCall('sagemaker', 'UpdateModelPackage', user, update))).toEqual([
+      'ModelPackageApprovals',
+    ]);
+  });
+
+  test('a package created already Approved raises it beside the customization alert', async () => {
+    const create = { modelPackageGroupName: 'support', modelApprovalStatus: 'Approved' };
+    expect(await alertsFor(apiCall('sagemaker', 'CreateModelPackage', outsider, create))).toEqual([
+      'CustomizationOutsidePipeline',
+      'ModelPackageApprovals',
+    ]);
+  });
+
+  test("the deployment pipeline's approval step, and a package left pending, raise none", async () => {
+    const approved = { modelPackageArn: PACKAGE, modelApprovalStatus: 'Approved' };
+    expect(
+      await alertsFor(apiCall('sagemaker', 'UpdateModelPackage', assumed(arn(packageApproval)), approved)),
+    ).toEqual([]);
+    const pending = { modelPackageArn: PACKAGE, modelApprovalStatus: 'PendingManualApproval' };
+    expect(await alertsFor(apiCall('sagemaker', 'UpdateModelPackage', outsider, pending))).toEqual([]);
   });
 });
 

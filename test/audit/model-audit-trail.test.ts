@@ -187,7 +187,7 @@ describe('the alerts', () => {
     // Two pipelines' roles fill a second role-change rule, and their boundaries a second policy rule;
     // each pipeline's machinery has two rules, the task-token keys fill a second key rule, and the
     // alert topic and the alert rules have their own.
-    expect(Object.keys(rules)).toHaveLength(18);
+    expect(Object.keys(rules)).toHaveLength(19);
     for (const rule of Object.values<Json>(rules)) {
       expect(rule.Properties.Targets).toEqual([
         expect.objectContaining({
@@ -278,7 +278,7 @@ describe('with an organization trail', () => {
     expect(Object.keys(t.findResources('AWS::S3::Bucket'))).toHaveLength(5); // the registry's, the inference logs
     // Without the auditor, one policy-change rule holds every boundary; two pipelines' machinery adds
     // four rules, the task-token keys a second key rule, the alert topic and the alert rules one each.
-    t.resourceCountIs('AWS::Events::Rule', 17);
+    t.resourceCountIs('AWS::Events::Rule', 18);
     expect(o.control.auditTrail.organizationTrailArn).toBe(ORG_TRAIL);
   });
 
@@ -387,6 +387,7 @@ describe('role-change alerts and the region', () => {
     expect(rules.map((r) => r.Properties.Description)).toEqual([
       'A model customization call by anyone but a pipeline acting on an approved request',
       'A model deployment call (endpoints, provisioned throughput, custom model deployments) by anyone but a deployment pipeline',
+      "A SageMaker model package created or set Approved by anyone but a deployment pipeline's approval step",
       'A CloudTrail trail stopped, deleted or reconfigured',
       "A Bedrock guardrail changed or deleted, or the account's enforcement of one",
       'An alert rule disabled, deleted, rewritten or retargeted (this one included)',

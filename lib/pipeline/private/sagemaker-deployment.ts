@@ -215,6 +215,8 @@ export function sageMakerDeployment(scope: Construct, ctx: DeploymentContext): D
     rolesActingFor: (capability, stateMachineRole) => {
       // The hosting-model function makes the one customization call (CreateModel).
       if (capability === Capability.DEPLOYMENT) return [stateMachineRole];
+      // The package approval function sets the package Approved, after the approval step.
+      if (capability === Capability.APPROVAL) return [packageApproval.role!];
       return capability === Capability.CUSTOMIZATION ? [hostingModel.role!] : [];
     },
   };

@@ -17,6 +17,7 @@ import {
 } from '../../capabilities/private/gate-machinery';
 import { GUARDED_DELETE_ACTIONS, GUARDED_WRITE_ACTIONS } from '../../private/registry-writes';
 import { BEARER_TOKEN_ACTIONS } from '../../capabilities/private/api-keys';
+import { NATIVE_APPROVAL_ACTIONS } from '../../capabilities/private/native-approval';
 
 /**
  * Registry data a role of `capability` must never read. A customization job's service role reads
@@ -87,15 +88,6 @@ const GATE_READS = [
 
 /** The services a customization role may pass its job's service role to. */
 export const MODEL_SERVICES = ['bedrock.amazonaws.com', 'sagemaker.amazonaws.com'];
-
-/**
- * The actions that set a SageMaker model package's approval status (`sagemaker:ModelApprovalStatus`)
- * and lifecycle stage (`sagemaker:ModelLifeCycle:Stage`).
- */
-export const NATIVE_APPROVAL_ACTIONS: readonly string[] = [
-  'sagemaker:CreateModelPackage',
-  'sagemaker:UpdateModelPackage',
-];
 
 /**
  * Explicit denies of every capability a role of `capability` must never hold. They name no
