@@ -16,6 +16,7 @@ import { buildApp as bedrockFineTuning } from '../examples/bedrock-fine-tuning/a
 import { buildApp as bringYourOwn } from '../examples/bring-your-own/app';
 import { buildApp as platformAndAppTeam } from '../examples/platform-and-app-team/app';
 import { buildApp as sagemakerEndpoint } from '../examples/sagemaker-endpoint/app';
+import { ResolvedTemplate } from './support/template';
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -106,6 +107,69 @@ describe.each(Object.keys(APPS))('%s', (name) => {
       expect(where).toBeDefined();
       expect(Stack.isStack(where) || wholes.some((w) => where instanceof w)).toBe(false);
     }
+  });
+});
+
+/**
+ * The size of a policy document as IAM counts it (no white space), each ARN of the longest
+ * partition (`aws-iso-b`, six characters more than `aws`).
+ */
+function policySize(doc: Json): number {
+  const text = JSON.stringify(doc);
+  return text.replace(/\s/g, '').length + 6 * (text.match(/arn:aws:/g) ?? []).length;
+}
+
+describe.each(Object.keys(APPS))('%s', (name) => {
+  test("every IAM policy it writes fits IAM's size quotas, in the longest partition", () => {
+    const { app } = check(name);
+    const over: string[] = [];
+    const files = fs.readdirSync(app.outdir).filter((f) => f.endsWith('.template.json'));
+    const read = (f: string) => JSON.parse(fs.readFileSync(path.join(app.outdir, f), 'utf8'));
+    // Each template resolved with the others' exports, for a stack that imports from another.
+    const exporters = files.map((f) => new ResolvedTemplate(read(f)));
+    for (const file of files) {
+      const t = new ResolvedTemplate(read(file), exporters);
+      const check = (what: string, size: number, quota: number) => {
+        if (size > quota) over.push(`${file} ${what}: ${size} > ${quota}`);
+      };
+      // A managed policy: 6,144 characters.
+      for (const id of t.ofType('AWS::IAM::ManagedPolicy'))
+        check(id, policySize(t.props(id).PolicyDocument), 6144);
+      // Inline policies, added up per principal: a role's 10,240, a user's 2,048, a group's 5,120; a
+      // trust policy, 2,048 unless the account raised it.
+      const inline = new Map<string, number>();
+      const add = (principal: string, size: number) =>
+        inline.set(principal, (inline.get(principal) ?? 0) + size);
+      for (const type of ['AWS::IAM::Role', 'AWS::IAM::User', 'AWS::IAM::Group']) {
+        for (const id of t.ofType(type)) {
+          const props = t.props(id);
+          for (const p of props.Policies ?? []) add(id, policySize(p.PolicyDocument));
+          if (type === 'AWS::IAM::Role')
+            check(`${id} trust`, policySize(props.AssumeRolePolicyDocument), 2048);
+        }
+      }
+      for (const id of t.ofType('AWS::IAM::Policy')) {
+        const raw = read(file).Resources[id].Properties;
+        const size = policySize(t.props(id).PolicyDocument);
+        for (const key of ['Roles', 'Users', 'Groups']) {
+          for (const named of raw[key] ?? []) if (typeof named?.Ref === 'string') add(named.Ref, size);
+        }
+      }
+      const quota: Record<string, number> = {
+        'AWS::IAM::Role': 10240,
+        'AWS::IAM::User': 2048,
+        'AWS::IAM::Group': 5120,
+      };
+      for (const [id, size] of inline) {
+        const type = t.ofType('AWS::IAM::Role').includes(id)
+          ? 'AWS::IAM::Role'
+          : t.ofType('AWS::IAM::User').includes(id)
+            ? 'AWS::IAM::User'
+            : 'AWS::IAM::Group';
+        check(`${id} inline policies`, size, quota[type]);
+      }
+    }
+    expect(over).toEqual([]);
   });
 });
 
