@@ -286,7 +286,6 @@ export class AccessAnalysis {
   private readonly outsiders = new Map<string, { resource: string; who: string }>();
   /** Whether some role lets its callers set a session tag of this key (then a principal tag of it is theirs to choose). */
   private readonly callerSetsTag: (tagKey: string) => boolean;
-  private enforcedGuardrail?: boolean;
 
   private constructor(template: Json) {
     this.template = template;
@@ -575,13 +574,10 @@ export class AccessAnalysis {
    * then every invocation applies it, whatever the caller's policies say.
    */
   private guardrailEnforcedOnAccount(): boolean {
-    this.enforcedGuardrail ??= Object.values<Json>(this.resources).some(
-      (r) =>
-        r?.Type === 'AWS::Bedrock::EnforcedGuardrailConfiguration' &&
-        r.Properties?.ModelEnforcement === undefined &&
-        r.Properties?.GuardrailIdentifier !== undefined,
-    );
-    return this.enforcedGuardrail;
+    return this.idsOf('AWS::Bedrock::EnforcedGuardrailConfiguration').some((id) => {
+      const props = this.resources[id].Properties;
+      return props?.ModelEnforcement === undefined && props?.GuardrailIdentifier !== undefined;
+    });
   }
 
   /**

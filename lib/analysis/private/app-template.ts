@@ -5,14 +5,10 @@ type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 /** Pseudo parameters whose values hold no `:` or `/`. */
 const SEPARATOR_FREE_PSEUDO = new Set(['AWS::Partition', 'AWS::AccountId', 'AWS::Region', 'AWS::URLSuffix']);
-/** Types whose `Ref` (their name) holds no `:` or `/`. */
-const SEPARATOR_FREE_NAMES = new Set([
-  'AWS::IAM::Role',
-  'AWS::IAM::User',
-  'AWS::IAM::Group',
-  'AWS::S3::Bucket',
-]);
-/** The types whose `Arn` ends in their name: IAM's, after the kind and path, and buckets. */
+/**
+ * The types whose `Arn` ends in their name (IAM's after the kind and path, buckets'), a name that
+ * holds no `:` or `/`, which is their `Ref`.
+ */
 const ARN_OF_NAME: Record<string, 'role' | 'user' | 'group' | 's3' | undefined> = {
   'AWS::IAM::Role': 'role',
   'AWS::IAM::User': 'user',
@@ -74,6 +70,11 @@ function splitTokens(tokens: Json[], separator: string): Json[][] | undefined {
     });
   }
   return elements;
+}
+
+/** A Systems Manager parameter: its default is the name its value is read from, not the value. */
+function fromParameterStore(declared: Json): boolean {
+  return String(declared?.Type).startsWith('AWS::SSM::Parameter::');
 }
 
 /** Metadata of an app's template whose stacks all fix their account. */
@@ -174,8 +175,7 @@ export function appTemplate(given: readonly StackTemplate[]): Json {
   /** The values a parameter of the template may take: its default and allowed values. */
   const parameterChoices = (stack: StackTemplate, parameter: string): Json[] => {
     const declared = stack.template?.Parameters?.[parameter] ?? {};
-    // A Systems Manager parameter's default is the name its value is read from, not the value.
-    if (String(declared.Type).startsWith('AWS::SSM::Parameter::')) return [];
+    if (fromParameterStore(declared)) return [];
     const values = [
       declared.Default,
       ...(Array.isArray(declared.AllowedValues) ? declared.AllowedValues : []),
@@ -279,9 +279,8 @@ export function appTemplate(given: readonly StackTemplate[]): Json {
           if (resources[arg] === undefined && stack.template?.Parameters?.[arg] !== undefined) {
             const choices = stack.nestedIn ? [] : parameterChoices(stack, arg);
             const declared = stack.template.Parameters[arg];
-            const fromStore = String(declared.Type).startsWith('AWS::SSM::Parameter::');
             const one =
-              declared.Default !== undefined && !fromStore
+              declared.Default !== undefined && !fromParameterStore(declared)
                 ? String(declared.Default)
                 : choices.length === 1
                   ? choices[0]
@@ -370,7 +369,7 @@ export function appTemplate(given: readonly StackTemplate[]): Json {
     if (!value || typeof value !== 'object' || Array.isArray(value)) return undefined;
     const ref = value.Ref;
     if (Object.keys(value).length === 1 && typeof ref === 'string') {
-      return SEPARATOR_FREE_PSEUDO.has(ref) || SEPARATOR_FREE_NAMES.has(typeOf.get(ref) ?? '')
+      return SEPARATOR_FREE_PSEUDO.has(ref) || ARN_OF_NAME[original.get(ref)?.Type] !== undefined
         ? [value]
         : undefined;
     }
@@ -380,10 +379,10 @@ export function appTemplate(given: readonly StackTemplate[]): Json {
       return parts.every((p: Json[] | undefined) => p !== undefined) ? parts.flat() : undefined;
     }
     const [id, attribute] = Array.isArray(value['Fn::GetAtt']) ? value['Fn::GetAtt'] : [];
-    const kind = ARN_OF_NAME[typeOf.get(id) ?? ''];
+    const kind = ARN_OF_NAME[original.get(id)?.Type];
     if (attribute !== 'Arn' || !kind) return undefined;
     if (kind === 's3') return ['arn:', { Ref: 'AWS::Partition' }, ':s3:::', { Ref: id }];
-    const path = pathOf.get(id) ?? '/';
+    const path = original.get(id)?.Properties?.Path ?? '/';
     if (typeof path !== 'string') return undefined;
     return [
       'arn:',
@@ -409,14 +408,12 @@ export function appTemplate(given: readonly StackTemplate[]): Json {
     return element.length === 0 ? '' : element.length === 1 ? element[0] : { 'Fn::Join': ['', element] };
   };
 
-  const typeOf = new Map<string, string>();
-  const pathOf = new Map<string, unknown>();
-  for (const stack of stacks) {
-    for (const [id, r] of Object.entries<Json>(stack.template?.Resources ?? {})) {
-      typeOf.set(qualify(stack, id), r?.Type);
-      pathOf.set(qualify(stack, id), r?.Properties?.Path);
-    }
-  }
+  /** Every resource of the app as its template writes it, by qualified id. */
+  const original = new Map<string, Json>(
+    stacks.flatMap((stack) =>
+      Object.entries<Json>(stack.template?.Resources ?? {}).map(([id, r]) => [qualify(stack, id), r]),
+    ),
+  );
 
   const resources: Record<string, Json> = {};
   const outputs: Record<string, Json> = {};

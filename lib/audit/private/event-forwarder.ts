@@ -105,29 +105,19 @@ export function forwardIamChanges(trail: Construct, iamRegion: string): Stack {
 export function forwardModelCalls(trail: Construct, region: string, iamRegion: string | undefined): Stack {
   const forwarder = forwarderStack(trail, region, iamRegion);
   const home = Stack.of(trail).region;
-  forward(
-    forwarder,
-    'CustomizationCalls',
-    `Model customization calls, forwarded to ${home}`,
-    outsidePipelinePattern(Capability.CUSTOMIZATION, []),
-  );
-  forward(
-    forwarder,
-    'DeploymentCalls',
-    `Model deployment calls, forwarded to ${home}`,
-    outsidePipelinePattern(Capability.DEPLOYMENT, []),
-  );
-  forward(
-    forwarder,
-    'GuardrailChanges',
-    `Guardrail changes, forwarded to ${home}`,
-    guardrailChangesPattern(),
-  );
-  forward(
-    forwarder,
-    'InvocationLoggingChanges',
-    `Invocation logging changes, forwarded to ${home}`,
-    invocationLoggingPattern([]),
-  );
+  for (const [id, what, pattern] of MODEL_CALLS)
+    forward(forwarder, id, `${what}, forwarded to ${home}`, pattern());
   return forwarder;
 }
+
+/** The rules of a region's forwarder: id, what they forward, and its pattern (no role exempt). */
+const MODEL_CALLS: [string, string, () => Json][] = [
+  [
+    'CustomizationCalls',
+    'Model customization calls',
+    () => outsidePipelinePattern(Capability.CUSTOMIZATION, []),
+  ],
+  ['DeploymentCalls', 'Model deployment calls', () => outsidePipelinePattern(Capability.DEPLOYMENT, [])],
+  ['GuardrailChanges', 'Guardrail changes', guardrailChangesPattern],
+  ['InvocationLoggingChanges', 'Invocation logging changes', () => invocationLoggingPattern([])],
+];
