@@ -144,7 +144,8 @@ export interface ModelAuditTrailProps {
    * in, and the alert rules live in this stack's region: for each region listed, the construct
    * adds a stack there, in the same app or stage, that forwards the calls the rules judge (every
    * customization and deployment call of the catalog, guardrail changes, invocation-logging
-   * changes) to this region's default event bus. Deploy them all. Regions of this stack's partition.
+   * changes, model packages set Approved) to this region's default event bus. Deploy them all.
+   * Regions of this stack's partition.
    * @default - none: model calls in other regions are recorded by the trail and raise no alert
    */
   readonly alertRegions?: string[];

@@ -440,6 +440,7 @@ describe('model calls in other regions (alertRegions)', () => {
       { sources: expect.arrayContaining(['aws.sagemaker', 'aws.bedrock']), target: home },
       { sources: ['aws.bedrock'], target: home },
       { sources: ['aws.bedrock'], target: home },
+      { sources: ['aws.sagemaker'], target: home },
     ]);
     expect(rules(east).map((r) => r.sources[0])).toEqual([
       'aws.iam',
@@ -447,6 +448,7 @@ describe('model calls in other regions (alertRegions)', () => {
       expect.anything(),
       'aws.bedrock',
       'aws.bedrock',
+      'aws.sagemaker',
     ]);
   });
 

@@ -61,13 +61,18 @@ beforeAll(async () => {
     new GetQueueAttributesCommand({ QueueUrl: alerts, AttributeNames: ['QueueArn'] }),
   );
   const homeEvents = inAccount(new EventBridgeClient(client(HOME)));
-  const customization = ruleOf(home, /^A model customization call/);
-  await homeEvents.send(
-    new PutRuleCommand({ Name: 'Customization', EventPattern: JSON.stringify(customization.EventPattern) }),
-  );
-  await homeEvents.send(
-    new PutTargetsCommand({ Rule: 'Customization', Targets: [{ Id: 'q', Arn: Attributes!.QueueArn }] }),
-  );
+  for (const [name, description] of [
+    ['Customization', /^A model customization call/],
+    ['Approval', /^A SageMaker model package created or set Approved/],
+  ] as const) {
+    const rule = ruleOf(home, description);
+    await homeEvents.send(
+      new PutRuleCommand({ Name: name, EventPattern: JSON.stringify(rule.EventPattern) }),
+    );
+    await homeEvents.send(
+      new PutTargetsCommand({ Rule: name, Targets: [{ Id: 'q', Arn: Attributes!.QueueArn }] }),
+    );
+  }
   // In the other region: each forwarder rule, with its synthesized target (the home bus).
   const otherEvents = inAccount(new EventBridgeClient(client(OTHER)));
   for (const id of forwarder.ofType('AWS::Events::Rule')) {
@@ -84,7 +89,12 @@ beforeAll(async () => {
 afterAll(async () => moto?.stop());
 
 /** Puts CloudTrail's record of a call made in `region`, and returns the alerts raised at home. */
-async function alertsFor(region: string, service: string, eventName: string): Promise<Json[]> {
+async function alertsFor(
+  region: string,
+  service: string,
+  eventName: string,
+  requestParameters: Json = {},
+): Promise<Json[]> {
   const events = inAccount(new EventBridgeClient(client(region)));
   const detail = {
     eventSource: `${service}.amazonaws.com`,
@@ -96,6 +106,7 @@ async function alertsFor(region: string, service: string, eventName: string): Pr
       sessionContext: { sessionIssuer: { type: 'Role', arn: `arn:aws:iam::${ACCOUNT}:role/SomeoneElse` } },
     },
     eventType: 'AwsApiCall',
+    requestParameters,
   };
   const { FailedEntryCount } = await events.send(
     new PutEventsCommand({
@@ -124,6 +135,13 @@ test('a customization started in another region named in alertRegions raises the
 test('so does a SageMaker training job there', async () => {
   const raised = await alertsFor(OTHER, 'sagemaker', 'CreateTrainingJob');
   expect(raised.map((d) => [d.eventName, d.awsRegion])).toEqual([['CreateTrainingJob', OTHER]]);
+});
+
+test('a model package set Approved there raises the approval alert at home', async () => {
+  const raised = await alertsFor(OTHER, 'sagemaker', 'UpdateModelPackage', {
+    modelApprovalStatus: 'Approved',
+  });
+  expect(raised.map((d) => [d.eventName, d.awsRegion])).toEqual([['UpdateModelPackage', OTHER]]);
 });
 
 test('an invocation there is forwarded to no alert', async () => {

@@ -11,6 +11,7 @@ import {
   guardrailChangesPattern,
   iamChangesPattern,
   invocationLoggingPattern,
+  modelPackageApprovalPattern,
   outsidePipelinePattern,
 } from './alert-patterns';
 
@@ -99,7 +100,7 @@ export function forwardIamChanges(trail: Construct, iamRegion: string): Stack {
 
 /**
  * The model calls of `region` the trail's rules alert on: every CUSTOMIZATION and DEPLOYMENT call
- * of the catalog, guardrail changes and invocation-logging changes, by anyone (the rules at home
+ * of the catalog, guardrail changes, invocation-logging changes and model packages set Approved, by anyone (the rules at home
  * exempt the pipelines' roles, as they do for calls made there).
  */
 export function forwardModelCalls(trail: Construct, region: string, iamRegion: string | undefined): Stack {
@@ -120,4 +121,5 @@ const MODEL_CALLS: [string, string, () => Json][] = [
   ['DeploymentCalls', 'Model deployment calls', () => outsidePipelinePattern(Capability.DEPLOYMENT, [])],
   ['GuardrailChanges', 'Guardrail changes', guardrailChangesPattern],
   ['InvocationLoggingChanges', 'Invocation logging changes', () => invocationLoggingPattern([])],
+  ['ModelPackageApprovals', 'SageMaker model packages set Approved', () => modelPackageApprovalPattern([])],
 ];
