@@ -76,6 +76,8 @@ export class ReferenceStack extends Stack {
       deployers: accountCallers('ml-engineer'),
       deploymentApprovers: accountCallers('sre'),
       deploymentTargets: [churn],
+      // Its packages are registered here, and only the pipeline's approval step may set one Approved.
+      deploymentModelPackageGroups: ['churn-predictor'],
       auditors: accountCallers('security-auditor'),
       registry: { accessLogsExpiration: Duration.days(400) },
       // Alerts from every region an account has without asking, where the stack's region is known.

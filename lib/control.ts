@@ -107,6 +107,14 @@ export interface ModelAccessControlProps {
   readonly deploymentRequiredApprovals?: number;
 
   /**
+   * SageMaker deployment targets: the model package groups the deployment pipeline governs, made
+   * with it; only its approval step may set their packages Approved (see
+   * `DeploymentPipelineProps.modelPackageGroups`).
+   * @default - no groups
+   */
+  readonly deploymentModelPackageGroups?: string[];
+
+  /**
    * Conditions on the people's roles: readers, requesters and approvers (time window, network,
    * MFA, session tags). MFA stays required unless these set `requireMfa: false`.
    * @default - MFA required
@@ -389,6 +397,7 @@ export class ModelAccessControl extends Construct {
         dataCapture: props.deploymentTargets.every((t) => t._service === 'sagemaker')
           ? this.invocationLogging
           : undefined,
+        modelPackageGroups: props.deploymentModelPackageGroups,
       });
       const deployers = identityCenterRole(this, 'Deployers', props.deployers);
       const approvers = identityCenterRole(this, 'DeploymentApprovers', props.deploymentApprovers);

@@ -278,6 +278,9 @@ export const CATALOG: readonly CatalogEntry[] = [
     'iam:UntagRole',
     'iam:TagUser',
     'iam:UntagUser',
+    // A model package group's policy may deny SageMaker's own approval to all but a deployment
+    // pipeline (DeploymentPipeline's modelPackageGroups); deleting it lifts the deny.
+    'sagemaker:DeleteModelPackageGroupPolicy',
   ]),
   // Passing one named role is ordinary; passing any role is privilege administration.
   ...entries(Capability.PRIVILEGE_ADMIN, ['iam:PassRole'], { on: { allResources: true } }),

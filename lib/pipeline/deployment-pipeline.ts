@@ -1,6 +1,7 @@
 import { Duration, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { Capability, Component } from '../capabilities/capability';
@@ -12,6 +13,7 @@ import type { DeploymentRules } from './handlers/deployment-rules';
 import { bedrockDeployment } from './private/bedrock-deployment';
 import { DeploymentService } from './private/deployment-service';
 import { deploymentWorkflow } from './private/deployment-workflow';
+import { checkModelPackageGroups } from './private/model-package-groups';
 import { sageMakerDeployment } from './private/sagemaker-deployment';
 import { CustomizationPipeline } from './customization-pipeline';
 import { ApprovalPipelineProps } from './model-pipeline';
@@ -75,6 +77,19 @@ export interface DeploymentPipelineProps extends ApprovalPipelineProps {
    * @default 100
    */
   readonly dataCapturePercentage?: number;
+
+  /**
+   * SageMaker targets: the model package groups this pipeline governs, made with it (lower-case
+   * names; SageMaker writes its ARNs in lower case). Each group's resource policy denies creating
+   * a package Approved, setting one Approved and setting a lifecycle stage to every principal,
+   * administrators and other accounts included, but this pipeline's package-approval function, so
+   * SageMaker's own approval of the group's packages is the pipeline's alone. Requests may then
+   * name only these groups' packages.
+   * @default - no groups: requests may name any package of the account and region, and SageMaker's
+   * own approval is kept from the library's roles by their boundaries, reported by the pack and
+   * alerted by `ModelAuditTrail`, but not denied to other principals
+   */
+  readonly modelPackageGroups?: string[];
 }
 
 const POLL_INTERVAL = Duration.minutes(1);
@@ -104,6 +119,8 @@ export class DeploymentPipeline extends GatedPipeline {
   public readonly targets: DeploymentTarget[];
   /** Every role of the pipeline: its state machine's, its functions', and SageMaker's hosting role. */
   public readonly roles: iam.IRole[];
+  /** The model package groups it governs (`modelPackageGroups`), with their policies; empty without. */
+  public readonly modelPackageGroups: sagemaker.CfnModelPackageGroup[];
 
   private readonly service: DeploymentService;
 
@@ -134,10 +151,15 @@ export class DeploymentPipeline extends GatedPipeline {
     const stack = Stack.of(this);
     const tableEnv = { TABLE_NAME: this.table.tableName };
 
-    for (const prop of ['imageRepositoryArns', 'dataCapture', 'dataCapturePercentage'] as const) {
+    for (const prop of [
+      'imageRepositoryArns',
+      'dataCapture',
+      'dataCapturePercentage',
+      'modelPackageGroups',
+    ] as const) {
       if (props[prop] !== undefined && this.targets[0]._service !== 'sagemaker') {
         throw new Error(
-          `DeploymentPipeline: ${prop} applies to SageMaker endpoint targets only; Bedrock serves its custom models itself (and ModelInvocationLogging logs their invocations).`,
+          `DeploymentPipeline: ${prop} applies to SageMaker endpoint targets only, and these targets are Bedrock provisioned throughput (Bedrock serves its custom models itself, ModelInvocationLogging logs their invocations, and it has no model package groups).`,
         );
       }
     }
@@ -159,8 +181,10 @@ export class DeploymentPipeline extends GatedPipeline {
       dataCapture: props.dataCapture
         ? { store: props.dataCapture, percentage: props.dataCapturePercentage ?? 100 }
         : undefined,
+      modelPackageGroups: props.modelPackageGroups && checkModelPackageGroups(props.modelPackageGroups),
     });
     this.service = service;
+    this.modelPackageGroups = service.modelPackageGroups ?? [];
 
     const provenanceCheck = gate.fn('ProvenanceCheck', 'provenance-check', "Checks a model's provenance", {
       ...tableEnv,

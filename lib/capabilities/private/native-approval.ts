@@ -11,3 +11,13 @@ export const NATIVE_APPROVAL_ACTIONS: readonly string[] = [
   'sagemaker:CreateModelPackage',
   'sagemaker:UpdateModelPackage',
 ];
+
+/** A request that sets a package Approved (SageMaker takes the status in any case). */
+export const SETS_APPROVED: Readonly<Record<string, Record<string, string>>> = {
+  StringEqualsIgnoreCase: { 'sagemaker:ModelApprovalStatus': 'Approved' },
+};
+
+/** A request that sets a lifecycle stage (the stages a model registry's governance promotes packages through). */
+export const SETS_LIFECYCLE_STAGE: Readonly<Record<string, Record<string, string>>> = {
+  Null: { 'sagemaker:ModelLifeCycle:Stage': 'false' },
+};

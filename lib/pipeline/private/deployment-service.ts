@@ -1,4 +1,5 @@
 import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
@@ -19,6 +20,8 @@ export interface DeploymentContext {
   readonly imageRepositoryArns?: string[];
   /** For SageMaker: where endpoints capture their requests and responses, and how many. */
   readonly dataCapture?: { readonly store: IDataCaptureStore; readonly percentage: number };
+  /** For SageMaker: the model package groups the pipeline governs (checked names). */
+  readonly modelPackageGroups?: string[];
 }
 
 /**
@@ -60,6 +63,8 @@ export interface DeploymentService {
   readonly roles: iam.IRole[];
   /** The state machine's wildcard resources, each with why nothing narrower exists. */
   readonly wildcardResources: { readonly arn: string; readonly reason: string }[];
+  /** SageMaker: the model package groups it governs, made with their policies. */
+  readonly modelPackageGroups?: sagemaker.CfnModelPackageGroup[];
   /** The roles whose calls of the capability's actions are the deployment's own work. */
   rolesActingFor(capability: Capability, stateMachineRole: iam.IRole): iam.IRole[];
 }

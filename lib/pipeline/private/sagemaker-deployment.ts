@@ -8,11 +8,12 @@ import { acknowledgeFinding, acknowledgeWildcardResource } from '../../private/c
 import { confinedService } from '../../private/service-trust';
 import { DeploymentTarget } from '../deployment-target';
 import { DeploymentContext, DeploymentService, DeploymentStates, serviceCall } from './deployment-service';
+import { governedModelPackageGroups, modelPackagesOf } from './model-package-groups';
 
 const { stringAt, DISCARD } = sfn.JsonPath;
 
 const PACKAGES =
-  'Requests name a model package of this account: the state machine only describes it, and the package approval function sets it Approved after the approval step.';
+  'Requests name a model package of this account (of the governed model package groups, when there are any): the state machine only describes it, and the package approval function sets it Approved after the approval step.';
 const DEPLOY_NAMES =
   "Each deployment's model and endpoint configuration are named deploy-<request id>, an id the request handler assigns.";
 
@@ -27,7 +28,10 @@ export function sageMakerDeployment(scope: Construct, ctx: DeploymentContext): D
   const stack = Stack.of(scope);
   const arn = (resource: string, resourceName: string) =>
     stack.formatArn({ service: 'sagemaker', resource, resourceName });
-  const packages = arn('model-package', '*');
+  const groups = ctx.modelPackageGroups;
+  // With governed groups, the pipeline deploys and approves only their packages.
+  const packagesOf = groups?.map((name) => modelPackagesOf(scope, name));
+  const packages = packagesOf ?? [arn('model-package', '*')];
   const models = arn('model', 'deploy-*');
   const endpoints = targets.map((t) => t.model.resources[0].arn);
 
@@ -77,9 +81,10 @@ export function sageMakerDeployment(scope: Construct, ctx: DeploymentContext): D
     {},
   );
   packageApproval.addToRolePolicy(
-    new iam.PolicyStatement({ actions: ['sagemaker:UpdateModelPackage'], resources: [packages] }),
+    new iam.PolicyStatement({ actions: ['sagemaker:UpdateModelPackage'], resources: packages }),
   );
-  acknowledgeWildcardResource(packageApproval.role!, packages, PACKAGES);
+  for (const p of packages) acknowledgeWildcardResource(packageApproval.role!, p, PACKAGES);
+  const governed = groups ? governedModelPackageGroups(scope, groups, packageApproval.role!.roleArn) : [];
 
   const hostingModel = gate.fn('HostingModel', 'hosting-model', 'Creates the model an endpoint serves', {
     HOSTING_ROLE_ARN: hostingRole.roleArn,
@@ -109,7 +114,7 @@ export function sageMakerDeployment(scope: Construct, ctx: DeploymentContext): D
     });
 
   const states = (): DeploymentStates => ({
-    describe: call('DescribeModelPackage', 'describeModelPackage', [packages], {
+    describe: call('DescribeModelPackage', 'describeModelPackage', packages, {
       parameters: { ModelPackageName: stringAt('$.request.model') },
       resultSelector: {
         output: stringAt('$.InferenceSpecification.Containers[0].ModelDataUrl'),
@@ -198,13 +203,16 @@ export function sageMakerDeployment(scope: Construct, ctx: DeploymentContext): D
       ...target._serving,
     }),
     modelRule: {
-      pattern: `^arn:${Aws.PARTITION}:sagemaker:${stack.region}:${stack.account}:model-package/[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}/[0-9]+$`,
-      description: "the ARN of a versioned SageMaker model package of this pipeline's account and region",
+      pattern: `^arn:${Aws.PARTITION}:sagemaker:${stack.region}:${stack.account}:model-package/${groups ? `(${groups.join('|')})` : '[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}'}/[0-9]+$`,
+      description: groups
+        ? `the ARN of a versioned SageMaker model package of this pipeline's account and region, in one of its model package groups (${groups.join(', ')})`
+        : "the ARN of a versioned SageMaker model package of this pipeline's account and region",
     },
+    modelPackageGroups: governed,
     functions: [packageApproval, hostingModel],
     roles: [hostingRole, packageApproval.role!, hostingModel.role!],
     wildcardResources: [
-      { arn: packages, reason: PACKAGES },
+      ...packages.map((p) => ({ arn: p, reason: PACKAGES })),
       { arn: arn('endpoint-config', 'deploy-*'), reason: DEPLOY_NAMES },
       {
         arn: arn('endpoint-config', '*'),

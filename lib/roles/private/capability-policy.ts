@@ -17,7 +17,11 @@ import {
 } from '../../capabilities/private/gate-machinery';
 import { GUARDED_DELETE_ACTIONS, GUARDED_WRITE_ACTIONS } from '../../private/registry-writes';
 import { BEARER_TOKEN_ACTIONS } from '../../capabilities/private/api-keys';
-import { NATIVE_APPROVAL_ACTIONS } from '../../capabilities/private/native-approval';
+import {
+  NATIVE_APPROVAL_ACTIONS,
+  SETS_APPROVED,
+  SETS_LIFECYCLE_STAGE,
+} from '../../capabilities/private/native-approval';
 
 /**
  * Registry data a role of `capability` must never read. A customization job's service role reads
@@ -162,7 +166,7 @@ export function capabilityDenies(capability: Capability, allowBearerTokens = fal
       effect: iam.Effect.DENY,
       actions: [...NATIVE_APPROVAL_ACTIONS],
       resources: ['*'],
-      conditions: { StringEqualsIgnoreCase: { 'sagemaker:ModelApprovalStatus': 'Approved' } },
+      conditions: { ...SETS_APPROVED },
     }),
     // Nor a lifecycle stage (the stages a model registry's governance promotes packages through).
     new iam.PolicyStatement({
@@ -170,7 +174,7 @@ export function capabilityDenies(capability: Capability, allowBearerTokens = fal
       effect: iam.Effect.DENY,
       actions: [...NATIVE_APPROVAL_ACTIONS],
       resources: ['*'],
-      conditions: { Null: { 'sagemaker:ModelLifeCycle:Stage': 'false' } },
+      conditions: { ...SETS_LIFECYCLE_STAGE },
     }),
     // A bearer token (an API key) carries the role's capability to whoever holds it.
     ...(allowBearerTokens
