@@ -12,6 +12,7 @@ export default tseslint.config(
       'cdk.out.strong/',
       'cdk.out.*/',
       'coverage/',
+      '.stryker/',
       '*.js',
       '*.mjs',
     ],
