@@ -67,8 +67,8 @@ function mergeFindings(...capabilities: Capability[]): string[] {
   return check(design(...capabilities))
     .violations.filter((v) => v.severity === 'fatal')
     .map((v) => {
-      const [, rule, pair] = /^ModelAccess-(\w+)\[([^\]]*)\]$/.exec(v.ruleName) ?? [, v.ruleName, ''];
-      return `${rule}[${pairName(pair.split('+'))}]`;
+      const match = /^ModelAccess-(\w+)\[([^\]]*)\]$/.exec(v.ruleName);
+      return match ? `${match[1]}[${pairName(match[2].split('+'))}]` : v.ruleName;
     })
     .sort();
 }
