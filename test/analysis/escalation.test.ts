@@ -161,15 +161,20 @@ describe('passing a capability role to compute one launches', () => {
 
 /** Compute of the type, running as the Tuner role, with what else it needs (an instance profile). */
 function computeRunningAsTuner(type: string, rolePath: string[]): Json {
-  const roleValue =
-    rolePath[0] === 'IamInstanceProfile' ? { Ref: 'Profile' } : { 'Fn::GetAtt': ['Tuner', 'Arn'] };
+  const profile = rolePath[rolePath.length - 1] === 'IamInstanceProfile';
+  // An instance names its profile; a launch template gives its ARN.
+  const roleValue = !profile
+    ? { 'Fn::GetAtt': ['Tuner', 'Arn'] }
+    : rolePath.length === 1
+      ? { Ref: 'Profile' }
+      : { Arn: { 'Fn::GetAtt': ['Profile', 'Arn'] } };
   const properties: Json = {};
   let at = properties;
   rolePath.slice(0, -1).forEach((k) => (at = at[k] = {}));
   at[rolePath[rolePath.length - 1]] = roleValue;
   return {
     Compute: { Type: type, Properties: properties },
-    ...(rolePath[0] === 'IamInstanceProfile'
+    ...(profile
       ? { Profile: { Type: 'AWS::IAM::InstanceProfile', Properties: { Roles: [{ Ref: 'Tuner' }] } } }
       : {}),
   };

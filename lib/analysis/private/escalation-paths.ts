@@ -63,8 +63,9 @@ export const LAUNCH_PATHS: readonly LaunchPath[] = [
   ),
   ...launch(
     'ecs-tasks.amazonaws.com',
-    ['ecs:RegisterTaskDefinition', 'ecs:RunTask'],
-    ['ecs:RegisterTaskDefinition', 'ecs:StartTask'],
+    // A task's role can be overridden when it is run or started (pathfinding.cloud ecs-008, ecs-009).
+    ['ecs:RunTask'],
+    ['ecs:StartTask'],
     ['ecs:RegisterTaskDefinition', 'ecs:CreateService'],
     ['ecs:RegisterTaskDefinition', 'ecs:UpdateService'],
   ),
@@ -74,6 +75,7 @@ export const LAUNCH_PATHS: readonly LaunchPath[] = [
     ['cloudformation:UpdateStack'],
     ['cloudformation:CreateChangeSet', 'cloudformation:ExecuteChangeSet'],
     ['cloudformation:CreateStackSet', 'cloudformation:CreateStackInstances'],
+    ['cloudformation:UpdateStackSet'],
   ),
   ...launch(
     'states.amazonaws.com',
@@ -105,6 +107,20 @@ export const LAUNCH_PATHS: readonly LaunchPath[] = [
       'bedrock-agentcore:InvokeCodeInterpreter',
     ],
     ['bedrock-agentcore:CreateAgentRuntime', 'bedrock-agentcore:InvokeAgentRuntime'],
+    // A command runs as root beside the agent (creating a runtime also creates its endpoint and
+    // workload identity; a harness is a runtime with an agent on top).
+    [
+      'bedrock-agentcore:CreateAgentRuntime',
+      'bedrock-agentcore:CreateAgentRuntimeEndpoint',
+      'bedrock-agentcore:CreateWorkloadIdentity',
+      'bedrock-agentcore:InvokeAgentRuntimeCommand',
+    ],
+    // A custom browser, driven over its automation stream, reads its role's credentials.
+    [
+      'bedrock-agentcore:CreateBrowser',
+      'bedrock-agentcore:StartBrowserSession',
+      'bedrock-agentcore:ConnectBrowserAutomationStream',
+    ],
     ['bedrock-agentcore:UpdateAgentRuntime', 'bedrock-agentcore:InvokeAgentRuntime'],
     // A gateway calls its targets (AWS services among them) with its role.
     [
@@ -141,6 +157,12 @@ export const TAKEOVER_PATHS: readonly TakeoverPath[] = [
     role: ['IamInstanceProfile'],
     actions: ['ec2:ModifyInstanceAttribute', 'ec2:StopInstances', 'ec2:StartInstances'],
   },
+  // The next instance launched from the template runs the new version's user data.
+  {
+    type: 'AWS::EC2::LaunchTemplate',
+    role: ['LaunchTemplateData', 'IamInstanceProfile'],
+    actions: ['ec2:CreateLaunchTemplateVersion', 'ec2:ModifyLaunchTemplate'],
+  },
   { type: 'AWS::ECS::TaskDefinition', role: ['TaskRoleArn'], actions: ['ecs:ExecuteCommand'] },
   { type: 'AWS::StepFunctions::StateMachine', role: ['RoleArn'], actions: ['states:UpdateStateMachine'] },
   { type: 'AWS::Glue::DevEndpoint', role: ['RoleArn'], actions: ['glue:UpdateDevEndpoint'] },
@@ -173,6 +195,11 @@ export const TAKEOVER_PATHS: readonly TakeoverPath[] = [
     type: 'AWS::BedrockAgentCore::Gateway',
     role: ['RoleArn'],
     actions: ['bedrock-agentcore:UpdateGatewayTarget', 'bedrock-agentcore:InvokeGateway'],
+  },
+  {
+    type: 'AWS::BedrockAgentCore::BrowserCustom',
+    role: ['ExecutionRoleArn'],
+    actions: ['bedrock-agentcore:StartBrowserSession', 'bedrock-agentcore:ConnectBrowserAutomationStream'],
   },
   {
     type: 'AWS::BedrockAgentCore::CodeInterpreterCustom',

@@ -86,7 +86,7 @@ export function escalationEdges(
       const value = path.role.reduce<Json>((v, k) => v?.[k], resources[id].Properties);
       if (value === undefined) continue;
       const runsAs =
-        path.role[0] === 'IamInstanceProfile'
+        path.role[path.role.length - 1] === 'IamInstanceProfile'
           ? profileRoles(resources, idsOf, principals, value)
           : roleNamed(principals, canonical, value);
       if (runsAs.length === 0) continue;
@@ -131,18 +131,23 @@ export function roleNamed(
   return principals.named(written, 'AWS::IAM::Role');
 }
 
-/** The roles of the instance profile an EC2 instance names (by `Ref` or by name). */
+/**
+ * The roles of the instance profile an EC2 instance names (by `Ref` or by name), or a launch
+ * template (`{ Name }` or `{ Arn }`, by reference or literally).
+ */
 function profileRoles(
   resources: Record<string, Json>,
   idsOf: (type: string) => string[],
   principals: PrincipalIndex,
   value: Json,
 ): string[] {
-  const written = scalar(value);
-  const ref = referenceOf(value);
+  const named = value?.Name ?? value?.Arn ?? value;
+  // A literal ARN ends in the profile's name, after its path.
+  const written = scalar(named).replace(/^arn:[^:]*:iam::[^:]*:instance-profile\/(?:.*\/)?/, '');
+  const ref = referenceOf(named);
   const profile = idsOf('AWS::IAM::InstanceProfile').find(
     (id) =>
-      (ref?.id === id && ref.attribute === undefined) ||
+      (ref?.id === id && (ref.attribute === undefined || ref.attribute === 'Arn')) ||
       scalar(resources[id].Properties?.InstanceProfileName ?? '') === written,
   );
   return profile === undefined
