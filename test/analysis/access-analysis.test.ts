@@ -33,7 +33,9 @@ describe('our own designs', () => {
 
   test('the reference app has no merged identity', () => {
     const analysis = AccessAnalysis.fromTemplate(
-      Template.fromStack(new ReferenceStack(new App(), 'Ref')).toJSON(),
+      Template.fromStack(
+        new ReferenceStack(new App({ context: { 'aws:cdk:bundling-stacks': [] } }), 'Ref'),
+      ).toJSON(),
     );
     expect(analysis.mergedIdentities()).toEqual([]);
     expect(analysis.mergesThroughTrust()).toEqual([]);
