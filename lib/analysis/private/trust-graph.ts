@@ -8,6 +8,8 @@ type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 const ASSUME = 'sts:AssumeRole';
 /** An account as a trust policy names it: its root ARN or its id. */
 const ACCOUNT = /:root$|^(\d{12}|\$\{AWS::AccountId\}|\$\{Account:\d{12}\})$/;
+/** An account the analysis knows is not the deploying one, whose principals none of the app's are. */
+const OTHER_ACCOUNT = /\$\{Account:\d{12}\}/;
 
 /** The trust policy statements of each role the template defines, parsed once for both views below. */
 export function roleTrusts(
@@ -76,7 +78,7 @@ export function trustGraph(
       for (const p of list(s.principal === '*' ? '*' : s.principal?.AWS)) {
         const direct = principals.byPrincipalArn(canonical(p));
         if (direct) admit(direct.id);
-        else if (p === '*' || ACCOUNT.test(p)) trustsAccount = true;
+        else if (p === '*' || (ACCOUNT.test(p) && !OTHER_ACCOUNT.test(p))) trustsAccount = true;
       }
     }
     if (trustsAccount) open.push({ id, arns: role.arns, admit });
