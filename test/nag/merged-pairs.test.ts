@@ -64,7 +64,11 @@ const design = (...capabilities: Capability[]) =>
 
 /** The merged-identity findings on the role: `Rule[pair]`, pairs in a fixed order. */
 function mergeFindings(...capabilities: Capability[]): string[] {
-  return check(design(...capabilities))
+  return mergeFindingsOf(design(...capabilities));
+}
+
+function mergeFindingsOf(t: object): string[] {
+  return check(t)
     .violations.filter((v) => v.severity === 'fatal')
     .map((v) => {
       const match = /^ModelAccess-(\w+)\[([^\]]*)\]$/.exec(v.ruleName);
@@ -118,4 +122,20 @@ test('a role holding every capability is reported once for each forbidden pair, 
     .map(([name, rule]) => `${rule}[${name}]`)
     .sort();
   expect(mergeFindings(...ALL)).toEqual(expected);
+});
+
+test('reading every object, with no registry bucket named, is one acknowledgeable finding and no merge, even beside privilege administration', () => {
+  const t = template({ R: role([doc(allow(['s3:GetObject', 'iam:PutRolePolicy']))]) });
+  const principal = AccessAnalysis.fromTemplate(t).principal('R')!;
+  expect(principal.capabilities).toEqual([PRIVILEGE_ADMIN]);
+  expect(principal.readsEveryObject?.action).toBe('s3:GetObject');
+  expect(check(t).violations.map((v) => [v.ruleName, v.severity])).toEqual([
+    ['ModelAccess-ReadsEveryObject', 'error'],
+  ]);
+  // Named, a registry bucket's objects are weights: then it is a merge.
+  const named = template({
+    W: bucket('model-artifacts'),
+    R: role([doc(allow(['s3:GetObject', 'iam:PutRolePolicy']))]),
+  });
+  expect(mergeFindingsOf(named)).toContain('PrivilegeAdminMerge[privilege-admin+weights-access]');
 });

@@ -533,3 +533,128 @@ describe('findings', () => {
     expect(report.success).toBe(false);
   });
 });
+
+/**
+ * Each rule stays silent on the others' cases: its fixtures draw exactly these other findings (the
+ * advisories on inference, and the outside-pipeline warnings, where a fixture invokes, customizes
+ * or deploys; the limits of a tagged capability role where a fixture tags one).
+ */
+const ALSO_DRAWN: Record<string, { flagged: string[]; compliant: string[] }> = {
+  MergedCapabilities: {
+    flagged: [
+      'CustomizationOutsidePipeline',
+      'InferenceWithoutGuardrail',
+      'InferenceWithoutInvocationLogging',
+    ],
+    compliant: ['InferenceWithoutGuardrail', 'InferenceWithoutInvocationLogging'],
+  },
+  WeightsAccessMerge: {
+    flagged: ['InferenceWithoutGuardrail', 'InferenceWithoutInvocationLogging', 'RegistryWithoutTrail'],
+    compliant: ['CustomizationOutsidePipeline', 'RegistryWithoutTrail'],
+  },
+  InferenceLogAccessMerge: {
+    flagged: ['DeploymentOutsidePipeline'],
+    compliant: ['DeploymentOutsidePipeline'],
+  },
+  PrivilegeAdminMerge: {
+    flagged: ['InferenceWithoutGuardrail', 'InferenceWithoutInvocationLogging'],
+    compliant: ['InferenceWithoutGuardrail', 'InferenceWithoutInvocationLogging'],
+  },
+  MergeThroughTrust: {
+    flagged: [
+      'CustomizationOutsidePipeline',
+      'InferenceWithoutGuardrail',
+      'InferenceWithoutInvocationLogging',
+    ],
+    compliant: [
+      'CustomizationOutsidePipeline',
+      'InferenceWithoutGuardrail',
+      'InferenceWithoutInvocationLogging',
+    ],
+  },
+  SharedTrust: {
+    flagged: [
+      'CustomizationOutsidePipeline',
+      'InferenceWithoutGuardrail',
+      'InferenceWithoutInvocationLogging',
+    ],
+    compliant: [
+      'CustomizationOutsidePipeline',
+      'InferenceWithoutGuardrail',
+      'InferenceWithoutInvocationLogging',
+    ],
+  },
+  WorldAssumableRole: {
+    flagged: ['InferenceWithoutGuardrail', 'InferenceWithoutInvocationLogging'],
+    compliant: ['InferenceWithoutGuardrail', 'InferenceWithoutInvocationLogging'],
+  },
+  CallerChosenSessionTags: {
+    flagged: ['InferenceWithoutGuardrail', 'InferenceWithoutInvocationLogging'],
+    compliant: ['InferenceWithoutGuardrail', 'InferenceWithoutInvocationLogging'],
+  },
+  WorldReachableCapability: {
+    flagged: ['CustomizationOutsidePipeline'],
+    compliant: ['CustomizationOutsidePipeline'],
+  },
+  DecidedAtDeploy: {
+    flagged: ['InferenceWithoutGuardrail', 'InferenceWithoutInvocationLogging'],
+    compliant: ['InferenceWithoutGuardrail', 'InferenceWithoutInvocationLogging'],
+  },
+  ReadsEveryObject: { flagged: [], compliant: [] },
+  LongLivedCredentials: {
+    flagged: ['InferenceWithoutGuardrail', 'InferenceWithoutInvocationLogging'],
+    compliant: ['InferenceWithoutGuardrail', 'InferenceWithoutInvocationLogging'],
+  },
+  BearerTokenCapability: {
+    flagged: ['InferenceWithoutGuardrail', 'InferenceWithoutInvocationLogging'],
+    compliant: ['InferenceWithoutGuardrail', 'InferenceWithoutInvocationLogging'],
+  },
+  WildcardModelActions: {
+    flagged: [
+      'CustomizationOutsidePipeline',
+      'DeploymentOutsidePipeline',
+      'InferenceWithoutGuardrail',
+      'InferenceWithoutInvocationLogging',
+      'MergedCapabilities',
+    ],
+    compliant: ['InferenceWithoutGuardrail', 'InferenceWithoutInvocationLogging'],
+  },
+  CapabilityExceedsTag: {
+    flagged: ['CapabilityRoleLimits', 'InferenceWithoutGuardrail', 'InferenceWithoutInvocationLogging'],
+    compliant: ['InferenceWithoutGuardrail', 'InferenceWithoutInvocationLogging', 'UnknownPermissions'],
+  },
+  CustomizationOutsidePipeline: { flagged: [], compliant: [] },
+  DeploymentOutsidePipeline: { flagged: ['CapabilityRoleLimits'], compliant: [] },
+  UnpinnedParticipants: { flagged: [], compliant: [] },
+  RegistryBucketProtection: { flagged: ['RegistryWithoutTrail'], compliant: [] },
+  RegistryWithoutTrail: { flagged: [], compliant: [] },
+  InferenceWithoutInvocationLogging: {
+    flagged: ['InferenceWithoutGuardrail'],
+    compliant: ['InferenceWithoutGuardrail'],
+  },
+  InferenceWithoutGuardrail: {
+    flagged: ['InferenceWithoutInvocationLogging'],
+    compliant: ['InferenceWithoutInvocationLogging'],
+  },
+  CapabilityRoleLimits: {
+    flagged: ['CustomizationOutsidePipeline'],
+    compliant: ['CustomizationOutsidePipeline', 'UnknownPermissions'],
+  },
+  UnknownPermissions: {
+    flagged: [],
+    compliant: ['InferenceWithoutGuardrail', 'InferenceWithoutInvocationLogging'],
+  },
+};
+
+describe('what else each fixture draws', () => {
+  const drawn = (t: Json) => [
+    ...new Set(check(t).violations.map((v) => v.ruleName.replace(/^ModelAccess-/, '').replace(/\[.*$/, ''))),
+  ];
+  test('every rule is listed', () => {
+    expect(Object.keys(ALSO_DRAWN).sort()).toEqual(MODEL_ACCESS_RULES.map((r) => r.id).sort());
+  });
+  test.each(MODEL_ACCESS_RULES.map((r) => r.id))('ModelAccess-%s', (id) => {
+    expect(drawn(FIXTURES[id].nonCompliant).sort()).toEqual([id, ...ALSO_DRAWN[id].flagged].sort());
+    expect(drawn(FIXTURES[id].compliant).sort()).toEqual([...ALSO_DRAWN[id].compliant].sort());
+  });
+});
