@@ -865,11 +865,14 @@ export class AccessAnalysis {
   }
 
   private grantsAnywhere(principal: string, action: string, on?: ResourceContext): boolean {
-    return this.effective
-      .get(principal)!
-      .allows.some((s) =>
-        this.grants(principal, s, action, on ? this.targets(on, action) : this.ownTargets(s, action)),
-      );
+    return this.effective.get(principal)!.allows.some(
+      // Only a statement with the action reaches anything: its targets are not worth working out otherwise.
+      (s) =>
+        holdsAction(s, action) &&
+        Boolean(
+          this.grants(principal, s, action, on ? this.targets(on, action) : this.ownTargets(s, action)),
+        ),
+    );
   }
 
   private effectiveGrants(id: string): { grants: CapabilityGrant[]; everyObject: Set<CapabilityGrant> } {
