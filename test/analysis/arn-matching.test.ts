@@ -49,6 +49,10 @@ const LITERAL: [string, string, string, string, boolean][] = [
   ['a literal region', fn('*'), fn('tune'), 'lambda:InvokeFunction', true],
   ['another region', fn('*'), fn('tune', 'us-west-2'), 'lambda:InvokeFunction', false],
   ['any region', 'arn:aws:lambda:*:*:function:tune', fn('tune', 'eu-west-1'), 'lambda:InvokeFunction', true],
+  ['a short ARN: its missing segments are `*`', 'arn:aws:iam::*', roleArn('tuner'), 'iam:PassRole', true],
+  ['a short ARN of a region', 'arn:aws:lambda:us-east-1:*', fn('tune'), 'lambda:InvokeFunction', true],
+  ['a short ARN of another region', 'arn:aws:lambda:us-west-2:*', fn('tune'), 'lambda:InvokeFunction', false],
+  ['a short ARN of another service', 'arn:aws:lambda:*', object('a.bin'), 's3:GetObject', false],
 ];
 
 describe('literal ARNs match as IAM matches them (iam-simulate)', () => {
