@@ -11,6 +11,7 @@ import { unknownTypeProblem } from '../analysis/private/resource-types';
 import { MODEL_ACCESS_RULES } from '../nag/rules';
 import { list, nagName } from '../private/intrinsics';
 import { SERVICE_CREDENTIALS_METADATA } from '../capabilities/private/api-keys';
+import { unqualifier } from '../analysis/private/qualified-ids';
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -249,10 +250,7 @@ function stackReport(
 ): StackReport {
   const resources: Record<string, Json> = analysis.template.Resources ?? {};
   // The stack's own ids unqualified; another stack's keep its name.
-  const own = name
-    ? new RegExp(`(?<![\\w/-])${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/`, 'g')
-    : undefined;
-  const local = (text: string) => (own ? text.replace(own, '') : text);
+  const local = unqualifier(name);
   const mine = grouped(analysis).principals.get(name) ?? [];
   const principalIds = new Set(mine.map((p) => local(p.id)));
   const findings = input.principalsOnly

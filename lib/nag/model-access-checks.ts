@@ -11,6 +11,7 @@ import {
 import { NagPack, NagPackProps } from 'cdk-nag/lib/nag-pack';
 import { IConstruct } from 'constructs';
 import { AccessAnalysis, MergedIdentity, PrincipalAccess } from '../analysis/access-analysis';
+import { qualifiedId } from '../analysis/private/qualified-ids';
 import { StackTemplate } from '../analysis/stack-template';
 import { logsInvocations } from '../private/invocation-logging-resource';
 import { isAnalysedType } from './private/analysed-types';
@@ -100,7 +101,7 @@ export class ModelAccessChecks extends NagPack {
     const entry = this.stacks.get(stack) ?? analyseApp([stack]).get(stack)!;
     const { analysis, bucketPolicyStatements } = entry;
     const local = stack.resolve(node.logicalId) as string;
-    const logicalId = qualified(entry.name, local);
+    const logicalId = qualifiedId(entry.name, local);
     // A principal the template only names (an imported role) is judged on the first policy attached to it.
     const principals = analysis.principalsReportedOn(logicalId);
     for (const principal of principals.length ? principals : [undefined]) {
@@ -155,11 +156,6 @@ export class ModelAccessChecks extends NagPack {
       });
     }
   }
-}
-
-/** A stack's id in the app's analysis: `Name/LogicalId`, or the logical id alone in an app of one stack. */
-function qualified(name: string, logicalId: string): string {
-  return name ? `${name}/${logicalId}` : logicalId;
 }
 
 /**

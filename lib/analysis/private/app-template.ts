@@ -1,5 +1,6 @@
 import { StackTemplate } from '../stack-template';
 import { GENERATED_BY, inlineJson, withIndirectPolicies } from './indirect-policies';
+import { qualifiedId } from './qualified-ids';
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -133,7 +134,7 @@ export function appTemplate(given: readonly StackTemplate[]): Json {
   }
   const nestedBy = new Map<string, StackTemplate>();
   for (const s of stacks) if (s.nestedIn) nestedBy.set(`${s.nestedIn.stack}|${s.nestedIn.resource}`, s);
-  const qualify = (stack: StackTemplate, id: string) => (stack.name ? `${stack.name}/${id}` : id);
+  const qualify = (stack: StackTemplate, id: string) => qualifiedId(stack.name, id);
   // The references being followed: one that leads back to itself (a cycle) names nothing.
   const active = new Set<string>();
   const follow = (key: string, stack: StackTemplate, value: Json): Json => {
@@ -498,7 +499,7 @@ function withStackSets(stacks: readonly StackTemplate[]): AppStack[] {
           AllowedValues: undefined,
         };
       }
-      const name = stack.name ? `${stack.name}/${id}` : id;
+      const name = qualifiedId(stack.name, id);
       out.push({ name, template: { ...body, Parameters: parameters }, generatedBy: name });
     }
   }
