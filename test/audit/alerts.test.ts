@@ -394,7 +394,8 @@ describe("a change to a pipeline's machinery", () => {
         ).toEqual([rule]);
       }
     }
-  });
+    // One moto round trip per function of two pipelines: seconds on a busy machine.
+  }, 60_000);
 
   test('UpdateStateMachine of a pipeline, and a new resource policy on its decision table, raise the pipeline alert', async () => {
     expect(
